@@ -1,0 +1,187 @@
+//! The API key: a secret type that never prints, and where it is looked for.
+//!
+//! The order is the vendor CLI's (`vastai`), so a machine set up for it works unchanged:
+//! an explicit value, then `VAST_API_KEY`, then `$XDG_CONFIG_HOME/vastai/vast_api_key`
+//! (`~/.config/vastai/vast_api_key`), then the legacy `~/.vast_api_key`.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::ConfigError;
+
+/// An API key. Its `Debug` shows no part of it and it has no `Display`, so it cannot reach a log
+/// or an error message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// A key from text; surrounding whitespace (a key file's trailing newline) is dropped.
+    pub fn new(key: impl Into<String>) -> Self {
+        let key = key.into();
+        let trimmed = key.trim();
+        Self(if trimmed.len() == key.len() { key } else { trimmed.to_string() })
+    }
+
+    /// The key itself, for the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        Self::new(key)
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        Self::new(key)
+    }
+}
+
+/// Where a key was found; shown by `vast -v` (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// Given by the caller (`--api-key`, [`crate::ClientConfig::api_key`]).
+    Explicit,
+    /// The `VAST_API_KEY` environment variable.
+    Environment,
+    /// A key file: the vendor CLI's, or the legacy `~/.vast_api_key`.
+    File(PathBuf),
+}
+
+impl fmt::Display for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySource::Explicit => f.write_str("--api-key"),
+            KeySource::Environment => f.write_str("the VAST_API_KEY environment variable"),
+            KeySource::File(path) => write!(f, "the key file {}", path.display()),
+        }
+    }
+}
+
+/// The key files in the order they are read: the vendor CLI's own, then the legacy one.
+pub fn key_files() -> Vec<PathBuf> {
+    key_files_from(&|name| std::env::var_os(name))
+}
+
+fn key_files_from(env: &dyn Fn(&str) -> Option<OsString>) -> Vec<PathBuf> {
+    let home = env("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let config = env("XDG_CONFIG_HOME")
+        .filter(|x| !x.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    config
+        .map(|c| c.join("vastai").join("vast_api_key"))
+        .into_iter()
+        .chain(home.map(|h| h.join(".vast_api_key")))
+        .collect()
+}
+
+/// Finds the key: `explicit` if given, else `VAST_API_KEY`, else the first key file that exists.
+pub fn resolve(explicit: Option<ApiKey>) -> Result<(ApiKey, KeySource), ConfigError> {
+    resolve_from(explicit, &|name| std::env::var_os(name))
+}
+
+fn resolve_from(
+    explicit: Option<ApiKey>,
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<(ApiKey, KeySource), ConfigError> {
+    if let Some(key) = explicit {
+        return Ok((key, KeySource::Explicit));
+    }
+    if let Some(value) = env("VAST_API_KEY").filter(|v| !v.is_empty()) {
+        let value = value.into_string().map_err(|_| ConfigError::InvalidApiKey {
+            source_name: KeySource::Environment.to_string(),
+        })?;
+        return Ok((ApiKey::new(value), KeySource::Environment));
+    }
+    let files = key_files_from(env);
+    for path in &files {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let source = KeySource::File(path.clone());
+                let text = String::from_utf8(bytes).map_err(|_| ConfigError::InvalidApiKey {
+                    source_name: source.to_string(),
+                })?;
+                let key = ApiKey::new(text);
+                if key.expose().is_empty() {
+                    return Err(ConfigError::EmptyKeyFile { path: path.clone() });
+                }
+                return Ok((key, source));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(ConfigError::KeyFile {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Err(ConfigError::NoApiKey { searched: files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: HashMap<String, OsString> =
+            vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let key = ApiKey::new("sekrit-123");
+        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+        assert_eq!(format!("{:?}", Some(key)), "Some(ApiKey(<redacted>))");
+    }
+
+    #[test]
+    fn key_files_follow_xdg_then_legacy() {
+        assert_eq!(
+            key_files_from(&env(&[("HOME", "/h")])),
+            [PathBuf::from("/h/.config/vastai/vast_api_key"), PathBuf::from("/h/.vast_api_key")]
+        );
+        assert_eq!(
+            key_files_from(&env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "/x")])),
+            [PathBuf::from("/x/vastai/vast_api_key"), PathBuf::from("/h/.vast_api_key")]
+        );
+    }
+
+    #[test]
+    fn explicit_beats_environment_beats_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_str().unwrap();
+        std::fs::write(dir.path().join(".vast_api_key"), "from-legacy\n").unwrap();
+        let all = env(&[("HOME", home), ("VAST_API_KEY", "from-env")]);
+        let (key, source) = resolve_from(Some("given".into()), &all).unwrap();
+        assert_eq!((key.expose(), source), ("given", KeySource::Explicit));
+        let (key, source) = resolve_from(None, &all).unwrap();
+        assert_eq!((key.expose(), source), ("from-env", KeySource::Environment));
+        let (key, source) = resolve_from(None, &env(&[("HOME", home)])).unwrap();
+        assert_eq!(key.expose(), "from-legacy");
+        assert_eq!(source, KeySource::File(dir.path().join(".vast_api_key")));
+    }
+
+    #[test]
+    fn no_key_names_every_place_searched() {
+        let err = resolve_from(None, &env(&[("HOME", "/nonexistent")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in \
+             /nonexistent/.config/vastai/vast_api_key (also read: /nonexistent/.vast_api_key)"
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! Building a [`Client`]: key, server, timeouts and user agent, explicit or from the environment.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::api_key::{self, ApiKey};
+use crate::Client;
+
+/// The vendor's production server, as in the spec's `servers`.
+pub const DEFAULT_BASE_URL: &str = "https://console.vast.ai";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a client could not be built. Messages say what to do; none contains the key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error(
+        "no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in {}{}",
+        searched.first().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/vastai/vast_api_key".into()),
+        match searched.get(1) { Some(p) => format!(" (also read: {})", p.display()), None => String::new() }
+    )]
+    NoApiKey { searched: Vec<PathBuf> },
+    #[error("the key file {} is empty: save the API key in it, or remove it", path.display())]
+    EmptyKeyFile { path: PathBuf },
+    #[error("cannot read the key file {}: {reason}", path.display())]
+    KeyFile { path: PathBuf, reason: String },
+    #[error("the API key from {source_name} contains characters an HTTP header cannot carry: check for stray spaces or quotes")]
+    InvalidApiKey { source_name: String },
+    #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
+    InvalidBaseUrl { url: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
+}
+
+/// Settings for a [`Client`]; [`ClientConfig::build`] makes the client.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    api_key: Option<ApiKey>,
+    search_key: bool,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientConfig {
+    /// Defaults: the production server, a 30 s request timeout, no key (set one with
+    /// [`api_key`](Self::api_key), or use [`from_env`](Self::from_env)).
+    pub fn new() -> Self {
+        Self {
+            api_key: None,
+            search_key: false,
+            base_url: DEFAULT_BASE_URL.into(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("vast-api-rust/", env!("CARGO_PKG_VERSION")).into(),
+        }
+    }
+
+    /// As the vendor CLI: the server from `VAST_URL`, and unless [`api_key`](Self::api_key)
+    /// sets one, the key from `VAST_API_KEY` or the key files ([`api_key::resolve`]).
+    pub fn from_env() -> Self {
+        let mut config = Self::new();
+        config.search_key = true;
+        if let Some(url) = std::env::var("VAST_URL").ok().filter(|u| !u.is_empty()) {
+            config.base_url = url;
+        }
+        config
+    }
+
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The server, e.g. `https://console.vast.ai`; a trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The limit for one whole request, from connecting to the last byte of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let explicit = self.api_key;
+        let (key, source) = if self.search_key {
+            api_key::resolve(explicit)?
+        } else {
+            let key = explicit.ok_or(ConfigError::NoApiKey { searched: Vec::new() })?;
+            (key, api_key::KeySource::Explicit)
+        };
+        let base_url = check_base_url(&self.base_url)?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose()))
+            .map_err(|_| ConfigError::InvalidApiKey { source_name: source.to_string() })?;
+        // Keeps the value out of `Debug` output and out of HTTP/2 header compression tables.
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        // The process-wide default, unless the application chose one: reqwest is built without a
+        // provider so that the binary carries only ring. An error means one is already installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(self.user_agent)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        Ok(Client::new_with_client(&base_url, http))
+    }
+}
+
+impl Client {
+    /// A client configured as the vendor CLI is: [`ClientConfig::from_env`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientConfig::from_env().build()
+    }
+}
+
+fn check_base_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl { url: url.into(), reason: reason.into() };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.host_str().is_none() {
+        return Err(invalid("it has no host"));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ClientInfo;
+
+    #[test]
+    fn debug_of_config_and_client_never_shows_the_key() {
+        let config = ClientConfig::new().api_key("sekrit-abc").base_url("http://127.0.0.1:1");
+        assert!(!format!("{config:?}").contains("sekrit"));
+        let client = config.build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("sekrit"), "{shown}");
+    }
+
+    #[test]
+    fn trailing_slash_is_dropped_and_bad_urls_are_refused() {
+        let client = ClientConfig::new().api_key("k").base_url("http://localhost:8080/").build().unwrap();
+        assert_eq!(client.baseurl(), "http://localhost:8080");
+        let err = ClientConfig::new().api_key("k").base_url("console.vast.ai").build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid server URL `console.vast.ai`: relative URL without a base (expected e.g. https://console.vast.ai)"
+        );
+        let err = ClientConfig::new().api_key("k").base_url("ftp://x").build().unwrap_err();
+        assert!(err.to_string().contains("the scheme must be http or https"));
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_is_refused_without_showing_it() {
+        let err = ClientConfig::new().api_key("bad\u{7f}key").build().unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("the API key from --api-key contains characters"), "{text}");
+        assert!(!text.contains("bad"));
+    }
+
+    #[test]
+    fn new_without_a_key_says_so() {
+        let err = ClientConfig::new().build().unwrap_err();
+        assert!(err.to_string().starts_with("no API key found: pass --api-key KEY"), "{err}");
+    }
+}

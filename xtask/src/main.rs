@@ -1,0 +1,49 @@
+//! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
+
+mod codegen;
+mod demo;
+mod normalize;
+mod panics;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  gen           regenerate vast-api from openapi.yaml
+  gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
+  demo          run `vast show api-keys` against a local mock that answers with the spec's examples
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
+        ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+        ["demo"] => demo::run(&workspace_root()),
+        [] | ["help" | "--help" | "-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown arguments: {}\n\n{USAGE}", args.join(" "))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace this xtask was built in (a scratch copy of the workspace builds its own).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
