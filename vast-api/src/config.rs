@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey};
-use crate::Client;
+use crate::{Client, ClientState, ResponseCapture};
 
 /// The vendor's production server, as in the spec's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://console.vast.ai";
@@ -44,6 +44,7 @@ pub struct ClientConfig {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    state: ClientState,
 }
 
 impl Default for ClientConfig {
@@ -63,6 +64,7 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("vast-api-rust/", env!("CARGO_PKG_VERSION")).into(),
+            state: ClientState::default(),
         }
     }
 
@@ -104,6 +106,19 @@ impl ClientConfig {
         self
     }
 
+    /// The largest response body the client reads ([`DEFAULT_MAX_RESPONSE_BYTES`] by default);
+    /// a larger one ends the call with an error instead of using more memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.state.max_response_bytes = limit;
+        self
+    }
+
+    /// Records each response's status and exact body in `capture` (see [`ResponseCapture`]).
+    pub fn capture_responses(mut self, capture: ResponseCapture) -> Self {
+        self.state.capture = Some(capture);
+        self
+    }
+
     pub fn build(self) -> Result<Client, ConfigError> {
         let explicit = self.api_key;
         let (key, source) = if self.search_key {
@@ -129,7 +144,7 @@ impl ClientConfig {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
-        Ok(Client::new_with_client(&base_url, http))
+        Ok(Client::new_with_client(&base_url, http, self.state))
     }
 }
 

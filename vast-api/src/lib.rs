@@ -33,6 +33,7 @@
 //! ```
 
 pub mod api_key;
+mod client_state;
 mod config;
 mod hooks;
 
@@ -48,5 +49,6 @@ mod generated;
 pub mod mock;
 
 pub use api_key::{ApiKey, KeySource};
+pub use client_state::{CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture};
 pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL};
 pub use generated::*;

@@ -6,13 +6,17 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::{normalize, panics, spec};
+use crate::{commands, normalize, panics, spec};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
 pub const CLIENT: &str = "vast-api/src/generated.rs";
 /// Typed httpmock helpers for the same operations (vast-api's `httpmock` feature).
 pub const HTTPMOCK: &str = "vast-api/src/generated_httpmock.rs";
+/// clap commands and their execution for every operation (progenitor's CLI generator).
+pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
+/// Each operation's command name and table columns, for vast-api-cli.
+pub const COMMANDS: &str = "vast-api-cli/src/generated_commands.rs";
 /// How many diff lines `--check` shows per file before eliding the rest.
 const DIFF_LINES: usize = 40;
 
@@ -51,13 +55,20 @@ pub fn generate(spec: &spec::Spec) -> Result<(Vec<(&'static str, String)>, Vec<n
     let name = spec.display.display();
     let mut doc = spec.doc.clone();
     let rewrites = normalize::normalize(&mut doc).map_err(|e| format!("{name}: {e}"))?;
+    let commands = commands::commands(&mut doc).map_err(|e| format!("{name}: {e}"))?;
     let api = to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
     let client = run_generator(&api, |g, api| g.generate_tokens(api)).map_err(|e| format!("{name}: {e}"))?;
     let httpmock =
         run_generator(&api, |g, api| g.httpmock(api, "crate")).map_err(|e| format!("{name}: {e}"))?;
+    let cli = run_generator(&api, |g, api| g.cli(api, "vast_api")).map_err(|e| format!("{name}: {e}"))?;
     let header = header(&spec.sha256);
     Ok((
-        vec![(CLIENT, format!("{header}{client}")), (HTTPMOCK, format!("{header}{httpmock}"))],
+        vec![
+            (CLIENT, format!("{header}{client}")),
+            (HTTPMOCK, format!("{header}{httpmock}")),
+            (CLI, format!("{header}{cli}")),
+            (COMMANDS, format!("{header}{}", commands::render(&commands))),
+        ],
         rewrites,
     ))
 }
@@ -86,6 +97,8 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        // Per-client settings the hand-written hooks read (body limit, response capture).
+        .with_inner_type("crate::ClientState".parse().expect("a valid path"))
         // vast-api implements the hooks (retries, headers) by hand, once, for every operation.
         .with_hooks(HooksMode::Expected);
     settings

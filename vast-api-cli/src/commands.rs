@@ -1,0 +1,145 @@
+//! The command tree: every generated operation under its vendor-style name, and the global flags.
+
+use clap::{Arg, ArgAction, Command, value_parser};
+
+use crate::generated_cli::{Cli, CliCommand};
+use crate::generated_commands::COMMANDS;
+use crate::output::Output;
+
+/// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
+pub struct CommandSpec {
+    pub operation_id: &'static str,
+    /// `["show", "api-keys"]` for `vast show api-keys`; one word for a top-level command.
+    pub words: &'static [&'static str],
+    /// The scalar fields a list response shows as table columns, in the spec's order.
+    pub columns: &'static [&'static str],
+}
+
+pub const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  any other failure (server error, a response that does not match the API spec)
+  2  invalid command line
+  3  no API key found
+  4  the server rejected the API key (401, 403)
+  5  the server refused the request (400 and other 4xx)
+  6  rate limited (429)
+  7  the server could not be reached, or did not answer in time
+
+The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
+(~/.config/vastai/vast_api_key), then ~/.vast_api_key.";
+
+pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
+    COMMANDS
+        .iter()
+        .find(|c| c.operation_id == command.operation_id())
+        .expect("cargo xtask gen writes one CommandSpec per operation")
+}
+
+/// The whole `vast` command: global flags, every operation grouped by its first word, completions.
+pub fn command() -> Command {
+    let mut root = Command::new("vast")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Command-line client for the Vast.ai API")
+        .after_help(AFTER_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args());
+    let mut groups: Vec<Command> = Vec::new();
+    for op in CliCommand::iter() {
+        let spec = spec_of(op);
+        let leaf = with_short_about(Cli::<&Output>::get_command(op));
+        match spec.words {
+            [single] => root = root.subcommand(leaf.name(*single)),
+            [group, name] => {
+                let at = match groups.iter().position(|g| g.get_name() == *group) {
+                    Some(at) => at,
+                    None => {
+                        groups.push(
+                            Command::new(*group)
+                                .about(format!("{group} commands"))
+                                .subcommand_required(true)
+                                .arg_required_else_help(true),
+                        );
+                        groups.len() - 1
+                    }
+                };
+                let parent = std::mem::replace(&mut groups[at], Command::new(""));
+                groups[at] = parent.subcommand(leaf.name(*name));
+            }
+            _ => unreachable!("command names have one or two words"),
+        }
+    }
+    root.subcommands(groups).subcommand(
+        Command::new("completions")
+            .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(value_parser!(clap_complete::Shell)),
+            ),
+    )
+}
+
+/// progenitor puts summary and description together in `about`; listings show the summary line,
+/// `--help` the whole text.
+fn with_short_about(command: Command) -> Command {
+    let Some(full) = command.get_about().map(|a| a.to_string()) else {
+        return command;
+    };
+    let summary = full.lines().next().unwrap_or_default().to_string();
+    command.about(summary).long_about(full)
+}
+
+/// The operation a parsed command line names, with the matches of its own arguments.
+pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
+    let (first, first_matches) = matches.subcommand()?;
+    let (words, leaf): (Vec<&str>, &clap::ArgMatches) = match first_matches.subcommand() {
+        Some((second, leaf)) => (vec![first, second], leaf),
+        None => (vec![first], first_matches),
+    };
+    CliCommand::iter()
+        .find(|op| spec_of(*op).words == words.as_slice())
+        .map(|op| (op, leaf))
+}
+
+fn global_args() -> Vec<Arg> {
+    vec![
+        Arg::new("api-key")
+            .long("api-key")
+            .value_name("KEY")
+            .global(true)
+            .help("API key [default: $VAST_API_KEY, then the key file]"),
+        Arg::new("url")
+            .long("url")
+            .value_name("URL")
+            .env("VAST_URL")
+            .global(true)
+            .help("Server URL [default: https://console.vast.ai]"),
+        Arg::new("raw")
+            .long("raw")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print the server's JSON response as it came"),
+        Arg::new("retry")
+            .long("retry")
+            .value_name("N")
+            .value_parser(value_parser!(u32).range(1..=100))
+            .default_value("3")
+            .global(true)
+            .help("Attempts in all for a request that fails transiently"),
+        Arg::new("timeout")
+            .long("timeout")
+            .value_name("SECS")
+            .value_parser(value_parser!(u64).range(1..=3600))
+            .default_value("30")
+            .global(true)
+            .help("Give up on a request after this many seconds"),
+        Arg::new("verbose")
+            .short('v')
+            .long("verbose")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print diagnostics on stderr (never the API key)"),
+    ]
+}

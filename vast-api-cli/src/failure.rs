@@ -1,0 +1,219 @@
+//! What went wrong, as the user sees it: one or two lines on stderr and a documented exit code.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use serde_json::Value;
+use vast_api::{CapturedResponse, ConfigError, Error};
+
+use crate::render::clean;
+
+/// The exit codes listed in `vast --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Failure = 1,
+    Usage = 2,
+    NoApiKey = 3,
+    Unauthorized = 4,
+    BadRequest = 5,
+    RateLimited = 6,
+    Unreachable = 7,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self { exit, message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        let exit = match e {
+            ConfigError::NoApiKey { .. } | ConfigError::EmptyKeyFile { .. } => Exit::NoApiKey,
+            ConfigError::InvalidBaseUrl { .. } => Exit::Usage,
+            _ => Exit::Failure,
+        };
+        Failure::new(exit, e.to_string())
+    }
+}
+
+/// How long an excerpt of a body a message may quote.
+const EXCERPT_CHARS: usize = 200;
+
+/// What the calling side knows that the error itself does not: where the key came from, the
+/// server, the timeout, and the response as received (status and body bytes).
+pub struct Context<'a> {
+    pub key_source: &'a str,
+    pub base_url: &'a str,
+    pub timeout_secs: u64,
+    pub response: Option<CapturedResponse>,
+}
+
+pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
+    match error {
+        Error::ErrorResponse(response) => {
+            let body = serde_json::to_value(response.as_ref()).unwrap_or(Value::Null);
+            status_failure(response.status(), server_message(&body), cx)
+        }
+        Error::UnexpectedResponse(response) => {
+            let message = cx.response.as_ref().and_then(|r| body_message(&r.body));
+            status_failure(response.status(), message, cx)
+        }
+        Error::InvalidResponsePayload(bytes, e) => {
+            let status = cx
+                .response
+                .as_ref()
+                .map(|r| format!(" ({})", r.status))
+                .unwrap_or_default();
+            Failure::new(
+                Exit::Failure,
+                format!(
+                    "the server's response{status} is not what the API spec describes: {e}; body: {}",
+                    excerpt(bytes)
+                ),
+            )
+        }
+        Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e) => {
+            transport_failure(e, cx)
+        }
+        Error::InvalidRequest(e) => Failure::new(Exit::Usage, format!("invalid request: {e}")),
+        Error::Custom(e) => Failure::new(Exit::Failure, e.clone()),
+    }
+}
+
+fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Context) -> Failure {
+    let said = message.map(|m| format!(": {m}")).unwrap_or_default();
+    let code = status.as_u16();
+    match code {
+        401 | 403 => Failure::new(
+            Exit::Unauthorized,
+            format!("the server rejected the API key ({status}){said}"),
+        )
+        .hint(format!(
+            "check the key from {}; keys are managed at https://cloud.vast.ai/manage-keys/",
+            cx.key_source
+        )),
+        429 => Failure::new(Exit::RateLimited, format!("rate limited by the server ({status}){said}"))
+            .hint("wait a little and try again"),
+        400..=499 => Failure::new(
+            Exit::BadRequest,
+            format!("the server refused the request ({status}){said}"),
+        ),
+        _ => Failure::new(Exit::Failure, format!("the server answered {status}{said}")),
+    }
+}
+
+fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
+    let server = cx.base_url;
+    if e.is_timeout() {
+        return Failure::new(
+            Exit::Unreachable,
+            format!("no answer from {server}: timed out after {} s", cx.timeout_secs),
+        )
+        .hint("raise --timeout, or check that the server is up");
+    }
+    // The innermost cause says what happened ("Connection refused"); the outer layers only
+    // repeat the URL.
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    if e.is_connect() {
+        return Failure::new(Exit::Unreachable, format!("cannot connect to {server}: {}", clean(&cause.to_string())))
+            .hint("check --url (or VAST_URL) and the network");
+    }
+    Failure::new(
+        Exit::Unreachable,
+        format!("the connection to {server} failed: {}", clean(&cause.to_string())),
+    )
+}
+
+/// The text a Vast.ai error body carries, under whichever name this endpoint uses for it.
+fn server_message(body: &Value) -> Option<String> {
+    ["msg", "detail", "message", "error"]
+        .iter()
+        .filter_map(|k| body.get(k)?.as_str())
+        .find(|s| !s.trim().is_empty())
+        .map(|s| shorten(&clean(s.trim())))
+}
+
+/// A body the spec does not describe: its message if it is a JSON error, else an excerpt.
+fn body_message(body: &[u8]) -> Option<String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(json) => server_message(&json).or_else(|| Some(excerpt(body))),
+        Err(_) => Some(excerpt(body)),
+    }
+}
+
+/// The start of a body, as text that is safe to print: invalid UTF-8 and control characters
+/// replaced, whitespace runs collapsed, at most [`EXCERPT_CHARS`] characters.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let text = clean(&words.join(" "));
+    if text.is_empty() {
+        return "(empty)".into();
+    }
+    shorten(&text)
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn messages_come_from_msg_or_detail() {
+        assert_eq!(server_message(&json!({"success": false, "error": "auth", "msg": "Invalid key"})).unwrap(), "Invalid key");
+        assert_eq!(server_message(&json!({"detail": "slow down"})).unwrap(), "slow down");
+        assert_eq!(server_message(&json!({"msg": ""})), None);
+    }
+
+    #[test]
+    fn excerpts_are_short_and_printable() {
+        assert_eq!(excerpt(b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>"), "<html> <h1>502 Bad Gateway</h1> </html>");
+        assert_eq!(excerpt(&[0x66, 0xff, 0x1b, 0x6f]), "f\u{fffd} o");
+        assert_eq!(excerpt(&[b'a'; 500]).chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(b""), "(empty)");
+    }
+}

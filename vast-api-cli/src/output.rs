@@ -1,0 +1,109 @@
+//! The generated CLI's output hooks (`CliConfig`): successes print, failures are recorded for
+//! `main` to report with their exit code.
+
+use std::cell::RefCell;
+use std::io::Write;
+
+use serde::Serialize;
+use vast_api::{Error, ResponseCapture, ResponseValue};
+
+use crate::failure::{self, Exit, Failure};
+use crate::generated_cli::CliConfig;
+use crate::render::{self, Layout};
+
+pub struct Output {
+    pub raw: bool,
+    pub layout: Layout,
+    /// The table columns of the command being run.
+    pub columns: &'static [&'static str],
+    pub capture: ResponseCapture,
+    pub key_source: String,
+    pub base_url: String,
+    pub timeout_secs: u64,
+    pub failure: RefCell<Option<Failure>>,
+}
+
+impl Output {
+    fn fail(&self, failure: Failure) {
+        self.failure.borrow_mut().get_or_insert(failure);
+    }
+
+    fn print(&self, text: &[u8]) {
+        if let Err(e) = write_stdout(text) {
+            self.fail(Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`vast … | head -1`) is the reader's choice, not an error.
+pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+impl CliConfig for &Output {
+    fn success_item<T>(&self, value: &ResponseValue<T>)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+        if self.raw {
+            // The server's own bytes: fields the spec does not list survive.
+            let mut body = match self.capture.last() {
+                Some(response) => response.body.to_vec(),
+                None => serde_json::to_vec(value.as_ref()).expect("generated types serialise"),
+            };
+            if body.last() != Some(&b'\n') {
+                body.push(b'\n');
+            }
+            self.print(&body);
+            return;
+        }
+        let json = serde_json::to_value(value.as_ref()).expect("generated types serialise");
+        self.print(render::render(&json, self.columns, self.layout).as_bytes());
+    }
+
+    fn success_no_item(&self, _value: &ResponseValue<()>) {}
+
+    fn error<T>(&self, error: &Error<T>)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+        let cx = failure::Context {
+            key_source: &self.key_source,
+            base_url: &self.base_url,
+            timeout_secs: self.timeout_secs,
+            response: self.capture.last(),
+        };
+        self.fail(failure::from_api_error(error, &cx));
+    }
+
+    fn list_start<T>(&self)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_item<T>(&self, value: &T)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+        let json = serde_json::to_value(value).expect("generated types serialise");
+        self.print(render::render(&json, &[], self.layout).as_bytes());
+    }
+
+    fn list_end_success<T>(&self)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_end_error<T>(&self, error: &Error<T>)
+    where
+        T: schemars::JsonSchema + Serialize + std::fmt::Debug,
+    {
+        self.error(error);
+    }
+}
