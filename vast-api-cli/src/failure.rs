@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use serde_json::Value;
-use vast_api::{CapturedResponse, ConfigError, Error};
+use vast_api::{CapturedCall, ConfigError, Error};
 
 use crate::render::clean;
 
@@ -70,12 +70,31 @@ impl From<ConfigError> for Failure {
 const EXCERPT_CHARS: usize = 200;
 
 /// What the calling side knows that the error itself does not: where the key came from, the
-/// server, the timeout, and the response as received (status and body bytes).
+/// server, the timeout, and the call as received (attempts, final status and body bytes).
 pub struct Context<'a> {
     pub key_source: &'a str,
     pub base_url: &'a str,
     pub timeout_secs: u64,
-    pub response: Option<CapturedResponse>,
+    pub call: Option<CapturedCall>,
+}
+
+impl Context<'_> {
+    fn response(&self) -> Option<&vast_api::CapturedResponse> {
+        self.call.as_ref()?.response.as_ref()
+    }
+
+    /// "after 3 attempts; the server asked to wait…", when there was more than one attempt or
+    /// retrying stopped early.
+    fn retries(&self) -> Option<String> {
+        let call = self.call.as_ref()?;
+        let attempts = (call.attempts > 1).then(|| format!("after {} attempts", call.attempts));
+        match (attempts, &call.gave_up) {
+            (None, None) => None,
+            (Some(a), None) => Some(a),
+            (None, Some(g)) => Some(format!("gave up: {g}")),
+            (Some(a), Some(g)) => Some(format!("{a}; gave up: {g}")),
+        }
+    }
 }
 
 pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
@@ -85,13 +104,12 @@ pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
             status_failure(response.status(), server_message(&body), cx)
         }
         Error::UnexpectedResponse(response) => {
-            let message = cx.response.as_ref().and_then(|r| body_message(&r.body));
+            let message = cx.response().and_then(|r| body_message(&r.body));
             status_failure(response.status(), message, cx)
         }
         Error::InvalidResponsePayload(bytes, e) => {
             let status = cx
-                .response
-                .as_ref()
+                .response()
                 .map(|r| format!(" ({})", r.status))
                 .unwrap_or_default();
             Failure::new(
@@ -112,6 +130,10 @@ pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
 
 fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Context) -> Failure {
     let said = message.map(|m| format!(": {m}")).unwrap_or_default();
+    let said = match cx.retries() {
+        Some(retries) => format!("{said} ({retries})"),
+        None => said,
+    };
     let code = status.as_u16();
     match code {
         401 | 403 => Failure::new(
@@ -137,7 +159,11 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     if e.is_timeout() {
         return Failure::new(
             Exit::Unreachable,
-            format!("no answer from {server}: timed out after {} s", cx.timeout_secs),
+            format!(
+                "no answer from {server}: timed out after {} s{}",
+                cx.timeout_secs,
+                cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
         )
         .hint("raise --timeout, or check that the server is up");
     }
@@ -148,7 +174,14 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
         cause = inner;
     }
     if e.is_connect() {
-        return Failure::new(Exit::Unreachable, format!("cannot connect to {server}: {}", clean(&cause.to_string())))
+        return Failure::new(
+            Exit::Unreachable,
+            format!(
+                "cannot connect to {server}: {}{}",
+                clean(&cause.to_string()),
+                cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+        )
             .hint("check --url (or VAST_URL) and the network");
     }
     Failure::new(

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use vast_api::{ApiKey, ClientConfig, DEFAULT_BASE_URL, ResponseCapture};
+use vast_api::{ApiKey, ClientConfig, DEFAULT_BASE_URL, ResponseCapture, RetryPolicy};
 
 use crate::failure::{Exit, Failure};
 use crate::generated_cli::Cli;
@@ -72,6 +72,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
         .base_url(&base_url)
         .timeout(Duration::from_secs(timeout_secs))
         .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
+        .retry(RetryPolicy::default().attempts(*matches.get_one::<u32>("retry").expect("has a default")))
         .capture_responses(capture.clone())
         .build()?;
 
@@ -93,7 +94,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let started = Instant::now();
     let result = runtime.block_on(Cli::new(client, &output).execute(operation, leaf));
     if verbose {
-        if let Some(response) = capture.last() {
+        if let Some(response) = capture.last_response() {
             eprintln!(
                 "vast: {} in {} ms, {} bytes",
                 response.status,

@@ -51,7 +51,7 @@ impl CliConfig for &Output {
     {
         if self.raw {
             // The server's own bytes: fields the spec does not list survive.
-            let mut body = match self.capture.last() {
+            let mut body = match self.capture.last_response() {
                 Some(response) => response.body.to_vec(),
                 None => serde_json::to_vec(value.as_ref()).expect("generated types serialise"),
             };
@@ -75,7 +75,7 @@ impl CliConfig for &Output {
             key_source: &self.key_source,
             base_url: &self.base_url,
             timeout_secs: self.timeout_secs,
-            response: self.capture.last(),
+            call: self.capture.last(),
         };
         self.fail(failure::from_api_error(error, &cx));
     }

@@ -5,13 +5,17 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use reqwest::StatusCode;
 
+use crate::RetryPolicy;
+
 /// The largest response body read, 32 MiB: more than any Vast.ai response, and a bound on the
 /// memory a broken or hostile server can make a client use.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
+/// What the hooks need to know about the client they serve; set through [`crate::ClientConfig`].
 #[derive(Debug, Clone)]
 pub struct ClientState {
     pub(crate) max_response_bytes: usize,
+    pub(crate) retry: RetryPolicy,
     pub(crate) capture: Option<ResponseCapture>,
 }
 
@@ -19,15 +23,26 @@ impl Default for ClientState {
     fn default() -> Self {
         Self {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryPolicy::default(),
             capture: None,
         }
     }
 }
 
-/// Keeps the status and exact body of the last response a client received, so a caller can show
-/// what the server sent: `vast --raw` prints these bytes unchanged, unknown fields and all.
+/// Keeps the last call's outcome as received: the status and exact body bytes of its final
+/// response, how many attempts it took, and why retrying stopped early. `vast --raw` prints the
+/// bytes unchanged (fields the spec does not list included), and its errors quote them.
 #[derive(Debug, Clone, Default)]
-pub struct ResponseCapture(Arc<Mutex<Option<CapturedResponse>>>);
+pub struct ResponseCapture(Arc<Mutex<Option<CapturedCall>>>);
+
+#[derive(Debug, Clone)]
+pub struct CapturedCall {
+    /// The final response, if there was one (none after a connection failure).
+    pub response: Option<CapturedResponse>,
+    pub attempts: u32,
+    /// Why no further attempt was made although the failure was transient.
+    pub gave_up: Option<String>,
+}
 
 #[derive(Debug, Clone)]
 pub struct CapturedResponse {
@@ -40,12 +55,30 @@ impl ResponseCapture {
         Self::default()
     }
 
-    /// The last response received through a client configured with this capture.
-    pub fn last(&self) -> Option<CapturedResponse> {
+    /// The last call made through a client configured with this capture.
+    pub fn last(&self) -> Option<CapturedCall> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub(crate) fn store(&self, status: StatusCode, body: Bytes) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedResponse { status, body });
+    /// The final response of the last call, if it got one.
+    pub fn last_response(&self) -> Option<CapturedResponse> {
+        self.last().and_then(|call| call.response)
+    }
+
+    pub(crate) fn record(&self, attempts: u32, response: Option<&reqwest::Response>, gave_up: Option<String>) {
+        let response = response.map(|r| CapturedResponse {
+            status: r.status(),
+            // `read_body` has already put the whole body in memory; this only peeks at it.
+            body: body_of(r),
+        });
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedCall { response, attempts, gave_up });
     }
 }
+
+fn body_of(response: &reqwest::Response) -> Bytes {
+    response.extensions().get::<BodyCopy>().map(|b| b.0.clone()).unwrap_or_default()
+}
+
+/// The body `read_body` buffered, kept beside the response so the capture can see it.
+#[derive(Clone)]
+pub(crate) struct BodyCopy(pub(crate) Bytes);

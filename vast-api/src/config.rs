@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey};
-use crate::{Client, ClientState, ResponseCapture};
+use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
 
 /// The vendor's production server, as in the spec's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://console.vast.ai";
@@ -106,10 +106,17 @@ impl ClientConfig {
         self
     }
 
-    /// The largest response body the client reads ([`DEFAULT_MAX_RESPONSE_BYTES`] by default);
+    /// The largest response body the client reads ([`crate::DEFAULT_MAX_RESPONSE_BYTES`] by default);
     /// a larger one ends the call with an error instead of using more memory.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.state.max_response_bytes = limit;
+        self
+    }
+
+    /// How transient failures are retried ([`RetryPolicy::default`]: 3 attempts for idempotent
+    /// requests).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.state.retry = policy;
         self
     }
 

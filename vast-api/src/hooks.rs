@@ -1,8 +1,13 @@
-//! Behaviour every generated operation gets, attached through progenitor's hooks rather than edits.
+//! Behaviour every generated operation gets, attached through progenitor's hooks rather than edits:
+//! retries, the response size limit, and the response capture.
+
+use std::time::{Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
+use crate::client_state::{BodyCopy, ClientState};
+use crate::retry::{is_retryable_status, retry_after};
 use crate::Client;
 
 /// progenitor sends an `api-version` header with the spec's `info.version`. Vast.ai versions its
@@ -14,7 +19,7 @@ const API_VERSION_HEADER: &str = "api-version";
 #[derive(Clone, Copy)]
 struct BodyTooLarge(usize);
 
-impl ClientHooks<crate::ClientState> for Client {
+impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -24,37 +29,67 @@ impl ClientHooks<crate::ClientState> for Client {
         Ok(())
     }
 
-    /// Reads the body here, within the size limit, so that neither progenitor's decoding nor a
-    /// caller ever holds more than the limit; the response is handed on with the body in memory.
     async fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        let mut response = self.client().execute(request).await?;
-        let limit = state.max_response_bytes;
-        let mut body = BytesMut::new();
-        let mut too_large = false;
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
-                too_large = true;
-                break;
+        let policy = &state.retry;
+        let may_retry = policy.may_retry(request.method());
+        let started = Instant::now();
+        let mut request = request;
+        let mut attempt = 1;
+        loop {
+            // A request whose body cannot be copied (a stream) is sent once.
+            let again = (may_retry && attempt < policy.attempts)
+                .then(|| request.try_clone())
+                .flatten();
+            let result = match self.client().execute(request).await {
+                Ok(response) => read_body(response, state.max_response_bytes).await,
+                Err(e) => Err(e),
+            };
+            let record = |note: Option<String>| {
+                if let Some(capture) = &state.capture {
+                    capture.record(attempt, result.as_ref().ok(), note);
+                }
+            };
+            let Some(next) = again else {
+                record(None);
+                return result;
+            };
+            let wait = match &result {
+                Err(e) if e.is_connect() || e.is_timeout() => policy.backoff_after(attempt),
+                Ok(response) if is_retryable_status(response.status()) => {
+                    match retry_after(response.headers(), SystemTime::now()) {
+                        Some(asked) if asked > policy.max_retry_after => {
+                            record(Some(format!(
+                                "the server asked to wait {} s before retrying, more than the {} s limit",
+                                asked.as_secs(),
+                                policy.max_retry_after.as_secs()
+                            )));
+                            return result;
+                        }
+                        Some(asked) => asked,
+                        None => policy.backoff_after(attempt),
+                    }
+                }
+                _ => {
+                    record(None);
+                    return result;
+                }
+            };
+            if started.elapsed() + wait > policy.deadline {
+                record(Some(format!(
+                    "no retry within the {} s deadline",
+                    policy.deadline.as_secs()
+                )));
+                return result;
             }
-            body.extend_from_slice(&chunk);
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+            request = next;
         }
-        let status = response.status();
-        let (mut parts, _) = http::Response::from(response).into_parts();
-        let body: Bytes = if too_large {
-            parts.extensions.insert(BodyTooLarge(limit));
-            Bytes::new()
-        } else {
-            body.freeze()
-        };
-        if let Some(capture) = &state.capture {
-            capture.store(status, body.clone());
-        }
-        Ok(http::Response::from_parts(parts, body).into())
     }
 
     async fn post<E>(
@@ -65,7 +100,7 @@ impl ClientHooks<crate::ClientState> for Client {
         if let Ok(response) = result {
             if let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>() {
                 return Err(Error::Custom(format!(
-                    "the response to this request ({}) is larger than the {} MiB limit and was not read",
+                    "the response ({}) is larger than the {} MiB limit and was not read",
                     response.status(),
                     limit >> 20
                 )));
@@ -73,4 +108,27 @@ impl ClientHooks<crate::ClientState> for Client {
         }
         Ok(())
     }
+}
+
+/// Reads the body here, within the size limit, so that neither progenitor's decoding nor a caller
+/// ever holds more than the limit; the response is handed on with its body in memory.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> reqwest::Result<reqwest::Response> {
+    let mut body = BytesMut::new();
+    let mut too_large = false;
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            too_large = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let (mut parts, _) = http::Response::from(response).into_parts();
+    let body: Bytes = if too_large {
+        parts.extensions.insert(BodyTooLarge(limit));
+        Bytes::new()
+    } else {
+        body.freeze()
+    };
+    parts.extensions.insert(BodyCopy(body.clone()));
+    Ok(http::Response::from_parts(parts, body).into())
 }

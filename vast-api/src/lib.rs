@@ -36,6 +36,7 @@ pub mod api_key;
 mod client_state;
 mod config;
 mod hooks;
+mod retry;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
@@ -49,6 +50,9 @@ mod generated;
 pub mod mock;
 
 pub use api_key::{ApiKey, KeySource};
-pub use client_state::{CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture};
+pub use client_state::{
+    CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
+};
+pub use retry::RetryPolicy;
 pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL};
 pub use generated::*;

@@ -1,0 +1,158 @@
+//! When a request is tried again, and how long to wait first.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+/// How transient failures are retried: 429, 502, 503, 504, failed connections and timeouts.
+///
+/// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried unless
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) says otherwise: a POST that timed out
+/// may have been carried out. The wait is the server's `Retry-After` when it sends one (a longer
+/// one than [`max_retry_after`](Self::max_retry_after) ends the call at once), else exponential
+/// backoff with jitter. No retry starts after the [`deadline`](Self::deadline).
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub(crate) attempts: u32,
+    pub(crate) non_idempotent: bool,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts in all (as the vendor CLI), waits from 0.5 s doubling up to 10 s, `Retry-After`
+    /// honoured up to 60 s, 2 minutes for the whole call.
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            non_idempotent: false,
+            max_retry_after: Duration::from_secs(60),
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(10),
+            deadline: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: each call is one attempt.
+    pub fn none() -> Self {
+        Self { attempts: 1, ..Self::default() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// Retry POST and PATCH too (only for operations known to be safe to repeat).
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    /// The longest `Retry-After` waited for; a server asking for more ends the call at once.
+    pub fn max_retry_after(mut self, limit: Duration) -> Self {
+        self.max_retry_after = limit;
+        self
+    }
+
+    /// The first backoff wait, and the most any one wait grows to.
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max.max(base);
+        self
+    }
+
+    /// No retry starts when it would end after this long from the first attempt.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    pub(crate) fn may_retry(&self, method: &Method) -> bool {
+        self.attempts > 1 && (self.non_idempotent || is_idempotent(method))
+    }
+
+    /// The backoff before attempt `attempt + 1`: doubling from the base, capped, with jitter
+    /// (50–100 %) so that many clients do not retry in step.
+    pub(crate) fn backoff_after(&self, attempt: u32) -> Duration {
+        let exp = self.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+        let capped = exp.min(self.max_delay);
+        let jitter = RandomState::new().build_hasher().finish() % 1000;
+        capped.mul_f64(0.5 + jitter as f64 / 2000.0)
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date; a date in the past means "now".
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(retry_after(&headers("7"), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers("Sun, 06 Nov 1994 08:50:07 GMT"), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(retry_after(&headers("Sun, 06 Nov 1994 08:00:00 GMT"), now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_caps() {
+        let policy = RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(350));
+        for _ in 0..50 {
+            let first = policy.backoff_after(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            let second = policy.backoff_after(2);
+            assert!(second >= Duration::from_millis(100) && second <= Duration::from_millis(200), "{second:?}");
+            assert!(policy.backoff_after(10) <= Duration::from_millis(350));
+        }
+    }
+
+    #[test]
+    fn only_idempotent_methods_retry_by_default() {
+        let policy = RetryPolicy::default();
+        assert!(policy.may_retry(&Method::GET) && policy.may_retry(&Method::DELETE));
+        assert!(!policy.may_retry(&Method::POST) && !policy.may_retry(&Method::PATCH));
+        assert!(policy.clone().retry_non_idempotent(true).may_retry(&Method::POST));
+        assert!(!RetryPolicy::none().may_retry(&Method::GET));
+    }
+}
