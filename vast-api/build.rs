@@ -15,7 +15,10 @@ fn main() {
         return;
     };
     println!("cargo::rerun-if-changed={}", spec.display());
-    let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let actual: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let text = std::fs::read_to_string(&generated).unwrap_or_default();
     let recorded = text
         .lines()

@@ -1,1 +1,14 @@
+//! What the tests and the demo server share: the spec's example response and a test key.
 
+use serde_json::Value;
+
+/// The key every test uses; the CLI tests check it never appears in anything `vast` prints.
+pub const TEST_KEY: &str = "test-key-5ac1d0e7f3";
+
+/// The example response of `show api keys`, assembled from the property examples in
+/// openapi.yaml. xtask's tests check this file against the spec, so it cannot drift from it.
+pub const SHOW_API_KEYS_EXAMPLE: &str = include_str!("../data/show-api-keys.example.json");
+
+pub fn show_api_keys_example() -> Value {
+    serde_json::from_str(SHOW_API_KEYS_EXAMPLE).expect("the example file is JSON")
+}

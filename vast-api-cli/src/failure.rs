@@ -46,7 +46,11 @@ impl fmt::Display for Failure {
 
 impl Failure {
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
-        Self { exit, message: message.into(), hint: None }
+        Self {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -144,8 +148,11 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
             "check the key from {}; keys are managed at https://cloud.vast.ai/manage-keys/",
             cx.key_source
         )),
-        429 => Failure::new(Exit::RateLimited, format!("rate limited by the server ({status}){said}"))
-            .hint("wait a little and try again"),
+        429 => Failure::new(
+            Exit::RateLimited,
+            format!("rate limited by the server ({status}){said}"),
+        )
+        .hint("wait a little and try again"),
         400..=499 => Failure::new(
             Exit::BadRequest,
             format!("the server refused the request ({status}){said}"),
@@ -182,11 +189,14 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
                 cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
         )
-            .hint("check --url (or VAST_URL) and the network");
+        .hint("check --url (or VAST_URL) and the network");
     }
     Failure::new(
         Exit::Unreachable,
-        format!("the connection to {server} failed: {}", clean(&cause.to_string())),
+        format!(
+            "the connection to {server} failed: {}",
+            clean(&cause.to_string())
+        ),
     )
 }
 
@@ -237,14 +247,24 @@ mod tests {
 
     #[test]
     fn messages_come_from_msg_or_detail() {
-        assert_eq!(server_message(&json!({"success": false, "error": "auth", "msg": "Invalid key"})).unwrap(), "Invalid key");
-        assert_eq!(server_message(&json!({"detail": "slow down"})).unwrap(), "slow down");
+        assert_eq!(
+            server_message(&json!({"success": false, "error": "auth", "msg": "Invalid key"}))
+                .unwrap(),
+            "Invalid key"
+        );
+        assert_eq!(
+            server_message(&json!({"detail": "slow down"})).unwrap(),
+            "slow down"
+        );
         assert_eq!(server_message(&json!({"msg": ""})), None);
     }
 
     #[test]
     fn excerpts_are_short_and_printable() {
-        assert_eq!(excerpt(b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>"), "<html> <h1>502 Bad Gateway</h1> </html>");
+        assert_eq!(
+            excerpt(b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>"),
+            "<html> <h1>502 Bad Gateway</h1> </html>"
+        );
         assert_eq!(excerpt(&[0x66, 0xff, 0x1b, 0x6f]), "f\u{fffd} o");
         assert_eq!(excerpt(&[b'a'; 500]).chars().count(), EXCERPT_CHARS + 1);
         assert_eq!(excerpt(b""), "(empty)");

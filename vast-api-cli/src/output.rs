@@ -30,7 +30,10 @@ impl Output {
 
     fn print(&self, text: &[u8]) {
         if let Err(e) = write_stdout(text) {
-            self.fail(Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
+            self.fail(Failure::new(
+                Exit::Failure,
+                format!("cannot write the output: {e}"),
+            ));
         }
     }
 }

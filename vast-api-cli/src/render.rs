@@ -88,7 +88,10 @@ fn table(rows: &[Value], columns: &[&str], layout: Layout) -> String {
                         line.push_str(text);
                     } else {
                         line.push_str(text);
-                        line.extend(std::iter::repeat_n(' ', widths[i] - text.chars().count() + 2));
+                        line.extend(std::iter::repeat_n(
+                            ' ',
+                            widths[i] - text.chars().count() + 2,
+                        ));
                     }
                 }
                 out.push_str(line.trim_end());
@@ -112,7 +115,9 @@ fn cell(value: Option<&Value>) -> String {
 /// A server's text must not move the cursor, change colours or break a row: control characters
 /// (escape, tab, newline…) become spaces.
 pub fn clean(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,7 +154,10 @@ mod tests {
     #[test]
     fn anything_else_is_pretty_json() {
         let value = json!({"success": true, "id": 5});
-        assert_eq!(render(&value, &[], Layout::Pipe), "{\n  \"success\": true,\n  \"id\": 5\n}\n");
+        assert_eq!(
+            render(&value, &[], Layout::Pipe),
+            "{\n  \"success\": true,\n  \"id\": 5\n}\n"
+        );
         let two_lists = json!({"a": [{"x": 1}], "b": [{"y": 2}]});
         assert!(render(&two_lists, &[], Layout::Pipe).starts_with('{'));
         let scalars = json!([1, 2]);

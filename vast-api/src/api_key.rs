@@ -20,7 +20,11 @@ impl ApiKey {
     pub fn new(key: impl Into<String>) -> Self {
         let key = key.into();
         let trimmed = key.trim();
-        Self(if trimmed.len() == key.len() { key } else { trimmed.to_string() })
+        Self(if trimmed.len() == key.len() {
+            key
+        } else {
+            trimmed.to_string()
+        })
     }
 
     /// The key itself, for the `Authorization` header.
@@ -99,9 +103,11 @@ fn resolve_from(
         return Ok((key, KeySource::Explicit));
     }
     if let Some(value) = env("VAST_API_KEY").filter(|v| !v.is_empty()) {
-        let value = value.into_string().map_err(|_| ConfigError::InvalidApiKey {
-            source_name: KeySource::Environment.to_string(),
-        })?;
+        let value = value
+            .into_string()
+            .map_err(|_| ConfigError::InvalidApiKey {
+                source_name: KeySource::Environment.to_string(),
+            })?;
         return Ok((ApiKey::new(value), KeySource::Environment));
     }
     let files = key_files_from(env);
@@ -135,9 +141,11 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let vars: HashMap<String, OsString> =
-            vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> + use<> {
+        let vars: HashMap<String, OsString> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
         move |name| vars.get(name).cloned()
     }
 
@@ -152,11 +160,17 @@ mod tests {
     fn key_files_follow_xdg_then_legacy() {
         assert_eq!(
             key_files_from(&env(&[("HOME", "/h")])),
-            [PathBuf::from("/h/.config/vastai/vast_api_key"), PathBuf::from("/h/.vast_api_key")]
+            [
+                PathBuf::from("/h/.config/vastai/vast_api_key"),
+                PathBuf::from("/h/.vast_api_key")
+            ]
         );
         assert_eq!(
             key_files_from(&env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "/x")])),
-            [PathBuf::from("/x/vastai/vast_api_key"), PathBuf::from("/h/.vast_api_key")]
+            [
+                PathBuf::from("/x/vastai/vast_api_key"),
+                PathBuf::from("/h/.vast_api_key")
+            ]
         );
     }
 

@@ -65,18 +65,31 @@ impl ResponseCapture {
         self.last().and_then(|call| call.response)
     }
 
-    pub(crate) fn record(&self, attempts: u32, response: Option<&reqwest::Response>, gave_up: Option<String>) {
+    pub(crate) fn record(
+        &self,
+        attempts: u32,
+        response: Option<&reqwest::Response>,
+        gave_up: Option<String>,
+    ) {
         let response = response.map(|r| CapturedResponse {
             status: r.status(),
             // `read_body` has already put the whole body in memory; this only peeks at it.
             body: body_of(r),
         });
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedCall { response, attempts, gave_up });
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedCall {
+            response,
+            attempts,
+            gave_up,
+        });
     }
 }
 
 fn body_of(response: &reqwest::Response) -> Bytes {
-    response.extensions().get::<BodyCopy>().map(|b| b.0.clone()).unwrap_or_default()
+    response
+        .extensions()
+        .get::<BodyCopy>()
+        .map(|b| b.0.clone())
+        .unwrap_or_default()
 }
 
 /// The body `read_body` buffered, kept beside the response so the capture can see it.

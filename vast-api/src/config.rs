@@ -27,7 +27,9 @@ pub enum ConfigError {
     EmptyKeyFile { path: PathBuf },
     #[error("cannot read the key file {}: {reason}", path.display())]
     KeyFile { path: PathBuf, reason: String },
-    #[error("the API key from {source_name} contains characters an HTTP header cannot carry: check for stray spaces or quotes")]
+    #[error(
+        "the API key from {source_name} contains characters an HTTP header cannot carry: check for stray spaces or quotes"
+    )]
     InvalidApiKey { source_name: String },
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
     InvalidBaseUrl { url: String, reason: String },
@@ -131,12 +133,17 @@ impl ClientConfig {
         let (key, source) = if self.search_key {
             api_key::resolve(explicit)?
         } else {
-            let key = explicit.ok_or(ConfigError::NoApiKey { searched: Vec::new() })?;
+            let key = explicit.ok_or(ConfigError::NoApiKey {
+                searched: Vec::new(),
+            })?;
             (key, api_key::KeySource::Explicit)
         };
         let base_url = check_base_url(&self.base_url)?;
-        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose()))
-            .map_err(|_| ConfigError::InvalidApiKey { source_name: source.to_string() })?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose())).map_err(|_| {
+            ConfigError::InvalidApiKey {
+                source_name: source.to_string(),
+            }
+        })?;
         // Keeps the value out of `Debug` output and out of HTTP/2 header compression tables.
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
@@ -163,7 +170,10 @@ impl Client {
 }
 
 fn check_base_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl { url: url.into(), reason: reason.into() };
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: url.into(),
+        reason: reason.into(),
+    };
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -181,7 +191,9 @@ mod tests {
 
     #[test]
     fn debug_of_config_and_client_never_shows_the_key() {
-        let config = ClientConfig::new().api_key("sekrit-abc").base_url("http://127.0.0.1:1");
+        let config = ClientConfig::new()
+            .api_key("sekrit-abc")
+            .base_url("http://127.0.0.1:1");
         assert!(!format!("{config:?}").contains("sekrit"));
         let client = config.build().unwrap();
         let shown = format!("{client:?}");
@@ -190,28 +202,50 @@ mod tests {
 
     #[test]
     fn trailing_slash_is_dropped_and_bad_urls_are_refused() {
-        let client = ClientConfig::new().api_key("k").base_url("http://localhost:8080/").build().unwrap();
+        let client = ClientConfig::new()
+            .api_key("k")
+            .base_url("http://localhost:8080/")
+            .build()
+            .unwrap();
         assert_eq!(client.baseurl(), "http://localhost:8080");
-        let err = ClientConfig::new().api_key("k").base_url("console.vast.ai").build().unwrap_err();
+        let err = ClientConfig::new()
+            .api_key("k")
+            .base_url("console.vast.ai")
+            .build()
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid server URL `console.vast.ai`: relative URL without a base (expected e.g. https://console.vast.ai)"
         );
-        let err = ClientConfig::new().api_key("k").base_url("ftp://x").build().unwrap_err();
+        let err = ClientConfig::new()
+            .api_key("k")
+            .base_url("ftp://x")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("the scheme must be http or https"));
     }
 
     #[test]
     fn a_key_that_cannot_be_a_header_is_refused_without_showing_it() {
-        let err = ClientConfig::new().api_key("bad\u{7f}key").build().unwrap_err();
+        let err = ClientConfig::new()
+            .api_key("bad\u{7f}key")
+            .build()
+            .unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("the API key from --api-key contains characters"), "{text}");
+        assert!(
+            text.starts_with("the API key from --api-key contains characters"),
+            "{text}"
+        );
         assert!(!text.contains("bad"));
     }
 
     #[test]
     fn new_without_a_key_says_so() {
         let err = ClientConfig::new().build().unwrap_err();
-        assert!(err.to_string().starts_with("no API key found: pass --api-key KEY"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("no API key found: pass --api-key KEY"),
+            "{err}"
+        );
     }
 }

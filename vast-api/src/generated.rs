@@ -15,6 +15,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct Error {
@@ -37,6 +38,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct ShowApiKeysError {
@@ -61,11 +63,14 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct ShowApiKeysResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub apikeys: ::std::vec::Vec<ShowApiKeysResponseApikeysItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub apikeys: ::std::option::Option<
+            ::std::vec::Vec<ShowApiKeysResponseApikeysItem>,
+        >,
     }
     impl ShowApiKeysResponse {
         pub fn builder() -> builder::ShowApiKeysResponse {
@@ -79,6 +84,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct ShowApiKeysResponseApikeysItem {
@@ -288,7 +294,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ShowApiKeysResponse {
             apikeys: ::std::result::Result<
-                ::std::vec::Vec<super::ShowApiKeysResponseApikeysItem>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ShowApiKeysResponseApikeysItem>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -303,7 +311,9 @@ pub mod types {
             pub fn apikeys<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ShowApiKeysResponseApikeysItem>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ShowApiKeysResponseApikeysItem>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {

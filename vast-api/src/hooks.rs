@@ -6,9 +6,9 @@ use std::time::{Instant, SystemTime};
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
+use crate::Client;
 use crate::client_state::{BodyCopy, ClientState};
 use crate::retry::{is_retryable_status, retry_after};
-use crate::Client;
 
 /// progenitor sends an `api-version` header with the spec's `info.version`. Vast.ai versions its
 /// API in the path (`/api/v0/`) and documents no such header, and `info.version` is the document's
@@ -97,14 +97,14 @@ impl ClientHooks<ClientState> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        if let Ok(response) = result {
-            if let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>() {
-                return Err(Error::Custom(format!(
-                    "the response ({}) is larger than the {} MiB limit and was not read",
-                    response.status(),
-                    limit >> 20
-                )));
-            }
+        if let Ok(response) = result
+            && let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>()
+        {
+            return Err(Error::Custom(format!(
+                "the response ({}) is larger than the {} MiB limit and was not read",
+                response.status(),
+                limit >> 20
+            )));
         }
         Ok(())
     }
@@ -112,7 +112,10 @@ impl ClientHooks<ClientState> for Client {
 
 /// Reads the body here, within the size limit, so that neither progenitor's decoding nor a caller
 /// ever holds more than the limit; the response is handed on with its body in memory.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> reqwest::Result<reqwest::Response> {
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<reqwest::Response> {
     let mut body = BytesMut::new();
     let mut too_large = false;
     while let Some(chunk) = response.chunk().await? {

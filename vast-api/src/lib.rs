@@ -40,12 +40,14 @@ mod retry;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+#[rustfmt::skip]
 mod generated;
 
 /// Typed [`httpmock`](https://docs.rs/httpmock) helpers, one per operation:
 /// `server.show_api_keys(|when, then| { then.ok(&response); })`.
 #[cfg(feature = "httpmock")]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
+#[rustfmt::skip]
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
@@ -53,6 +55,6 @@ pub use api_key::{ApiKey, KeySource};
 pub use client_state::{
     CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
 };
-pub use retry::RetryPolicy;
 pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL};
 pub use generated::*;
+pub use retry::RetryPolicy;

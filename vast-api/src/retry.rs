@@ -42,7 +42,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries: each call is one attempt.
     pub fn none() -> Self {
-        Self { attempts: 1, ..Self::default() }
+        Self {
+            attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Attempts in all, the first included (at least 1).
@@ -83,7 +86,9 @@ impl RetryPolicy {
     /// The backoff before attempt `attempt + 1`: doubling from the base, capped, with jitter
     /// (50–100 %) so that many clients do not retry in step.
     pub(crate) fn backoff_after(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+        let exp = self
+            .base_delay
+            .saturating_mul(1 << attempt.saturating_sub(1).min(16));
         let capped = exp.min(self.max_delay);
         let jitter = RandomState::new().build_hasher().finish() % 1000;
         capped.mul_f64(0.5 + jitter as f64 / 2000.0)
@@ -125,24 +130,37 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_dates() {
         let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(retry_after(&headers("7"), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers("7"), now),
+            Some(Duration::from_secs(7))
+        );
         assert_eq!(
             retry_after(&headers("Sun, 06 Nov 1994 08:50:07 GMT"), now),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(retry_after(&headers("Sun, 06 Nov 1994 08:00:00 GMT"), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers("Sun, 06 Nov 1994 08:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&headers("soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
     #[test]
     fn backoff_doubles_within_jitter_and_caps() {
-        let policy = RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(350));
+        let policy =
+            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(350));
         for _ in 0..50 {
             let first = policy.backoff_after(1);
-            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first <= Duration::from_millis(100),
+                "{first:?}"
+            );
             let second = policy.backoff_after(2);
-            assert!(second >= Duration::from_millis(100) && second <= Duration::from_millis(200), "{second:?}");
+            assert!(
+                second >= Duration::from_millis(100) && second <= Duration::from_millis(200),
+                "{second:?}"
+            );
             assert!(policy.backoff_after(10) <= Duration::from_millis(350));
         }
     }
@@ -152,7 +170,12 @@ mod tests {
         let policy = RetryPolicy::default();
         assert!(policy.may_retry(&Method::GET) && policy.may_retry(&Method::DELETE));
         assert!(!policy.may_retry(&Method::POST) && !policy.may_retry(&Method::PATCH));
-        assert!(policy.clone().retry_non_idempotent(true).may_retry(&Method::POST));
+        assert!(
+            policy
+                .clone()
+                .retry_non_idempotent(true)
+                .may_retry(&Method::POST)
+        );
         assert!(!RetryPolicy::none().may_retry(&Method::GET));
     }
 }

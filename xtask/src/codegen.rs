@@ -6,7 +6,7 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::{commands, normalize, panics, spec};
+use crate::{commands, normalize, panics, read_openapi, spec};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
@@ -19,6 +19,9 @@ pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
 pub const COMMANDS: &str = "vast-api-cli/src/generated_commands.rs";
 /// How many diff lines `--check` shows per file before eliding the rest.
 const DIFF_LINES: usize = 40;
+
+/// Each generated file's path (from the workspace root) and contents.
+pub type Files = Vec<(&'static str, String)>;
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum Mode {
@@ -51,16 +54,18 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
 }
 
 /// The files the spec produces, and the rewrites the normaliser made on the way.
-pub fn generate(spec: &spec::Spec) -> Result<(Vec<(&'static str, String)>, Vec<normalize::Rewrite>), String> {
+pub fn generate(spec: &spec::Spec) -> Result<(Files, Vec<normalize::Rewrite>), String> {
     let name = spec.display.display();
     let mut doc = spec.doc.clone();
     let rewrites = normalize::normalize(&mut doc).map_err(|e| format!("{name}: {e}"))?;
     let commands = commands::commands(&mut doc).map_err(|e| format!("{name}: {e}"))?;
-    let api = to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
-    let client = run_generator(&api, |g, api| g.generate_tokens(api)).map_err(|e| format!("{name}: {e}"))?;
-    let httpmock =
-        run_generator(&api, |g, api| g.httpmock(api, "crate")).map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&api, |g, api| g.cli(api, "vast_api")).map_err(|e| format!("{name}: {e}"))?;
+    let api = read_openapi::to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
+    let client =
+        run_generator(&api, |g, api| g.generate_tokens(api)).map_err(|e| format!("{name}: {e}"))?;
+    let httpmock = run_generator(&api, |g, api| g.httpmock(api, "crate"))
+        .map_err(|e| format!("{name}: {e}"))?;
+    let cli =
+        run_generator(&api, |g, api| g.cli(api, "vast_api")).map_err(|e| format!("{name}: {e}"))?;
     let header = header(&spec.sha256);
     Ok((
         vec![
@@ -81,14 +86,6 @@ pub fn header(sha256: &str) -> String {
     )
 }
 
-/// The normalised document as openapiv3 reads it; a construct it cannot read is named by location.
-fn to_openapi(doc: Value) -> Result<OpenAPI, String> {
-    serde_path_to_error::deserialize(doc).map_err(|e| {
-        let at = e.path().to_string();
-        format!("{at}: cannot be read as OpenAPI 3.0: {}", e.into_inner())
-    })
-}
-
 type Emit = fn(&mut Generator, &OpenAPI) -> Result<proc_macro2::TokenStream, progenitor::Error>;
 
 fn settings() -> GenerationSettings {
@@ -97,6 +94,7 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
         // Per-client settings the hand-written hooks read (body limit, response capture).
         .with_inner_type("crate::ClientState".parse().expect("a valid path"))
         // vast-api implements the hooks (retries, headers) by hand, once, for every operation.
@@ -111,7 +109,8 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
         let tokens = panics::catch(|| emit(&mut Generator::new(&settings()), api))
             .map_err(|panic| format!("the generator panicked: {panic}"))?
             .map_err(|e| e.to_string())?;
-        let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        let file: syn::File =
+            syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
         Ok(prettyplease::unparse(&file))
     };
     let whole_error = match attempt(api) {
@@ -130,7 +129,9 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
             for other in normalize::METHODS.iter().filter(|m| **m != method) {
                 clear_method(&mut single, other);
             }
-            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(single))].into_iter().collect();
+            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(single))]
+                .into_iter()
+                .collect();
             if let Err(e) = attempt(&alone) {
                 return Err(format!(
                     "paths.{path}.{method}: this operation cannot be generated: {e}"
@@ -161,10 +162,11 @@ fn normalise_newlines(text: &str) -> String {
 
 /// Compares the checked-in files with what the spec produces; on a difference, shows a short
 /// unified diff and names the command that fixes it.
-pub fn check(root: &Path, files: &[(&'static str, String)]) -> Result<(), String> {
+pub fn check(root: &Path, files: &Files) -> Result<(), String> {
     let mut stale = Vec::new();
     for (path, expected) in files {
-        let actual = normalise_newlines(&std::fs::read_to_string(root.join(path)).unwrap_or_default());
+        let actual =
+            normalise_newlines(&std::fs::read_to_string(root.join(path)).unwrap_or_default());
         if actual == *expected {
             continue;
         }
@@ -172,7 +174,10 @@ pub fn check(root: &Path, files: &[(&'static str, String)]) -> Result<(), String
         let text = diff
             .unified_diff()
             .context_radius(2)
-            .header(&format!("{path} (checked in)"), &format!("{path} (from {SPEC})"))
+            .header(
+                &format!("{path} (checked in)"),
+                &format!("{path} (from {SPEC})"),
+            )
             .to_string();
         let mut lines: Vec<&str> = text.lines().collect();
         let total = lines.len();
@@ -186,10 +191,14 @@ pub fn check(root: &Path, files: &[(&'static str, String)]) -> Result<(), String
     if stale.is_empty() {
         return Ok(());
     }
-    let ci = if std::env::var_os("CI").is_some() { " locally and commit the result" } else { "" };
+    let ci = if std::env::var_os("CI").is_some() {
+        " locally and commit the result"
+    } else {
+        ""
+    };
     Err(format!(
         "{} {} not what {SPEC} produces: run `cargo xtask gen`{ci}",
-        stale.join(" and "),
+        stale.join(", "),
         if stale.len() == 1 { "is" } else { "are" },
     ))
 }
@@ -218,10 +227,15 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("vast-api/src")).unwrap();
         std::fs::write(dir.path().join(CLIENT), "// old\n").unwrap();
         std::fs::write(dir.path().join(HTTPMOCK), "// new\n").unwrap();
-        let files = vec![(CLIENT, "// new\n".to_string()), (HTTPMOCK, "// new\n".to_string())];
+        let files = vec![
+            (CLIENT, "// new\n".to_string()),
+            (HTTPMOCK, "// new\n".to_string()),
+        ];
         let err = check(dir.path(), &files).unwrap_err();
         assert!(
-            err.starts_with("vast-api/src/generated.rs is not what openapi.yaml produces: run `cargo xtask gen`"),
+            err.starts_with(
+                "vast-api/src/generated.rs is not what openapi.yaml produces: run `cargo xtask gen`"
+            ),
             "{err}"
         );
     }
@@ -243,7 +257,7 @@ mod tests {
         for field in ["pub msg:", "pub detail:", "pub error:", "pub success:"] {
             assert!(client.contains(field), "missing {field}");
         }
-        assert_eq!(rewrites.len(), 3, "{rewrites:?}");
+        assert_eq!(rewrites.len(), 4, "{rewrites:?}");
     }
 
     #[test]
@@ -252,7 +266,10 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: 5\n",
         );
         let err = generate(&spec).err().unwrap();
-        assert!(err.starts_with("openapi.yaml: paths./a.get.responses"), "{err}");
+        assert!(
+            err.starts_with("openapi.yaml: paths./a.get.responses"),
+            "{err}"
+        );
     }
 
     #[test]

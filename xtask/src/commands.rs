@@ -24,8 +24,16 @@ pub fn commands(doc: &mut Value) -> Result<Vec<Command>, String> {
     let mut seen: BTreeMap<Vec<String>, Location> = BTreeMap::new();
     let mut clash = None;
     normalize::for_each_operation(doc, |at, op| {
-        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let source = op.get("summary").and_then(Value::as_str).unwrap_or(&id).to_string();
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let source = op
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or(&id)
+            .to_string();
         let mut words = command_words(&source);
         if words.is_empty() {
             words = command_words(&id.replace('_', " "));
@@ -50,7 +58,11 @@ pub fn commands(doc: &mut Value) -> Result<Vec<Command>, String> {
             .and_then(|r| r.pointer("/content/application~1json/schema"))
             .map(|s| table_columns(s, &resolved))
             .unwrap_or_default();
-        out.push(Command { operation_id: id, words, columns });
+        out.push(Command {
+            operation_id: id,
+            words,
+            columns,
+        });
     });
     match clash {
         Some(e) => Err(e),
@@ -64,7 +76,13 @@ fn command_words(text: &str) -> Vec<String> {
         .map(|w| {
             w.to_ascii_lowercase()
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
                 .collect::<String>()
                 .trim_matches('-')
                 .to_string()
@@ -80,7 +98,11 @@ fn command_words(text: &str) -> Vec<String> {
 
 fn resolve<'a>(mut schema: &'a Value, doc: &'a Value) -> &'a Value {
     for _ in 0..32 {
-        match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
             Some(pointer) => match doc.pointer(pointer) {
                 Some(target) => schema = target,
                 None => break,
@@ -141,7 +163,13 @@ pub fn render(commands: &[Command]) -> String {
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
     for c in commands {
-        let list = |items: &[String]| items.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ");
+        let list = |items: &[String]| {
+            items
+                .iter()
+                .map(|w| format!("{w:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         out.push_str(&format!(
             "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        columns: &[{}],\n    }},\n",
             c.operation_id,

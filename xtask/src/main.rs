@@ -3,8 +3,10 @@
 mod codegen;
 mod commands;
 mod demo;
+mod examples;
 mod normalize;
 mod panics;
+mod read_openapi;
 mod spec;
 
 use std::path::{Path, PathBuf};

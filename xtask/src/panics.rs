@@ -35,11 +35,7 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     CAPTURING.set(true);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CAPTURING.set(false);
-    result.map_err(|_| {
-        MESSAGE
-            .take()
-            .unwrap_or_else(|| "(no message)".into())
-    })
+    result.map_err(|_| MESSAGE.take().unwrap_or_else(|| "(no message)".into()))
 }
 
 #[cfg(test)]

@@ -138,6 +138,9 @@ mod tests {
         let err = load(Path::new("/nonexistent/spec.yaml"), Path::new("spec.yaml"))
             .err()
             .unwrap();
-        assert!(err.starts_with("spec.yaml: cannot read the spec: "), "{err}");
+        assert!(
+            err.starts_with("spec.yaml: cannot read the spec: "),
+            "{err}"
+        );
     }
 }

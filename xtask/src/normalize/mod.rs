@@ -6,6 +6,7 @@
 
 mod openapi_31;
 mod operation_ids;
+mod optional_nulls;
 mod response_shapes;
 mod walk;
 
@@ -30,12 +31,14 @@ impl fmt::Display for Rewrite {
 }
 
 /// The rules in the order they must run: version conversion first (the later rules read 3.0
-/// schemas), operation ids before response merging (merged types are named after the operation).
+/// schemas), operation ids before response merging (merged types are named after the operation),
+/// optional nulls last (it also covers the merged schemas).
 pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
     let mut rewrites = Vec::new();
     openapi_31::apply(doc, &mut rewrites)?;
     operation_ids::apply(doc, &mut rewrites);
     response_shapes::apply(doc, &mut rewrites)?;
+    optional_nulls::apply(doc, &mut rewrites);
     Ok(rewrites)
 }
 

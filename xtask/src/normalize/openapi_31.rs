@@ -6,8 +6,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::walk::{Location, for_each_schema};
 use super::Rewrite;
+use super::walk::{Location, for_each_schema};
 
 const RULE: &str = "openapi-3.1";
 
@@ -105,7 +105,9 @@ fn convert_schema(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut
         if let Some(bound @ Value::Number(_)) = schema.get(exclusive).cloned() {
             schema.insert(inclusive.into(), bound.clone());
             schema.insert(exclusive.into(), json!(true));
-            note(format!("{exclusive}: {bound} as {inclusive} with {exclusive}: true"));
+            note(format!(
+                "{exclusive}: {bound} as {inclusive} with {exclusive}: true"
+            ));
         }
     }
 }
@@ -128,7 +130,10 @@ mod tests {
     fn declares_31_documents_as_303() {
         let (doc, lines) = run(json!({"openapi": "3.1.0", "paths": {}}));
         assert_eq!(doc["openapi"], "3.0.3");
-        assert_eq!(lines, ["openapi-3.1: openapi: declared 3.1.0, generated as 3.0.3"]);
+        assert_eq!(
+            lines,
+            ["openapi-3.1: openapi: declared 3.1.0, generated as 3.0.3"]
+        );
     }
 
     #[test]
@@ -154,7 +159,10 @@ mod tests {
 
     #[test]
     fn type_list_in_a_30_document_is_accepted_too() {
-        let (doc, _) = run(schema_doc("3.0.0", json!({"properties": {"a": {"type": ["string", "null"]}}})));
+        let (doc, _) = run(schema_doc(
+            "3.0.0",
+            json!({"properties": {"a": {"type": ["string", "null"]}}}),
+        ));
         assert_eq!(
             doc["components"]["schemas"]["S"]["properties"]["a"],
             json!({"type": "string", "nullable": true})
@@ -188,7 +196,10 @@ mod tests {
         let err = apply(&mut json!({"swagger": "2.0"}), &mut rewrites).unwrap_err();
         assert!(err.contains("Swagger 2.0"), "{err}");
         let err = apply(&mut json!({"openapi": "4.0.0"}), &mut rewrites).unwrap_err();
-        assert_eq!(err, "openapi: version 4.0.0 is not supported (OpenAPI 3.0 and 3.1 are)");
+        assert_eq!(
+            err,
+            "openapi: version 4.0.0 is not supported (OpenAPI 3.0 and 3.1 are)"
+        );
         let err = apply(&mut json!({"info": {}}), &mut rewrites).unwrap_err();
         assert!(err.contains("no `openapi` version field"), "{err}");
     }

@@ -21,10 +21,16 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
     });
     let mut taken = HashSet::new();
     for_each_operation(doc, |at, op| {
-        let given = op.get("operationId").and_then(Value::as_str).map(str::to_string);
+        let given = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let (base, why) = match &given {
             Some(id) if taken.insert(id.clone()) => return,
-            Some(id) => (id.clone(), format!("`{id}` is used by an earlier operation")),
+            Some(id) => (
+                id.clone(),
+                format!("`{id}` is used by an earlier operation"),
+            ),
             None => match op.get("summary").and_then(Value::as_str).map(snake_case) {
                 Some(id) if !id.is_empty() => (id, "missing; derived from the summary".into()),
                 _ => (
@@ -90,24 +96,36 @@ mod tests {
         let (doc, lines) = run(json!({"paths": {"/api/v0/auth/apikeys/": {
             "get": {"summary": "show api keys", "responses": {}}
         }}}));
-        assert_eq!(doc["paths"]["/api/v0/auth/apikeys/"]["get"]["operationId"], "show_api_keys");
+        assert_eq!(
+            doc["paths"]["/api/v0/auth/apikeys/"]["get"]["operationId"],
+            "show_api_keys"
+        );
         assert_eq!(
             lines,
-            ["operation-id: paths./api/v0/auth/apikeys/.get.operationId: missing; derived from the summary: `show_api_keys`"]
+            [
+                "operation-id: paths./api/v0/auth/apikeys/.get.operationId: missing; derived from the summary: `show_api_keys`"
+            ]
         );
     }
 
     #[test]
     fn punctuation_in_summaries_separates_words() {
         assert_eq!(snake_case("create api-key"), "create_api_key");
-        assert_eq!(snake_case("Show GPU  metrics (beta)"), "show_gpu_metrics_beta");
+        assert_eq!(
+            snake_case("Show GPU  metrics (beta)"),
+            "show_gpu_metrics_beta"
+        );
         assert_eq!(snake_case("2fa login"), "op_2fa_login");
     }
 
     #[test]
     fn falls_back_to_method_and_path() {
-        let (doc, _) = run(json!({"paths": {"/api/v0/users/{id}/": {"delete": {"responses": {}}}}}));
-        assert_eq!(doc["paths"]["/api/v0/users/{id}/"]["delete"]["operationId"], "delete_api_v0_users_id");
+        let (doc, _) =
+            run(json!({"paths": {"/api/v0/users/{id}/": {"delete": {"responses": {}}}}}));
+        assert_eq!(
+            doc["paths"]["/api/v0/users/{id}/"]["delete"]["operationId"],
+            "delete_api_v0_users_id"
+        );
     }
 
     #[test]
@@ -121,7 +139,14 @@ mod tests {
             .iter()
             .map(|p| &doc["paths"][p]["get"]["operationId"])
             .collect();
-        assert_eq!(ids, [&json!("show_things"), &json!("show_things_3"), &json!("show_things_2")]);
+        assert_eq!(
+            ids,
+            [
+                &json!("show_things"),
+                &json!("show_things_3"),
+                &json!("show_things_2")
+            ]
+        );
         assert_eq!(lines.len(), 2);
     }
 
@@ -134,7 +159,9 @@ mod tests {
         assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "list_2");
         assert_eq!(
             lines,
-            ["operation-id: paths./b.get.operationId: `list` is used by an earlier operation: `list_2`"]
+            [
+                "operation-id: paths./b.get.operationId: `list` is used by an earlier operation: `list_2`"
+            ]
         );
     }
 

@@ -38,7 +38,11 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
         if failure.is_some() {
             return;
         }
-        let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_string) else {
+        let Some(id) = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
             return;
         };
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
@@ -50,7 +54,11 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
             match merge_kind(responses, kind, &id, &original, &at, &mut taken_names) {
                 Ok(Some((name, schema, what))) => {
                     new_schemas.push((name, schema));
-                    rewrites.push(Rewrite { rule: RULE, at: at.clone(), what });
+                    rewrites.push(Rewrite {
+                        rule: RULE,
+                        at: at.clone(),
+                        what,
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => failure = Some(e),
@@ -82,7 +90,11 @@ fn kind_of(status: &str, has_success: bool) -> Option<Kind> {
     match status.as_bytes().first() {
         Some(b'2') => Some(Kind::Success),
         Some(b'4' | b'5') => Some(Kind::Error),
-        _ if status == "default" => Some(if has_success { Kind::Error } else { Kind::Success }),
+        _ if status == "default" => Some(if has_success {
+            Kind::Error
+        } else {
+            Kind::Success
+        }),
         _ => None,
     }
 }
@@ -149,7 +161,12 @@ fn json_media(response: &Value) -> Option<(&String, &Value)> {
 
 fn shape(response: &Value) -> Shape {
     match json_media(response) {
-        Some((_, media)) => Shape::Json(media.get("schema").map(Value::to_string).unwrap_or_default()),
+        Some((_, media)) => Shape::Json(
+            media
+                .get("schema")
+                .map(Value::to_string)
+                .unwrap_or_default(),
+        ),
         None if response
             .get("content")
             .and_then(Value::as_object)
@@ -220,21 +237,29 @@ fn merge_kind(
         Kind::Success => "Response",
         Kind::Error => "Error",
     };
-    let name = unique_name(&format!("{}{suffix}", pascal_case(operation_id)), taken_names);
+    let name = unique_name(
+        &format!("{}{suffix}", pascal_case(operation_id)),
+        taken_names,
+    );
     let (schema, fields) = merged_schema(&bodies, original, operation_id, &statuses);
     let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
     for status in &statuses {
         let response = responses.get_mut(status).expect("listed above");
         // A shared response is copied into the operation before it is changed.
         *response = resolve(response, original).clone();
-        let response = response.as_object_mut().ok_or_else(|| {
-            format!("{}: expected a response object", at.key(status.as_str()))
-        })?;
+        let response = response
+            .as_object_mut()
+            .ok_or_else(|| format!("{}: expected a response object", at.key(status.as_str())))?;
         let content = response
             .entry("content")
             .or_insert_with(|| json!({}))
             .as_object_mut()
-            .ok_or_else(|| format!("{}: expected a mapping", at.key(status.as_str()).key("content")))?;
+            .ok_or_else(|| {
+                format!(
+                    "{}: expected a mapping",
+                    at.key(status.as_str()).key("content")
+                )
+            })?;
         let media_type = content
             .keys()
             .find(|mt| *mt == "application/json" || mt.starts_with("application/json;"))
@@ -295,7 +320,10 @@ fn merged_schema(
         properties.keys().cloned().collect::<Vec<_>>().join(", ")
     );
     if !conflicts.is_empty() {
-        fields.push_str(&format!("; of differing types, kept as any JSON: {}", conflicts.join(", ")));
+        fields.push_str(&format!(
+            "; of differing types, kept as any JSON: {}",
+            conflicts.join(", ")
+        ));
     }
     let schema = json!({ "type": "object", "description": description, "properties": properties });
     (schema, fields)
@@ -338,7 +366,9 @@ fn object_properties(schema: &Value, doc: &Value) -> Option<Vec<(String, Value)>
             out.extend(object_properties(part, doc)?);
         }
     }
-    let is_object = schema.get("type").is_some() || schema.get("properties").is_some() || schema.get("allOf").is_some();
+    let is_object = schema.get("type").is_some()
+        || schema.get("properties").is_some()
+        || schema.get("allOf").is_some();
     is_object.then_some(out)
 }
 
@@ -411,12 +441,20 @@ mod tests {
             );
         }
         // The success body is untouched; so is the shared component.
-        assert_eq!(doc["paths"]["/keys/"]["get"]["responses"]["200"], seed_like()["paths"]["/keys/"]["get"]["responses"]["200"]);
-        assert_eq!(doc["components"]["schemas"]["Error"], seed_like()["components"]["schemas"]["Error"]);
+        assert_eq!(
+            doc["paths"]["/keys/"]["get"]["responses"]["200"],
+            seed_like()["paths"]["/keys/"]["get"]["responses"]["200"]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Error"],
+            seed_like()["components"]["schemas"]["Error"]
+        );
         assert_eq!(
             lines,
-            ["response-shapes: paths./keys/.get.responses: error statuses 400, 401, 429 answer in 3 shapes: \
-              merged into `ShowApiKeysError` (fields: msg, success, error, detail)"]
+            [
+                "response-shapes: paths./keys/.get.responses: error statuses 400, 401, 429 answer in 3 shapes: \
+              merged into `ShowApiKeysError` (fields: msg, success, error, detail)"
+            ]
         );
     }
 
@@ -437,8 +475,15 @@ mod tests {
         doc["paths"]["/keys/"]["get"]["responses"]["429"] =
             json_body(json!({"type": "object", "properties": {"msg": {"type": "integer"}}}));
         let (doc, lines) = run(doc);
-        assert_eq!(doc["components"]["schemas"]["ShowApiKeysError"]["properties"]["msg"], json!({}));
-        assert!(lines[0].ends_with("of differing types, kept as any JSON: msg)"), "{}", lines[0]);
+        assert_eq!(
+            doc["components"]["schemas"]["ShowApiKeysError"]["properties"]["msg"],
+            json!({})
+        );
+        assert!(
+            lines[0].ends_with("of differing types, kept as any JSON: msg)"),
+            "{}",
+            lines[0]
+        );
     }
 
     #[test]
@@ -465,21 +510,34 @@ mod tests {
             doc["paths"]["/keys/"]["get"]["responses"]["404"]["content"]["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/ShowApiKeysError"}),
         );
-        assert!(doc["components"]["schemas"]["ShowApiKeysError"].get("type").is_none());
-        assert!(lines[0].contains("not all objects: any JSON value"), "{}", lines[0]);
+        assert!(
+            doc["components"]["schemas"]["ShowApiKeysError"]
+                .get("type")
+                .is_none()
+        );
+        assert!(
+            lines[0].contains("not all objects: any JSON value"),
+            "{}",
+            lines[0]
+        );
     }
 
     #[test]
     fn shared_responses_are_copied_before_they_change() {
         let mut doc = seed_like();
         doc["components"]["responses"] = json!({"Limited": json_body(json!({"type": "object", "properties": {"detail": {"type": "string"}}}))});
-        doc["paths"]["/keys/"]["get"]["responses"]["429"] = json!({"$ref": "#/components/responses/Limited"});
+        doc["paths"]["/keys/"]["get"]["responses"]["429"] =
+            json!({"$ref": "#/components/responses/Limited"});
         let (doc, _) = run(doc);
         assert_eq!(
             doc["paths"]["/keys/"]["get"]["responses"]["429"]["content"]["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/ShowApiKeysError"}),
         );
-        assert!(doc["components"]["responses"]["Limited"]["content"]["application/json"]["schema"].get("properties").is_some());
+        assert!(
+            doc["components"]["responses"]["Limited"]["content"]["application/json"]["schema"]
+                .get("properties")
+                .is_some()
+        );
     }
 
     #[test]
@@ -488,7 +546,9 @@ mod tests {
         let responses = &mut doc["paths"]["/keys/"]["get"]["responses"];
         responses["default"] = responses["401"].clone();
         let (doc, lines) = run(doc);
-        let responses = doc["paths"]["/keys/"]["get"]["responses"].as_object().unwrap();
+        let responses = doc["paths"]["/keys/"]["get"]["responses"]
+            .as_object()
+            .unwrap();
         assert!(!responses.contains_key("default"));
         assert!(responses.contains_key("4XX") && responses.contains_key("5XX"));
         assert_eq!(
@@ -502,7 +562,10 @@ mod tests {
         let mut doc = seed_like();
         doc["components"]["schemas"]["ShowApiKeysError"] = json!({"type": "string"});
         let (doc, _) = run(doc);
-        assert_eq!(doc["components"]["schemas"]["ShowApiKeysError"], json!({"type": "string"}));
+        assert_eq!(
+            doc["components"]["schemas"]["ShowApiKeysError"],
+            json!({"type": "string"})
+        );
         assert!(doc["components"]["schemas"]["ShowApiKeysError2"].is_object());
     }
 }

@@ -101,7 +101,11 @@ fn body(v: &mut Value, at: &Location, f: Visit) {
     if let Some(content) = v.get_mut("content").and_then(Value::as_object_mut) {
         for (media_type, media) in content.iter_mut() {
             if let Some(s) = media.get_mut("schema") {
-                schema(s, &at.key("content").key(media_type.as_str()).key("schema"), f);
+                schema(
+                    s,
+                    &at.key("content").key(media_type.as_str()).key("schema"),
+                    f,
+                );
             }
         }
     }

@@ -1,0 +1,471 @@
+//! The real `vast` binary against httpmock: exact output, exit codes, error text, key sources.
+//! Every run is checked for the API keys it was given: none may appear in stdout or stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use httpmock::{Method::GET, MockServer};
+use vast_tests::TEST_KEY;
+
+const PATH: &str = "/api/v0/auth/apikeys/";
+
+/// The `vast` binary, built once per test run (cargo builds only test harnesses for `cargo test`).
+fn vast_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "vast-api-cli", "--bin", "vast"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building vast failed");
+        // target/debug/deps/it-… → target/debug/vast
+        let exe = std::env::current_exe().unwrap();
+        exe.parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join(format!("vast{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `vast` with a clean environment: only `HOME` and the variables given.
+fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
+    let output = Command::new(vast_bin())
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .envs(env.iter().copied())
+        .output()
+        .expect("vast runs");
+    let run = Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    let keys = args
+        .iter()
+        .chain(env.iter().map(|(_, v)| v))
+        .filter(|a| a.contains("key-"));
+    for key in keys.chain([&TEST_KEY]) {
+        assert!(
+            !run.stdout.contains(key),
+            "the key leaked to stdout:\n{}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(key),
+            "the key leaked to stderr:\n{}",
+            run.stderr
+        );
+    }
+    run
+}
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Compares with `tests/data/<name>`; `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
+    assert_eq!(
+        actual, expected,
+        "output differs from tests/data/{name} (UPDATE_SNAPSHOTS=1 refreshes it)"
+    );
+}
+
+fn serve<'a>(server: &'a MockServer, key: &str, status: u16, body: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(PATH)
+            .header("authorization", format!("Bearer {key}"));
+        then.status(status)
+            .header("content-type", "application/json")
+            .body(body);
+    })
+}
+
+fn keys_example(server: &MockServer) -> httpmock::Mock<'_> {
+    let body = r#"{"apikeys": [{"id": 123, "user_id": 456, "rights": "read", "team_id": 789, "team_name": "Team Alpha"},
+                               {"id": 7, "user_id": 456, "rights": null, "created": "2026-01-01"}]}"#;
+    serve(server, TEST_KEY, 200, body)
+}
+
+#[test]
+fn a_terminal_gets_an_aligned_table_with_a_header() {
+    let server = MockServer::start();
+    let mock = keys_example(&server);
+    let home = home();
+    let run = vast(
+        &[
+            "--url",
+            &server.base_url(),
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+        ],
+        &[("VAST_FORCE_TTY", "1")],
+        home.path(),
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    snapshot("show-api-keys.terminal.stdout", &run.stdout);
+    mock.assert_calls(1);
+}
+
+#[test]
+fn a_pipe_gets_tab_separated_rows() {
+    let server = MockServer::start();
+    keys_example(&server);
+    let home = home();
+    let run = vast(
+        &[
+            "show",
+            "api-keys",
+            "--url",
+            &server.base_url(),
+            "--api-key",
+            TEST_KEY,
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    snapshot("show-api-keys.piped.stdout", &run.stdout);
+}
+
+#[test]
+fn raw_prints_the_servers_document_unchanged() {
+    let server = MockServer::start();
+    let body = r#"{"apikeys": [{"id": 1, "undocumented": {"kept": true}}]}"#;
+    serve(&server, TEST_KEY, 200, body);
+    let home = home();
+    // Global flags work before and after the subcommand.
+    for args in [
+        vec!["--raw", "--url", &server.base_url(), "show", "api-keys"],
+        vec!["show", "api-keys", "--raw", "--url", &server.base_url()],
+    ] {
+        let run = vast(&args, &[("VAST_API_KEY", TEST_KEY)], home.path());
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (0, format!("{body}\n").as_str(), "")
+        );
+    }
+}
+
+#[test]
+fn an_empty_list_prints_only_the_header_on_a_terminal_and_nothing_to_a_pipe() {
+    let server = MockServer::start();
+    serve(&server, TEST_KEY, 200, r#"{"apikeys": []}"#);
+    let home = home();
+    let args = [
+        "--url",
+        &server.base_url(),
+        "--api-key",
+        TEST_KEY,
+        "show",
+        "api-keys",
+    ];
+    let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "id  user_id  rights  team_id  team_name\n")
+    );
+    let run = vast(&args, &[], home.path());
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+}
+
+/// Status, body → exit code and the exact stderr.
+fn failure(status: u16, body: &str, extra: &[&str]) -> Run {
+    let server = MockServer::start();
+    serve(&server, TEST_KEY, status, body);
+    let home = home();
+    let url = server.base_url();
+    let mut args = vec![
+        "--url",
+        url.as_str(),
+        "--api-key",
+        TEST_KEY,
+        "--retry",
+        "1",
+        "show",
+        "api-keys",
+    ];
+    args.extend_from_slice(extra);
+    let run = vast(&args, &[], home.path());
+    assert_eq!(run.stdout, "", "nothing on stdout when a call fails");
+    run
+}
+
+#[test]
+fn a_401_shows_the_servers_msg_and_how_to_fix_the_key() {
+    let run = failure(
+        401,
+        r#"{"success": false, "error": "invalid_user_key", "msg": "Invalid user key"}"#,
+        &[],
+    );
+    assert_eq!(run.code, 4);
+    assert_eq!(
+        run.stderr,
+        "error: the server rejected the API key (401 Unauthorized): Invalid user key\n\
+         hint: check the key from --api-key; keys are managed at https://cloud.vast.ai/manage-keys/\n"
+    );
+}
+
+#[test]
+fn a_429_shows_the_servers_detail() {
+    let run = failure(
+        429,
+        r#"{"detail": "API requests too frequent endpoint threshold=1.0"}"#,
+        &[],
+    );
+    assert_eq!(run.code, 6);
+    assert_eq!(
+        run.stderr,
+        "error: rate limited by the server (429 Too Many Requests): API requests too frequent endpoint threshold=1.0\n\
+         hint: wait a little and try again\n"
+    );
+}
+
+#[test]
+fn a_400_shows_the_servers_msg() {
+    let run = failure(
+        400,
+        r#"{"msg": "API Key not provided as bearer token."}"#,
+        &[],
+    );
+    assert_eq!(run.code, 5);
+    assert_eq!(
+        run.stderr,
+        "error: the server refused the request (400 Bad Request): API Key not provided as bearer token.\n"
+    );
+}
+
+#[test]
+fn an_unlisted_status_and_a_proxy_error_page() {
+    let run = failure(500, r#"{"error": "internal"}"#, &[]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the server answered 500 Internal Server Error: internal\n"
+        )
+    );
+    let run = failure(
+        502,
+        "<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>\n",
+        &[],
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the server answered 502 Bad Gateway: <html> <body><h1>502 Bad Gateway</h1></body> </html>\n"
+        )
+    );
+}
+
+#[test]
+fn a_body_that_is_not_the_spec_says_what_and_quotes_it() {
+    let run = failure(200, r#"{"apikeys": [{"id": "one"}]}"#, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: the server's response (200 OK) is not what the API spec describes: \
+         invalid type: string \"one\", expected i64 at line 1 column 25; body: {\"apikeys\": [{\"id\": \"one\"}]}\n"
+    );
+}
+
+#[test]
+fn a_refused_connection_is_one_line_and_a_hint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let home = home();
+    let run = vast(
+        &[
+            "--url",
+            &url,
+            "--api-key",
+            TEST_KEY,
+            "--retry",
+            "1",
+            "show",
+            "api-keys",
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot connect to {url}: Connection refused (os error 111)\n\
+             hint: check --url (or VAST_URL) and the network\n"
+        )
+    );
+}
+
+#[test]
+fn no_key_anywhere_names_every_source_and_sends_nothing() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let home = home();
+    let run = vast(
+        &["--url", &server.base_url(), "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    let dir = home.path().display();
+    assert_eq!(run.code, 3);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in \
+             {dir}/.config/vastai/vast_api_key (also read: {dir}/.vast_api_key)\n"
+        )
+    );
+    any.assert_calls(0);
+}
+
+#[test]
+fn keys_are_found_in_the_vendor_clis_order() {
+    let home = home();
+    let xdg = home.path().join("xdg");
+    std::fs::create_dir_all(xdg.join("vastai")).unwrap();
+    let xdg_file = xdg.join("vastai/vast_api_key");
+    let legacy_file = home.path().join(".vast_api_key");
+    std::fs::write(&xdg_file, "xdg-key-1\n").unwrap();
+    std::fs::write(&legacy_file, "legacy-key-2\n").unwrap();
+    let xdg_env = ("XDG_CONFIG_HOME", xdg.to_str().unwrap());
+
+    let used = |args: &[&str], env: &[(&str, &str)], key: &str, source: &str| {
+        let server = MockServer::start();
+        let mock = serve(&server, key, 200, r#"{"apikeys": []}"#);
+        let url = server.base_url();
+        let mut all = vec!["-v", "--url", url.as_str(), "show", "api-keys"];
+        all.extend_from_slice(args);
+        let run = vast(&all, env, home.path());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        mock.assert_calls(1);
+        assert!(
+            run.stderr
+                .starts_with(&format!("vast: API key from {source}\n")),
+            "{}",
+            run.stderr
+        );
+    };
+    used(
+        &["--api-key", "flag-key-0"],
+        &[("VAST_API_KEY", "env-key-3"), xdg_env],
+        "flag-key-0",
+        "--api-key",
+    );
+    used(
+        &[],
+        &[("VAST_API_KEY", "env-key-3"), xdg_env],
+        "env-key-3",
+        "the VAST_API_KEY environment variable",
+    );
+    used(
+        &[],
+        &[xdg_env],
+        "xdg-key-1",
+        &format!("the key file {}", xdg_file.display()),
+    );
+    std::fs::remove_file(&xdg_file).unwrap();
+    used(
+        &[],
+        &[xdg_env],
+        "legacy-key-2",
+        &format!("the key file {}", legacy_file.display()),
+    );
+    // Without XDG_CONFIG_HOME the vendor's file is under ~/.config.
+    let default_file = home.path().join(".config/vastai/vast_api_key");
+    std::fs::create_dir_all(default_file.parent().unwrap()).unwrap();
+    std::fs::write(&default_file, "default-key-4").unwrap();
+    used(
+        &[],
+        &[],
+        "default-key-4",
+        &format!("the key file {}", default_file.display()),
+    );
+}
+
+#[test]
+fn bad_flags_and_unknown_commands_are_usage_errors() {
+    let home = home();
+    for args in [
+        vec!["show", "api-kez"],
+        vec!["--timeout", "0", "show", "api-keys"],
+        vec!["--retry", "many", "show", "api-keys"],
+        vec!["--bogus"],
+    ] {
+        let run = vast(&args, &[("VAST_API_KEY", TEST_KEY)], home.path());
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    }
+    let run = vast(
+        &[
+            "--url",
+            "console.vast.ai",
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid server URL `console.vast.ai`: relative URL without a base (expected e.g. https://console.vast.ai)\n"
+    );
+}
+
+#[test]
+fn help_documents_exit_codes_and_completions_are_generated() {
+    let home = home();
+    let run = vast(&["--help"], &[], home.path());
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("  6  rate limited (429)\n"),
+        "{}",
+        run.stdout
+    );
+    let run = vast(&["show", "api-keys", "--help"], &[], home.path());
+    assert!(
+        run.stdout
+            .contains("Retrieves all API keys associated with the authenticated user."),
+        "{}",
+        run.stdout
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let run = vast(&["completions", shell], &[], home.path());
+        assert_eq!(run.code, 0, "{shell}");
+        assert!(run.stdout.contains("api-keys"), "{shell}: {}", run.stdout);
+    }
+}

@@ -1,0 +1,245 @@
+//! The library against httpmock: typed results, typed errors, and the request on the wire.
+
+use httpmock::{Method::GET, MockServer};
+use serde_json::json;
+use vast_api::mock::MockServerExt;
+use vast_api::types::{ShowApiKeysError, ShowApiKeysResponse};
+use vast_api::{Client, ClientConfig, Error, RetryPolicy};
+use vast_tests::{TEST_KEY, show_api_keys_example};
+
+const PATH: &str = "/api/v0/auth/apikeys/";
+
+fn client(server: &MockServer) -> Client {
+    ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// A mock that answers only the request the spec describes: GET on the exact path, the bearer
+/// key, JSON accepted, and no `api-version` header.
+fn exact_request<'a>(server: &'a MockServer, status: u16, body: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(PATH)
+            .header("authorization", format!("Bearer {TEST_KEY}"))
+            .header("accept", "application/json")
+            .header_missing("api-version");
+        then.status(status)
+            .header("content-type", "application/json")
+            .body(body);
+    })
+}
+
+#[tokio::test]
+async fn the_spec_example_comes_back_typed() {
+    let server = MockServer::start_async().await;
+    let mock = exact_request(&server, 200, vast_tests::SHOW_API_KEYS_EXAMPLE);
+    let response = client(&server).show_api_keys().send().await.unwrap();
+    mock.assert_calls(1);
+    assert_eq!(response.status(), 200);
+    let keys = response.into_inner().apikeys.unwrap();
+    assert_eq!(keys.len(), 1);
+    let key = &keys[0];
+    assert_eq!(
+        (
+            key.id,
+            key.user_id,
+            key.rights.as_deref(),
+            key.team_id,
+            key.team_name.as_deref()
+        ),
+        (
+            Some(123),
+            Some(456),
+            Some("read"),
+            Some(789),
+            Some("Team Alpha")
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_generated_mock_helper_serves_typed_values() {
+    let server = MockServer::start_async().await;
+    let example: ShowApiKeysResponse = serde_json::from_value(show_api_keys_example()).unwrap();
+    let mock = server.show_api_keys(|_, then| {
+        then.ok(&example);
+    });
+    let keys = client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    mock.assert_calls(1);
+    assert_eq!(
+        keys.apikeys.unwrap()[0].team_name.as_deref(),
+        Some("Team Alpha")
+    );
+}
+
+#[tokio::test]
+async fn an_empty_list_is_empty() {
+    let server = MockServer::start_async().await;
+    exact_request(&server, 200, r#"{"apikeys": []}"#);
+    let keys = client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(keys.apikeys, Some(vec![]));
+}
+
+#[tokio::test]
+async fn unknown_fields_and_nulls_are_accepted() {
+    let server = MockServer::start_async().await;
+    let body = json!({
+        "apikeys": [{"id": 1, "user_id": null, "rights": null, "team_id": null, "team_name": null,
+                     "created_at": "2026-01-01", "scopes": {"x": [1]}}],
+        "total": 1
+    });
+    exact_request(&server, 200, &body.to_string());
+    let keys = client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let key = &keys.apikeys.unwrap()[0];
+    assert_eq!(
+        (key.id, key.user_id, key.rights.clone()),
+        (Some(1), None, None)
+    );
+
+    let server = MockServer::start_async().await;
+    exact_request(&server, 200, r#"{"apikeys": null}"#);
+    let keys = client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(keys.apikeys, None);
+}
+
+async fn error_body(status: u16, body: serde_json::Value) -> (u16, ShowApiKeysError) {
+    let server = MockServer::start_async().await;
+    exact_request(&server, status, &body.to_string());
+    match client(&server).show_api_keys().send().await {
+        Err(Error::ErrorResponse(response)) => (response.status().as_u16(), response.into_inner()),
+        other => panic!("expected a typed error response, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn each_documented_error_shape_is_typed() {
+    let (status, e) =
+        error_body(400, json!({"msg": "API Key not provided as bearer token."})).await;
+    assert_eq!(
+        (status, e.msg.as_deref()),
+        (400, Some("API Key not provided as bearer token."))
+    );
+
+    let (status, e) = error_body(
+        401,
+        json!({"success": false, "error": "invalid_user_key", "msg": "Invalid user key"}),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        (e.success, e.error.as_deref(), e.msg.as_deref()),
+        (
+            Some(false),
+            Some("invalid_user_key"),
+            Some("Invalid user key")
+        )
+    );
+
+    let (status, e) = error_body(
+        429,
+        json!({"detail": "API requests too frequent endpoint threshold=1.0"}),
+    )
+    .await;
+    assert_eq!(
+        (status, e.detail.as_deref()),
+        (
+            429,
+            Some("API requests too frequent endpoint threshold=1.0")
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_status_the_spec_does_not_list_is_unexpected() {
+    let server = MockServer::start_async().await;
+    exact_request(&server, 500, r#"{"msg": "boom"}"#);
+    match client(&server).show_api_keys().send().await {
+        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status(), 500),
+        other => panic!("expected an unexpected response, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_non_json_200_is_an_invalid_payload() {
+    let server = MockServer::start_async().await;
+    exact_request(&server, 200, "<html>maintenance</html>");
+    match client(&server).show_api_keys().send().await {
+        Err(Error::InvalidResponsePayload(body, e)) => {
+            assert_eq!(&body[..], b"<html>maintenance</html>");
+            assert!(e.is_syntax(), "{e}");
+        }
+        other => panic!("expected an invalid payload, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wrong_types_are_an_invalid_payload() {
+    let server = MockServer::start_async().await;
+    exact_request(&server, 200, r#"{"apikeys": [{"id": "one"}]}"#);
+    match client(&server).show_api_keys().send().await {
+        Err(Error::InvalidResponsePayload(_, e)) => assert!(e.is_data(), "{e}"),
+        other => panic!("expected an invalid payload, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_communication_error() {
+    // Bind and drop a listener: the port is free and nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    match client.show_api_keys().send().await {
+        Err(Error::CommunicationError(e)) => assert!(e.is_connect(), "{e}"),
+        other => panic!("expected a communication error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn from_env_reads_the_key_and_url_like_the_vendor_cli() {
+    // The only test that reads this process's environment; it sets what it reads.
+    let server = MockServer::start_async().await;
+    let mock = exact_request(&server, 200, r#"{"apikeys": []}"#);
+    let home = tempfile::tempdir().unwrap();
+    // SAFETY: no other test in this binary reads or writes these variables.
+    unsafe {
+        std::env::set_var("HOME", home.path());
+        std::env::remove_var("XDG_CONFIG_HOME");
+        std::env::set_var("VAST_API_KEY", TEST_KEY);
+        std::env::set_var("VAST_URL", server.base_url());
+    }
+    let client = Client::from_env().unwrap();
+    client.show_api_keys().send().await.unwrap();
+    mock.assert_calls(1);
+}

@@ -1,0 +1,4 @@
+//! All end-to-end tests in one binary (one link instead of one per file).
+
+mod cli;
+mod library;
