@@ -4,7 +4,6 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use serde_json::Value;
 
 use crate::{commands, normalize, panics, read_openapi, spec};
 

@@ -52,7 +52,11 @@ fn locate(doc: &Value) -> Option<String> {
             .flatten()
             .enumerate()
         {
-            read::<ReferenceOr<Parameter>>(p, &at.key("parameters").key(i.to_string())).err()?;
+            if let Err(e) =
+                read::<ReferenceOr<Parameter>>(p, &at.key("parameters").key(i.to_string()))
+            {
+                return Some(e);
+            }
         }
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
@@ -78,10 +82,10 @@ fn locate(doc: &Value) -> Option<String> {
                     return Some(e);
                 }
             }
-            if let Some(body) = op.get("requestBody") {
-                if let Err(e) = read::<ReferenceOr<RequestBody>>(body, &at.key("requestBody")) {
-                    return Some(e);
-                }
+            if let Some(body) = op.get("requestBody")
+                && let Err(e) = read::<ReferenceOr<RequestBody>>(body, &at.key("requestBody"))
+            {
+                return Some(e);
             }
             if let Err(e) = read::<Operation>(op, &at) {
                 return Some(e);
