@@ -10,7 +10,7 @@
 //! // The key comes from VAST_API_KEY or the vastai key file; the server from VAST_URL.
 //! let client = vast_api::Client::from_env()?;
 //! let keys = client.show_api_keys().send().await?.into_inner();
-//! for key in &keys.apikeys {
+//! for key in keys.apikeys.iter().flatten() {
 //!     println!("{:?} {:?}", key.id, key.rights);
 //! }
 //! # Ok(())
