@@ -13,6 +13,8 @@ pub struct CommandSpec {
     pub words: &'static [&'static str],
     /// The scalar fields a list response shows as table columns, in the spec's order.
     pub columns: &'static [&'static str],
+    /// Path parameters, taken positionally in this order (`vast show instance 123`).
+    pub positional: &'static [&'static str],
 }
 
 pub const AFTER_HELP: &str = "\
@@ -29,12 +31,22 @@ Exit status:
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
 (~/.config/vastai/vast_api_key), then ~/.vast_api_key.";
 
+/// The command table entry of a generated operation; `cargo xtask gen` writes one for each and
+/// refuses to write a table that misses one.
 pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
     COMMANDS
         .iter()
         .find(|c| c.operation_id == command.operation_id())
-        .expect("cargo xtask gen writes one CommandSpec per operation")
+        .unwrap_or(&UNLISTED)
 }
+
+/// Never reached with code from `cargo xtask gen`; keeps a hand-edited table from crashing `vast`.
+const UNLISTED: CommandSpec = CommandSpec {
+    operation_id: "",
+    words: &["unlisted"],
+    columns: &[],
+    positional: &[],
+};
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
 pub fn command() -> Command {
@@ -48,7 +60,10 @@ pub fn command() -> Command {
     let mut groups: Vec<Command> = Vec::new();
     for op in CliCommand::iter() {
         let spec = spec_of(op);
-        let leaf = with_short_about(Cli::<&Output>::get_command(op));
+        let leaf = positional(
+            with_short_about(Cli::<&Output>::get_command(op)),
+            spec.positional,
+        );
         match spec.words {
             [single] => root = root.subcommand(leaf.name(*single)),
             [group, name] => {
@@ -89,6 +104,21 @@ fn with_short_about(command: Command) -> Command {
     };
     let summary = full.lines().next().unwrap_or_default().to_string();
     command.about(summary).long_about(full)
+}
+
+/// progenitor makes every parameter a `--flag`; path parameters are positional instead, as in
+/// the vendor CLI.
+fn positional(command: Command, names: &[&str]) -> Command {
+    names
+        .iter()
+        .enumerate()
+        .fold(command, |command, (i, name)| {
+            if command.get_arguments().any(|a| a.get_id() == *name) {
+                command.mut_arg(*name, |arg| arg.long(None).index(i + 1))
+            } else {
+                command
+            }
+        })
 }
 
 /// The operation a parsed command line names, with the matches of its own arguments.

@@ -10,5 +10,6 @@ pub const COMMANDS: &[CommandSpec] = &[
         operation_id: "show_api_keys",
         words: &["show", "api-keys"],
         columns: &["id", "user_id", "rights", "team_id", "team_name"],
+        positional: &[],
     },
 ];

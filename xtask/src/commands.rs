@@ -10,10 +10,14 @@ use crate::normalize::{self, Location};
 /// One operation's entry in the table.
 #[derive(Debug, PartialEq)]
 pub struct Command {
+    /// The operation's method name in the generated code (progenitor's snake case of the id).
     pub operation_id: String,
     /// The first word of the summary, then the rest joined by `-`: "show api keys" → show, api-keys.
     pub words: Vec<String>,
     pub columns: Vec<String>,
+    /// Path parameters, as progenitor names their arguments (kebab case): given positionally,
+    /// in path order, as in the vendor CLI (`vast show instance 123`).
+    pub positional: Vec<String>,
 }
 
 /// Every operation of the normalised document, in document order. Two operations whose
@@ -58,16 +62,39 @@ pub fn commands(doc: &mut Value) -> Result<Vec<Command>, String> {
             .and_then(|r| r.pointer("/content/application~1json/schema"))
             .map(|s| table_columns(s, &resolved))
             .unwrap_or_default();
+        let positional = path_parameters(at);
         out.push(Command {
-            operation_id: id,
+            operation_id: method_name(&id),
             words,
             columns,
+            positional,
         });
     });
     match clash {
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// progenitor's name for an operation's method: the id in snake case (`showApiKeys` →
+/// `show_api_keys`). `codegen` checks the generated CLI agrees.
+pub fn method_name(id: &str) -> String {
+    use heck::ToSnakeCase;
+    id.to_snake_case()
+}
+
+/// The `{name}` segments of the operation's path (`paths.<path>.<method>`), as argument ids.
+fn path_parameters(at: &Location) -> Vec<String> {
+    use heck::{ToKebabCase, ToSnakeCase};
+    let text = at.to_string();
+    let path = text
+        .strip_prefix("paths.")
+        .and_then(|t| t.rsplit_once('.'))
+        .map_or("", |(p, _)| p);
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| name.to_snake_case().to_kebab_case())
+        .collect()
 }
 
 fn command_words(text: &str) -> Vec<String> {
@@ -171,10 +198,11 @@ pub fn render(commands: &[Command]) -> String {
                 .join(", ")
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        columns: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        columns: &[{}],\n        positional: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             list(&c.columns),
+            list(&c.positional),
         ));
     }
     out.push_str("];\n");
@@ -216,6 +244,12 @@ mod tests {
         .unwrap();
         assert_eq!(commands[0].words, ["show", "api-keys"]);
         assert_eq!(commands[0].columns, ["id", "user_id", "rights"]);
+    }
+
+    #[test]
+    fn path_parameters_are_positional_in_path_order() {
+        let commands = run(json!({"/machines/{machine_id}/reports/{reportId}": {"get": {"summary": "show reports"}}})).unwrap();
+        assert_eq!(commands[0].positional, ["machine-id", "report-id"]);
     }
 
     #[test]

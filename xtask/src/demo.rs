@@ -93,12 +93,17 @@ fn check_fixture(root: &Path) -> Result<(), String> {
 /// The JSON schema of the first success response of the operation with this id.
 pub fn success_schema(doc: &Value, operation_id: &str) -> Option<Value> {
     let paths = doc.get("paths")?.as_object()?;
-    paths
+    let op = paths
         .values()
         .filter_map(Value::as_object)
         .flat_map(|item| item.values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))?
-        .get("responses")?
+        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))?;
+    success_schema_of(op)
+}
+
+/// The JSON schema of an operation's first success response.
+pub fn success_schema_of(op: &Value) -> Option<Value> {
+    op.get("responses")?
         .as_object()?
         .iter()
         .find(|(status, _)| status.starts_with('2'))?

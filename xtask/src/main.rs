@@ -8,6 +8,9 @@ mod normalize;
 mod panics;
 mod read_openapi;
 mod spec;
+mod spec_mock;
+mod surface;
+mod try_spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +22,9 @@ tasks:
   gen           regenerate vast-api from openapi.yaml
   gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
   demo          run `vast show api-keys` against a local mock that answers with the spec's examples
+  try-spec [SPEC] [--release]
+                generate and build a scratch copy of the workspace from SPEC (default: the vendor's
+                whole spec in ../shared), then run generated commands against a local mock
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +34,7 @@ fn main() -> ExitCode {
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["demo"] => demo::run(&workspace_root()),
+        ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())

@@ -4,10 +4,15 @@
 //! module with its own fixture tests, and reports every change it makes as a [`Rewrite`] so that
 //! `cargo xtask gen` can print one line per change.
 
+mod auth_headers;
+mod media_schemas;
+mod mistyped_values;
 mod openapi_31;
 mod operation_ids;
 mod optional_nulls;
+mod query_objects;
 mod response_shapes;
+mod status_codes;
 mod walk;
 
 use std::fmt;
@@ -31,15 +36,28 @@ impl fmt::Display for Rewrite {
 }
 
 /// The rules in the order they must run: version conversion first (the later rules read 3.0
-/// schemas), operation ids before response merging (merged types are named after the operation),
-/// optional nulls last (it also covers the merged schemas).
+/// schemas); bodies get schemas before responses are compared; operation ids before response
+/// merging (merged types are named after the operation); optional nulls last (it covers merged
+/// schemas).
 pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
     let mut rewrites = Vec::new();
     openapi_31::apply(doc, &mut rewrites)?;
+    media_schemas::apply(doc, &mut rewrites);
+    mistyped_values::apply(doc, &mut rewrites);
+    query_objects::apply(doc, &mut rewrites);
+    auth_headers::apply(doc, &mut rewrites);
     operation_ids::apply(doc, &mut rewrites);
     response_shapes::apply(doc, &mut rewrites)?;
     optional_nulls::apply(doc, &mut rewrites);
     Ok(rewrites)
+}
+
+/// What the httpmock helpers need beyond [`normalize`]: applied to a copy of the normalised
+/// document that only the mock generator sees.
+pub fn for_httpmock(doc: &mut Value) -> Vec<Rewrite> {
+    let mut rewrites = Vec::new();
+    status_codes::apply(doc, &mut rewrites);
+    rewrites
 }
 
 /// The HTTP methods an OpenAPI path item can hold, in the order progenitor visits them.

@@ -1,0 +1,149 @@
+//! A small HTTP server for `cargo xtask try-spec`: it answers every operation of a spec with the
+//! example of its success response and records each request it saw. Plain std networking, one
+//! connection at a time, 127.0.0.1 only; it stops when dropped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::examples;
+use crate::normalize::METHODS;
+
+/// A request as the server saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub authorization: Option<String>,
+}
+
+pub struct SpecMock {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+    stop: Arc<AtomicBool>,
+}
+
+struct Route {
+    method: String,
+    segments: Vec<String>,
+    body: String,
+}
+
+impl SpecMock {
+    pub fn start(doc: &Value) -> std::io::Result<Self> {
+        let routes = routes(doc);
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (seen2, stop2) = (seen.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::Relaxed) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let _ = answer(stream, &routes, &seen2);
+                }
+            }
+        });
+        Ok(Self { url, seen, stop })
+    }
+}
+
+impl Drop for SpecMock {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+    }
+}
+
+fn routes(doc: &Value) -> Vec<Route> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let body = crate::demo::success_schema_of(op)
+                .map(|schema| examples::example(&schema, doc))
+                .unwrap_or(Value::Null);
+            out.push(Route {
+                method: method.to_ascii_uppercase(),
+                segments: path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(String::from)
+                    .collect(),
+                body: body.to_string(),
+            });
+        }
+    }
+    out
+}
+
+fn matches(route: &Route, method: &str, path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    route.method == method
+        && route.segments.len() == segments.len()
+        && route
+            .segments
+            .iter()
+            .zip(&segments)
+            .all(|(r, s)| (r.starts_with('{') && r.ends_with('}')) || r == s)
+}
+
+fn answer(stream: TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = (
+        parts.next().unwrap_or_default().to_string(),
+        parts.next().unwrap_or_default().to_string(),
+    );
+    let mut authorization = None;
+    let mut length = 0usize;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            match name.trim().to_ascii_lowercase().as_str() {
+                "authorization" => authorization = Some(value.trim().to_string()),
+                "content-length" => length = value.trim().parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    let mut body = vec![0; length.min(1 << 20)];
+    reader.read_exact(&mut body)?;
+    let path = target.split('?').next().unwrap_or_default().to_string();
+    let (status, body) = match routes.iter().find(|r| matches(r, &method, &path)) {
+        Some(route) => ("200 OK", route.body.clone()),
+        None => (
+            "404 Not Found",
+            r#"{"msg": "no such operation in the spec"}"#.to_string(),
+        ),
+    };
+    seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
+        method,
+        path,
+        authorization,
+    });
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()
+}

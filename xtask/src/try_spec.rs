@@ -1,0 +1,321 @@
+//! `cargo xtask try-spec [SPEC]`: what a user gets by dropping another spec into `openapi.yaml`.
+//!
+//! A scratch copy of the workspace (under `target/try-spec/`) gets SPEC (default: the vendor's
+//! whole spec, `../shared/specs/vast-openapi-full.yaml`) as its `openapi.yaml`; then, as a user
+//! would: `cargo xtask gen`, `cargo check --workspace --all-targets`, and `vast show api-keys` plus
+//! other generated commands against a local mock that answers with the spec's examples. The
+//! scratch copy keeps its build between runs, so a second run builds incrementally.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::codegen::{self, Mode};
+use crate::spec_mock::SpecMock;
+use crate::{commands, normalize, spec};
+
+pub const FULL_SPEC: &str = "../shared/specs/vast-openapi-full.yaml";
+const KEY: &str = "try-spec-key-0d9f";
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let release = args.contains(&"--release");
+    let spec_path = match args.iter().find(|a| !a.starts_with("--")) {
+        Some(path) => PathBuf::from(path),
+        None => root.join(FULL_SPEC),
+    };
+    if !spec_path.exists() {
+        println!(
+            "try-spec: SKIPPED: {} is absent (it comes with ../shared beside the checkout)",
+            spec_path.display()
+        );
+        return Ok(());
+    }
+    let scratch = root.join("target/try-spec");
+    let workspace = scratch.join("workspace");
+    sync_workspace(root, &workspace)?;
+    let spec_bytes =
+        std::fs::read(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    write_if_changed(&workspace.join(codegen::SPEC), &spec_bytes)?;
+    println!(
+        "try-spec: {} as openapi.yaml in {}",
+        spec_path.display(),
+        workspace.display()
+    );
+
+    let started = Instant::now();
+    codegen::run(&workspace, Mode::Write)?;
+    let gen_time = started.elapsed();
+
+    let cargo = |args: &[&str]| -> Result<f64, String> {
+        let started = Instant::now();
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            .args(args)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "`cargo {}` failed in {} (see above)",
+                args.join(" "),
+                workspace.display()
+            ));
+        }
+        Ok(started.elapsed().as_secs_f64())
+    };
+    let check_time = cargo(&["check", "--quiet", "--workspace", "--all-targets"])?;
+    let profile = if release { "release" } else { "debug" };
+    let mut build = vec!["build", "--quiet", "-p", "vast-api-cli", "--bin", "vast"];
+    if release {
+        build.push("--release");
+    }
+    let build_time = cargo(&build)?;
+    let vast = scratch.join("target").join(profile).join("vast");
+
+    let loaded = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
+    let mut doc = loaded.doc;
+    normalize::normalize(&mut doc)?;
+    let ran = run_commands(&vast, &mut doc)?;
+
+    println!("try-spec: results");
+    println!("  operations: {}", commands::commands(&mut doc)?.len());
+    for file in [
+        codegen::CLIENT,
+        codegen::HTTPMOCK,
+        codegen::CLI,
+        codegen::COMMANDS,
+    ] {
+        let lines = std::fs::read_to_string(workspace.join(file))
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        println!("  {file}: {lines} lines");
+    }
+    println!("  cargo xtask gen: {:.2} s", gen_time.as_secs_f64());
+    println!("  cargo check --workspace --all-targets: {check_time:.1} s");
+    println!("  cargo build -p vast-api-cli ({profile}): {build_time:.1} s");
+    let size = std::fs::metadata(&vast).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "  vast binary ({profile}): {:.1} MiB",
+        size as f64 / (1 << 20) as f64
+    );
+    println!("  commands run against the mock: {}", ran.join("; "));
+    Ok(())
+}
+
+/// `vast show api-keys`, then other generated commands: the first two GET operations without
+/// required parameters, and the first with one path parameter (given positionally, as in the
+/// vendor CLI). Each must succeed and send the request the spec describes, with the key.
+fn run_commands(vast: &Path, doc: &mut Value) -> Result<Vec<String>, String> {
+    let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
+    let table = commands::commands(doc)?;
+    let operations = operations(doc);
+    let mut picked: Vec<(Vec<String>, String, String)> = Vec::new();
+    let api_keys = operations
+        .iter()
+        .find(|(_, _, id, _)| commands::method_name(id) == "show_api_keys")
+        .ok_or("the spec has no `show api keys` operation")?;
+    picked.push((vec![], api_keys.0.clone(), api_keys.1.clone()));
+    for (method, path, _, required) in operations
+        .iter()
+        .filter(|o| o.0 == "GET" && o.3.is_empty() && o.1 != api_keys.1)
+        .take(2)
+    {
+        picked.push((vec![], method.clone(), path.clone()));
+        let _ = required;
+    }
+    if let Some((method, path, _, _)) = operations
+        .iter()
+        .find(|o| o.0 == "GET" && o.3.len() == 1 && path_params(&o.1).len() == 1)
+    {
+        picked.push((vec!["42".into()], method.clone(), path.clone()));
+    }
+    let mut ran = Vec::new();
+    for (extra, method, path) in picked {
+        let (_, _, id, _) = operations
+            .iter()
+            .find(|o| o.0 == method && o.1 == path)
+            .expect("picked from the list");
+        let words = &table
+            .iter()
+            .find(|c| c.operation_id == commands::method_name(id))
+            .expect("every operation has a command")
+            .words;
+        let mut args: Vec<String> = vec![
+            "--url".into(),
+            mock.url.clone(),
+            "--api-key".into(),
+            KEY.into(),
+            "--retry".into(),
+            "1".into(),
+        ];
+        args.extend(words.iter().cloned());
+        args.extend(extra.iter().cloned());
+        let shown = format!(
+            "vast {}{}",
+            words.join(" "),
+            extra.iter().map(|e| format!(" {e}")).collect::<String>()
+        );
+        let output = Command::new(vast)
+            .args(&args)
+            .output()
+            .map_err(|e| format!("cannot run vast: {e}"))?;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+        if !output.status.success() || stdout.trim().is_empty() {
+            return Err(format!(
+                "`{shown}` failed ({}):\n{stdout}{stderr}",
+                output.status
+            ));
+        }
+        if stdout.contains(KEY) || stderr.contains(KEY) {
+            return Err(format!("`{shown}` printed the API key"));
+        }
+        let seen = mock
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last()
+            .cloned();
+        let expected_path = path.replace("{", "").replace("}", "");
+        let ok = seen.as_ref().is_some_and(|s| {
+            s.method == method
+                && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
+                && path_matches(&path, &s.path)
+        });
+        if !ok {
+            return Err(format!(
+                "`{shown}` did not send {method} {expected_path} with the key; the mock saw {seen:?}"
+            ));
+        }
+        println!(
+            "try-spec: `{shown}` → {method} {path}: ok\n{}",
+            indent(&stdout)
+        );
+        ran.push(shown);
+    }
+    Ok(ran)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().take(6).map(|l| format!("    {l}\n")).collect()
+}
+
+/// (method, path, operation id, required parameter names) for every operation.
+fn operations(doc: &Value) -> Vec<(String, String, String, Vec<String>)> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in normalize::METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let required = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|p| p.get("required") == Some(&Value::Bool(true)))
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(String::from))
+                .collect();
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            out.push((method.to_ascii_uppercase(), path.clone(), id, required));
+        }
+    }
+    out
+}
+
+fn path_params(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter(|s| s.starts_with('{') && s.ends_with('}'))
+        .collect()
+}
+
+fn path_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
+}
+
+/// Copies the workspace's sources into `to`, leaving files whose content is unchanged untouched
+/// (so cargo's incremental build still applies) and the generated files as the last `gen` left
+/// them (so `gen` reports what changed since the previous run).
+fn sync_workspace(root: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
+    for entry in [
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo",
+        "vast-api",
+        "vast-api-cli",
+        "xtask",
+        "tests",
+    ] {
+        sync(&root.join(entry), &to.join(entry))?;
+    }
+    Ok(())
+}
+
+fn is_generated(path: &Path) -> bool {
+    [
+        codegen::CLIENT,
+        codegen::HTTPMOCK,
+        codegen::CLI,
+        codegen::COMMANDS,
+    ]
+    .iter()
+    .any(|g| path.ends_with(g))
+}
+
+fn sync(from: &Path, to: &Path) -> Result<(), String> {
+    let err = |e: std::io::Error| format!("copying {} to {}: {e}", from.display(), to.display());
+    if from.is_dir() {
+        std::fs::create_dir_all(to).map_err(err)?;
+        let mut names = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(from).map_err(err)? {
+            let entry = entry.map_err(err)?;
+            let name = entry.file_name();
+            if name == "target" || name == "node_modules" {
+                continue;
+            }
+            sync(&entry.path(), &to.join(&name))?;
+            names.insert(name);
+        }
+        // Files deleted from the workspace go from the copy too.
+        for entry in std::fs::read_dir(to).map_err(err)? {
+            let entry = entry.map_err(err)?;
+            if !names.contains(&entry.file_name()) && !is_generated(&entry.path()) {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+        return Ok(());
+    }
+    if is_generated(to) && to.exists() {
+        return Ok(());
+    }
+    let bytes = std::fs::read(from).map_err(err)?;
+    write_if_changed(to, &bytes)
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))
+}
