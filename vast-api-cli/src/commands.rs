@@ -22,7 +22,7 @@ Exit status:
   0  success
   1  any other failure (server error, a response that does not match the API spec)
   2  invalid command line
-  3  no API key found
+  3  no usable API key (none found, empty, or malformed)
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
@@ -138,6 +138,8 @@ fn global_args() -> Vec<Arg> {
         Arg::new("api-key")
             .long("api-key")
             .value_name("KEY")
+            // A key that starts with `-` is still the key, never echoed back as an unknown flag.
+            .allow_hyphen_values(true)
             .global(true)
             .help("API key [default: $VAST_API_KEY, then the key file]"),
         Arg::new("url")

@@ -62,7 +62,11 @@ impl Failure {
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Self {
         let exit = match e {
-            ConfigError::NoApiKey { .. } | ConfigError::EmptyKeyFile { .. } => Exit::NoApiKey,
+            ConfigError::NoApiKey { .. }
+            | ConfigError::MissingApiKey
+            | ConfigError::EmptyApiKey { .. }
+            | ConfigError::InvalidApiKey { .. }
+            | ConfigError::KeyFile { .. } => Exit::NoApiKey,
             ConfigError::InvalidBaseUrl { .. } => Exit::Usage,
             _ => Exit::Failure,
         };
@@ -110,6 +114,14 @@ pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
         Error::UnexpectedResponse(response) => {
             let message = cx.response().and_then(|r| body_message(&r.body));
             status_failure(response.status(), message, cx)
+        }
+        // A documented error status whose body is not the documented JSON (a proxy's HTML page,
+        // an empty body) is still that status: its exit code follows the status.
+        Error::InvalidResponsePayload(bytes, _)
+            if cx.response().is_some_and(|r| !r.status.is_success()) =>
+        {
+            let status = cx.response().expect("checked by the guard").status;
+            status_failure(status, body_message(bytes), cx)
         }
         Error::InvalidResponsePayload(bytes, e) => {
             let status = cx

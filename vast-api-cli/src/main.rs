@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     match run(&matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{failure}");
+            output::write_stderr(&format!("{failure}\n"));
             failure.exit.into()
         }
     }
@@ -64,15 +64,16 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
 
     let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
     let (key, source) = vast_api::api_key::resolve(explicit)?;
-    let base_url = matches
-        .get_one::<String>("url")
-        .filter(|u| !u.is_empty())
-        .map_or(DEFAULT_BASE_URL, String::as_str)
-        .trim_end_matches('/')
-        .to_string();
+    // An empty VAST_URL counts as unset, as in the vendor CLI; an empty --url is a mistake.
+    let from_flag = matches.value_source("url") == Some(clap::parser::ValueSource::CommandLine);
+    let base_url = match matches.get_one::<String>("url") {
+        Some(url) if from_flag || !url.is_empty() => url.trim_end_matches('/').to_string(),
+        _ => DEFAULT_BASE_URL.to_string(),
+    };
     if verbose {
-        eprintln!("vast: API key from {source}");
-        eprintln!("vast: server {base_url}");
+        output::write_stderr(&format!(
+            "vast: API key from {source}\nvast: server {base_url}\n"
+        ));
     }
     let capture = ResponseCapture::new();
     let client = ClientConfig::new()
@@ -114,12 +115,13 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let started = Instant::now();
     let result = runtime.block_on(Cli::new(client, &output).execute(operation, leaf));
     if verbose && let Some(response) = capture.last_response() {
-        eprintln!(
-            "vast: {} in {} ms, {} bytes",
+        output::write_stderr(&format!(
+            "vast: {} in {} ms, {} bytes
+",
             response.status,
             started.elapsed().as_millis(),
             response.body.len()
-        );
+        ));
     }
     if let Some(failure) = output.failure.take() {
         return Err(failure);

@@ -38,6 +38,11 @@ impl Output {
     }
 }
 
+/// Writes to stderr; if stderr is gone (`vast … 2>&1 | head -1`) there is nobody left to tell.
+pub fn write_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Writes to stdout; a closed pipe (`vast … | head -1`) is the reader's choice, not an error.
 pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -64,7 +69,15 @@ impl CliConfig for &Output {
             self.print(&body);
             return;
         }
-        let json = serde_json::to_value(value.as_ref()).expect("generated types serialise");
+        // The body as the server sent it (it decoded as the spec's type, so it has the spec's
+        // shape): fields keep the server's order, and fields the spec does not list still show.
+        let json = self
+            .capture
+            .last_response()
+            .and_then(|response| serde_json::from_slice(&response.body).ok())
+            .unwrap_or_else(|| {
+                serde_json::to_value(value.as_ref()).expect("generated types serialise")
+            });
         self.print(render::render(&json, self.columns, self.layout).as_bytes());
     }
 

@@ -1,6 +1,7 @@
 //! Turning a response into text: a table for lists of objects, pretty JSON for anything else.
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 /// How a list is laid out: aligned under a header on a terminal, tab-separated rows for pipes.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -15,6 +16,9 @@ pub enum Layout {
 pub fn render(value: &Value, columns: &[&str], layout: Layout) -> String {
     match rows(value) {
         Some(rows) => table(rows, columns, layout),
+        // A list response (the spec gives its columns) whose list is `null` or absent: servers
+        // say "nothing" that way, and it prints as the empty table it means.
+        None if !columns.is_empty() && is_empty_object(value) => table(&[], columns, layout),
         None => {
             let mut text = serde_json::to_string_pretty(value).expect("a Value always serialises");
             text.push('\n');
@@ -37,6 +41,12 @@ fn rows(value: &Value) -> Option<&Vec<Value>> {
         _ => return None,
     };
     list.iter().all(Value::is_object).then_some(list)
+}
+
+fn is_empty_object(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|fields| fields.values().all(Value::is_null))
 }
 
 fn is_scalar(v: &Value) -> bool {
@@ -76,7 +86,7 @@ fn table(rows: &[Value], columns: &[&str], layout: Layout) -> String {
                 .map(|i| {
                     std::iter::once(&header)
                         .chain(&cells)
-                        .map(|row| row[i].chars().count())
+                        .map(|row| row[i].width())
                         .max()
                         .unwrap_or(0)
                 })
@@ -88,10 +98,7 @@ fn table(rows: &[Value], columns: &[&str], layout: Layout) -> String {
                         line.push_str(text);
                     } else {
                         line.push_str(text);
-                        line.extend(std::iter::repeat_n(
-                            ' ',
-                            widths[i] - text.chars().count() + 2,
-                        ));
+                        line.extend(std::iter::repeat_n(' ', widths[i] - text.width() + 2));
                     }
                 }
                 out.push_str(line.trim_end());
@@ -112,11 +119,14 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
-/// A server's text must not move the cursor, change colours or break a row: control characters
-/// (escape, tab, newline…) become spaces.
+/// A server's text must not move the cursor, change colours, reorder a line or break a row:
+/// control characters (escape, tab, newline…) and bidirectional overrides become spaces.
 pub fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi { ' ' } else { c }
+        })
         .collect()
 }
 
@@ -146,6 +156,31 @@ mod tests {
     }
 
     #[test]
+    fn a_null_or_missing_list_is_an_empty_table() {
+        for value in [json!({"apikeys": null}), json!({})] {
+            assert_eq!(
+                render(&value, COLUMNS, Layout::Terminal),
+                "id  user_id  rights  team_id  team_name\n"
+            );
+            assert_eq!(render(&value, COLUMNS, Layout::Pipe), "");
+        }
+        assert_eq!(
+            render(&json!({}), &[], Layout::Pipe),
+            "{}\n",
+            "not a list response"
+        );
+    }
+
+    #[test]
+    fn wide_characters_align_by_screen_width() {
+        let value = json!([{"name": "東京", "n": 1}, {"name": "ab", "n": 2}]);
+        assert_eq!(
+            render(&value, &["name", "n"], Layout::Terminal),
+            "name  n\n東京  1\nab    2\n"
+        );
+    }
+
+    #[test]
     fn columns_are_found_when_the_spec_has_none() {
         let value = json!([{"a": 1, "nested": {"x": 1}}, {"b": true, "a": 2}]);
         assert_eq!(render(&value, &[], Layout::Pipe), "1\t\n2\ttrue\n");
@@ -166,7 +201,7 @@ mod tests {
 
     #[test]
     fn control_characters_cannot_reach_the_terminal() {
-        let value = json!([{"name": "a\u{1b}[31mred\tx\ny"}]);
-        assert_eq!(render(&value, &[], Layout::Pipe), "a [31mred x y\n");
+        let value = json!([{"name": "a\u{1b}[31mred\tx\ny\u{202e}z"}]);
+        assert_eq!(render(&value, &[], Layout::Pipe), "a [31mred x y z\n");
     }
 }

@@ -100,15 +100,16 @@ fn resolve_from(
     env: &dyn Fn(&str) -> Option<OsString>,
 ) -> Result<(ApiKey, KeySource), ConfigError> {
     if let Some(key) = explicit {
-        return Ok((key, KeySource::Explicit));
+        return checked(key, KeySource::Explicit);
     }
-    if let Some(value) = env("VAST_API_KEY").filter(|v| !v.is_empty()) {
+    // As in the vendor CLI, an empty (or blank) variable counts as unset.
+    if let Some(value) = env("VAST_API_KEY").filter(|v| !v.to_string_lossy().trim().is_empty()) {
         let value = value
             .into_string()
             .map_err(|_| ConfigError::InvalidApiKey {
                 source_name: KeySource::Environment.to_string(),
             })?;
-        return Ok((ApiKey::new(value), KeySource::Environment));
+        return checked(ApiKey::new(value), KeySource::Environment);
     }
     let files = key_files_from(env);
     for path in &files {
@@ -118,11 +119,7 @@ fn resolve_from(
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::InvalidApiKey {
                     source_name: source.to_string(),
                 })?;
-                let key = ApiKey::new(text);
-                if key.expose().is_empty() {
-                    return Err(ConfigError::EmptyKeyFile { path: path.clone() });
-                }
-                return Ok((key, source));
+                return checked(ApiKey::new(text), source);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
@@ -134,6 +131,23 @@ fn resolve_from(
         }
     }
     Err(ConfigError::NoApiKey { searched: files })
+}
+
+/// A key found at `source` is usable: not empty, and only printable ASCII without spaces (Vast.ai
+/// keys are hex). Anything else is a pasted quote or line break that the server would refuse
+/// after the key had already been sent.
+pub(crate) fn checked(key: ApiKey, source: KeySource) -> Result<(ApiKey, KeySource), ConfigError> {
+    if key.expose().is_empty() {
+        return Err(ConfigError::EmptyApiKey {
+            source_name: source.to_string(),
+        });
+    }
+    if !key.expose().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ConfigError::InvalidApiKey {
+            source_name: source.to_string(),
+        });
+    }
+    Ok((key, source))
 }
 
 #[cfg(test)]
@@ -187,6 +201,33 @@ mod tests {
         let (key, source) = resolve_from(None, &env(&[("HOME", home)])).unwrap();
         assert_eq!(key.expose(), "from-legacy");
         assert_eq!(source, KeySource::File(dir.path().join(".vast_api_key")));
+    }
+
+    #[test]
+    fn blank_and_malformed_keys_are_refused_naming_their_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_str().unwrap();
+        let err = resolve_from(Some("  ".into()), &env(&[("HOME", home)])).unwrap_err();
+        assert_eq!(err.to_string(), "the API key from --api-key is empty");
+        // A blank variable counts as unset: the search goes on to the files.
+        let err = resolve_from(None, &env(&[("HOME", home), ("VAST_API_KEY", " ")])).unwrap_err();
+        assert!(matches!(err, ConfigError::NoApiKey { .. }), "{err}");
+        std::fs::write(dir.path().join(".vast_api_key"), "line-one\nline-two\n").unwrap();
+        let err = resolve_from(None, &env(&[("HOME", home)])).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "the API key from the key file {home}/.vast_api_key contains spaces"
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("line-one"));
+        std::fs::write(dir.path().join(".vast_api_key"), "\n").unwrap();
+        let err = resolve_from(None, &env(&[("HOME", home)])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("the API key from the key file {home}/.vast_api_key is empty")
+        );
     }
 
     #[test]

@@ -11,6 +11,15 @@ use crate::RetryPolicy;
 /// memory a broken or hostile server can make a client use.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
+/// `32 MiB`, `512 KiB`, `100 bytes`: a size limit as a message shows it.
+pub(crate) fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// What the hooks need to know about the client they serve; set through [`crate::ClientConfig`].
 #[derive(Debug, Clone)]
 pub struct ClientState {

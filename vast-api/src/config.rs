@@ -23,12 +23,16 @@ pub enum ConfigError {
         match searched.get(1) { Some(p) => format!(" (also read: {})", p.display()), None => String::new() }
     )]
     NoApiKey { searched: Vec<PathBuf> },
-    #[error("the key file {} is empty: save the API key in it, or remove it", path.display())]
-    EmptyKeyFile { path: PathBuf },
+    #[error(
+        "no API key set: call ClientConfig::api_key, or use ClientConfig::from_env to read VAST_API_KEY and the key files"
+    )]
+    MissingApiKey,
+    #[error("the API key from {source_name} is empty")]
+    EmptyApiKey { source_name: String },
     #[error("cannot read the key file {}: {reason}", path.display())]
     KeyFile { path: PathBuf, reason: String },
     #[error(
-        "the API key from {source_name} contains characters an HTTP header cannot carry: check for stray spaces or quotes"
+        "the API key from {source_name} contains spaces or characters that are not printable ASCII: check for stray quotes or a line break"
     )]
     InvalidApiKey { source_name: String },
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
@@ -130,20 +134,15 @@ impl ClientConfig {
 
     pub fn build(self) -> Result<Client, ConfigError> {
         let explicit = self.api_key;
-        let (key, source) = if self.search_key {
+        let (key, _) = if self.search_key {
             api_key::resolve(explicit)?
         } else {
-            let key = explicit.ok_or(ConfigError::NoApiKey {
-                searched: Vec::new(),
-            })?;
-            (key, api_key::KeySource::Explicit)
+            let key = explicit.ok_or(ConfigError::MissingApiKey)?;
+            api_key::checked(key, api_key::KeySource::Explicit)?
         };
         let base_url = check_base_url(&self.base_url)?;
-        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose())).map_err(|_| {
-            ConfigError::InvalidApiKey {
-                source_name: source.to_string(),
-            }
-        })?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose()))
+            .expect("a checked key is printable ASCII, which a header can carry");
         // Keeps the value out of `Debug` output and out of HTTP/2 header compression tables.
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
@@ -174,12 +173,26 @@ fn check_base_url(url: &str) -> Result<String, ConfigError> {
         url: url.into(),
         reason: reason.into(),
     };
+    if url.trim().is_empty() {
+        return Err(invalid("it is empty"));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
     if parsed.host_str().is_none() {
         return Err(invalid("it has no host"));
+    }
+    // Operation paths are appended to the URL as text: a query or fragment would swallow them.
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    // Credentials would be printed wherever the URL is; the key is what authenticates.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(ConfigError::InvalidBaseUrl {
+            url: "(not shown: it contains credentials)".into(),
+            reason: "a user name or password in the URL is not supported".into(),
+        });
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -233,19 +246,43 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert!(
-            text.starts_with("the API key from --api-key contains characters"),
+            text.starts_with("the API key from --api-key contains spaces or characters"),
             "{text}"
         );
         assert!(!text.contains("bad"));
     }
 
     #[test]
-    fn new_without_a_key_says_so() {
+    fn new_without_a_key_says_how_to_set_one() {
         let err = ClientConfig::new().build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no API key set: call ClientConfig::api_key, or use ClientConfig::from_env to read VAST_API_KEY and the key files"
+        );
+    }
+
+    #[test]
+    fn urls_that_would_mangle_paths_or_show_credentials_are_refused() {
+        let build = |url: &str| {
+            ClientConfig::new()
+                .api_key("k")
+                .base_url(url)
+                .build()
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            build(""),
+            "invalid server URL ``: it is empty (expected e.g. https://console.vast.ai)"
+        );
+        assert!(build("http://h/x?a=1").ends_with(
+            "it must not have a query or fragment (expected e.g. https://console.vast.ai)"
+        ));
+        assert!(build("http://h/#f").contains("query or fragment"));
+        let shown = build("http://user:pa55@h/");
         assert!(
-            err.to_string()
-                .starts_with("no API key found: pass --api-key KEY"),
-            "{err}"
+            !shown.contains("pa55") && shown.contains("not supported"),
+            "{shown}"
         );
     }
 }

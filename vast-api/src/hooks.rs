@@ -101,9 +101,9 @@ impl ClientHooks<ClientState> for Client {
             && let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>()
         {
             return Err(Error::Custom(format!(
-                "the response ({}) is larger than the {} MiB limit and was not read",
+                "the response ({}) is larger than the {} limit and was not read",
                 response.status(),
-                limit >> 20
+                crate::client_state::size_text(*limit)
             )));
         }
         Ok(())

@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn an_unreadable_construct_is_named_by_location() {
         let spec = spec_from(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: 5\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: {X-Rate: 5}\n",
         );
         let err = generate(&spec).err().unwrap();
         assert!(

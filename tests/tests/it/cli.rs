@@ -469,3 +469,161 @@ fn help_documents_exit_codes_and_completions_are_generated() {
         assert!(run.stdout.contains("api-keys"), "{shell}: {}", run.stdout);
     }
 }
+
+#[test]
+fn the_exit_code_follows_the_status_whatever_the_body() {
+    for (status, body, code, stderr) in [
+        (
+            401,
+            "<html>Unauthorized</html>",
+            4,
+            "error: the server rejected the API key (401 Unauthorized): <html>Unauthorized</html>\n",
+        ),
+        (
+            429,
+            "",
+            6,
+            "error: rate limited by the server (429 Too Many Requests)\n",
+        ),
+        (
+            400,
+            "<h1>Bad</h1>",
+            5,
+            "error: the server refused the request (400 Bad Request): <h1>Bad</h1>\n",
+        ),
+    ] {
+        let run = failure(status, body, &[]);
+        assert_eq!(run.code, code, "{status}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().next().unwrap(),
+            stderr.trim_end(),
+            "{status}"
+        );
+    }
+}
+
+#[test]
+fn a_null_list_prints_as_an_empty_list() {
+    let server = MockServer::start();
+    serve(&server, TEST_KEY, 200, r#"{"apikeys": null}"#);
+    let home = home();
+    let args = [
+        "--url",
+        &server.base_url(),
+        "--api-key",
+        TEST_KEY,
+        "show",
+        "api-keys",
+    ];
+    let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "id  user_id  rights  team_id  team_name\n")
+    );
+}
+
+#[test]
+fn a_blank_key_or_url_is_refused_before_anything_is_sent() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let home = home();
+    let url = server.base_url();
+    let run = vast(
+        &["--url", &url, "--api-key", " ", "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (3, "error: the API key from --api-key is empty\n")
+    );
+    let run = vast(
+        &["--url", &url, "--api-key", "two words", "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 3);
+    assert!(
+        run.stderr
+            .starts_with("error: the API key from --api-key contains spaces"),
+        "{}",
+        run.stderr
+    );
+    let run = vast(
+        &["--url", "", "--api-key", TEST_KEY, "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: invalid server URL ``: it is empty (expected e.g. https://console.vast.ai)\n"
+        )
+    );
+    any.assert_calls(0);
+}
+
+#[test]
+fn a_key_that_looks_like_a_flag_is_still_the_key() {
+    let server = MockServer::start();
+    let mock = serve(&server, "--key-like-flag", 200, r#"{"apikeys": []}"#);
+    let home = home();
+    let run = vast(
+        &[
+            "--url",
+            &server.base_url(),
+            "--api-key",
+            "--key-like-flag",
+            "show",
+            "api-keys",
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    mock.assert_calls(1);
+}
+
+#[test]
+fn closed_pipes_end_quietly_instead_of_panicking() {
+    let server = MockServer::start();
+    serve(
+        &server,
+        "wrong-key-1",
+        401,
+        r#"{"msg": "Invalid user key"}"#,
+    );
+    keys_example(&server);
+    let home = home();
+    let url = server.base_url();
+    for (stream, key, expected) in [("stderr", "wrong-key-1", 4), ("stdout", TEST_KEY, 0)] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut command = Command::new(vast_bin());
+        command
+            .args([
+                "-v",
+                "--url",
+                &url,
+                "--api-key",
+                key,
+                "--retry",
+                "1",
+                "show",
+                "api-keys",
+            ])
+            .env_clear()
+            .env("HOME", home.path());
+        if stream == "stderr" {
+            command.stderr(writer).stdout(std::process::Stdio::null());
+        } else {
+            command.stdout(writer).stderr(std::process::Stdio::null());
+        }
+        let status = command.status().unwrap();
+        assert_eq!(status.code(), Some(expected), "closed {stream}");
+    }
+}

@@ -5,6 +5,7 @@
 //! `cargo xtask gen` can print one line per change.
 
 mod auth_headers;
+mod document_defects;
 mod media_schemas;
 mod mistyped_values;
 mod openapi_31;
@@ -42,6 +43,7 @@ impl fmt::Display for Rewrite {
 pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
     let mut rewrites = Vec::new();
     openapi_31::apply(doc, &mut rewrites)?;
+    document_defects::apply(doc, &mut rewrites);
     media_schemas::apply(doc, &mut rewrites);
     mistyped_values::apply(doc, &mut rewrites);
     query_objects::apply(doc, &mut rewrites);
