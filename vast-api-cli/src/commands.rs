@@ -60,7 +60,7 @@ pub fn command() -> Command {
     let mut groups: Vec<Command> = Vec::new();
     for op in CliCommand::iter() {
         let spec = spec_of(op);
-        let leaf = positional(
+        let leaf = adapted(
             with_short_about(Cli::<&Output>::get_command(op)),
             spec.positional,
         );
@@ -106,14 +106,21 @@ fn with_short_about(command: Command) -> Command {
     command.about(summary).long_about(full)
 }
 
-/// progenitor makes every parameter a `--flag`; path parameters are positional instead, as in
-/// the vendor CLI.
-fn positional(command: Command, names: &[&str]) -> Command {
-    names
+/// Adapts a generated command to the vendor CLI's habits: path parameters are positional rather
+/// than `--flags`, and progenitor's `--json-body-template`, which does nothing yet (its help says
+/// "XXX"), is hidden.
+fn adapted(command: Command, positional: &[&str]) -> Command {
+    let has = |command: &Command, id: &str| command.get_arguments().any(|a| a.get_id() == id);
+    let command = if has(&command, "json-body-template") {
+        command.mut_arg("json-body-template", |arg| arg.hide(true))
+    } else {
+        command
+    };
+    positional
         .iter()
         .enumerate()
         .fold(command, |command, (i, name)| {
-            if command.get_arguments().any(|a| a.get_id() == *name) {
+            if has(&command, name) {
                 command.mut_arg(*name, |arg| arg.long(None).index(i + 1))
             } else {
                 command
@@ -174,4 +181,53 @@ fn global_args() -> Vec<Arg> {
             .global(true)
             .help("Print diagnostics on stderr (never the API key)"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_become_positional_and_the_template_flag_is_hidden() {
+        let generated = Command::new("show-instance")
+            .arg(Arg::new("id").long("id").required(true))
+            .arg(
+                Arg::new("json-body-template")
+                    .long("json-body-template")
+                    .action(ArgAction::SetTrue),
+            );
+        let mut command = adapted(generated, &["id"]);
+        let matches = command
+            .clone()
+            .try_get_matches_from(["show-instance", "42"])
+            .unwrap();
+        assert_eq!(matches.get_one::<String>("id").unwrap(), "42");
+        assert!(
+            command
+                .clone()
+                .try_get_matches_from(["show-instance", "--id", "42"])
+                .is_err()
+        );
+        let help = command.render_help().to_string();
+        assert!(
+            help.contains("<id>") && !help.contains("json-body-template"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn every_generated_operation_has_a_command() {
+        let root = command();
+        for op in CliCommand::iter() {
+            let words = spec_of(op).words;
+            let found = match words {
+                [single] => root.find_subcommand(single),
+                [group, name] => root
+                    .find_subcommand(group)
+                    .and_then(|g| g.find_subcommand(name)),
+                _ => None,
+            };
+            assert!(found.is_some(), "{words:?}");
+        }
+    }
 }

@@ -43,13 +43,6 @@ mod retry;
 #[rustfmt::skip]
 mod generated;
 
-/// Typed [`httpmock`](https://docs.rs/httpmock) helpers, one per operation:
-/// `server.show_api_keys(|when, then| { then.ok(&response); })`.
-#[cfg(feature = "httpmock")]
-#[allow(clippy::all, dead_code, unreachable_patterns)]
-#[rustfmt::skip]
-#[path = "generated_httpmock.rs"]
-pub mod mock;
 
 pub use api_key::{ApiKey, KeySource};
 pub use client_state::{

@@ -10,8 +10,8 @@ use crate::{commands, normalize, panics, read_openapi, spec, surface};
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
 pub const CLIENT: &str = "vast-api/src/generated.rs";
-/// Typed httpmock helpers for the same operations (vast-api's `httpmock` feature).
-pub const HTTPMOCK: &str = "vast-api/src/generated_httpmock.rs";
+/// Typed httpmock helpers for the same operations (crate vast-api-httpmock).
+pub const HTTPMOCK: &str = "vast-api/httpmock/src/generated_httpmock.rs";
 /// clap commands and their execution for every operation (progenitor's CLI generator).
 pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
 /// Each operation's command name and table columns, for vast-api-cli.
@@ -69,7 +69,7 @@ pub fn generate(spec: &spec::Spec) -> Result<(Files, Vec<normalize::Rewrite>), S
     let mock_api = read_openapi::to_openapi(mock_doc).map_err(|e| format!("{name}: {e}"))?;
     let client =
         run_generator(&api, |g, api| g.generate_tokens(api)).map_err(|e| format!("{name}: {e}"))?;
-    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "crate"))
+    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"))
         .map_err(|e| format!("{name}: {e}"))?;
     let cli =
         run_generator(&api, |g, api| g.cli(api, "vast_api")).map_err(|e| format!("{name}: {e}"))?;
@@ -126,8 +126,8 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
         let tokens = panics::catch(|| emit(&mut Generator::new(&settings()), api))
             .map_err(|panic| format!("the generator panicked: {panic}"))?
             .map_err(|e| e.to_string())?;
-        let file: syn::File =
-            syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        let file: syn::File = syn::parse2(edition_2024(tokens))
+            .map_err(|e| format!("generated code does not parse: {e}"))?;
         Ok(prettyplease::unparse(&file))
     };
     let whole_error = match attempt(api) {
@@ -157,6 +157,26 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
         }
     }
     Err(whole_error)
+}
+
+/// progenitor and typify write edition 2021 code; in edition 2024 `gen` is a keyword (typify
+/// names schemars 0.8's `schemars::gen` module and variables `gen`), so it becomes `r#gen`.
+fn edition_2024(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, Ident, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == "gen" => {
+                TokenTree::Ident(Ident::new_raw("gen", ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), edition_2024(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
@@ -241,7 +261,9 @@ mod tests {
     #[test]
     fn check_reports_a_stale_file_and_the_command() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("vast-api/src")).unwrap();
+        for file in [CLIENT, HTTPMOCK] {
+            std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+        }
         std::fs::write(dir.path().join(CLIENT), "// old\n").unwrap();
         std::fs::write(dir.path().join(HTTPMOCK), "// new\n").unwrap();
         let files = vec![
@@ -275,6 +297,49 @@ mod tests {
             assert!(client.contains(field), "missing {field}");
         }
         assert_eq!(rewrites.len(), 4, "{rewrites:?}");
+    }
+
+    /// Both fixture documents, 3.1 in YAML and 3.0 in JSON, generate; between them every rule
+    /// has something to rewrite.
+    #[test]
+    fn the_messy_fixtures_generate_and_every_rule_fires() {
+        let mut fired = std::collections::BTreeSet::new();
+        for fixture in [
+            "xtask/fixtures/messy-3.1.yaml",
+            "xtask/fixtures/messy-3.0.json",
+        ] {
+            let spec = spec::load(&root().join(fixture), Path::new(fixture)).unwrap();
+            let (files, rewrites) = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                files[0].1.contains("pub fn show_api_keys(&self)"),
+                "{fixture}"
+            );
+            fired.extend(rewrites.iter().map(|r| r.rule));
+        }
+        let all = [
+            "auth-headers",
+            "document-defects",
+            "media-schemas",
+            "mistyped-values",
+            "openapi-3.1",
+            "operation-id",
+            "optional-nulls",
+            "query-objects",
+            "response-shapes",
+            "status-codes",
+        ];
+        assert_eq!(fired.into_iter().collect::<Vec<_>>(), all);
+    }
+
+    #[test]
+    fn gen_becomes_a_raw_identifier() {
+        let tokens: proc_macro2::TokenStream = "fn f(gen: &mut schemars::gen::G) { (gen) }"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            edition_2024(tokens).to_string(),
+            "fn f (r#gen : & mut schemars :: r#gen :: G) { (r#gen) }"
+        );
     }
 
     #[test]

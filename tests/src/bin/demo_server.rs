@@ -6,8 +6,8 @@ use std::io::Read;
 use std::time::Duration;
 
 use httpmock::MockServer;
-use vast_api::mock::MockServerExt;
 use vast_api::types::ShowApiKeysResponse;
+use vast_api_httpmock::MockServerExt;
 
 fn main() {
     let example: ShowApiKeysResponse = serde_json::from_value(vast_tests::show_api_keys_example())

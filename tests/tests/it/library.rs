@@ -2,9 +2,9 @@
 
 use httpmock::{Method::GET, MockServer};
 use serde_json::json;
-use vast_api::mock::MockServerExt;
 use vast_api::types::{ShowApiKeysError, ShowApiKeysResponse};
 use vast_api::{Client, ClientConfig, Error, RetryPolicy};
+use vast_api_httpmock::MockServerExt;
 use vast_tests::{TEST_KEY, show_api_keys_example};
 
 const PATH: &str = "/api/v0/auth/apikeys/";

@@ -6,7 +6,7 @@ pub mod operations {
     //! wrappers for each operation. Each can be converted to
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
-    use crate::*;
+    use vast_api::*;
     pub struct ShowApiKeysWhen(::httpmock::When);
     impl ShowApiKeysWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
