@@ -1,4 +1,7 @@
-//! What the tests and the demo server share: the spec's example response and a test key.
+//! What the tests and the demo server share: the spec's example response, a test key, and a raw
+//! HTTP server for what httpmock cannot express.
+
+pub mod raw_server;
 
 use serde_json::Value;
 

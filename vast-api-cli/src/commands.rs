@@ -26,7 +26,8 @@ Exit status:
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
-  7  the server could not be reached, or did not answer in time
+  7  the server could not be reached, did not answer in time, or the connection broke off
+  130  interrupted (Ctrl-C)
 
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
 (~/.config/vastai/vast_api_key), then ~/.vast_api_key.";
@@ -66,34 +67,46 @@ pub fn command() -> Command {
         );
         match spec.words {
             [single] => root = root.subcommand(leaf.name(*single)),
-            [group, name] => {
-                let at = match groups.iter().position(|g| g.get_name() == *group) {
-                    Some(at) => at,
-                    None => {
-                        groups.push(
-                            Command::new(*group)
-                                .about(format!("{group} commands"))
-                                .subcommand_required(true)
-                                .arg_required_else_help(true),
-                        );
-                        groups.len() - 1
-                    }
-                };
-                let parent = std::mem::replace(&mut groups[at], Command::new(""));
-                groups[at] = parent.subcommand(leaf.name(*name));
-            }
+            [group, name] => add_to_group(&mut groups, group, leaf.name(*name)),
             _ => unreachable!("command names have one or two words"),
         }
     }
+    add_to_group(&mut groups, "set", set_api_key());
     root.subcommands(groups).subcommand(
         Command::new("completions")
             .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
-            .arg(
-                Arg::new("shell")
-                    .required(true)
-                    .value_parser(value_parser!(clap_complete::Shell)),
-            ),
+            .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
     )
+}
+
+/// `vast set api-key KEY`, as in the vendor CLI: the one hand-written command, since saving the
+/// key is not an API operation.
+fn set_api_key() -> Command {
+    Command::new("api-key")
+        .about("Save the API key in $XDG_CONFIG_HOME/vastai/vast_api_key, readable by you only")
+        .arg(
+            Arg::new("key")
+                .value_name("KEY")
+                .required(true)
+                .allow_hyphen_values(true),
+        )
+}
+
+fn add_to_group(groups: &mut Vec<Command>, group: &str, command: Command) {
+    let at = match groups.iter().position(|g| g.get_name() == group) {
+        Some(at) => at,
+        None => {
+            groups.push(
+                Command::new(group.to_string())
+                    .about(format!("{group} commands"))
+                    .subcommand_required(true)
+                    .arg_required_else_help(true),
+            );
+            groups.len() - 1
+        }
+    };
+    let parent = std::mem::replace(&mut groups[at], Command::new(""));
+    groups[at] = parent.subcommand(command);
 }
 
 /// progenitor puts summary and description together in `about`; listings show the summary line,
@@ -174,6 +187,11 @@ fn global_args() -> Vec<Arg> {
             .default_value("30")
             .global(true)
             .help("Give up on a request after this many seconds"),
+        Arg::new("allow-http")
+            .long("allow-http")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Send the key over plain http:// to a host other than this machine"),
         Arg::new("verbose")
             .short('v')
             .long("verbose")

@@ -19,6 +19,7 @@ pub enum Exit {
     BadRequest = 5,
     RateLimited = 6,
     Unreachable = 7,
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -202,6 +203,18 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
             ),
         )
         .hint("check --url (or VAST_URL) and the network");
+    }
+    if let Some(response) = cx.response() {
+        // The status line came, the body did not: say how much did.
+        return Failure::new(
+            Exit::Unreachable,
+            format!(
+                "the response from {server} ({}) broke off after {} bytes: {}",
+                response.status,
+                response.body.len(),
+                clean(&cause.to_string())
+            ),
+        );
     }
     Failure::new(
         Exit::Unreachable,

@@ -133,6 +133,72 @@ fn resolve_from(
     Err(ConfigError::NoApiKey { searched: files })
 }
 
+/// Saves the key where the vendor CLI keeps it (`$XDG_CONFIG_HOME/vastai/vast_api_key`, the first
+/// of [`key_files`]), readable by the owner only: the folder is created with mode 0700 and the
+/// file written to a temporary file (mode 0600) that replaces the old one in a single rename, so
+/// an interrupted save never leaves a truncated key.
+pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
+    let (key, _) = checked(key.clone(), KeySource::Explicit)?;
+    let path = key_files()
+        .into_iter()
+        .next()
+        .ok_or_else(|| ConfigError::KeyFile {
+            path: PathBuf::from("$XDG_CONFIG_HOME/vastai/vast_api_key"),
+            reason: "neither XDG_CONFIG_HOME nor HOME is set".into(),
+        })?;
+    save_to(&key, &path)?;
+    Ok(path)
+}
+
+fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| ConfigError::KeyFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let dir = path.parent().expect("a key file path has a folder");
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir).map_err(failed)?;
+    let temp = dir.join(format!(".vast_api_key.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(key.expose().as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(failed(e));
+    }
+    Ok(())
+}
+
+/// A warning, with the fix, when a key file can be read by other users than its owner.
+pub fn loose_permissions(path: &std::path::Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// A key found at `source` is usable: not empty, and only printable ASCII without spaces (Vast.ai
 /// keys are hex). Anything else is a pasted quote or line break that the server would refuse
 /// after the key had already been sent.
@@ -228,6 +294,57 @@ mod tests {
             err.to_string(),
             format!("the API key from the key file {home}/.vast_api_key is empty")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_writes_an_owner_only_file_in_an_owner_only_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config/vastai/vast_api_key");
+        save_to(&ApiKey::new("abc123"), &path).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc123");
+        assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o600, 0o700));
+        assert_eq!(loose_permissions(&path), None);
+        // Saving again replaces the key; no temporary file is left behind.
+        save_to(&ApiKey::new("def456"), &path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "def456");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(
+            loose_permissions(&path).unwrap(),
+            format!(
+                "the key file {} can be read by other users (mode 644); fix: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever bytes a key file holds, resolving gives a key or an error, and an error
+        /// never quotes the file's content.
+        #[test]
+        fn any_key_file_bytes_resolve_without_panicking(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(".vast_api_key"), &bytes).unwrap();
+            let home = dir.path().to_str().unwrap();
+            match resolve_from(None, &env(&[("HOME", home)])) {
+                Ok((key, _)) => proptest::prop_assert!(key.expose().bytes().all(|b| b.is_ascii_graphic())),
+                Err(e) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let shown = e.to_string().replace(home, "");
+                    let word = text.trim();
+                    proptest::prop_assert!(word.len() < 4 || !shown.contains(word), "{shown}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub struct ResponseCapture(Arc<Mutex<Option<CapturedCall>>>);
 
 #[derive(Debug, Clone)]
 pub struct CapturedCall {
-    /// The final response, if there was one (none after a connection failure).
+    /// The final response, if there was one (none after a connection failure); when its body
+    /// broke off, the part that arrived.
     pub response: Option<CapturedResponse>,
     pub attempts: u32,
     /// Why no further attempt was made although the failure was transient.
@@ -77,28 +78,16 @@ impl ResponseCapture {
     pub(crate) fn record(
         &self,
         attempts: u32,
-        response: Option<&reqwest::Response>,
+        response: Option<(StatusCode, Bytes)>,
         gave_up: Option<String>,
     ) {
-        let response = response.map(|r| CapturedResponse {
-            status: r.status(),
-            // `read_body` has already put the whole body in memory; this only peeks at it.
-            body: body_of(r),
-        });
+        let response = response.map(|(status, body)| CapturedResponse { status, body });
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedCall {
             response,
             attempts,
             gave_up,
         });
     }
-}
-
-fn body_of(response: &reqwest::Response) -> Bytes {
-    response
-        .extensions()
-        .get::<BodyCopy>()
-        .map(|b| b.0.clone())
-        .unwrap_or_default()
 }
 
 /// The body `read_body` buffered, kept beside the response so the capture can see it.

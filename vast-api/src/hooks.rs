@@ -45,13 +45,26 @@ impl ClientHooks<ClientState> for Client {
             let again = (may_retry && attempt < policy.attempts)
                 .then(|| request.try_clone())
                 .flatten();
+            // What the capture keeps of a response whose body broke off: status and the part read.
+            let mut broken: Option<(reqwest::StatusCode, Bytes)> = None;
             let result = match self.client().execute(request).await {
-                Ok(response) => read_body(response, state.max_response_bytes).await,
+                Ok(response) => match read_body(response, state.max_response_bytes).await {
+                    Ok(response) => Ok(response),
+                    Err((status, partial, e)) => {
+                        broken = Some((status, partial));
+                        Err(e)
+                    }
+                },
                 Err(e) => Err(e),
             };
             let record = |note: Option<String>| {
                 if let Some(capture) = &state.capture {
-                    capture.record(attempt, result.as_ref().ok(), note);
+                    let response = match (&result, &broken) {
+                        (Ok(response), _) => Some((response.status(), body_of(response))),
+                        (Err(_), Some((status, partial))) => Some((*status, partial.clone())),
+                        (Err(_), None) => None,
+                    };
+                    capture.record(attempt, response, note);
                 }
             };
             let Some(next) = again else {
@@ -111,19 +124,25 @@ impl ClientHooks<ClientState> for Client {
 }
 
 /// Reads the body here, within the size limit, so that neither progenitor's decoding nor a caller
-/// ever holds more than the limit; the response is handed on with its body in memory.
+/// ever holds more than the limit; the response is handed on with its body in memory. A body that
+/// breaks off comes back as the error with the status and the part that arrived.
 async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
-) -> reqwest::Result<reqwest::Response> {
+) -> Result<reqwest::Response, (reqwest::StatusCode, Bytes, reqwest::Error)> {
+    let status = response.status();
     let mut body = BytesMut::new();
     let mut too_large = false;
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
-            too_large = true;
-            break;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() > limit => {
+                too_large = true;
+                break;
+            }
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => return Err((status, body.freeze(), e)),
         }
-        body.extend_from_slice(&chunk);
     }
     let (mut parts, _) = http::Response::from(response).into_parts();
     let body: Bytes = if too_large {
@@ -134,4 +153,13 @@ async fn read_body(
     };
     parts.extensions.insert(BodyCopy(body.clone()));
     Ok(http::Response::from_parts(parts, body).into())
+}
+
+/// The body `read_body` kept beside the response.
+fn body_of(response: &reqwest::Response) -> Bytes {
+    response
+        .extensions()
+        .get::<BodyCopy>()
+        .map(|b| b.0.clone())
+        .unwrap_or_default()
 }

@@ -1,77 +1,15 @@
 //! The real `vast` binary against httpmock: exact output, exit codes, error text, key sources.
 //! Every run is checked for the API keys it was given: none may appear in stdout or stderr.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 use httpmock::{Method::GET, MockServer};
 use vast_tests::TEST_KEY;
 
+use crate::support::{Run, home, vast, vast_bin};
+
 const PATH: &str = "/api/v0/auth/apikeys/";
-
-/// The `vast` binary, built once per test run (cargo builds only test harnesses for `cargo test`).
-fn vast_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "vast-api-cli", "--bin", "vast"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building vast failed");
-        // target/debug/deps/it-… → target/debug/vast
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join(format!("vast{}", std::env::consts::EXE_SUFFIX))
-    })
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `vast` with a clean environment: only `HOME` and the variables given.
-fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
-    let output = Command::new(vast_bin())
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .envs(env.iter().copied())
-        .output()
-        .expect("vast runs");
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    let keys = args
-        .iter()
-        .chain(env.iter().map(|(_, v)| v))
-        .filter(|a| a.contains("key-"));
-    for key in keys.chain([&TEST_KEY]) {
-        assert!(
-            !run.stdout.contains(key),
-            "the key leaked to stdout:\n{}",
-            run.stdout
-        );
-        assert!(
-            !run.stderr.contains(key),
-            "the key leaked to stderr:\n{}",
-            run.stderr
-        );
-    }
-    run
-}
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
 
 /// Compares with `tests/data/<name>`; `UPDATE_SNAPSHOTS=1` rewrites the file instead.
 fn snapshot(name: &str, actual: &str) {

@@ -1,4 +1,7 @@
 //! All end-to-end tests in one binary (one link instead of one per file).
 
 mod cli;
+mod hostile;
 mod library;
+mod properties;
+mod support;

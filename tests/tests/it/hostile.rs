@@ -1,0 +1,371 @@
+//! Misbehaving networks and servers: retries, timeouts, broken and hostile responses, redirects,
+//! the key file, signals and concurrency. Each test checks the outcome, the exit code, the
+//! message, how many requests the server saw and, where time is the point, how long it took.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vast_api::{ClientConfig, Error, RetryPolicy};
+use vast_tests::TEST_KEY;
+use vast_tests::raw_server::{RawServer, Reply};
+
+use crate::support::{home, vast, vast_bin};
+
+const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
+
+fn show_api_keys(server: &RawServer, extra: &[&str]) -> (crate::support::Run, Duration) {
+    let home = home();
+    let mut args = vec!["--url", server.url.as_str(), "--api-key", TEST_KEY];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["show", "api-keys"]);
+    let started = Instant::now();
+    let run = vast(&args, &[("RUST_LOG", "trace")], home.path());
+    (run, started.elapsed())
+}
+
+#[test]
+fn transient_statuses_are_retried_until_success() {
+    let server = RawServer::start(vec![
+        Reply::json(503, r#"{"detail": "busy"}"#),
+        Reply::json(502, "<html>bad gateway</html>"),
+        Reply::json(200, KEYS),
+    ]);
+    let (run, took) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "1\t2\tread\t\t\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests().len(), 3);
+    // Two backoff waits: at least 0.25 s + 0.5 s with jitter.
+    assert!(
+        took >= Duration::from_millis(700) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn when_retries_run_out_the_error_counts_them_and_quotes_the_server() {
+    let server = RawServer::start(vec![Reply::json(
+        429,
+        r#"{"detail": "API requests too frequent"}"#,
+    )]);
+    let (run, _) = show_api_keys(&server, &["--retry", "2"]);
+    assert_eq!(run.code, 6);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        "error: rate limited by the server (429 Too Many Requests): API requests too frequent (after 2 attempts)"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let server = RawServer::start(vec![
+        Reply::Json(
+            429,
+            r#"{"detail": "wait"}"#.into(),
+            vec!["retry-after: 1".into()],
+        ),
+        Reply::json(200, KEYS),
+    ]);
+    let (run, took) = show_api_keys(&server, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_retry_after_beyond_the_cap_gives_up_at_once_and_says_so() {
+    let server = RawServer::start(vec![Reply::Json(
+        429,
+        r#"{"detail": "come back later"}"#.into(),
+        vec!["retry-after: 120".into()],
+    )]);
+    let (run, took) = show_api_keys(&server, &[]);
+    assert_eq!(run.code, 6);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        "error: rate limited by the server (429 Too Many Requests): come back later \
+         (gave up: the server asked to wait 120 s before retrying, more than the 60 s limit)"
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let server = RawServer::start(vec![Reply::Hang]);
+    let (run, took) = show_api_keys(&server, &["--timeout", "1", "--retry", "1"]);
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: no answer from {}: timed out after 1 s\nhint: raise --timeout, or check that the server is up\n",
+            server.url
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(4),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_body_shorter_than_its_length_is_a_broken_response() {
+    let server = RawServer::start(vec![Reply::Raw(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"apikeys\":"
+            .to_vec(),
+    )]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    assert_eq!(run.code, 7);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: the response from {} (200 OK) broke off after 11 bytes: ",
+            server.url
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1);
+}
+
+#[test]
+fn a_huge_body_is_refused_at_the_limit() {
+    let server = RawServer::start(vec![Reply::Huge(64 << 20)]);
+    let (run, took) = show_api_keys(&server, &["--retry", "1"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the response (200 OK) is larger than the 32 MiB limit and was not read\n"
+        )
+    );
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn invalid_utf8_and_wrong_types_name_the_status_and_quote_safely() {
+    let mut body = br#"{"apikeys": [{"id": 1, "rights": ""#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe, 0x1b]);
+    body.extend_from_slice(br#""}]}"#);
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(&body);
+    let server = RawServer::start(vec![Reply::Raw(raw)]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: the server's response (200 OK) is not what the API spec describes: "
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .ends_with("body: {\"apikeys\": [{\"id\": 1, \"rights\": \"\u{fffd}\u{fffd} \"}]}\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn the_key_does_not_follow_a_redirect_to_another_host() {
+    let other = RawServer::start_on("127.0.0.2", vec![Reply::json(200, KEYS)]);
+    let location = format!("{}/api/v0/auth/apikeys/", other.url);
+    let first = RawServer::start(vec![Reply::Raw(
+        format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n")
+            .into_bytes(),
+    )]);
+    let (run, _) = show_api_keys(&first, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        first.requests()[0]
+            .to_ascii_lowercase()
+            .contains(&format!("authorization: bearer {TEST_KEY}").to_ascii_lowercase())
+    );
+    let followed = other.requests();
+    assert_eq!(followed.len(), 1);
+    assert!(
+        !followed[0].to_ascii_lowercase().contains("authorization"),
+        "{}",
+        followed[0]
+    );
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_before_sending() {
+    let home = home();
+    let run = vast(
+        &[
+            "--url",
+            "http://console.vast.ai",
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to send the API key over plain http:// to console.vast.ai: anyone on the way could read it\n\
+         hint: use https://, or pass --allow-http if this network is trusted\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn set_api_key_saves_an_owner_only_file_that_later_calls_use() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = home();
+    let run = vast(&["set", "api-key", "saved-key-77"], &[], home.path());
+    let path = home.path().join(".config/vastai/vast_api_key");
+    assert_eq!(
+        (run.code, run.stdout.clone()),
+        (0, format!("API key saved in {}\n", path.display()))
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o600, 0o700));
+
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert!(
+        server.requests()[0].contains("Bearer saved-key-77")
+            || server.requests()[0].contains("bearer saved-key-77")
+    );
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warning: the key file {} can be read by other users (mode 644); fix: chmod 600 {}\n",
+            path.display(),
+            path.display()
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_retry_wait_ends_at_once() {
+    let server = RawServer::start(vec![Reply::Json(
+        503,
+        "{}".into(),
+        vec!["retry-after: 30".into()],
+    )]);
+    let home = home();
+    let child = Command::new(vast_bin())
+        .args([
+            "--url",
+            &server.url,
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+        ])
+        .env_clear()
+        .env("HOME", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first attempt; the client is then sleeping 30 s before the next.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.requests().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        sent.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: interrupted\n"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+fn client(server: &RawServer, policy: RetryPolicy) -> vast_api::Client {
+    ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(&server.url)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_client_reuses_its_connection_and_serves_concurrent_calls() {
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let client = client(&server, RetryPolicy::none());
+    for _ in 0..20 {
+        client.show_api_keys().send().await.unwrap();
+    }
+    assert_eq!((server.requests().len(), server.connections()), (20, 1));
+
+    fn assert_shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
+    assert_shareable(&client);
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.show_api_keys().send().await.map(|r| r.status()) })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 200);
+    }
+    assert_eq!(server.requests().len(), 70);
+}
+
+#[tokio::test]
+async fn the_library_reports_a_huge_body_as_an_error_not_an_allocation() {
+    let server = RawServer::start(vec![Reply::Huge(2 << 20)]);
+    let client = ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(&server.url)
+        .max_response_bytes(1 << 20)
+        .build()
+        .unwrap();
+    match client.show_api_keys().send().await {
+        Err(Error::Custom(message)) => {
+            assert_eq!(
+                message,
+                "the response (200 OK) is larger than the 1 MiB limit and was not read"
+            )
+        }
+        other => panic!("expected the size error, got {other:?}"),
+    }
+}
