@@ -147,14 +147,12 @@ impl ClientConfig {
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
-        // The process-wide default, unless the application chose one: reqwest is built without a
-        // provider so that the binary carries only ring. An error means one is already installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(self.user_agent)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(self.connect_timeout);
+        let http = tls(builder, &base_url)
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
         Ok(Client::new_with_client(&base_url, http, self.state))
@@ -165,6 +163,32 @@ impl Client {
     /// A client configured as the vendor CLI is: [`ClientConfig::from_env`].
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientConfig::from_env().build()
+    }
+}
+
+/// TLS is paid for only when it is used. For `https://` the system's trust store is read (with
+/// `SSL_CERT_FILE`/`SSL_CERT_DIR` honoured, so corporate CAs work), which costs a few milliseconds
+/// of file reads when the client is built. For `http://` (a local server) no roots are loaded:
+/// a redirect to `https://` then fails instead of paying for every plain call.
+fn tls(builder: reqwest::ClientBuilder, base_url: &str) -> reqwest::ClientBuilder {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    if base_url.starts_with("https:") {
+        // reqwest is built without a provider so the binary carries only ring; it uses the
+        // process-wide default, installed here unless the application chose one already.
+        let _ = rustls::crypto::CryptoProvider::install_default(
+            rustls::crypto::ring::default_provider(),
+        );
+        return builder;
+    }
+    match rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+    {
+        Ok(config) => builder.tls_backend_preconfigured(
+            config
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth(),
+        ),
+        Err(_) => builder,
     }
 }
 
