@@ -171,15 +171,15 @@ impl Client {
 /// of file reads when the client is built. For `http://` (a local server) no roots are loaded:
 /// a redirect to `https://` then fails instead of paying for every plain call.
 fn tls(builder: reqwest::ClientBuilder, base_url: &str) -> reqwest::ClientBuilder {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    // reqwest is built without a provider so the binary carries only ring; it uses the
+    // process-wide default, installed here unless the application chose one already (so other
+    // reqwest clients in the process work too).
+    let _ =
+        rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     if base_url.starts_with("https:") {
-        // reqwest is built without a provider so the binary carries only ring; it uses the
-        // process-wide default, installed here unless the application chose one already.
-        let _ = rustls::crypto::CryptoProvider::install_default(
-            rustls::crypto::ring::default_provider(),
-        );
         return builder;
     }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     match rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
     {

@@ -101,6 +101,19 @@ pub fn success_schema(doc: &Value, operation_id: &str) -> Option<Value> {
     success_schema_of(op)
 }
 
+/// The path of the operation with this id, as the spec spells it.
+pub fn operation_path(doc: &Value, operation_id: &str) -> Option<String> {
+    doc.get("paths")?
+        .as_object()?
+        .iter()
+        .find_map(|(path, item)| {
+            item.as_object()?
+                .values()
+                .any(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
+                .then(|| path.clone())
+        })
+}
+
 /// The JSON schema of an operation's first success response.
 pub fn success_schema_of(op: &Value) -> Option<Value> {
     op.get("responses")?

@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
+mod bench;
 mod codegen;
 mod commands;
 mod demo;
@@ -22,6 +23,7 @@ tasks:
   gen           regenerate vast-api from openapi.yaml
   gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
   demo          run `vast show api-keys` against a local mock that answers with the spec's examples
+  bench         time `vast show api-keys --raw` against curl, and the library against reqwest
   try-spec [SPEC] [--release]
                 generate and build a scratch copy of the workspace from SPEC (default: the vendor's
                 whole spec in ../shared), then run generated commands against a local mock
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["demo"] => demo::run(&workspace_root()),
+        ["bench"] => bench::run(&workspace_root()),
         ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{USAGE}");

@@ -1,6 +1,6 @@
-//! A small HTTP server for `cargo xtask try-spec`: it answers every operation of a spec with the
-//! example of its success response and records each request it saw. Plain std networking, one
-//! connection at a time, 127.0.0.1 only; it stops when dropped.
+//! A small HTTP server for `cargo xtask try-spec` and `bench`: it answers every operation of a
+//! spec with the example of its success response and records each request it saw. Plain std
+//! networking, a thread per connection, keep-alive, 127.0.0.1 only; it stops when dropped.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -40,13 +40,17 @@ impl SpecMock {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (seen2, stop2) = (seen.clone(), stop.clone());
+        let routes = Arc::new(routes);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop2.load(Ordering::Relaxed) {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    let _ = answer(stream, &routes, &seen2);
+                    let (routes, seen) = (routes.clone(), seen2.clone());
+                    std::thread::spawn(
+                        move || while let Ok(true) = answer(&stream, &routes, &seen) {},
+                    );
                 }
             }
         });
@@ -100,10 +104,13 @@ fn matches(route: &Route, method: &str, path: &str) -> bool {
             .all(|(r, s)| (r.starts_with('{') && r.ends_with('}')) || r == s)
 }
 
-fn answer(stream: TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
+/// Answers one request on the connection; `Ok(false)` when the client has closed it.
+fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::io::Result<bool> {
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
-    reader.read_line(&mut line)?;
+    if reader.read_line(&mut line)? == 0 {
+        return Ok(false);
+    }
     let mut parts = line.split_whitespace();
     let (method, target) = (
         parts.next().unwrap_or_default().to_string(),
@@ -128,10 +135,10 @@ fn answer(stream: TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::
     reader.read_exact(&mut body)?;
     let path = target.split('?').next().unwrap_or_default().to_string();
     let (status, body) = match routes.iter().find(|r| matches(r, &method, &path)) {
-        Some(route) => ("200 OK", route.body.clone()),
+        Some(route) => ("200 OK", route.body.as_str()),
         None => (
             "404 Not Found",
-            r#"{"msg": "no such operation in the spec"}"#.to_string(),
+            r#"{"msg": "no such operation in the spec"}"#,
         ),
     };
     seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
@@ -142,8 +149,9 @@ fn answer(stream: TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::
     let mut stream = stream;
     write!(
         stream,
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     )?;
-    stream.flush()
+    stream.flush()?;
+    Ok(true)
 }

@@ -288,6 +288,13 @@ fn no_key_anywhere_names_every_source_and_sends_nothing() {
     any.assert_calls(0);
 }
 
+/// A key file as `vast set api-key` leaves it: readable by its owner only.
+fn write_key_file(path: &Path, key: &str) {
+    std::fs::write(path, key).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+}
+
 #[test]
 fn keys_are_found_in_the_vendor_clis_order() {
     let home = home();
@@ -295,8 +302,8 @@ fn keys_are_found_in_the_vendor_clis_order() {
     std::fs::create_dir_all(xdg.join("vastai")).unwrap();
     let xdg_file = xdg.join("vastai/vast_api_key");
     let legacy_file = home.path().join(".vast_api_key");
-    std::fs::write(&xdg_file, "xdg-key-1\n").unwrap();
-    std::fs::write(&legacy_file, "legacy-key-2\n").unwrap();
+    write_key_file(&xdg_file, "xdg-key-1\n");
+    write_key_file(&legacy_file, "legacy-key-2\n");
     let xdg_env = ("XDG_CONFIG_HOME", xdg.to_str().unwrap());
 
     let used = |args: &[&str], env: &[(&str, &str)], key: &str, source: &str| {
@@ -343,7 +350,7 @@ fn keys_are_found_in_the_vendor_clis_order() {
     // Without XDG_CONFIG_HOME the vendor's file is under ~/.config.
     let default_file = home.path().join(".config/vastai/vast_api_key");
     std::fs::create_dir_all(default_file.parent().unwrap()).unwrap();
-    std::fs::write(&default_file, "default-key-4").unwrap();
+    write_key_file(&default_file, "default-key-4");
     used(
         &[],
         &[],

@@ -1,0 +1,271 @@
+//! `cargo xtask bench`: `vast show api-keys --raw` against curl (and the vendor's `vastai`, when
+//! installed) on a local server, the release binary's size, and the library against a bare
+//! reqwest client. Prints a table of medians and ratios; the README records a run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::spec_mock::SpecMock;
+use crate::{normalize, spec};
+
+const KEY: &str = "bench-key-00";
+/// Runs per command for wall time when hyperfine is absent, and for peak memory.
+const RUNS: usize = 100;
+const RSS_RUNS: usize = 30;
+const LIB_CALLS: &str = "2000";
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("building release binaries…");
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "vast-api-cli",
+            "--bin",
+            "vast",
+            "-p",
+            "vast-api",
+            "--example",
+            "lib_bench",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release build failed".into());
+    }
+    let release = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("release");
+    let vast = release.join("vast");
+
+    let loaded = spec::load(&root.join("openapi.yaml"), Path::new("openapi.yaml"))?;
+    let mut doc = loaded.doc;
+    normalize::normalize(&mut doc)?;
+    let mock = SpecMock::start(&doc).map_err(|e| format!("cannot start the local server: {e}"))?;
+    let path = crate::demo::operation_path(&doc, "show_api_keys")
+        .ok_or("openapi.yaml has no show_api_keys")?;
+    let url = format!("{}{path}", mock.url);
+
+    let auth = format!("Authorization: Bearer {KEY}");
+    let mut commands: Vec<(&str, Vec<String>)> = Vec::new();
+    if found("curl") {
+        commands.push((
+            "curl -s",
+            vec![
+                "curl".into(),
+                "-s".into(),
+                "-H".into(),
+                auth.clone(),
+                url.clone(),
+            ],
+        ));
+    } else {
+        println!("curl is not installed: no curl baseline");
+    }
+    let vast_args = |bin: &str| {
+        vec![
+            bin.into(),
+            "--url".into(),
+            mock.url.clone(),
+            "--api-key".into(),
+            KEY.into(),
+            "show".into(),
+            "api-keys".into(),
+            "--raw".into(),
+        ]
+    };
+    commands.push((
+        "vast show api-keys --raw",
+        vast_args(&vast.to_string_lossy()),
+    ));
+    if found("vastai") {
+        commands.push(("vastai show api-keys --raw", vast_args("vastai")));
+    } else {
+        println!(
+            "vastai (the vendor's Python CLI) is not installed: not compared (pip install vastai)"
+        );
+    }
+
+    let walls = if found("hyperfine") {
+        hyperfine(&commands)?
+    } else {
+        println!("hyperfine is not installed: timing {RUNS} runs of each directly");
+        commands
+            .iter()
+            .map(|(_, argv)| own_timing(argv))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let rss = commands
+        .iter()
+        .map(|(_, argv)| peak_rss(argv))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    println!(
+        "\nlocal server {}; {} runs each",
+        mock.url,
+        if found("hyperfine") {
+            "hyperfine, 200"
+        } else {
+            "100"
+        }
+    );
+    println!(
+        "{:<30} {:>12} {:>9} {:>14} {:>9}",
+        "command", "median wall", "vs curl", "median max RSS", "vs curl"
+    );
+    let (base_wall, base_rss) = (walls[0], rss[0]);
+    for (i, (name, _)) in commands.iter().enumerate() {
+        println!(
+            "{:<30} {:>9.2} ms {:>8.2}x {:>11.1} MB {:>8.2}x",
+            name,
+            walls[i] * 1e3,
+            walls[i] / base_wall,
+            rss[i] as f64 / 1024.0,
+            rss[i] as f64 / base_rss as f64
+        );
+    }
+    let size = std::fs::metadata(&vast).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "\nrelease binary {}: {:.2} MiB",
+        vast.display(),
+        size as f64 / (1 << 20) as f64
+    );
+
+    let output = Command::new(release.join("examples/lib_bench"))
+        .args([mock.url.as_str(), LIB_CALLS])
+        .output()
+        .map_err(|e| format!("cannot run lib_bench: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "lib_bench failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    println!("\nlibrary, {LIB_CALLS} calls, median of 7 rounds (per call)");
+    println!(
+        "{:<12} {:>14} {:>16} {:>8}",
+        "calls", "vast_api::Client", "bare reqwest", "ratio"
+    );
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if let [mode, _, v, b, ratio] = f.as_slice() {
+            println!("{mode:<12} {v:>13} µs {b:>13} µs {ratio:>8}");
+        }
+    }
+    Ok(())
+}
+
+fn found(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Median wall seconds of each command, from hyperfine's JSON export (no shell in between).
+fn hyperfine(commands: &[(&str, Vec<String>)]) -> Result<Vec<f64>, String> {
+    let export = std::env::temp_dir().join(format!("vast-bench-{}.json", std::process::id()));
+    let mut args: Vec<String> = vec![
+        "-N".into(),
+        "--warmup".into(),
+        "10".into(),
+        "--runs".into(),
+        "200".into(),
+        "--style".into(),
+        "basic".into(),
+        "--export-json".into(),
+        export.to_string_lossy().into(),
+    ];
+    args.extend(commands.iter().map(|(_, argv)| {
+        argv.iter()
+            .map(|a| shell_word(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }));
+    let status = Command::new("hyperfine")
+        .args(&args)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("hyperfine: {e}"))?;
+    if !status.success() {
+        return Err("hyperfine failed".into());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&export).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&export);
+    json["results"]
+        .as_array()
+        .ok_or("hyperfine wrote no results")?
+        .iter()
+        .map(|r| {
+            r["median"]
+                .as_f64()
+                .ok_or_else(|| "hyperfine result without a median".to_string())
+        })
+        .collect()
+}
+
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:=".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn own_timing(argv: &[String]) -> Result<f64, String> {
+    let mut samples = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        run_quiet(argv)?;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    Ok(samples[RUNS / 2].as_secs_f64())
+}
+
+/// Median peak resident set size in KiB, as GNU time reports it.
+fn peak_rss(argv: &[String]) -> Result<u64, String> {
+    let mut samples = Vec::with_capacity(RSS_RUNS);
+    for _ in 0..RSS_RUNS {
+        let output = Command::new("/usr/bin/time")
+            .args(["-f", "%M"])
+            .args(argv)
+            .stdout(Stdio::null())
+            .output()
+            .map_err(|e| format!("/usr/bin/time: {e} (install GNU time)"))?;
+        let text = String::from_utf8_lossy(&output.stderr);
+        let kib = text
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .ok_or(format!("no RSS from /usr/bin/time: {text}"))?;
+        samples.push(kib);
+    }
+    samples.sort();
+    Ok(samples[RSS_RUNS / 2])
+}
+
+fn run_quiet(argv: &[String]) -> Result<Duration, String> {
+    let started = Instant::now();
+    let status = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("{}: {e}", argv[0]))?;
+    if !status.success() {
+        return Err(format!("`{}` failed", argv.join(" ")));
+    }
+    Ok(started.elapsed())
+}
