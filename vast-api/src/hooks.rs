@@ -48,6 +48,17 @@ impl ClientHooks<ClientState> for Client {
             // What the capture keeps of a response whose body broke off: status and the part read.
             let mut broken: Option<(reqwest::StatusCode, Bytes)> = None;
             let result = match self.client().execute(request).await {
+                // A declared length within the limit bounds what hyper will read, so unless the
+                // body must be kept for the capture it is left for progenitor to read: buffering
+                // it here measurably slowed every call (see BENCHMARKS.md).
+                Ok(response)
+                    if state.capture.is_none()
+                        && response
+                            .content_length()
+                            .is_some_and(|n| n <= state.max_response_bytes as u64) =>
+                {
+                    Ok(response)
+                }
                 Ok(response) => match read_body(response, state.max_response_bytes).await {
                     Ok(response) => Ok(response),
                     Err((status, partial, e)) => {

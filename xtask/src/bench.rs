@@ -147,7 +147,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    println!("\nlibrary, {LIB_CALLS} calls, median of 7 rounds (per call)");
+    println!("\nlibrary, {LIB_CALLS} calls, median of 11 rounds (per call)");
     println!(
         "{:<12} {:>14} {:>16} {:>8}",
         "calls", "vast_api::Client", "bare reqwest", "ratio"

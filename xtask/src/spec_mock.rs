@@ -47,6 +47,7 @@ impl SpecMock {
                     break;
                 }
                 if let Ok(stream) = stream {
+                    let _ = stream.set_nodelay(true);
                     let (routes, seen) = (routes.clone(), seen2.clone());
                     std::thread::spawn(
                         move || while let Ok(true) = answer(&stream, &routes, &seen) {},
@@ -146,12 +147,12 @@ fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std:
         path,
         authorization,
     });
-    let mut stream = stream;
-    write!(
-        stream,
+    // One write: a response split over several small writes waits on delayed ACKs.
+    let response = format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
-    )?;
-    stream.flush()?;
+    );
+    let mut stream = stream;
+    stream.write_all(response.as_bytes())?;
     Ok(true)
 }

@@ -3,5 +3,6 @@
 mod cli;
 mod hostile;
 mod library;
+mod prism;
 mod properties;
 mod support;
