@@ -69,7 +69,11 @@ async fn main() {
         }
         // Each round's ratio compares two batches run back to back; their median is the figure
         // least moved by whatever else the machine does meanwhile.
-        let mut ratios: Vec<f64> = with_vast.iter().zip(&with_bare).map(|(v, b)| v.as_secs_f64() / b.as_secs_f64()).collect();
+        let mut ratios: Vec<f64> = with_vast
+            .iter()
+            .zip(&with_bare)
+            .map(|(v, b)| v.as_secs_f64() / b.as_secs_f64())
+            .collect();
         ratios.sort_by(f64::total_cmp);
         let (v, b) = (median(with_vast), median(with_bare));
         println!(

@@ -7,6 +7,7 @@ mod demo;
 mod examples;
 mod normalize;
 mod panics;
+mod prism;
 mod read_openapi;
 mod spec;
 mod spec_mock;

@@ -78,6 +78,19 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let mut doc = loaded.doc;
     normalize::normalize(&mut doc)?;
     let ran = run_commands(&vast, &mut doc)?;
+    let table = commands::commands(&mut doc)?;
+    let plain_gets: Vec<Vec<String>> = operations(&doc)
+        .into_iter()
+        .filter(|(method, _, _, required)| method == "GET" && required.is_empty())
+        .filter_map(|(_, _, id, _)| {
+            table
+                .iter()
+                .find(|c| c.operation_id == commands::method_name(&id))
+        })
+        .filter(|c| c.positional.is_empty())
+        .map(|c| c.words.clone())
+        .collect();
+    let prism = crate::prism::check(root, &workspace.join(codegen::SPEC), &vast, &plain_gets)?;
 
     println!("try-spec: results");
     println!("  operations: {}", commands::commands(&mut doc)?.len());
@@ -101,6 +114,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         size as f64 / (1 << 20) as f64
     );
     println!("  commands run against the mock: {}", ran.join("; "));
+    for line in prism {
+        println!("  {line}");
+    }
     Ok(())
 }
 

@@ -6,3 +6,4 @@ mod library;
 mod prism;
 mod properties;
 mod support;
+mod tls;

@@ -1,10 +1,11 @@
 //! Rule `mistyped-values`: a schema's `default` or `example` whose JSON kind contradicts the
 //! schema's `type` is read as its obvious value when there is one (`"64"` for an integer is 64;
-//! `18.04`, which YAML reads as a number, for a string is `"18.04"`) and dropped otherwise.
+//! `18.04`, which YAML reads as a number, for a string is `"18.04"`).
 //!
-//! The type is the contract and the values only illustrate it: progenitor refuses a mistyped
-//! default, and a mistyped example would make mocks built from the spec (ours, Prism) send
-//! bodies the client rightly rejects.
+//! Otherwise a default, which only documents, is dropped (progenitor refuses it). An example is
+//! evidence of what the server sends (examples are often pasted from real responses, and mocks
+//! such as Prism serve them), so the schema is widened to accept both: `oneOf` the declared
+//! type and the example's kind.
 
 use serde_json::{Map, Value, json};
 
@@ -26,6 +27,18 @@ fn fits(kind: &str, value: &Value) -> bool {
         "array" => value.is_array(),
         "object" => value.is_object(),
         _ => true,
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -69,6 +82,24 @@ fn fix(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrit
                 let what = format!("{keyword} {value} is not a {kind}: read as {read}");
                 schema.insert(keyword.into(), read);
                 what
+            }
+            None if keyword == "example" => {
+                let kind_of_example = json_kind(&value);
+                let declared: Map<String, Value> = schema
+                    .iter()
+                    .filter(|(k, _)| {
+                        !matches!(k.as_str(), "example" | "description" | "title" | "nullable")
+                    })
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                schema.retain(|k, _| {
+                    matches!(k.as_str(), "example" | "description" | "title" | "nullable")
+                });
+                schema.insert(
+                    "oneOf".into(),
+                    json!([Value::Object(declared), {"type": kind_of_example}]),
+                );
+                format!("example {value} is not a {kind}: accepts a {kind} or a {kind_of_example}")
             }
             None => {
                 schema.remove(keyword);
@@ -135,8 +166,19 @@ mod tests {
                 "mistyped-values: components.schemas.S: example 18.04 is not a string: read as \"18.04\""
             ]
         );
-        let (s, _) = run(json!({"type": "object", "example": "verified=true rentable=true"}));
-        assert_eq!(s, json!({"type": "object"}));
+        let (s, lines) = run(json!({"type": "object", "description": "filters",
+            "properties": {"gpu": {"type": "string"}}, "example": "verified=true rentable=true"}));
+        assert_eq!(
+            s,
+            json!({"description": "filters", "example": "verified=true rentable=true",
+                   "oneOf": [{"type": "object", "properties": {"gpu": {"type": "string"}}}, {"type": "string"}]})
+        );
+        assert_eq!(
+            lines,
+            [
+                "mistyped-values: components.schemas.S: example \"verified=true rentable=true\" is not a object: accepts a object or a string"
+            ]
+        );
     }
 
     #[test]

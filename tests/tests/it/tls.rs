@@ -1,0 +1,123 @@
+//! HTTPS against a local TLS server whose certificate comes from a CA made for the test: it works
+//! when the CA is passed the way a corporate CA is (`SSL_CERT_FILE`), and fails cleanly when not.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use vast_tests::TEST_KEY;
+
+use crate::support::{home, vast};
+
+struct TlsServer {
+    url: String,
+    ca_pem: String,
+}
+
+/// Serves one JSON list, over TLS, for `localhost`, with a certificate signed by a new CA.
+fn start() -> TlsServer {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "vast-api test CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca)
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![leaf.der().clone()],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+    )
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let Ok(connection) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(connection, stream);
+            let mut reader = BufReader::new(&mut tls);
+            let mut line = String::new();
+            // Read the request head; a failed handshake ends here.
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let body = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    TlsServer {
+        url: format!("https://localhost:{port}"),
+        ca_pem: ca.pem(),
+    }
+}
+
+#[test]
+fn https_works_with_a_ca_given_by_ssl_cert_file() {
+    let server = start();
+    let home = home();
+    let ca = home.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let args = [
+        "--url",
+        server.url.as_str(),
+        "--api-key",
+        TEST_KEY,
+        "show",
+        "api-keys",
+    ];
+    let run = vast(
+        &args,
+        &[("SSL_CERT_FILE", ca.to_str().unwrap())],
+        home.path(),
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "1\t2\tread\t\t\n", "")
+    );
+}
+
+#[test]
+fn an_unknown_ca_is_refused_with_a_clear_error() {
+    let server = start();
+    let home = home();
+    let args = [
+        "--url",
+        server.url.as_str(),
+        "--api-key",
+        TEST_KEY,
+        "--retry",
+        "1",
+        "show",
+        "api-keys",
+    ];
+    let run = vast(&args, &[], home.path());
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(&format!("error: cannot connect to {}: ", server.url)),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("certificate"), "{}", run.stderr);
+    assert!(!run.stderr.contains(TEST_KEY));
+}
