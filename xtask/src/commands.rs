@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::normalize::{self, Location};
+use crate::normalize::{self, Location, resolve};
 
 /// One operation's entry in the table.
 #[derive(Debug, PartialEq)]
@@ -121,23 +121,6 @@ fn command_words(text: &str) -> Vec<String> {
         Some((first, [])) => vec![first.clone()],
         Some((first, rest)) => vec![first.clone(), rest.join("-")],
     }
-}
-
-fn resolve<'a>(mut schema: &'a Value, doc: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => match doc.pointer(pointer) {
-                Some(target) => schema = target,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    schema
 }
 
 /// The scalar properties of the listed objects, when the response is a list: a top-level array

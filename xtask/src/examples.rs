@@ -13,15 +13,7 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
     if depth > 12 {
         return Value::Null;
     }
-    if let Some(pointer) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        return doc
-            .pointer(pointer)
-            .map_or(Value::Null, |s| build(s, doc, depth + 1));
-    }
+    let schema = crate::normalize::resolve(schema, doc);
     if let Some(example) = schema.get("example") {
         return example.clone();
     }

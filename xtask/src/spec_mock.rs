@@ -28,7 +28,7 @@ pub struct SpecMock {
 
 struct Route {
     method: String,
-    segments: Vec<String>,
+    path: String,
     body: String,
 }
 
@@ -82,11 +82,7 @@ fn routes(doc: &Value) -> Vec<Route> {
                 .unwrap_or(Value::Null);
             out.push(Route {
                 method: method.to_ascii_uppercase(),
-                segments: path
-                    .trim_matches('/')
-                    .split('/')
-                    .map(String::from)
-                    .collect(),
+                path: path.clone(),
                 body: body.to_string(),
             });
         }
@@ -94,15 +90,13 @@ fn routes(doc: &Value) -> Vec<Route> {
     out
 }
 
-fn matches(route: &Route, method: &str, path: &str) -> bool {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    route.method == method
-        && route.segments.len() == segments.len()
-        && route
-            .segments
-            .iter()
-            .zip(&segments)
-            .all(|(r, s)| (r.starts_with('{') && r.ends_with('}')) || r == s)
+/// Whether a request path is an instance of a spec path: `{name}` segments match any segment.
+pub fn path_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
 }
 
 /// Answers one request on the connection; `Ok(false)` when the client has closed it.
@@ -135,7 +129,10 @@ fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std:
     let mut body = vec![0; length.min(1 << 20)];
     reader.read_exact(&mut body)?;
     let path = target.split('?').next().unwrap_or_default().to_string();
-    let (status, body) = match routes.iter().find(|r| matches(r, &method, &path)) {
+    let (status, body) = match routes
+        .iter()
+        .find(|r| r.method == method && path_matches(&r.path, &path))
+    {
         Some(route) => ("200 OK", route.body.as_str()),
         None => (
             "404 Not Found",

@@ -200,7 +200,7 @@ fn run_commands(vast: &Path, doc: &mut Value) -> Result<Vec<String>, String> {
         let ok = seen.as_ref().is_some_and(|s| {
             s.method == method
                 && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
-                && path_matches(&path, &s.path)
+                && crate::spec_mock::path_matches(&path, &s.path)
         });
         if !ok {
             return Err(format!(
@@ -254,14 +254,6 @@ fn path_params(path: &str) -> Vec<&str> {
     path.split('/')
         .filter(|s| s.starts_with('{') && s.ends_with('}'))
         .collect()
-}
-
-fn path_matches(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
 }
 
 /// Copies the workspace's sources into `to`, leaving files whose content is unchanged untouched

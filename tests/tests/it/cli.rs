@@ -108,25 +108,29 @@ fn raw_prints_the_servers_document_unchanged() {
 }
 
 #[test]
-fn an_empty_list_prints_only_the_header_on_a_terminal_and_nothing_to_a_pipe() {
-    let server = MockServer::start();
-    serve(&server, TEST_KEY, 200, r#"{"apikeys": []}"#);
-    let home = home();
-    let args = [
-        "--url",
-        &server.base_url(),
-        "--api-key",
-        TEST_KEY,
-        "show",
-        "api-keys",
-    ];
-    let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "id  user_id  rights  team_id  team_name\n")
-    );
-    let run = vast(&args, &[], home.path());
-    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+fn an_empty_or_null_list_prints_only_the_header_on_a_terminal_and_nothing_to_a_pipe() {
+    for body in [r#"{"apikeys": []}"#, r#"{"apikeys": null}"#] {
+        let server = MockServer::start();
+        serve(&server, TEST_KEY, 200, body);
+        let home = home();
+        let url = server.base_url();
+        let args = [
+            "--url",
+            url.as_str(),
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+        ];
+        let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, "id  user_id  rights  team_id  team_name\n"),
+            "{body}"
+        );
+        let run = vast(&args, &[], home.path());
+        assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{body}");
+    }
 }
 
 /// Status, body → exit code and the exact stderr.
@@ -445,26 +449,6 @@ fn the_exit_code_follows_the_status_whatever_the_body() {
             "{status}"
         );
     }
-}
-
-#[test]
-fn a_null_list_prints_as_an_empty_list() {
-    let server = MockServer::start();
-    serve(&server, TEST_KEY, 200, r#"{"apikeys": null}"#);
-    let home = home();
-    let args = [
-        "--url",
-        &server.base_url(),
-        "--api-key",
-        TEST_KEY,
-        "show",
-        "api-keys",
-    ];
-    let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "id  user_id  rights  team_id  team_name\n")
-    );
 }
 
 #[test]

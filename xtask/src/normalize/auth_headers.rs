@@ -4,19 +4,14 @@
 
 use serde_json::Value;
 
-use super::{Rewrite, for_each_operation};
+use super::{Rewrite, for_each_operation, resolve};
 
 const RULE: &str = "auth-headers";
 
 pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
     let original = doc.clone();
     let is_auth = |param: &Value| {
-        let param = param
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| original.pointer(p))
-            .unwrap_or(param);
+        let param = resolve(param, &original);
         param.get("in").and_then(Value::as_str) == Some("header")
             && param
                 .get("name")

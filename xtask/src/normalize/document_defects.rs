@@ -97,14 +97,7 @@ fn operation(
             }
         }
     }
-    let resolve = |p: &Value| -> Value {
-        p.get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|r| doc.pointer(r))
-            .cloned()
-            .unwrap_or_else(|| p.clone())
-    };
+    let resolve = |p: &Value| -> Value { super::resolve(p, doc).clone() };
     let params = op.entry("parameters").or_insert_with(|| json!([]));
     let Some(list) = params.as_array_mut() else {
         return;

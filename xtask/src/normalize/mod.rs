@@ -20,7 +20,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub use walk::Location;
+pub use walk::{Location, resolve};
 
 /// One change a rule made to the document.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Rewrite, for_each_operation};
+use super::{Rewrite, for_each_operation, resolve};
 
 const RULE: &str = "query-objects";
 
@@ -79,21 +79,6 @@ fn rewrite_params(
             ),
         });
     }
-}
-
-fn resolve<'a>(mut value: &'a Value, doc: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(target) => value = target,
-            None => break,
-        }
-    }
-    value
 }
 
 fn is_structured(schema: &Value, doc: &Value) -> bool {

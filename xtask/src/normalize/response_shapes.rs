@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::walk::Location;
+use super::walk::{Location, resolve};
 use super::{Rewrite, for_each_operation};
 
 const RULE: &str = "response-shapes";
@@ -176,23 +176,6 @@ fn shape(response: &Value) -> Shape {
         }
         None => Shape::None,
     }
-}
-
-/// Follows `$ref`s (to responses or schemas) within the document; an unresolvable one is left
-/// for the generator to report.
-fn resolve<'a>(mut value: &'a Value, doc: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| doc.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
 }
 
 type Merged = (String, Value, String);

@@ -30,6 +30,24 @@ impl fmt::Display for Location {
     }
 }
 
+/// Follows `$ref`s within the document (`#/components/...`), through chains; a reference that
+/// leads nowhere is returned as it is, for the generator to report.
+pub fn resolve<'a>(mut value: &'a Value, doc: &'a Value) -> &'a Value {
+    // More links than any real document chains: a reference cycle stops here.
+    for _ in 0..32 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| doc.pointer(pointer))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
+}
+
 /// Calls `f` on every schema object in the document, parents before children: component schemas,
 /// parameter, header, request and response schemas, and the schemas nested inside each of those.
 pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&Location, &mut Map<String, Value>)) {
