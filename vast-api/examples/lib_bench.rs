@@ -34,6 +34,7 @@ async fn main() {
         .unwrap();
     // The same settings `ClientConfig` gives, so only the generated layer differs.
     let bare = reqwest::Client::builder()
+        .user_agent(concat!("vast-api-rust/", env!("CARGO_PKG_VERSION")))
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
         .build()
