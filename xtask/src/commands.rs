@@ -40,11 +40,11 @@ pub fn commands(doc: &mut Value) -> Result<Vec<Command>, String> {
             .to_string();
         let mut words = command_words(&source);
         if words.is_empty() {
-            words = command_words(&id.replace('_', " "));
+            words = command_words(&method_name(&id).replace('_', " "));
         }
         if let Some(first) = seen.get(&words) {
             // Keep both reachable: the later one is named after its operation id.
-            let alternative = command_words(&id.replace('_', " "));
+            let alternative = command_words(&method_name(&id).replace('_', " "));
             if seen.contains_key(&alternative) {
                 clash.get_or_insert(format!(
                     "{at}: its command `{}` is also the command of {first}",
@@ -239,7 +239,7 @@ mod tests {
     fn a_clashing_name_falls_back_to_the_operation_id() {
         let commands = run(json!({
             "/a": {"get": {"operationId": "list_a", "summary": "show things"}},
-            "/b": {"get": {"operationId": "list_b", "summary": "show things"}},
+            "/b": {"get": {"operationId": "listB", "summary": "show things"}},
         }))
         .unwrap();
         assert_eq!(commands[1].words, ["list", "b"]);
