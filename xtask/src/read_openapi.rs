@@ -41,22 +41,20 @@ fn entries<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = (&'a String,
         .flatten()
 }
 
+/// The first parameter of a path item or operation that cannot be read.
+fn parameters(holder: &Value, at: &Location) -> Option<String> {
+    let list = holder.get("parameters").and_then(Value::as_array)?;
+    list.iter().enumerate().find_map(|(i, p)| {
+        read::<ReferenceOr<Parameter>>(p, &at.key("parameters").key(i.to_string())).err()
+    })
+}
+
 fn locate(doc: &Value) -> Option<String> {
     let root = Location::root();
     for (path, item) in entries(doc, "paths") {
         let at = root.key("paths").key(path.as_str());
-        for (i, p) in item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let Err(e) =
-                read::<ReferenceOr<Parameter>>(p, &at.key("parameters").key(i.to_string()))
-            {
-                return Some(e);
-            }
+        if let Some(e) = parameters(item, &at) {
+            return Some(e);
         }
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
@@ -69,18 +67,8 @@ fn locate(doc: &Value) -> Option<String> {
                     return Some(e);
                 }
             }
-            for (i, p) in op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                if let Err(e) =
-                    read::<ReferenceOr<Parameter>>(p, &at.key("parameters").key(i.to_string()))
-                {
-                    return Some(e);
-                }
+            if let Some(e) = parameters(op, &at) {
+                return Some(e);
             }
             if let Some(body) = op.get("requestBody")
                 && let Err(e) = read::<ReferenceOr<RequestBody>>(body, &at.key("requestBody"))

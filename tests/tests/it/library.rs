@@ -81,49 +81,37 @@ async fn the_generated_mock_helper_serves_typed_values() {
     );
 }
 
-#[tokio::test]
-async fn an_empty_list_is_empty() {
+/// The typed body the client makes of a 200 carrying `body`.
+async fn decoded(body: &str) -> ShowApiKeysResponse {
     let server = MockServer::start_async().await;
-    exact_request(&server, 200, r#"{"apikeys": []}"#);
-    let keys = client(&server)
+    exact_request(&server, 200, body);
+    client(&server)
         .show_api_keys()
         .send()
         .await
         .unwrap()
-        .into_inner();
-    assert_eq!(keys.apikeys, Some(vec![]));
+        .into_inner()
+}
+
+#[tokio::test]
+async fn an_empty_list_is_empty() {
+    assert_eq!(decoded(r#"{"apikeys": []}"#).await.apikeys, Some(vec![]));
 }
 
 #[tokio::test]
 async fn unknown_fields_and_nulls_are_accepted() {
-    let server = MockServer::start_async().await;
     let body = json!({
         "apikeys": [{"id": 1, "user_id": null, "rights": null, "team_id": null, "team_name": null,
                      "created_at": "2026-01-01", "scopes": {"x": [1]}}],
         "total": 1
     });
-    exact_request(&server, 200, &body.to_string());
-    let keys = client(&server)
-        .show_api_keys()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    let key = &keys.apikeys.unwrap()[0];
+    let key = &decoded(&body.to_string()).await.apikeys.unwrap()[0];
     assert_eq!(
         (key.id, key.user_id, key.rights.clone()),
         (Some(1), None, None)
     );
 
-    let server = MockServer::start_async().await;
-    exact_request(&server, 200, r#"{"apikeys": null}"#);
-    let keys = client(&server)
-        .show_api_keys()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(keys.apikeys, None);
+    assert_eq!(decoded(r#"{"apikeys": null}"#).await.apikeys, None);
 }
 
 async fn error_body(status: u16, body: serde_json::Value) -> (u16, ShowApiKeysError) {
