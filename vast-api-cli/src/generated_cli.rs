@@ -19,7 +19,7 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_show_api_keys() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "show api keys\n\nRetrieves all API keys associated with the authenticated user.\n\nCLI Usage: `vastai show api-keys`",
+                "show api keys\n\nRetrieves all API keys associated with the authenticated user.",
             )
     }
     pub async fn execute(

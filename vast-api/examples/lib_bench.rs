@@ -1,21 +1,46 @@
 //! The cost of the generated layer: the same GET made through `vast_api::Client` and through a
 //! bare `reqwest::Client` with the same settings doing the same work by hand (bearer header, read
-//! the body, decode it into the same type), sequentially and 16 at a time, over one connection
-//! pool each.
+//! the body, decode it into the same type), one at a time and 16 at a time, over one connection
+//! pool each. `vast_api` is measured twice: without retries, as bare reqwest has none, and with
+//! the default retry policy, which copies each request in case it must be sent again.
+//!
+//! Each call is timed twice: wall time, which includes the server and the kernel's loopback and
+//! so varies with everything else the machine does, and this thread's CPU time, which is the
+//! client's own work. The runtime is tokio's current-thread one, so all of the client's work is
+//! on this thread (and a multi-threaded runtime only adds scheduling noise to one request at a
+//! time).
 //!
 //! `cargo xtask bench` runs it against its local server:
 //! `cargo run --release -p vast-api --example lib_bench -- URL CALLS`
+//! For each mode and client it prints, tab-separated: the median wall time per call, its ratio
+//! to bare reqwest with the interquartile range over blocks of calls (sequential) or batches
+//! (concurrent), and the same for CPU time.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use vast_api::types::ShowApiKeysResponse;
 use vast_api::{ClientConfig, RetryPolicy};
 
 const KEY: &str = "bench-key-00";
-const ROUNDS: usize = 15;
+/// Blocks of sequential calls, each giving one ratio per client.
+const BLOCKS: usize = 25;
 const IN_FLIGHT: usize = 16;
+/// Calls in a concurrent batch. Batches cannot be interleaved call by call like sequential calls,
+/// so there are many short ones, in turn, for the machine's drift to fall on all clients alike.
+const BATCH: usize = 100;
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+type Call = Box<dyn Fn() -> Pin<Box<dyn Future<Output = ShowApiKeysResponse> + Send>>>;
+
+/// Wall and CPU time of one call (sequential) or per call of one batch (concurrent).
+#[derive(Clone, Copy, Default)]
+struct Cost {
+    wall: Duration,
+    cpu: Duration,
+}
+
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (base, calls) = match args.as_slice() {
@@ -25,13 +50,119 @@ async fn main() {
         ),
         _ => panic!("usage: lib_bench URL CALLS"),
     };
-    let url = format!("{base}/api/v0/auth/apikeys/");
+    // vast_api first: building its client installs the rustls crypto provider, which reqwest
+    // (built here without one of its own) needs even for plain HTTP.
+    let no_retries = vast_call(&base, RetryPolicy::none());
+    let default_retries = vast_call(&base, RetryPolicy::default());
+    let clients: [(&str, Call); 3] = [
+        (
+            "bare reqwest",
+            bare_call(format!("{base}/api/v0/auth/apikeys/")),
+        ),
+        ("vast_api, no retries", no_retries),
+        ("vast_api, default retries", default_retries),
+    ];
+    // Connections opened and everything warm before anything is timed.
+    for (_, call) in &clients {
+        for _ in 0..100 {
+            call().await;
+        }
+    }
+
+    let per_block = calls / BLOCKS;
+    // blocks[b][c]: client c's figures in block b.
+    let mut sequential = Vec::with_capacity(BLOCKS);
+    for _ in 0..BLOCKS {
+        // Calls interleaved one by one, so whatever else the machine does falls on all alike.
+        let mut each: [Vec<Cost>; 3] = Default::default();
+        for i in 0..per_block * clients.len() {
+            let c = i % clients.len();
+            let (wall, cpu) = (Instant::now(), thread_cpu());
+            tokio::spawn(clients[c].1()).await.unwrap();
+            each[c].push(Cost {
+                wall: wall.elapsed(),
+                cpu: thread_cpu() - cpu,
+            });
+        }
+        // The median call: a scheduling hiccup moves it little.
+        sequential.push(each.map(|costs| Cost {
+            wall: median(costs.iter().map(|c| c.wall).collect()),
+            cpu: median(costs.iter().map(|c| c.cpu).collect()),
+        }));
+    }
+    report("sequential", &clients, &sequential);
+
+    let batches = calls / BATCH;
+    let mut concurrent = Vec::with_capacity(batches);
+    for turn in 0..batches {
+        let mut costs = [Cost::default(); 3];
+        // Each turn starts with a different client, so going first favours none of them.
+        for i in 0..clients.len() {
+            let c = (turn + i) % clients.len();
+            costs[c] = batch(BATCH, &clients[c].1).await;
+        }
+        concurrent.push(costs);
+    }
+    report("concurrent", &clients, &concurrent);
+}
+
+/// `calls` calls, `IN_FLIGHT` at a time: the batch's time divided by the calls.
+async fn batch(calls: usize, call: &Call) -> Cost {
+    let (wall, cpu) = (Instant::now(), thread_cpu());
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..calls {
+        if set.len() >= IN_FLIGHT {
+            set.join_next().await.unwrap().unwrap();
+        }
+        set.spawn(call());
+    }
+    while let Some(done) = set.join_next().await {
+        done.unwrap();
+    }
+    Cost {
+        wall: wall.elapsed() / calls as u32,
+        cpu: (thread_cpu() - cpu) / calls as u32,
+    }
+}
+
+fn report(mode: &str, clients: &[(&str, Call)], blocks: &[[Cost; 3]]) {
+    for (c, (name, _)) in clients.iter().enumerate() {
+        let mut line = format!("{mode}\t{name}");
+        for figure in [|cost: &Cost| cost.wall, |cost: &Cost| cost.cpu] {
+            // Ratios of figures from the same block, so slow and fast stretches cancel.
+            let mut ratios: Vec<f64> = blocks
+                .iter()
+                .map(|b| figure(&b[c]).as_secs_f64() / figure(&b[0]).as_secs_f64())
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let n = ratios.len();
+            let typical = median(blocks.iter().map(|b| figure(&b[c])).collect());
+            line += &format!(
+                "\t{:.1}\t{:.3}\t{:.3}\t{:.3}",
+                typical.as_secs_f64() * 1e6,
+                ratios[n / 2],
+                ratios[n / 4],
+                ratios[n * 3 / 4]
+            );
+        }
+        println!("{line}");
+    }
+}
+
+fn vast_call(base: &str, retry: RetryPolicy) -> Call {
     let vast = ClientConfig::new()
         .api_key(KEY)
-        .base_url(&base)
-        .retry(RetryPolicy::none())
+        .base_url(base)
+        .retry(retry)
         .build()
         .unwrap();
+    Box::new(move || {
+        let vast = vast.clone();
+        Box::pin(async move { vast.show_api_keys().send().await.unwrap().into_inner() })
+    })
+}
+
+fn bare_call(url: String) -> Call {
     // The same settings `ClientConfig` gives, so only the generated layer differs.
     let bare = reqwest::Client::builder()
         .user_agent(concat!("vast-api-rust/", env!("CARGO_PKG_VERSION")))
@@ -39,14 +170,9 @@ async fn main() {
         .connect_timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-
-    let vast_call = || {
-        let vast = vast.clone();
-        async move { vast.show_api_keys().send().await.unwrap().into_inner() }
-    };
-    let bare_call = || {
+    Box::new(move || {
         let (bare, url) = (bare.clone(), url.clone());
-        async move {
+        Box::pin(async move {
             let body = bare
                 .get(&url)
                 .bearer_auth(KEY)
@@ -58,56 +184,19 @@ async fn main() {
                 .await
                 .unwrap();
             serde_json::from_slice::<ShowApiKeysResponse>(&body).unwrap()
-        }
-    };
-
-    for (mode, parallel) in [("sequential", 1), ("concurrent", IN_FLIGHT)] {
-        let (mut with_vast, mut with_bare) = (Vec::new(), Vec::new());
-        // Alternating rounds, so drift on the machine falls on both alike.
-        for _ in 0..ROUNDS {
-            with_vast.push(timed(calls, parallel, vast_call).await);
-            with_bare.push(timed(calls, parallel, bare_call).await);
-        }
-        // Each round's ratio compares two batches run back to back; their median is the figure
-        // least moved by whatever else the machine does meanwhile.
-        let mut ratios: Vec<f64> = with_vast
-            .iter()
-            .zip(&with_bare)
-            .map(|(v, b)| v.as_secs_f64() / b.as_secs_f64())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        let (v, b) = (median(with_vast), median(with_bare));
-        println!(
-            "{mode}\t{calls}\t{:.1}\t{:.1}\t{:.3}",
-            v.as_secs_f64() * 1e6 / calls as f64,
-            b.as_secs_f64() * 1e6 / calls as f64,
-            ratios[ratios.len() / 2]
-        );
-    }
+        })
+    })
 }
 
-/// `calls` calls, `parallel` at a time; the wall time of the whole batch.
-async fn timed<F, Fut>(calls: usize, parallel: usize, call: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ShowApiKeysResponse> + Send + 'static,
-{
-    let started = Instant::now();
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..calls {
-        if set.len() >= parallel {
-            set.join_next().await.unwrap().unwrap();
-        }
-        let future = call();
-        set.spawn(future);
-        if parallel == 1 {
-            set.join_next().await.unwrap().unwrap();
-        }
-    }
-    while let Some(done) = set.join_next().await {
-        done.unwrap();
-    }
-    started.elapsed()
+/// CPU time this thread has used, in user and kernel mode.
+fn thread_cpu() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec; the call writes only into it.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {

@@ -24,20 +24,29 @@ tasks:
   gen           regenerate vast-api from openapi.yaml
   gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
   demo          run `vast show api-keys` against a local mock that answers with the spec's examples
-  bench         time `vast show api-keys --raw` against curl, and the library against reqwest
+  bench [--lib] time `vast show api-keys --raw` against curl, and the library against reqwest
+                (--lib: only the library)
   try-spec [SPEC] [--release]
                 generate and build a scratch copy of the workspace from SPEC (default: the vendor's
                 whole spec in ../shared), then run generated commands against a local mock
 ";
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing to a closed pipe (`cargo xtask gen | head`) would panic
+    // in println!. With the default action the task ends quietly, as other command-line tools do.
+    // SAFETY: called first thing, before any thread exists; it changes one signal's disposition.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["demo"] => demo::run(&workspace_root()),
-        ["bench"] => bench::run(&workspace_root()),
+        ["bench"] => bench::run(&workspace_root(), bench::Scope::All),
+        ["bench", "--lib"] => bench::run(&workspace_root(), bench::Scope::Library),
         ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{USAGE}");

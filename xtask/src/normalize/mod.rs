@@ -14,6 +14,7 @@ mod optional_nulls;
 mod query_objects;
 mod response_shapes;
 mod status_codes;
+mod vendor_cli_usage;
 mod walk;
 
 use std::fmt;
@@ -59,6 +60,14 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
 pub fn for_httpmock(doc: &mut Value) -> Vec<Rewrite> {
     let mut rewrites = Vec::new();
     status_codes::apply(doc, &mut rewrites);
+    rewrites
+}
+
+/// What the CLI needs beyond [`normalize`]: applied to a copy of the normalised document that only
+/// the CLI generator sees.
+pub fn for_cli(doc: &mut Value) -> Vec<Rewrite> {
+    let mut rewrites = Vec::new();
+    vendor_cli_usage::apply(doc, &mut rewrites);
     rewrites
 }
 
