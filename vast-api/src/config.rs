@@ -151,7 +151,11 @@ impl ClientConfig {
             .default_headers(headers)
             .user_agent(self.user_agent)
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout);
+            .connect_timeout(self.connect_timeout)
+            // reqwest's own retry layer re-sends only refusals of HTTP/2 and HTTP/3, which this
+            // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
+            // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
+            .retry(reqwest::retry::never().max_retries_per_request(0));
         let http = tls(builder, &base_url)
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;

@@ -154,61 +154,66 @@ fn command_line(release: &Path, server: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `vast_api::Client` against a bare `reqwest::Client` (`vast-api/examples/lib_bench.rs`).
+/// `vast_api::Client` against a bare `reqwest::Client` (`vast-api/examples/lib_bench.rs`, which
+/// prints its own table).
 fn library(release: &Path, server: &str) -> Result<(), String> {
     eprintln!("\ntiming the library…");
-    let output = pinned(&release.join("examples/lib_bench"))
+    println!();
+    let status = pinned(&release.join("examples/lib_bench"))
         .args([server, LIB_CALLS])
-        .stderr(Stdio::inherit())
-        .output()
+        .status()
         .map_err(|e| format!("cannot run lib_bench: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("lib_bench failed ({})", output.status));
-    }
-    println!(
-        "\nlibrary, {LIB_CALLS} calls per client and mode. Per call: sequential, the median call \
-         (the clients' calls interleaved, in 25 blocks);\nconcurrent (16 in flight), a batch's \
-         time / 100 (the clients' batches in turn). vs reqwest: median of the blocks' or \
-         batches' ratios (interquartile range)"
-    );
-    println!(
-        "{:<11} {:<26} {:>10} {:>24} {:>10} {:>24}",
-        "calls", "client", "wall", "wall vs reqwest", "CPU", "CPU vs reqwest"
-    );
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        if let [mode, client, figures @ ..] = line.split('\t').collect::<Vec<_>>().as_slice()
-            && let [wall, w_ratio, w_low, w_high, cpu, c_ratio, c_low, c_high] = figures
-        {
-            println!(
-                "{mode:<11} {client:<26} {wall:>7} µs {w_ratio:>7} ({w_low}–{w_high}) \
-                 {cpu:>7} µs {c_ratio:>7} ({c_low}–{c_high})"
-            );
-        }
+    if !status.success() {
+        return Err(format!("lib_bench failed ({status})"));
     }
     Ok(())
 }
 
-/// `program` on CPU 1 and this process, whose threads serve the local server, on CPU 0. Unpinned,
-/// the kernel places each connection's server thread as it likes, and that placement, not the
-/// client, decides a connection's times: calls over one connection ran 40 % faster than calls
-/// over another in the same stretch of time.
+/// `program` on one CPU and this process, whose threads serve the local server, on another.
+/// Unpinned, the kernel places each connection's server thread as it likes, and that placement,
+/// not the client, decides a connection's times: calls over one connection ran 40 % faster than
+/// calls over another in the same stretch of time.
 fn pinned(program: &Path) -> Command {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let pin_self = || {
-        Command::new("taskset")
-            .args(["-a", "-p", "-c", "0", &std::process::id().to_string()])
+    let allowed = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Cpus_allowed_list:"))
+                .map(cpu_list)
+        })
+        .unwrap_or_default();
+    if let [server, bench, ..] = allowed.as_slice()
+        && found("taskset")
+    {
+        let (server, bench) = (server.to_string(), bench.to_string());
+        let pinned_self = Command::new("taskset")
+            .args(["-a", "-p", "-c", &server, &std::process::id().to_string()])
             .stdout(Stdio::null())
             .status()
-            .is_ok_and(|s| s.success())
-    };
-    if cpus >= 2 && found("taskset") && pin_self() {
-        eprintln!("server pinned to CPU 0, benchmark to CPU 1");
-        let mut command = Command::new("taskset");
-        command.args(["-c", "1"]).arg(program);
-        return command;
+            .is_ok_and(|s| s.success());
+        if pinned_self {
+            eprintln!("server pinned to CPU {server}, benchmark to CPU {bench}");
+            let mut command = Command::new("taskset");
+            command.args(["-c", &bench]).arg(program);
+            return command;
+        }
     }
-    println!("taskset is missing or there is one CPU: not pinned, so the figures are noisier");
+    eprintln!("taskset is missing or there is one CPU: not pinned, so the figures are noisier");
     Command::new(program)
+}
+
+/// The CPUs of a Linux CPU list (`0-1`, `2,5-7`), in order.
+fn cpu_list(text: &str) -> Vec<usize> {
+    let mut cpus = Vec::new();
+    for part in text.trim().split(',') {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        if let (Ok(first), Ok(last)) = (first.trim().parse::<usize>(), last.trim().parse::<usize>())
+        {
+            cpus.extend(first..=last);
+        }
+    }
+    cpus
 }
 
 /// The vendor's `vastai` script itself: behind a pyenv shim, the shim's own start-up (a shell
@@ -332,4 +337,17 @@ fn run_quiet(argv: &[String]) -> Result<Duration, String> {
         return Err(format!("`{}` failed", argv.join(" ")));
     }
     Ok(started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cpu_list;
+
+    #[test]
+    fn cpu_lists_expand_in_order() {
+        assert_eq!(cpu_list(" 0-1\n"), [0, 1]);
+        assert_eq!(cpu_list("2,5-7"), [2, 5, 6, 7]);
+        assert_eq!(cpu_list("3"), [3]);
+        assert!(cpu_list("").is_empty());
+    }
 }
