@@ -75,7 +75,12 @@ pub fn command() -> Command {
     root.subcommands(groups).subcommand(
         Command::new("completions")
             .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
-            .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
+            .arg(
+                Arg::new("shell")
+                    .value_name("SHELL")
+                    .required(true)
+                    .value_parser(value_parser!(clap_complete::Shell)),
+            ),
     )
 }
 
@@ -88,7 +93,9 @@ fn set_api_key() -> Command {
             Arg::new("key")
                 .value_name("KEY")
                 .required(true)
-                .allow_hyphen_values(true),
+                .allow_hyphen_values(true)
+                .value_parser(clap::builder::NonEmptyStringValueParser::new())
+                .help("The key, as shown at https://cloud.vast.ai/manage-keys/"),
         )
 }
 
@@ -186,7 +193,7 @@ fn global_args() -> Vec<Arg> {
             .value_parser(value_parser!(u64).range(1..=3600))
             .default_value("30")
             .global(true)
-            .help("Give up on a request after this many seconds"),
+            .help("Give up on an attempt after this many seconds (each of --retry attempts)"),
         Arg::new("allow-http")
             .long("allow-http")
             .action(ArgAction::SetTrue)

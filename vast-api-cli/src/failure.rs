@@ -63,8 +63,11 @@ impl Failure {
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Self {
         let exit = match e {
-            ConfigError::NoApiKey { .. }
-            | ConfigError::MissingApiKey
+            ConfigError::NoApiKey { .. } => {
+                return Failure::new(Exit::NoApiKey, e.to_string())
+                    .hint("or pass --api-key KEY; `vast set api-key KEY` saves it");
+            }
+            ConfigError::MissingApiKey
             | ConfigError::EmptyApiKey { .. }
             | ConfigError::InvalidApiKey { .. }
             | ConfigError::KeyFile { .. } => Exit::NoApiKey,
@@ -165,7 +168,11 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
             Exit::RateLimited,
             format!("rate limited by the server ({status}){said}"),
         )
-        .hint("wait a little and try again"),
+        // Retrying stopped early when the server asked for a longer wait than allowed.
+        .hint(match cx.call.as_ref().and_then(|c| c.gave_up.as_ref()) {
+            Some(_) => "try again once the server's wait is over",
+            None => "wait a little and try again",
+        }),
         400..=499 => Failure::new(
             Exit::BadRequest,
             format!("the server refused the request ({status}){said}"),

@@ -20,6 +20,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
 
     let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
     let (key, source) = vast_api::api_key::resolve(explicit)?;
+    output::redact(key.expose());
     if let KeySource::File(path) = &source
         && let Some(warning) = vast_api::api_key::loose_permissions(path)
     {

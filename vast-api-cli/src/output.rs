@@ -1,8 +1,10 @@
 //! The generated CLI's output hooks (`CliConfig`): successes print, failures are recorded for
 //! `main` to report with their exit code.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use vast_api::{Error, ResponseCapture, ResponseValue};
@@ -38,15 +40,48 @@ impl Output {
     }
 }
 
+/// The key this run uses, kept out of everything written: a server may echo it (in an error's
+/// message, say), and the terminal or a log file is no place for it.
+static KEY: OnceLock<String> = OnceLock::new();
+
+/// What a key in output is replaced by.
+const REDACTED: &[u8] = b"<redacted>";
+
+/// From here on, `key` never reaches stdout or stderr.
+pub fn redact(key: &str) {
+    let _ = KEY.set(key.to_string());
+}
+
+fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
+    let Some(key) = KEY.get().filter(|k| !k.is_empty()) else {
+        return Cow::Borrowed(text);
+    };
+    let mut found = memchr::memmem::find_iter(text, key.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut from = 0;
+    for at in found {
+        out.extend_from_slice(&text[from..at]);
+        out.extend_from_slice(REDACTED);
+        from = at + key.len();
+    }
+    out.extend_from_slice(&text[from..]);
+    Cow::Owned(out)
+}
+
 /// Writes to stderr; if stderr is gone (`vast … 2>&1 | head -1`) there is nobody left to tell.
 pub fn write_stderr(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(&redacted(text.as_bytes()));
 }
 
 /// Writes to stdout; a closed pipe (`vast … | head -1`) is the reader's choice, not an error.
 pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text).and_then(|()| out.flush()) {
+    match out.write_all(&redacted(text)).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
@@ -121,5 +156,20 @@ impl CliConfig for &Output {
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
         self.error(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_replaced_wherever_it_appears() {
+        redact("k3y-0123");
+        assert_eq!(
+            &*redacted(b"bad key Bearer k3y-0123; k3y-0123k3y-0123 k3y-012"),
+            b"bad key Bearer <redacted>; <redacted><redacted> k3y-012"
+        );
+        assert!(matches!(redacted(b"nothing here"), Cow::Borrowed(_)));
     }
 }

@@ -79,8 +79,10 @@ pub fn key_files() -> Vec<PathBuf> {
 
 fn key_files_from(env: &dyn Fn(&str) -> Option<OsString>) -> Vec<PathBuf> {
     let home = env("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    // The XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored (it would put the key
+    // wherever the command happens to run).
     let config = env("XDG_CONFIG_HOME")
-        .filter(|x| !x.is_empty())
+        .filter(|x| std::path::Path::new(x).is_absolute())
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".config")));
     config
@@ -142,7 +144,7 @@ pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
     let path = key_files()
         .into_iter()
         .next()
-        .ok_or_else(|| ConfigError::KeyFile {
+        .ok_or_else(|| ConfigError::KeyFileWrite {
             path: PathBuf::from("$XDG_CONFIG_HOME/vastai/vast_api_key"),
             reason: "neither XDG_CONFIG_HOME nor HOME is set".into(),
         })?;
@@ -152,7 +154,7 @@ pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
 
 fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
     use std::io::Write;
-    let failed = |e: std::io::Error| ConfigError::KeyFile {
+    let failed = |e: std::io::Error| ConfigError::KeyFileWrite {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
@@ -249,6 +251,13 @@ mod tests {
             key_files_from(&env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "/x")])),
             [
                 PathBuf::from("/x/vastai/vast_api_key"),
+                PathBuf::from("/h/.vast_api_key")
+            ]
+        );
+        assert_eq!(
+            key_files_from(&env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "relative/x")])),
+            [
+                PathBuf::from("/h/.config/vastai/vast_api_key"),
                 PathBuf::from("/h/.vast_api_key")
             ]
         );
@@ -352,7 +361,7 @@ mod tests {
         let err = resolve_from(None, &env(&[("HOME", "/nonexistent")])).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in \
+            "no API key found: set VAST_API_KEY, or save the key in \
              /nonexistent/.config/vastai/vast_api_key (also read: /nonexistent/.vast_api_key)"
         );
     }

@@ -18,7 +18,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[non_exhaustive]
 pub enum ConfigError {
     #[error(
-        "no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in {}{}",
+        "no API key found: set VAST_API_KEY, or save the key in {}{}",
         searched.first().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/vastai/vast_api_key".into()),
         match searched.get(1) { Some(p) => format!(" (also read: {})", p.display()), None => String::new() }
     )]
@@ -31,6 +31,8 @@ pub enum ConfigError {
     EmptyApiKey { source_name: String },
     #[error("cannot read the key file {}: {reason}", path.display())]
     KeyFile { path: PathBuf, reason: String },
+    #[error("cannot save the key in {}: {reason}", path.display())]
+    KeyFileWrite { path: PathBuf, reason: String },
     #[error(
         "the API key from {source_name} contains spaces or characters that are not printable ASCII: check for stray quotes or a line break"
     )]

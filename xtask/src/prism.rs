@@ -2,10 +2,11 @@
 //! try-spec`: every GET operation without required parameters must decode Prism's example and
 //! dynamic responses through the generated CLI.
 
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 struct Running(Child);
 
@@ -37,35 +38,7 @@ pub fn check(
     // Dynamic mode is not seeded: with `--seed`, Prism sends the same body every time. A
     // failure quotes the body (vast's errors do), which is what reproduces it.
     for (mode, extra, runs) in [("static", &[][..], 1), ("dynamic", &["-d"][..], 5)] {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| e.to_string())?
-            .local_addr()
-            .map_err(|e| e.to_string())?
-            .port();
-        let _prism = Running(
-            Command::new(&bin)
-                .args([
-                    "mock",
-                    &spec.to_string_lossy(),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &port.to_string(),
-                ])
-                .args(extra)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("cannot start Prism: {e}"))?,
-        );
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("Prism did not start within 90 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let url = format!("http://127.0.0.1:{port}");
+        let (_prism, url) = start(&bin, spec, extra)?;
         let mut failed = Vec::new();
         for words in commands {
             for _ in 0..runs {
@@ -97,4 +70,40 @@ pub fn check(
         ));
     }
     Ok(lines)
+}
+
+/// Prism serving `spec` on a port of its choosing (port 0, so no other server can be mistaken
+/// for it), and its address, from its "Prism is listening on http://…" line.
+fn start(bin: &Path, spec: &Path, extra: &[&str]) -> Result<(Running, String), String> {
+    let mut child = Command::new(bin)
+        .args([
+            "mock",
+            &spec.to_string_lossy(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            "0",
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start Prism: {e}"))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let prism = Running(child);
+    let (found, url) = mpsc::channel();
+    // Reads Prism's log to its end, so that Prism never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some((_, rest)) = line.split_once("Prism is listening on ") {
+                let _ = found.send(rest.trim().to_string());
+            }
+        }
+    });
+    match url.recv_timeout(Duration::from_secs(90)) {
+        Ok(url) => Ok((prism, url)),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err("Prism did not start within 90 s".into()),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err("Prism exited before listening (its errors are above)".into())
+        }
+    }
 }

@@ -171,6 +171,47 @@ fn a_401_shows_the_servers_msg_and_how_to_fix_the_key() {
 }
 
 #[test]
+fn a_key_the_server_echoes_is_not_printed() {
+    let echo = format!(r#"{{"msg": "bad key Bearer {TEST_KEY}"}}"#);
+    let run = failure(401, &echo, &[]);
+    assert_eq!(run.code, 4);
+    assert!(
+        run.stderr.starts_with(
+            "error: the server rejected the API key (401 Unauthorized): bad key Bearer <redacted>\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Nor in the server's own bytes.
+    let server = MockServer::start();
+    serve(
+        &server,
+        TEST_KEY,
+        200,
+        &format!(r#"{{"apikeys": [], "note": "{TEST_KEY}"}}"#),
+    );
+    let home = home();
+    let url = server.base_url();
+    let run = vast(
+        &[
+            "--url",
+            &url,
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "api-keys",
+            "--raw",
+        ],
+        &[],
+        home.path(),
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "{\"apikeys\": [], \"note\": \"<redacted>\"}\n")
+    );
+}
+
+#[test]
 fn a_429_shows_the_servers_detail() {
     let run = failure(
         429,
@@ -285,8 +326,9 @@ fn no_key_anywhere_names_every_source_and_sends_nothing() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: no API key found: pass --api-key KEY, set VAST_API_KEY, or save the key in \
-             {dir}/.config/vastai/vast_api_key (also read: {dir}/.vast_api_key)\n"
+            "error: no API key found: set VAST_API_KEY, or save the key in \
+             {dir}/.config/vastai/vast_api_key (also read: {dir}/.vast_api_key)\n\
+             hint: or pass --api-key KEY; `vast set api-key KEY` saves it\n"
         )
     );
     any.assert_calls(0);

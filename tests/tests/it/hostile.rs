@@ -89,9 +89,10 @@ fn a_retry_after_beyond_the_cap_gives_up_at_once_and_says_so() {
     let (run, took) = show_api_keys(&server, &[]);
     assert_eq!(run.code, 6);
     assert_eq!(
-        run.stderr.lines().next().unwrap(),
+        run.stderr,
         "error: rate limited by the server (429 Too Many Requests): come back later \
-         (gave up: the server asked to wait 120 s before retrying, more than the 60 s limit)"
+         (gave up: the server asked to wait 120 s before retrying, more than the 60 s limit)\n\
+         hint: try again once the server's wait is over\n"
     );
     assert_eq!(server.requests().len(), 1);
     assert!(took < Duration::from_secs(3), "{took:?}");

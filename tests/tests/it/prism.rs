@@ -1,8 +1,8 @@
 //! Conformance against Prism (`@stoplight/prism-cli`, installed by `npm ci` in `tests/prism/`),
 //! an independent implementation that mocks `openapi.yaml` and validates each request against
-//! it. `.ci/run` starts it and passes its address in `VAST_PRISM_URL` and its log in
-//! `VAST_PRISM_LOG`; without them a test starts its own when Prism is installed, and is skipped,
-//! saying so, when it is not (under CI it must be).
+//! it, naming what a request got wrong in an `sl-violations` response header. `.ci/run` starts
+//! it and passes its address in `VAST_PRISM_URL`; without that a test starts its own when Prism
+//! is installed, and is skipped, saying so, when it is not (under CI it must be).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -12,11 +12,14 @@ use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderMap;
 use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, Error, RetryPolicy};
 use vast_tests::TEST_KEY;
 
-use crate::support::{home, vast};
+use crate::support::{Run, home, vast};
+
+const VIOLATIONS: &str = "sl-violations";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,7 +30,6 @@ fn root() -> PathBuf {
 
 struct Prism {
     url: String,
-    log: PathBuf,
     /// The Prism this test started, and the folder of its log; none when `.ci/run` started it.
     own: Option<(Child, tempfile::TempDir)>,
 }
@@ -36,13 +38,7 @@ impl Prism {
     /// Prism serving openapi.yaml in static mode; `None` (skip) when it is not installed.
     fn serving_openapi_yaml() -> Option<Prism> {
         if let Ok(url) = std::env::var("VAST_PRISM_URL") {
-            let log = std::env::var_os("VAST_PRISM_LOG")
-                .expect("VAST_PRISM_URL is set without VAST_PRISM_LOG, the file Prism logs to");
-            return Some(Prism {
-                url,
-                log: log.into(),
-                own: None,
-            });
+            return Some(Prism { url, own: None });
         }
         let bin = root().join("tests/prism/node_modules/.bin/prism");
         if !bin.exists() {
@@ -53,59 +49,42 @@ impl Prism {
             eprintln!("SKIPPED: Prism is not installed (cd tests/prism && npm ci)");
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("prism.log");
         let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(bin)
-            .args([
-                "mock",
-                root().join("openapi.yaml").to_str().unwrap(),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+        // Port 0: Prism takes a free port and says which, so no other server can be mistaken
+        // for it.
+        let mut child = Command::new(bin)
+            .args(["mock", root().join("openapi.yaml").to_str().unwrap()])
+            .args(["-h", "127.0.0.1", "-p", "0"])
             .stdout(out.try_clone().unwrap())
             .stderr(out)
             .spawn()
             .unwrap();
-        let prism = Prism {
-            url: format!("http://127.0.0.1:{port}"),
-            log,
-            own: Some((child, dir)),
-        };
         let deadline = Instant::now() + Duration::from_secs(90);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "Prism did not start: {}",
-                prism.log_text()
-            );
+        let url = loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(url) = listening_url(&text) {
+                break url;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("Prism exited ({status}) before listening:\n{text}");
+            }
+            assert!(Instant::now() < deadline, "Prism did not start:\n{text}");
             std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(prism)
+        };
+        Some(Prism {
+            url,
+            own: Some((child, dir)),
+        })
     }
+}
 
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Prism logs each request that does not conform to the spec.
-    fn assert_no_violations(&self) {
-        let log = self.log_text();
-        assert!(
-            log.contains("Request received"),
-            "Prism's log shows no request, so it cannot show violations either:\n{log}"
-        );
-        for marker in ["did not pass the validation", "Violation", "✖"] {
-            assert!(!log.contains(marker), "Prism reports a violation:\n{log}");
-        }
-    }
+/// The address in Prism's "Prism is listening on http://127.0.0.1:N" line.
+fn listening_url(log: &str) -> Option<String> {
+    let (_, rest) = log.split_once("Prism is listening on ")?;
+    let url = rest.split_whitespace().next()?;
+    Some(url.to_string())
 }
 
 impl Drop for Prism {
@@ -114,6 +93,13 @@ impl Drop for Prism {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// Prism found nothing wrong with the request these response headers answer.
+fn assert_conforming(headers: &HeaderMap, what: &str) {
+    if let Some(violations) = headers.get(VIOLATIONS) {
+        panic!("{what}: Prism reports a violation: {violations:?}");
     }
 }
 
@@ -129,7 +115,7 @@ fn client(url: &str) -> vast_api::Client {
 /// A client whose every request carries this `Prefer` header: `code=N` asks Prism for that
 /// status, `dynamic=true` for a body generated from the schema instead of the example.
 fn preferring(url: &str, prefer: &str) -> vast_api::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
+    let mut headers = HeaderMap::new();
     headers.insert(
         "authorization",
         format!("Bearer {TEST_KEY}").parse().unwrap(),
@@ -144,96 +130,84 @@ fn preferring(url: &str, prefer: &str) -> vast_api::Client {
     vast_api::Client::new_with_client(url, http, ClientState::default())
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `vast --url PROXY --api-key KEY ARGS…`
+fn vast_through(proxy: &Proxy, args: &[&str]) -> Run {
+    let home = home();
+    let mut all = vec!["--url", &proxy.url, "--api-key", TEST_KEY];
+    all.extend(args);
+    vast(&all, &[], home.path())
+}
+
 #[test]
 fn static_mode_serves_the_example_and_sees_conforming_requests() {
     let Some(prism) = Prism::serving_openapi_yaml() else {
         return;
     };
-    let home = home();
-    let run = vast(
-        &[
-            "--url",
-            &prism.url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        &[],
-        home.path(),
-    );
+    let proxy = Proxy::start(&prism.url, None);
+    let run = vast_through(&proxy, &["show", "api-keys"]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "123\t456\tread\t789\tTeam Alpha\n", "")
     );
-    let run = vast(
-        &[
-            "--url",
-            &prism.url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-            "--raw",
-        ],
-        &[],
-        home.path(),
-    );
-    let raw: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let run = vast_through(&proxy, &["show", "api-keys", "--raw"]);
+    let raw: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(raw, vast_tests::show_api_keys_example());
+    proxy.assert_conforming();
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let response = runtime
         .block_on(client(&prism.url).show_api_keys().send())
         .unwrap();
-    assert!(response.headers().get("sl-violations").is_none());
+    assert_conforming(response.headers(), "the library's call");
     let example: vast_api::types::ShowApiKeysResponse =
         serde_json::from_value(vast_tests::show_api_keys_example()).unwrap();
     assert_eq!(response.into_inner(), example);
 
     // Forced error statuses come back as the typed errors, with the spec's examples in them.
     for (status, field) in [
-        (400, "API Key not provided as bearer token."),
-        (429, "API requests too frequent endpoint threshold=1.0"),
+        (400, Some("API Key not provided as bearer token.")),
+        (401, None),
+        (
+            429,
+            Some("API requests too frequent endpoint threshold=1.0"),
+        ),
     ] {
         let forcing = preferring(&prism.url, &format!("code={status}"));
         match runtime.block_on(forcing.show_api_keys().send()) {
             Err(Error::ErrorResponse(response)) => {
                 assert_eq!(response.status().as_u16(), status);
+                assert_conforming(response.headers(), &format!("code={status}"));
                 let body = response.into_inner();
-                assert_eq!(body.msg.as_deref().or(body.detail.as_deref()), Some(field));
+                if field.is_some() {
+                    assert_eq!(body.msg.as_deref().or(body.detail.as_deref()), field);
+                }
             }
             other => panic!("{status}: expected a typed error, got {other:?}"),
         }
     }
-    match runtime.block_on(preferring(&prism.url, "code=401").show_api_keys().send()) {
-        Err(Error::ErrorResponse(response)) => assert_eq!(response.status().as_u16(), 401),
-        other => panic!("401: expected a typed error, got {other:?}"),
-    }
 
     // And the CLI gives each its exit code, through a proxy that adds the Prefer header.
     for (status, code) in [(400, 5), (401, 4), (429, 6)] {
-        let proxy = PreferProxy::start(&prism.url, &format!("code={status}"));
-        let run = vast(
-            &[
-                "--url",
-                &proxy.url,
-                "--api-key",
-                TEST_KEY,
-                "--retry",
-                "1",
-                "show",
-                "api-keys",
-            ],
-            &[],
-            home.path(),
-        );
+        let proxy = Proxy::start(&prism.url, Some(&format!("code={status}")));
+        let run = vast_through(&proxy, &["--retry", "1", "show", "api-keys"]);
         assert_eq!(run.code, code, "{status}: {}", run.stderr);
+        proxy.assert_conforming();
     }
-    prism.assert_no_violations();
+
+    // The checks can fail: a request without the key is one Prism reports, to either of them.
+    let proxy = Proxy::start(&prism.url, None);
+    let url = format!("{}/api/v0/auth/apikeys/", proxy.url);
+    let response = runtime.block_on(reqwest::get(url)).unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.headers().contains_key(VIOLATIONS));
+    assert!(!proxy.seen.lock().unwrap().violations.is_empty());
 }
 
 #[test]
@@ -244,15 +218,15 @@ fn hundreds_of_dynamic_responses_all_decode_and_print() {
     // Not seeded: given `--seed`, Prism generates the same body for every request (an empty
     // list, for this schema). A failure prints the body instead, which is what reproduces it.
     let dynamic = "dynamic=true";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let client = preferring(&prism.url, dynamic);
     let mut bodies = HashSet::new();
     for i in 0..300 {
         match runtime.block_on(client.show_api_keys().send()) {
-            Ok(response) => bodies.insert(serde_json::to_string(response.as_ref()).unwrap()),
+            Ok(response) => {
+                assert_conforming(response.headers(), &format!("call {i}"));
+                bodies.insert(serde_json::to_string(response.as_ref()).unwrap());
+            }
             Err(e) => panic!("dynamic response {i} did not decode: {e:?}"),
         };
     }
@@ -261,35 +235,31 @@ fn hundreds_of_dynamic_responses_all_decode_and_print() {
     assert!(bodies.iter().any(|body| body.contains("team_name")));
 
     // The CLI prints each body it gets: the rows, or with --raw the bytes.
-    let proxy = PreferProxy::start(&prism.url, dynamic);
-    let home = home();
+    let proxy = Proxy::start(&prism.url, Some(dynamic));
     for i in 0..60 {
-        let mut args = vec![
-            "--url",
-            &proxy.url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ];
-        if i % 2 == 1 {
-            args.push("--raw");
-        }
-        let run = vast(&args, &[], home.path());
+        let raw = i % 2 == 1;
+        let run = vast_through(
+            &proxy,
+            if raw {
+                &["show", "api-keys", "--raw"]
+            } else {
+                &["show", "api-keys"]
+            },
+        );
         let body = proxy.last_body();
         assert_eq!(
             (run.code, run.stderr.as_str()),
             (0, ""),
             "CLI run {i}: {body}"
         );
-        let expected = if i % 2 == 1 {
+        let expected = if raw {
             format!("{body}\n")
         } else {
             rows(&body)
         };
         assert_eq!(run.stdout, expected, "CLI run {i}: {body}");
     }
-    prism.assert_no_violations();
+    proxy.assert_conforming();
 }
 
 /// What `vast show api-keys` prints, piped, for this body: a line per key, its fields in the
@@ -312,42 +282,63 @@ fn rows(body: &str) -> String {
     out
 }
 
-/// Forwards each request to Prism with a `Prefer` header added (the CLI has no flag for
-/// arbitrary headers, and should not need one), and keeps the last body it passed back.
-struct PreferProxy {
+/// Forwards each request to Prism, with a `Prefer` header added when given (the CLI has no flag
+/// for arbitrary headers, and should not need one). It keeps the last body it passed back and
+/// every `sl-violations` header Prism answered with, which the CLI does not show.
+struct Proxy {
     url: String,
-    last_body: Arc<Mutex<String>>,
+    seen: Arc<Mutex<Seen>>,
 }
 
-impl PreferProxy {
-    fn start(upstream: &str, prefer: &str) -> PreferProxy {
+#[derive(Default)]
+struct Seen {
+    /// The last response's body, or what went wrong forwarding the request.
+    last_body: String,
+    violations: Vec<String>,
+}
+
+impl Proxy {
+    fn start(upstream: &str, prefer: Option<&str>) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
-        let prefer = prefer.to_string();
-        let last_body = Arc::new(Mutex::new(String::new()));
-        let keep = last_body.clone();
+        let prefer = prefer
+            .map(|p| format!("prefer: {p}\r\n"))
+            .unwrap_or_default();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let keep = seen.clone();
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let _ = forward(client, &upstream, &prefer, &keep);
+                if let Err(e) = forward(client, &upstream, &prefer, &keep) {
+                    keep.lock().unwrap().last_body = format!("(the proxy failed: {e})");
+                }
             }
         });
-        PreferProxy { url, last_body }
+        Proxy { url, seen }
     }
 
     fn last_body(&self) -> String {
-        self.last_body.lock().unwrap().clone()
+        self.seen.lock().unwrap().last_body.clone()
+    }
+
+    fn assert_conforming(&self) {
+        let violations = &self.seen.lock().unwrap().violations;
+        assert!(
+            violations.is_empty(),
+            "Prism reports violations: {violations:?}"
+        );
     }
 }
 
-/// One request, with `prefer` added; the response's body is kept in `body` before the client
-/// gets it, so it is there once the client is done.
+/// One request, with `prefer` (a header line, or nothing) added. What the response shows is kept
+/// in `seen` before the client gets it, so it is there once the client is done.
 fn forward(
     client: TcpStream,
     upstream: &str,
     prefer: &str,
-    body: &Mutex<String>,
+    seen: &Mutex<Seen>,
 ) -> std::io::Result<()> {
+    seen.lock().unwrap().last_body.clear();
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = String::new();
     loop {
@@ -362,16 +353,34 @@ fn forward(
             head.push_str(&line);
         }
     }
-    head.push_str(&format!("prefer: {prefer}\r\nconnection: close\r\n\r\n"));
+    head.push_str(&format!("{prefer}connection: close\r\n\r\n"));
     let mut server = TcpStream::connect(upstream)?;
     server.write_all(head.as_bytes())?;
     let mut response = Vec::new();
     server.read_to_end(&mut response)?;
     let text = String::from_utf8_lossy(&response);
-    *body.lock().unwrap() = text
-        .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, body)| body.to_string());
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.last_body = body.to_string();
+        seen.violations.extend(headers.lines().filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case(VIOLATIONS)
+                .then(|| value.trim().to_string())
+        }));
+    }
     let mut client = client;
     client.write_all(&response)?;
     client.shutdown(std::net::Shutdown::Both)
+}
+
+#[test]
+fn the_listening_line_gives_the_url() {
+    assert_eq!(
+        listening_url(
+            "[2:51:33 PM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:40607\n"
+        ),
+        Some("http://127.0.0.1:40607".into())
+    );
+    assert_eq!(listening_url("starting…"), None);
 }
