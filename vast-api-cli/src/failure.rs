@@ -181,8 +181,41 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
     }
 }
 
+/// What to do about a failed connection, from what failed: for `https://`, the certificate or
+/// the handshake (a plain-HTTP server answers TLS with bytes rustls calls corrupt).
+fn connect_hint(server: &str, said: &str) -> &'static str {
+    let said = said.to_ascii_lowercase();
+    if !server.starts_with("https:") {
+        "check --url (or VAST_URL) and the network"
+    } else if said.contains("certificate") {
+        "the server's certificate is not trusted here: put a private CA's certificate in SSL_CERT_FILE"
+    } else if ["tls", "handshake", "corrupt message"]
+        .iter()
+        .any(|sign| said.contains(sign))
+    {
+        "the TLS handshake failed: if the server speaks plain HTTP, use an http:// URL"
+    } else {
+        "check --url (or VAST_URL) and the network"
+    }
+}
+
 fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     let server = cx.base_url;
+    if e.is_timeout()
+        && let Some(response) = cx.response()
+    {
+        // The status line came, then the body stalled.
+        return Failure::new(
+            Exit::Unreachable,
+            format!(
+                "the response from {server} ({}) stalled after {} bytes: timed out after {} s",
+                response.status,
+                response.body.len(),
+                cx.timeout_secs
+            ),
+        )
+        .hint("raise --timeout, or try again");
+    }
     if e.is_timeout() {
         return Failure::new(
             Exit::Unreachable,
@@ -201,15 +234,15 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
         cause = inner;
     }
     if e.is_connect() {
+        let said = clean(&cause.to_string());
         return Failure::new(
             Exit::Unreachable,
             format!(
-                "cannot connect to {server}: {}{}",
-                clean(&cause.to_string()),
+                "cannot connect to {server}: {said}{}",
                 cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
         )
-        .hint("check --url (or VAST_URL) and the network");
+        .hint(connect_hint(server, &said));
     }
     if let Some(response) = cx.response() {
         // The status line came, the body did not: say how much did.

@@ -48,7 +48,8 @@ fn main() -> ExitCode {
         ["bench"] => bench::run(&workspace_root(), bench::Scope::All),
         ["bench", "--lib"] => bench::run(&workspace_root(), bench::Scope::Library),
         ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
-        [] | ["help" | "--help" | "-h"] => {
+        [] => Err(format!("no task given\n\n{USAGE}")),
+        ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())
         }

@@ -118,6 +118,25 @@ fn a_server_that_never_answers_times_out() {
 }
 
 #[test]
+fn a_body_that_stalls_times_out_naming_the_status() {
+    // The connection stays open with 89 bytes of the body still to come.
+    let server = RawServer::start(vec![Reply::Raw(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"apikeys\":"
+            .to_vec(),
+    )]);
+    let (run, _) = show_api_keys(&server, &["--timeout", "1", "--retry", "1"]);
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: the response from {} (200 OK) stalled after 11 bytes: timed out after 1 s\n\
+             hint: raise --timeout, or try again\n",
+            server.url
+        )
+    );
+}
+
+#[test]
 fn a_body_shorter_than_its_length_is_a_broken_response() {
     let server = RawServer::start(vec![Reply::Raw(
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"apikeys\":"

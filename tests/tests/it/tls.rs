@@ -118,6 +118,39 @@ fn an_unknown_ca_is_refused_with_a_clear_error() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("certificate"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(
+            "\nhint: the server's certificate is not trusted here: put a private CA's certificate in SSL_CERT_FILE\n"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains(TEST_KEY));
+}
+
+#[test]
+fn https_to_a_plain_http_server_says_so() {
+    let server = httpmock::MockServer::start();
+    let url = server.base_url().replace("http://", "https://");
+    let home = home();
+    let args = [
+        "--url",
+        url.as_str(),
+        "--api-key",
+        TEST_KEY,
+        "--retry",
+        "1",
+        "show",
+        "api-keys",
+    ];
+    let run = vast(&args, &[], home.path());
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(&format!("error: cannot connect to {url}: "))
+            && run.stderr.ends_with(
+                "\nhint: the TLS handshake failed: if the server speaks plain HTTP, use an http:// URL\n"
+            ),
+        "{}",
+        run.stderr
+    );
 }
