@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use vast_api::{CapturedCall, ConfigError, Error};
 
+use crate::output;
 use crate::render::clean;
 
 /// The exit codes listed in `vast --help`.
@@ -168,7 +169,8 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
             Exit::RateLimited,
             format!("rate limited by the server ({status}){said}"),
         )
-        // Retrying stopped early when the server asked for a longer wait than allowed.
+        // Retrying stopped early: the server asked for a longer wait than allowed, or the wait
+        // would have passed the deadline.
         .hint(match cx.call.as_ref().and_then(|c| c.gave_up.as_ref()) {
             Some(_) => "try again once the server's wait is over",
             None => "wait a little and try again",
@@ -187,8 +189,10 @@ fn connect_hint(server: &str, said: &str) -> &'static str {
     let said = said.to_ascii_lowercase();
     if !server.starts_with("https:") {
         "check --url (or VAST_URL) and the network"
-    } else if said.contains("certificate") {
+    } else if said.contains("unknownissuer") {
         "the server's certificate is not trusted here: put a private CA's certificate in SSL_CERT_FILE"
+    } else if said.contains("certificate") {
+        "the server's certificate was refused, for the reason above: check the host name in --url"
     } else if ["tls", "handshake", "corrupt message"]
         .iter()
         .any(|sign| said.contains(sign))
@@ -297,9 +301,12 @@ pub fn excerpt(body: &[u8]) -> String {
     shorten(&text)
 }
 
+/// At most [`EXCERPT_CHARS`] characters, keys redacted first: a cut through a key would leave a
+/// part of it that the final write no longer recognises as the key.
 fn shorten(text: &str) -> String {
+    let text = output::redacted_text(text);
     if text.chars().count() <= EXCERPT_CHARS {
-        return text.to_string();
+        return text;
     }
     let cut: String = text.chars().take(EXCERPT_CHARS).collect();
     format!("{cut}…")

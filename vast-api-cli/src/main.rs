@@ -23,11 +23,28 @@ use vast_api::ApiKey;
 use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
-    let matches = match commands::command().try_get_matches() {
+    // A usage error may quote any argument, the key included, so the keys are known first.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    for key in given_keys(&args) {
+        output::redact(key);
+    }
+    if let Some(key) = std::env::var_os("VAST_API_KEY") {
+        output::redact(key.to_string_lossy().trim());
+    }
+    let matches = match commands::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(e) => {
             // --help and --version print to stdout and succeed; anything else is a usage error.
-            let _ = e.print();
+            let text = e.render().to_string();
+            if output::redacted_text(&text) == text {
+                let _ = e.print();
+            } else if e.use_stderr() {
+                output::write_stderr(&text);
+            } else {
+                let _ = output::write_stdout(text.as_bytes());
+            }
             return if e.use_stderr() {
                 Exit::Usage.into()
             } else {
@@ -69,5 +86,41 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 commands::selected(matches).expect("clap requires a known subcommand");
             operation::run(matches, operation, leaf)
         }
+    }
+}
+
+/// The keys on a command line: `--api-key KEY`, `--api-key=KEY`, `set api-key KEY`.
+fn given_keys(args: &[String]) -> Vec<&str> {
+    let mut keys = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        let next = args.get(i + 1).map(String::as_str);
+        if let Some(key) = arg.strip_prefix("--api-key=") {
+            keys.push(key);
+        } else if arg == "--api-key" || (arg == "api-key" && i > 0 && args[i - 1] == "set") {
+            keys.extend(next);
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::given_keys;
+
+    #[test]
+    fn keys_are_found_in_every_form() {
+        let args: Vec<String> = [
+            "vast",
+            "--api-key",
+            "k1",
+            "show",
+            "--api-key=k2",
+            "set",
+            "api-key",
+            "k3",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(given_keys(&args), ["k1", "k2", "k3"]);
     }
 }

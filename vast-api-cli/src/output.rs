@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use serde::Serialize;
 use vast_api::{Error, ResponseCapture, ResponseValue};
@@ -40,35 +40,51 @@ impl Output {
     }
 }
 
-/// The key this run uses, kept out of everything written: a server may echo it (in an error's
-/// message, say), and the terminal or a log file is no place for it.
-static KEY: OnceLock<String> = OnceLock::new();
+/// The keys this run may use (given on the command line or in `VAST_API_KEY`, then the one
+/// resolved), kept out of everything written: a server may echo a key (in an error's message,
+/// say), so may a usage error, and the terminal or a log file is no place for it.
+static KEYS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// What a key in output is replaced by.
 const REDACTED: &[u8] = b"<redacted>";
 
+/// Keys shorter than this are not looked for: no issued key is that short, and replacing every
+/// `k` or `1` in the output would garble it.
+const SHORTEST_REDACTED: usize = 8;
+
 /// From here on, `key` never reaches stdout or stderr.
 pub fn redact(key: &str) {
-    let _ = KEY.set(key.to_string());
+    let mut keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    if key.len() >= SHORTEST_REDACTED && !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
 }
 
 fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
-    let Some(key) = KEY.get().filter(|k| !k.is_empty()) else {
-        return Cow::Borrowed(text);
-    };
-    let mut found = memchr::memmem::find_iter(text, key.as_bytes()).peekable();
-    if found.peek().is_none() {
-        return Cow::Borrowed(text);
+    let keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = Cow::Borrowed(text);
+    for key in keys.iter() {
+        let mut found = memchr::memmem::find_iter(&text, key.as_bytes()).peekable();
+        if found.peek().is_none() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(text.len());
+        let mut from = 0;
+        for at in found {
+            out.extend_from_slice(&text[from..at]);
+            out.extend_from_slice(REDACTED);
+            from = at + key.len();
+        }
+        out.extend_from_slice(&text[from..]);
+        text = Cow::Owned(out);
     }
-    let mut out = Vec::with_capacity(text.len());
-    let mut from = 0;
-    for at in found {
-        out.extend_from_slice(&text[from..at]);
-        out.extend_from_slice(REDACTED);
-        from = at + key.len();
-    }
-    out.extend_from_slice(&text[from..]);
-    Cow::Owned(out)
+    text
+}
+
+/// `text` with every key replaced: for messages that are cut short before they are written,
+/// which would leave part of a key that the final write could no longer recognise.
+pub fn redacted_text(text: &str) -> String {
+    String::from_utf8_lossy(&redacted(text.as_bytes())).into_owned()
 }
 
 /// Writes to stderr; if stderr is gone (`vast … 2>&1 | head -1`) there is nobody left to tell.
@@ -164,11 +180,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_key_is_replaced_wherever_it_appears() {
+    fn keys_are_replaced_wherever_they_appear() {
         redact("k3y-0123");
+        redact("other-key-9");
+        redact("short");
         assert_eq!(
-            &*redacted(b"bad key Bearer k3y-0123; k3y-0123k3y-0123 k3y-012"),
-            b"bad key Bearer <redacted>; <redacted><redacted> k3y-012"
+            &*redacted(b"bad key Bearer k3y-0123; k3y-0123k3y-0123 k3y-012 other-key-9 short"),
+            b"bad key Bearer <redacted>; <redacted><redacted> k3y-012 <redacted> short"
         );
         assert!(matches!(redacted(b"nothing here"), Cow::Borrowed(_)));
     }

@@ -146,7 +146,7 @@ pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
         .next()
         .ok_or_else(|| ConfigError::KeyFileWrite {
             path: PathBuf::from("$XDG_CONFIG_HOME/vastai/vast_api_key"),
-            reason: "neither XDG_CONFIG_HOME nor HOME is set".into(),
+            reason: "HOME is not set, nor an absolute XDG_CONFIG_HOME".into(),
         })?;
     save_to(&key, &path)?;
     Ok(path)

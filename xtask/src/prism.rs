@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 struct Running(Child);
@@ -86,24 +86,36 @@ fn start(bin: &Path, spec: &Path, extra: &[&str]) -> Result<(Running, String), S
         ])
         .args(extra)
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start Prism: {e}"))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let prism = Running(child);
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
     let (found, url) = mpsc::channel();
-    // Reads Prism's log to its end, so that Prism never blocks on a full pipe.
+    // Reads Prism's log to its end, so that Prism never blocks on a full pipe, keeping the lines
+    // for an error message.
+    let lines = log.clone();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some((_, rest)) = line.split_once("Prism is listening on ") {
+        let mut reader = BufReader::new(stdout);
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+            let text = String::from_utf8_lossy(&line).trim_end().to_string();
+            if let Some((_, rest)) = text.split_once("Prism is listening on ") {
                 let _ = found.send(rest.trim().to_string());
             }
+            lines.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+            line.clear();
         }
     });
+    let failed = |why: &str| {
+        let log = log.lock().unwrap_or_else(|e| e.into_inner());
+        let tail = log[log.len().saturating_sub(20)..].join("\n  ");
+        format!("Prism {why}; its log ends:\n  {tail}")
+    };
     match url.recv_timeout(Duration::from_secs(90)) {
         Ok(url) => Ok((prism, url)),
-        Err(mpsc::RecvTimeoutError::Timeout) => Err("Prism did not start within 90 s".into()),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err("Prism exited before listening (its errors are above)".into())
-        }
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(failed("did not start within 90 s")),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(failed("exited before listening")),
     }
 }

@@ -182,6 +182,26 @@ fn a_key_the_server_echoes_is_not_printed() {
         "{}",
         run.stderr
     );
+    // Nor any part of it when a long message is cut short.
+    let long = format!(r#"{{"msg": "{} {TEST_KEY}"}}"#, "x".repeat(190));
+    let run = failure(401, &long, &[]);
+    assert_eq!(run.code, 4);
+    assert!(
+        !run.stderr.contains(&TEST_KEY[..8]) && run.stderr.contains(" <redacted…"),
+        "{}",
+        run.stderr
+    );
+    // Nor in a usage error that quotes it.
+    let dir = home();
+    let run = vast(
+        &["--api-key", TEST_KEY, "show", "api-keys", TEST_KEY],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.lines().next()),
+        (2, Some("error: unexpected argument '<redacted>' found"))
+    );
     // Nor in the server's own bytes.
     let server = MockServer::start();
     serve(

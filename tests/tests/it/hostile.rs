@@ -124,12 +124,12 @@ fn a_body_that_stalls_times_out_naming_the_status() {
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"apikeys\":"
             .to_vec(),
     )]);
-    let (run, _) = show_api_keys(&server, &["--timeout", "1", "--retry", "1"]);
+    let (run, _) = show_api_keys(&server, &["--timeout", "2", "--retry", "1"]);
     assert_eq!(run.code, 7);
     assert_eq!(
         run.stderr,
         format!(
-            "error: the response from {} (200 OK) stalled after 11 bytes: timed out after 1 s\n\
+            "error: the response from {} (200 OK) stalled after 11 bytes: timed out after 2 s\n\
              hint: raise --timeout, or try again\n",
             server.url
         )
@@ -285,6 +285,38 @@ fn set_api_key_saves_an_owner_only_file_that_later_calls_use() {
             "warning: the key file {} can be read by other users (mode 644); fix: chmod 600 {}\n",
             path.display(),
             path.display()
+        )
+    );
+}
+
+#[test]
+fn set_api_key_refuses_an_empty_key_and_says_when_it_cannot_save() {
+    let home = home();
+    let run = vast(&["set", "api-key", ""], &[], home.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: a value is required for '<KEY>' but none was supplied"),
+        "{}",
+        run.stderr
+    );
+    // A HOME that is a file: the folder for the key cannot be made.
+    let file = home.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let run = vast(
+        &["set", "api-key", "saved-key-78"],
+        &[("HOME", file.to_str().unwrap())],
+        home.path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            format!(
+                "error: cannot save the key in {}/.config/vastai/vast_api_key: Not a directory (os error 20)\n",
+                file.display()
+            )
+            .as_str()
         )
     );
 }

@@ -54,29 +54,34 @@ impl Prism {
         let out = std::fs::File::create(&log).unwrap();
         // Port 0: Prism takes a free port and says which, so no other server can be mistaken
         // for it.
-        let mut child = Command::new(bin)
+        let child = Command::new(bin)
             .args(["mock", root().join("openapi.yaml").to_str().unwrap()])
             .args(["-h", "127.0.0.1", "-p", "0"])
             .stdout(out.try_clone().unwrap())
             .stderr(out)
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(90);
-        let url = loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(url) = listening_url(&text) {
-                break url;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("Prism exited ({status}) before listening:\n{text}");
-            }
-            assert!(Instant::now() < deadline, "Prism did not start:\n{text}");
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        Some(Prism {
-            url,
+        // Owned before waiting, so that a failed start still stops it.
+        let mut prism = Prism {
+            url: String::new(),
             own: Some((child, dir)),
-        })
+        };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while prism.url.is_empty() {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            match listening_url(&text) {
+                Some(url) => prism.url = url,
+                None => {
+                    let (child, _) = prism.own.as_mut().expect("started here");
+                    if let Ok(Some(status)) = child.try_wait() {
+                        panic!("Prism exited ({status}) before listening:\n{text}");
+                    }
+                    assert!(Instant::now() < deadline, "Prism did not start:\n{text}");
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+        Some(prism)
     }
 }
 
