@@ -205,20 +205,32 @@ fn connect_hint(server: &str, said: &str) -> &'static str {
 
 fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     let server = cx.base_url;
-    if e.is_timeout()
-        && let Some(response) = cx.response()
-    {
-        // The status line came, then the body stalled.
-        return Failure::new(
+    // The innermost cause says what happened ("Connection refused"); the outer layers only
+    // repeat the URL.
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    if let Some(response) = cx.response() {
+        // The status line came, the rest of the body did not: say how much did.
+        let (what, why) = if e.is_timeout() {
+            ("stalled", format!("timed out after {} s", cx.timeout_secs))
+        } else {
+            ("broke off", clean(&cause.to_string()))
+        };
+        let failure = Failure::new(
             Exit::Unreachable,
             format!(
-                "the response from {server} ({}) stalled after {} bytes: timed out after {} s",
+                "the response from {server} ({}) {what} after {} bytes: {why}",
                 response.status,
                 response.body.len(),
-                cx.timeout_secs
             ),
-        )
-        .hint("raise --timeout, or try again");
+        );
+        return if e.is_timeout() {
+            failure.hint("raise --timeout, or try again")
+        } else {
+            failure
+        };
     }
     if e.is_timeout() {
         return Failure::new(
@@ -231,12 +243,6 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
         )
         .hint("raise --timeout, or check that the server is up");
     }
-    // The innermost cause says what happened ("Connection refused"); the outer layers only
-    // repeat the URL.
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
     if e.is_connect() {
         let said = clean(&cause.to_string());
         return Failure::new(
@@ -247,18 +253,6 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
             ),
         )
         .hint(connect_hint(server, &said));
-    }
-    if let Some(response) = cx.response() {
-        // The status line came, the body did not: say how much did.
-        return Failure::new(
-            Exit::Unreachable,
-            format!(
-                "the response from {server} ({}) broke off after {} bytes: {}",
-                response.status,
-                response.body.len(),
-                clean(&cause.to_string())
-            ),
-        );
     }
     Failure::new(
         Exit::Unreachable,

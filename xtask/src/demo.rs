@@ -92,26 +92,19 @@ fn check_fixture(root: &Path) -> Result<(), String> {
 
 /// The JSON schema of the first success response of the operation with this id.
 pub fn success_schema(doc: &Value, operation_id: &str) -> Option<Value> {
-    let paths = doc.get("paths")?.as_object()?;
-    let op = paths
-        .values()
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))?;
-    success_schema_of(op)
+    success_schema_of(operation(doc, operation_id)?.1)
 }
 
 /// The path of the operation with this id, as the spec spells it.
 pub fn operation_path(doc: &Value, operation_id: &str) -> Option<String> {
-    doc.get("paths")?
-        .as_object()?
-        .iter()
-        .find_map(|(path, item)| {
-            item.as_object()?
-                .values()
-                .any(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
-                .then(|| path.clone())
-        })
+    Some(operation(doc, operation_id)?.0.to_string())
+}
+
+/// The path and the operation with this id.
+fn operation<'a>(doc: &'a Value, operation_id: &str) -> Option<(&'a str, &'a Value)> {
+    normalize::operations(doc)
+        .find(|(_, _, op)| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
+        .map(|(path, _, op)| (path, op))
 }
 
 /// The JSON schema of an operation's first success response.

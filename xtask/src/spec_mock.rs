@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::examples;
-use crate::normalize::METHODS;
+use crate::normalize;
 
 /// A request as the server saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,26 +68,18 @@ impl Drop for SpecMock {
 }
 
 fn routes(doc: &Value) -> Vec<Route> {
-    let mut out = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
+    normalize::operations(doc)
+        .map(|(path, method, op)| {
             let body = crate::demo::success_schema_of(op)
                 .map(|schema| examples::example(&schema, doc))
                 .unwrap_or(Value::Null);
-            out.push(Route {
+            Route {
                 method: method.to_ascii_uppercase(),
-                path: path.clone(),
+                path: path.to_string(),
                 body: body.to_string(),
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// Whether a request path is an instance of a spec path: `{name}` segments match any segment.

@@ -222,15 +222,8 @@ fn indent(text: &str) -> String {
 
 /// (method, path, operation id, required parameter names) for every operation.
 fn operations(doc: &Value) -> Vec<(String, String, String, Vec<String>)> {
-    let mut out = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in normalize::METHODS {
-            let Some(op) = item.get(method) else { continue };
+    normalize::operations(doc)
+        .map(|(path, method, op)| {
             let required = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -244,10 +237,9 @@ fn operations(doc: &Value) -> Vec<(String, String, String, Vec<String>)> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
-            out.push((method.to_ascii_uppercase(), path.clone(), id, required));
-        }
-    }
-    out
+            (method.to_ascii_uppercase(), path.to_string(), id, required)
+        })
+        .collect()
 }
 
 fn path_params(path: &str) -> Vec<&str> {

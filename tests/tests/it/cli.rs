@@ -7,7 +7,7 @@ use std::process::Command;
 use httpmock::{Method::GET, MockServer};
 use vast_tests::TEST_KEY;
 
-use crate::support::{Run, home, vast, vast_bin};
+use crate::support::{Run, home, show_api_keys_at, vast, vast_bin};
 
 const PATH: &str = "/api/v0/auth/apikeys/";
 
@@ -49,19 +49,7 @@ fn keys_example(server: &MockServer) -> httpmock::Mock<'_> {
 fn a_terminal_gets_an_aligned_table_with_a_header() {
     let server = MockServer::start();
     let mock = keys_example(&server);
-    let home = home();
-    let run = vast(
-        &[
-            "--url",
-            &server.base_url(),
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        &[("VAST_FORCE_TTY", "1")],
-        home.path(),
-    );
+    let run = show_api_keys_at(&server.base_url(), &[], &[("VAST_FORCE_TTY", "1")]);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""));
     snapshot("show-api-keys.terminal.stdout", &run.stdout);
     mock.assert_calls(1);
@@ -112,23 +100,14 @@ fn an_empty_or_null_list_prints_only_the_header_on_a_terminal_and_nothing_to_a_p
     for body in [r#"{"apikeys": []}"#, r#"{"apikeys": null}"#] {
         let server = MockServer::start();
         serve(&server, TEST_KEY, 200, body);
-        let home = home();
         let url = server.base_url();
-        let args = [
-            "--url",
-            url.as_str(),
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ];
-        let run = vast(&args, &[("VAST_FORCE_TTY", "1")], home.path());
+        let run = show_api_keys_at(&url, &[], &[("VAST_FORCE_TTY", "1")]);
         assert_eq!(
             (run.code, run.stdout.as_str()),
             (0, "id  user_id  rights  team_id  team_name\n"),
             "{body}"
         );
-        let run = vast(&args, &[], home.path());
+        let run = show_api_keys_at(&url, &[], &[]);
         assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{body}");
     }
 }
@@ -137,20 +116,11 @@ fn an_empty_or_null_list_prints_only_the_header_on_a_terminal_and_nothing_to_a_p
 fn failure(status: u16, body: &str, extra: &[&str]) -> Run {
     let server = MockServer::start();
     serve(&server, TEST_KEY, status, body);
-    let home = home();
-    let url = server.base_url();
-    let mut args = vec![
-        "--url",
-        url.as_str(),
-        "--api-key",
-        TEST_KEY,
-        "--retry",
-        "1",
-        "show",
-        "api-keys",
-    ];
-    args.extend_from_slice(extra);
-    let run = vast(&args, &[], home.path());
+    let run = show_api_keys_at(
+        &server.base_url(),
+        &[&["--retry", "1"], extra].concat(),
+        &[],
+    );
     assert_eq!(run.stdout, "", "nothing on stdout when a call fails");
     run
 }
@@ -210,21 +180,7 @@ fn a_key_the_server_echoes_is_not_printed() {
         200,
         &format!(r#"{{"apikeys": [], "note": "{TEST_KEY}"}}"#),
     );
-    let home = home();
-    let url = server.base_url();
-    let run = vast(
-        &[
-            "--url",
-            &url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-            "--raw",
-        ],
-        &[],
-        home.path(),
-    );
+    let run = show_api_keys_at(&server.base_url(), &["--raw"], &[]);
     assert_eq!(
         (run.code, run.stdout.as_str()),
         (0, "{\"apikeys\": [], \"note\": \"<redacted>\"}\n")
@@ -303,21 +259,7 @@ fn a_refused_connection_is_one_line_and_a_hint() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let home = home();
-    let run = vast(
-        &[
-            "--url",
-            &url,
-            "--api-key",
-            TEST_KEY,
-            "--retry",
-            "1",
-            "show",
-            "api-keys",
-        ],
-        &[],
-        home.path(),
-    );
+    let run = show_api_keys_at(&url, &["--retry", "1"], &[]);
     assert_eq!(run.code, 7);
     assert_eq!(
         run.stderr,
@@ -438,18 +380,7 @@ fn bad_flags_and_unknown_commands_are_usage_errors() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
     }
-    let run = vast(
-        &[
-            "--url",
-            "console.vast.ai",
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        &[],
-        home.path(),
-    );
+    let run = show_api_keys_at("console.vast.ai", &[], &[]);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,

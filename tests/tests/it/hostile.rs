@@ -9,17 +9,13 @@ use vast_api::{ClientConfig, Error, RetryPolicy};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{home, vast, vast_bin};
+use crate::support::{home, show_api_keys_at, vast, vast_bin};
 
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
 
 fn show_api_keys(server: &RawServer, extra: &[&str]) -> (crate::support::Run, Duration) {
-    let home = home();
-    let mut args = vec!["--url", server.url.as_str(), "--api-key", TEST_KEY];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&["show", "api-keys"]);
     let started = Instant::now();
-    let run = vast(&args, &[("RUST_LOG", "trace")], home.path());
+    let run = show_api_keys_at(&server.url, extra, &[("RUST_LOG", "trace")]);
     (run, started.elapsed())
 }
 
@@ -225,19 +221,7 @@ fn the_key_does_not_follow_a_redirect_to_another_host() {
 
 #[test]
 fn plain_http_to_another_host_is_refused_before_sending() {
-    let home = home();
-    let run = vast(
-        &[
-            "--url",
-            "http://console.vast.ai",
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        &[],
-        home.path(),
-    );
+    let run = show_api_keys_at("http://console.vast.ai", &[], &[]);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,

@@ -17,7 +17,7 @@ use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, Error, RetryPolicy};
 use vast_tests::TEST_KEY;
 
-use crate::support::{Run, home, vast};
+use crate::support::show_api_keys_at;
 
 const VIOLATIONS: &str = "sl-violations";
 
@@ -142,26 +142,18 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// `vast --url PROXY --api-key KEY ARGS…`
-fn vast_through(proxy: &Proxy, args: &[&str]) -> Run {
-    let home = home();
-    let mut all = vec!["--url", &proxy.url, "--api-key", TEST_KEY];
-    all.extend(args);
-    vast(&all, &[], home.path())
-}
-
 #[test]
 fn static_mode_serves_the_example_and_sees_conforming_requests() {
     let Some(prism) = Prism::serving_openapi_yaml() else {
         return;
     };
     let proxy = Proxy::start(&prism.url, None);
-    let run = vast_through(&proxy, &["show", "api-keys"]);
+    let run = show_api_keys_at(&proxy.url, &[], &[]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "123\t456\tread\t789\tTeam Alpha\n", "")
     );
-    let run = vast_through(&proxy, &["show", "api-keys", "--raw"]);
+    let run = show_api_keys_at(&proxy.url, &["--raw"], &[]);
     let raw: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(raw, vast_tests::show_api_keys_example());
     proxy.assert_conforming();
@@ -201,7 +193,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
     // And the CLI gives each its exit code, through a proxy that adds the Prefer header.
     for (status, code) in [(400, 5), (401, 4), (429, 6)] {
         let proxy = Proxy::start(&prism.url, Some(&format!("code={status}")));
-        let run = vast_through(&proxy, &["--retry", "1", "show", "api-keys"]);
+        let run = show_api_keys_at(&proxy.url, &["--retry", "1"], &[]);
         assert_eq!(run.code, code, "{status}: {}", run.stderr);
         proxy.assert_conforming();
     }
@@ -243,14 +235,7 @@ fn hundreds_of_dynamic_responses_all_decode_and_print() {
     let proxy = Proxy::start(&prism.url, Some(dynamic));
     for i in 0..60 {
         let raw = i % 2 == 1;
-        let run = vast_through(
-            &proxy,
-            if raw {
-                &["show", "api-keys", "--raw"]
-            } else {
-                &["show", "api-keys"]
-            },
-        );
+        let run = show_api_keys_at(&proxy.url, if raw { &["--raw"] } else { &[] }, &[]);
         let body = proxy.last_body();
         assert_eq!(
             (run.code, run.stderr.as_str()),

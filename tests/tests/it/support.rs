@@ -65,6 +65,15 @@ pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
     run
 }
 
+/// `vast --url URL --api-key TEST_KEY ARGS… show api-keys`, in a home of its own, with `env`.
+pub fn show_api_keys_at(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let home = home();
+    let mut all = vec!["--url", url, "--api-key", TEST_KEY];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["show", "api-keys"]);
+    vast(&all, env, home.path())
+}
+
 pub fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }

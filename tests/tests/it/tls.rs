@@ -9,7 +9,7 @@ use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, 
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use vast_tests::TEST_KEY;
 
-use crate::support::{home, vast};
+use crate::support::{home, show_api_keys_at};
 
 struct TlsServer {
     url: String,
@@ -77,19 +77,7 @@ fn https_works_with_a_ca_given_by_ssl_cert_file() {
     let home = home();
     let ca = home.path().join("ca.pem");
     std::fs::write(&ca, &server.ca_pem).unwrap();
-    let args = [
-        "--url",
-        server.url.as_str(),
-        "--api-key",
-        TEST_KEY,
-        "show",
-        "api-keys",
-    ];
-    let run = vast(
-        &args,
-        &[("SSL_CERT_FILE", ca.to_str().unwrap())],
-        home.path(),
-    );
+    let run = show_api_keys_at(&server.url, &[], &[("SSL_CERT_FILE", ca.to_str().unwrap())]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "1\t2\tread\t\t\n", "")
@@ -99,18 +87,7 @@ fn https_works_with_a_ca_given_by_ssl_cert_file() {
 #[test]
 fn an_unknown_ca_is_refused_with_a_clear_error() {
     let server = start();
-    let home = home();
-    let args = [
-        "--url",
-        server.url.as_str(),
-        "--api-key",
-        TEST_KEY,
-        "--retry",
-        "1",
-        "show",
-        "api-keys",
-    ];
-    let run = vast(&args, &[], home.path());
+    let run = show_api_keys_at(&server.url, &["--retry", "1"], &[]);
     assert_eq!(run.code, 7, "{}", run.stderr);
     assert!(
         run.stderr
@@ -132,18 +109,7 @@ fn an_unknown_ca_is_refused_with_a_clear_error() {
 fn https_to_a_plain_http_server_says_so() {
     let server = httpmock::MockServer::start();
     let url = server.base_url().replace("http://", "https://");
-    let home = home();
-    let args = [
-        "--url",
-        url.as_str(),
-        "--api-key",
-        TEST_KEY,
-        "--retry",
-        "1",
-        "show",
-        "api-keys",
-    ];
-    let run = vast(&args, &[], home.path());
+    let run = show_api_keys_at(&url, &["--retry", "1"], &[]);
     assert_eq!(run.code, 7, "{}", run.stderr);
     assert!(
         run.stderr.starts_with(&format!("error: cannot connect to {url}: "))

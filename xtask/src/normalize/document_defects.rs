@@ -188,10 +188,8 @@ fn property_required(at: &Location, schema: &mut Map<String, Value>, rewrites: &
 mod tests {
     use super::*;
 
-    fn run(mut doc: Value) -> (Value, Vec<String>) {
-        let mut rewrites = Vec::new();
-        apply(&mut doc, &mut rewrites);
-        (doc, rewrites.iter().map(ToString::to_string).collect())
+    fn run(doc: Value) -> (Value, Vec<String>) {
+        super::super::rewritten(doc, apply)
     }
 
     #[test]

@@ -76,6 +76,31 @@ pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Every operation in the document, read-only: (path, method, operation), paths in document
+/// order and methods in [`METHODS`] order.
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value)> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |method| Some((path.as_str(), *method, item.get(*method)?)))
+        })
+}
+
+/// For the rules' tests: the document after `apply`, and its rewrites as printed.
+#[cfg(test)]
+fn rewritten(
+    mut doc: Value,
+    apply: impl FnOnce(&mut Value, &mut Vec<Rewrite>),
+) -> (Value, Vec<String>) {
+    let mut rewrites = Vec::new();
+    apply(&mut doc, &mut rewrites);
+    (doc, rewrites.iter().map(ToString::to_string).collect())
+}
+
 /// Calls `f` for every operation in the document, in document order.
 pub fn for_each_operation(
     doc: &mut Value,

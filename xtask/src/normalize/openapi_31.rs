@@ -116,10 +116,8 @@ fn convert_schema(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut
 mod tests {
     use super::*;
 
-    fn run(mut doc: Value) -> (Value, Vec<String>) {
-        let mut rewrites = Vec::new();
-        apply(&mut doc, &mut rewrites).unwrap();
-        (doc, rewrites.iter().map(ToString::to_string).collect())
+    fn run(doc: Value) -> (Value, Vec<String>) {
+        super::super::rewritten(doc, |doc, rewrites| apply(doc, rewrites).unwrap())
     }
 
     fn schema_doc(version: &str, schema: Value) -> Value {

@@ -85,10 +85,8 @@ fn fallback_id(at: &super::Location) -> String {
 mod tests {
     use super::*;
 
-    fn run(mut doc: Value) -> (Value, Vec<String>) {
-        let mut rewrites = Vec::new();
-        apply(&mut doc, &mut rewrites);
-        (doc, rewrites.iter().map(ToString::to_string).collect())
+    fn run(doc: Value) -> (Value, Vec<String>) {
+        super::super::rewritten(doc, apply)
     }
 
     #[test]

@@ -381,10 +381,8 @@ fn unique_name(base: &str, taken: &mut BTreeSet<String>) -> String {
 mod tests {
     use super::*;
 
-    fn run(mut doc: Value) -> (Value, Vec<String>) {
-        let mut rewrites = Vec::new();
-        apply(&mut doc, &mut rewrites).unwrap();
-        (doc, rewrites.iter().map(ToString::to_string).collect())
+    fn run(doc: Value) -> (Value, Vec<String>) {
+        super::super::rewritten(doc, |doc, rewrites| apply(doc, rewrites).unwrap())
     }
 
     fn json_body(schema: Value) -> Value {
