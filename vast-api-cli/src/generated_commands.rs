@@ -9,6 +9,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         operation_id: "show_api_keys",
         words: &["show", "api-keys"],
+        aliases: &[],
         columns: &["id", "user_id", "rights", "team_id", "team_name"],
         positional: &[],
     },

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::normalize;
 use crate::spec_mock::SpecMock;
-use crate::{normalize, spec};
 
 const KEY: &str = "bench-key-00";
 /// Runs per command for wall time when hyperfine is absent, and for peak memory.
@@ -50,9 +50,7 @@ pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
         .unwrap_or_else(|| root.join("target"))
         .join("release");
 
-    let loaded = spec::load(&root.join("openapi.yaml"), Path::new("openapi.yaml"))?;
-    let mut doc = loaded.doc;
-    normalize::normalize(&mut doc)?;
+    let doc = normalize::load(root)?.doc;
     let mock = SpecMock::start(&doc).map_err(|e| format!("cannot start the local server: {e}"))?;
     let path = crate::demo::operation_path(&doc, "show_api_keys")
         .ok_or("openapi.yaml has no show_api_keys")?;

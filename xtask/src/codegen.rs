@@ -5,7 +5,7 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use crate::{commands, normalize, panics, read_openapi, spec, surface};
+use crate::{commands, names, normalize, panics, read_openapi, spec, surface};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
@@ -30,44 +30,99 @@ pub enum Mode {
 
 pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     let spec = spec::load(&root.join(SPEC), Path::new(SPEC))?;
-    let (files, rewrites) = generate(&spec)?;
+    let generated = generate(&spec, &names::Table::load(root)?)?;
     match mode {
-        Mode::Write => {
-            let old = std::fs::read_to_string(root.join(CLIENT)).unwrap_or_default();
-            let changes = surface::changes(&surface::of_code(&old), &surface::of_code(&files[0].1));
-            let mut written = Vec::new();
-            for (path, text) in &files {
-                let target = root.join(path);
-                let old = std::fs::read_to_string(&target).unwrap_or_default();
-                if normalise_newlines(&old) == *text {
-                    written.push(format!("unchanged {path}"));
-                    continue;
-                }
-                std::fs::write(&target, text).map_err(|e| format!("{path}: cannot write: {e}"))?;
-                written.push(format!("wrote {path} ({} lines)", text.lines().count()));
-            }
-            // The report comes once the files are written: a reader that stops early
-            // (`cargo xtask gen | head`) ends the task, and must not leave the files half done.
-            for rewrite in &rewrites {
-                println!("rewrite {rewrite}");
-            }
-            for line in changes.iter().chain(&written) {
-                println!("{line}");
-            }
-            Ok(())
-        }
-        Mode::Check => check(root, &files),
+        Mode::Write => write(root, &generated),
+        Mode::Check => check(root, &generated.files),
     }
 }
 
-/// The files the spec produces, and the rewrites the normaliser made on the way.
-pub fn generate(spec: &spec::Spec) -> Result<(Files, Vec<normalize::Rewrite>), String> {
+/// What a spec produces: the files, and what `gen` tells the person running it.
+pub struct Generated {
+    pub files: Files,
+    /// What the loader accepted although a strict reader would not (repeated keys).
+    pub warnings: Vec<String>,
+    pub rewrites: Vec<normalize::Rewrite>,
+    /// Naming fallbacks, names kept against the spec, operations gone.
+    pub naming: Vec<String>,
+    pub operations: usize,
+}
+
+impl Generated {
+    /// The generated client's code.
+    pub fn client(&self) -> &str {
+        self.file(CLIENT)
+    }
+
+    pub fn file(&self, path: &str) -> &str {
+        self.files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map_or("", |(_, text)| text.as_str())
+    }
+}
+
+/// Writes the files that changed, then prints what the spec needed and what changed for users.
+pub fn write(root: &Path, generated: &Generated) -> Result<(), String> {
+    let old = std::fs::read_to_string(root.join(CLIENT)).unwrap_or_default();
+    let changes = surface::changes(
+        &surface::of_code(&old),
+        &surface::of_code(generated.client()),
+        &crate_version(root)?,
+    );
+    let mut written = Vec::new();
+    for (path, text) in &generated.files {
+        let target = root.join(path);
+        let old = std::fs::read_to_string(&target).unwrap_or_default();
+        if normalise_newlines(&old) == *text {
+            written.push(format!("unchanged {path}"));
+            continue;
+        }
+        std::fs::write(&target, text).map_err(|e| format!("{path}: cannot write: {e}"))?;
+        written.push(format!("wrote {path} ({} lines)", text.lines().count()));
+    }
+    // The report comes once the files are written: a reader that stops early
+    // (`cargo xtask gen | head`) ends the task, and must not leave the files half done.
+    for warning in &generated.warnings {
+        println!("warning: {warning}");
+    }
+    for rewrite in &generated.rewrites {
+        println!("rewrite {rewrite}");
+    }
+    for note in &generated.naming {
+        println!("names: {note}");
+    }
+    for line in changes.iter().chain(&written) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// The generated crates' version: the workspace's `[workspace.package] version`.
+fn crate_version(root: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("Cargo.toml: cannot read: {e}"))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("Cargo.toml: {}", e.message()))?;
+    manifest
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .map(String::from)
+        .ok_or_else(|| "Cargo.toml: no [workspace.package] version".into())
+}
+
+/// The files the spec produces, with the names in `recorded` kept, and what was done on the way.
+pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated, String> {
     let name = spec.display.display();
-    let mut doc = spec.doc.clone();
-    let rewrites = normalize::normalize(&mut doc).map_err(|e| format!("{name}: {e}"))?;
-    let commands = commands::commands(&mut doc).map_err(|e| format!("{name}: {e}"))?;
+    let normalize::Normalised {
+        doc,
+        mut rewrites,
+        naming,
+    } = normalize::normalize(spec.doc.clone(), recorded).map_err(|e| format!("{name}: {e}"))?;
+    let commands = commands::commands(&doc, &naming);
     let (mut mock_doc, mut cli_doc) = (doc.clone(), doc.clone());
-    let mut rewrites = rewrites;
     rewrites.extend(normalize::for_httpmock(&mut mock_doc));
     rewrites.extend(normalize::for_cli(&mut cli_doc));
     let api = read_openapi::to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
@@ -90,15 +145,19 @@ pub fn generate(spec: &spec::Spec) -> Result<(Files, Vec<normalize::Rewrite>), S
         ));
     }
     let header = header(&spec.sha256);
-    Ok((
-        vec![
+    Ok(Generated {
+        files: vec![
             (CLIENT, format!("{header}{client}")),
             (HTTPMOCK, format!("{header}{httpmock}")),
             (CLI, format!("{header}{cli}")),
             (COMMANDS, format!("{header}{}", commands::render(&commands))),
+            (names::FILE, naming.table.render()),
         ],
+        warnings: spec.warnings.clone(),
         rewrites,
-    ))
+        naming: naming.notes,
+        operations: commands.len(),
+    })
 }
 
 /// The first line names the spec's hash; vast-api's build script compares it with openapi.yaml.
@@ -258,8 +317,8 @@ mod tests {
     #[test]
     fn checked_in_code_matches_openapi_yaml() {
         let spec = spec::load(&root().join(SPEC), Path::new(SPEC)).unwrap();
-        let (files, _) = generate(&spec).unwrap();
-        if let Err(message) = check(&root(), &files) {
+        let generated = generate(&spec, &names::Table::load(&root()).unwrap()).unwrap();
+        if let Err(message) = check(&root(), &generated.files) {
             panic!("{message}");
         }
     }
@@ -295,8 +354,8 @@ mod tests {
     #[test]
     fn the_seed_generates_with_every_error_field() {
         let spec = spec::load(&root().join(SPEC), Path::new(SPEC)).unwrap();
-        let (files, rewrites) = generate(&spec).unwrap();
-        let client = &files[0].1;
+        let generated = generate(&spec, &names::Table::load(&root()).unwrap()).unwrap();
+        let (client, rewrites) = (generated.client(), &generated.rewrites);
         assert!(client.starts_with(&header(&spec.sha256)));
         assert!(client.contains("pub fn show_api_keys(&self)"));
         for field in ["pub msg:", "pub detail:", "pub error:", "pub success:"] {
@@ -319,17 +378,21 @@ mod tests {
     #[test]
     fn the_messy_fixtures_generate_and_every_rule_fires() {
         let mut fired = std::collections::BTreeSet::new();
+        let (mut warned, mut notes) = (Vec::new(), Vec::new());
         for fixture in [
             "xtask/fixtures/messy-3.1.yaml",
             "xtask/fixtures/messy-3.0.json",
         ] {
             let spec = spec::load(&root().join(fixture), Path::new(fixture)).unwrap();
-            let (files, rewrites) = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+            let generated =
+                generate(&spec, &names::Table::default()).unwrap_or_else(|e| panic!("{e}"));
             assert!(
-                files[0].1.contains("pub fn show_api_keys(&self)"),
+                generated.client().contains("pub fn show_api_keys(&self)"),
                 "{fixture}"
             );
-            fired.extend(rewrites.iter().map(|r| r.rule));
+            fired.extend(generated.rewrites.iter().map(|r| r.rule));
+            warned.extend(generated.warnings.iter().cloned());
+            notes.extend(generated.naming.iter().cloned());
         }
         let all = [
             "auth-headers",
@@ -341,10 +404,24 @@ mod tests {
             "optional-nulls",
             "query-objects",
             "response-shapes",
+            "scalar-bodies",
             "status-codes",
             "vendor-cli-usage",
         ];
         assert_eq!(fired.into_iter().collect::<Vec<_>>(), all);
+        assert_eq!(
+            warned,
+            [
+                "xtask/fixtures/messy-3.1.yaml: paths./api/v0/instances/bid_price/{id}/.get.operationId: the key is repeated; the last value is kept, as the vendor's tooling reads it"
+            ]
+        );
+        assert_eq!(
+            notes,
+            [
+                "paths./api/v0/instances/bid_price/{id}/.get: the command `show instance` (from the summary) is taken by paths./api/v0/instances/{id}.get; named `show bid-price` from the operationId",
+                "paths./api/v0/machines/{machine_id}/reports.get: the method name `show_api_keys` (from the operationId) is taken by paths./api/v0/auth/apikeys.get; named `show_reports` from the summary",
+            ]
+        );
     }
 
     #[test]
@@ -363,7 +440,7 @@ mod tests {
         let spec = spec_from(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers: {X-Rate: 5}\n",
         );
-        let err = generate(&spec).err().unwrap();
+        let err = generate(&spec, &names::Table::default()).err().unwrap();
         assert!(
             err.starts_with("openapi.yaml: paths./a.get.responses"),
             "{err}"
@@ -376,7 +453,7 @@ mod tests {
         let spec = spec_from(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: ok\n      responses:\n        '200': {description: ok}\n  /bad:\n    get:\n      operationId: bad\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n              encoding: {a: {contentType: text/plain}}\n",
         );
-        let err = generate(&spec).err().unwrap();
+        let err = generate(&spec, &names::Table::default()).err().unwrap();
         assert!(
             err.starts_with("openapi.yaml: paths./bad.get: this operation cannot be generated: the generator panicked: assertion failed: mt.encoding.is_empty()"),
             "{err}"

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::{examples, normalize, spec};
+use crate::{examples, normalize};
 
 /// The example the demo server and the tests serve, kept equal to the spec's by a test.
 pub const EXAMPLE_FIXTURE: &str = "tests/data/show-api-keys.example.json";
@@ -71,9 +71,7 @@ fn target_dir(root: &Path) -> std::path::PathBuf {
 
 /// The demo serves the fixture; it must still be what the spec's examples say.
 fn check_fixture(root: &Path) -> Result<(), String> {
-    let spec = spec::load(&root.join("openapi.yaml"), Path::new("openapi.yaml"))?;
-    let mut doc = spec.doc;
-    normalize::normalize(&mut doc)?;
+    let doc = normalize::load(root)?.doc;
     let schema = success_schema(&doc, "show_api_keys")
         .ok_or("openapi.yaml has no JSON success response for show_api_keys")?;
     let expected = examples::example(&schema, &doc);

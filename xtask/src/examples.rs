@@ -68,7 +68,6 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     #[test]
     fn property_examples_make_the_object() {
@@ -88,10 +87,7 @@ mod tests {
     #[test]
     fn the_test_fixture_is_the_specs_example() {
         let root = crate::workspace_root();
-        let spec =
-            crate::spec::load(&root.join("openapi.yaml"), Path::new("openapi.yaml")).unwrap();
-        let mut doc = spec.doc;
-        crate::normalize::normalize(&mut doc).unwrap();
+        let doc = crate::normalize::load(&root).unwrap().doc;
         let schema = crate::demo::success_schema(&doc, "show_api_keys").unwrap();
         let fixture: Value = serde_json::from_str(
             &std::fs::read_to_string(root.join(crate::demo::EXAMPLE_FIXTURE)).unwrap(),

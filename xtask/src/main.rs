@@ -5,6 +5,7 @@ mod codegen;
 mod commands;
 mod demo;
 mod examples;
+mod names;
 mod normalize;
 mod panics;
 mod prism;
@@ -26,9 +27,10 @@ tasks:
   demo          run `vast show api-keys` against a local mock that answers with the spec's examples
   bench [--lib] time `vast show api-keys --raw` against curl, and the library against reqwest
                 (--lib: only the library)
-  try-spec [SPEC] [--release]
-                generate and build a scratch copy of the workspace from SPEC (default: the vendor's
-                whole spec in ../shared), then run generated commands against a local mock
+  try-spec [--gen-only] [--release] [SPEC...]
+                for each SPEC (default: the vendor's whole spec in ../shared): generate and build a
+                scratch copy of the workspace from it, then run generated commands against a local
+                mock (--gen-only: generate in memory only, checking the names in names.toml hold)
 ";
 
 fn main() -> ExitCode {

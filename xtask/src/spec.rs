@@ -11,12 +11,15 @@ pub struct Spec {
     pub display: PathBuf,
     pub sha256: String,
     pub doc: Value,
+    /// What was accepted although a strict reader would refuse it, each with its location.
+    pub warnings: Vec<String>,
 }
 
 pub fn load(path: &Path, display: &Path) -> Result<Spec, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}: cannot read the spec: {e}", display.display()))?;
-    let doc = parse(&bytes).map_err(|e| format!("{}: {e}", display.display()))?;
+    let mut warnings = Vec::new();
+    let doc = parse(&bytes, &mut warnings).map_err(|e| format!("{}: {e}", display.display()))?;
     if !doc.is_object() {
         return Err(format!(
             "{}: not an OpenAPI document: the top level is not a mapping",
@@ -27,6 +30,10 @@ pub fn load(path: &Path, display: &Path) -> Result<Spec, String> {
         display: display.to_path_buf(),
         sha256: sha256_hex(&bytes),
         doc,
+        warnings: warnings
+            .into_iter()
+            .map(|w| format!("{}: {w}", display.display()))
+            .collect(),
     })
 }
 
@@ -38,70 +45,187 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// JSON first, then YAML, as progenitor's own loaders do; a document that looks like JSON
-/// reports the JSON error, anything else the YAML one.
-fn parse(bytes: &[u8]) -> Result<Value, String> {
+/// reports the JSON error, anything else the YAML one. Both go through [`Node`], which keeps the
+/// last of repeated keys and notes each in `warnings`.
+fn parse(bytes: &[u8], warnings: &mut Vec<String>) -> Result<Value, String> {
+    use serde::de::DeserializeSeed;
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let mut at = Vec::new();
     if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}"));
+        let mut json = serde_json::Deserializer::from_str(trimmed);
+        let doc = Node::new(&mut at, warnings)
+            .deserialize(&mut json)
+            .and_then(|doc| json.end().map(|()| doc))
+            .map_err(|e| format!("invalid JSON: {e}"))?;
+        return Ok(doc);
     }
-    let yaml: yaml_serde::Value =
-        yaml_serde::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
-    yaml_to_json(yaml, &mut Vec::new())
+    Node::new(&mut at, warnings)
+        .deserialize(yaml_serde::Deserializer::from_str(text))
+        .map_err(|e| format!("invalid YAML: {e}"))
 }
 
-/// YAML allows non-string keys (`200:` is an integer); OpenAPI means them as strings, so scalar keys
-/// become their text. Anything that has no JSON meaning is refused with its location.
-fn yaml_to_json(value: yaml_serde::Value, at: &mut Vec<String>) -> Result<Value, String> {
-    use yaml_serde::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| format!("{}: the number {n} has no JSON form", at.join(".")))?
+/// Reads one node of the document into JSON, knowing where it is.
+///
+/// YAML allows non-string keys (`200:` is an integer); OpenAPI means them as strings, so scalar
+/// keys become their text. A repeated key is an error to strict YAML and JSON readers, but the
+/// vendor builds its files with Python tooling whose loader keeps the last value, and publishes
+/// and renders them that way: so the last value is kept here too, with a warning naming where.
+/// A tag (`!foo value`) is read as its value. Anything with no JSON meaning is refused with its
+/// location.
+struct Node<'a> {
+    at: &'a mut Vec<String>,
+    warnings: &'a mut Vec<String>,
+}
+
+impl<'a> Node<'a> {
+    fn new(at: &'a mut Vec<String>, warnings: &'a mut Vec<String>) -> Self {
+        Self { at, warnings }
+    }
+
+    fn child(&mut self) -> Node<'_> {
+        Node {
+            at: self.at,
+            warnings: self.warnings,
+        }
+    }
+
+    fn place(&self) -> String {
+        if self.at.is_empty() {
+            "(document root)".into()
+        } else {
+            self.at.join(".")
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("{}: the number {n} has no JSON form", self.place())))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            self.at.push(out.len().to_string());
+            let item = seq.next_element_seed(self.child());
+            self.at.pop();
+            match item? {
+                Some(item) => out.push(item),
+                None => return Ok(Value::Array(out)),
             }
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                at.push(i.to_string());
-                out.push(yaml_to_json(item, at)?);
-                at.pop();
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(Key(self.place()))? {
+            self.at.push(key.clone());
+            let value = map.next_value_seed(self.child());
+            if value.is_ok() && out.contains_key(&key) {
+                let place = self.place();
+                self.warnings.push(format!(
+                    "{place}: the key is repeated; the last value is kept, as the vendor's tooling reads it"
+                ));
             }
-            Value::Array(out)
+            self.at.pop();
+            out.insert(key, value?);
         }
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, item) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(format!(
-                            "{}: a mapping key must be a string, found {other:?}",
-                            at.join(".")
-                        ));
-                    }
-                };
-                at.push(key.clone());
-                let item = yaml_to_json(item, at)?;
-                at.pop();
-                out.insert(key, item);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
-    })
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, value): (serde::de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant_seed(self)
+    }
+}
+
+/// A mapping key: a string, or a scalar read as its text.
+struct Key(String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Key {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "a string key in {}", self.0)
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<String, E> {
+        Ok(s.to_string())
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<String, E> {
+        Ok(b.to_string())
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -110,27 +234,95 @@ mod tests {
 
     #[test]
     fn yaml_integer_status_keys_become_strings() {
-        let doc = parse(b"responses:\n  200:\n    description: ok\n").unwrap();
+        let doc = parse(
+            b"responses:\n  200:\n    description: ok\n",
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(doc["responses"]["200"]["description"], "ok");
     }
 
     #[test]
     fn json_is_read_as_json() {
-        let doc = parse(br#"{"openapi": "3.0.3", "paths": {}}"#).unwrap();
+        let doc = parse(br#"{"openapi": "3.0.3", "paths": {}}"#, &mut Vec::new()).unwrap();
         assert_eq!(doc["openapi"], "3.0.3");
     }
 
     #[test]
     fn invalid_yaml_names_the_line() {
-        let err = parse(b"openapi: 3.0.3\npaths: [\n").unwrap_err();
+        let err = parse(b"openapi: 3.0.3\npaths: [\n", &mut Vec::new()).unwrap_err();
         assert!(err.starts_with("invalid YAML: "), "{err}");
         assert!(err.contains("line"), "{err}");
     }
 
     #[test]
     fn invalid_json_is_reported_as_json() {
-        let err = parse(b"{\"openapi\": }").unwrap_err();
+        let err = parse(b"{\"openapi\": }", &mut Vec::new()).unwrap_err();
         assert!(err.starts_with("invalid JSON: "), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_last_value_with_a_warning() {
+        let mut warnings = Vec::new();
+        let doc = parse(
+            b"paths:\n  /a:\n    get:\n      operationId: first\n      summary: s\n      operationId: second\n",
+            &mut warnings,
+        )
+        .unwrap();
+        assert_eq!(doc["paths"]["/a"]["get"]["operationId"], "second");
+        assert_eq!(doc["paths"]["/a"]["get"]["summary"], "s");
+        assert_eq!(
+            warnings,
+            [
+                "paths./a.get.operationId: the key is repeated; the last value is kept, as the vendor's tooling reads it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_in_json_is_read_the_same_way() {
+        let mut warnings = Vec::new();
+        let doc = parse(
+            br#"{"info": {"title": "a", "title": "b"}, "x": [1, {"k": 1, "k": 2}]}"#,
+            &mut warnings,
+        )
+        .unwrap();
+        assert_eq!(doc["info"]["title"], "b");
+        assert_eq!(doc["x"][1]["k"], 2);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[1].starts_with("x.1.k: the key is repeated"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_warning_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, "openapi: 3.0.3\nopenapi: 3.0.3\n").unwrap();
+        let spec = load(&path, Path::new("openapi.yaml")).unwrap();
+        assert_eq!(
+            spec.warnings,
+            [
+                "openapi.yaml: openapi: the key is repeated; the last value is kept, as the vendor's tooling reads it"
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_anchors_and_odd_keys_read_as_before() {
+        let doc = parse(
+            b"a: &x {k: 1}\nb: *x\nc: !custom 5\n1.5: f\ntrue: t\n",
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(doc["b"]["k"], 1);
+        assert_eq!(doc["c"], 5);
+        assert_eq!(doc["1.5"], "f");
+        assert_eq!(doc["true"], "t");
+        let err = parse(b"? [1, 2]\n: x\n", &mut Vec::new()).unwrap_err();
+        assert!(err.starts_with("invalid YAML: "), "{err}");
     }
 
     #[test]

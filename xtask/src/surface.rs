@@ -1,20 +1,41 @@
-//! The API surface of a generated client — its operations and the fields of each operation's
-//! success response — so `cargo xtask gen` can say what a spec change adds and removes.
+//! The API surface of a generated client — its operations, what each one takes, and the fields of
+//! each one's success response — so `cargo xtask gen` can say what a spec change means for the
+//! code that uses the client: breaking or additive, and which version bump that asks for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use syn::{FnArg, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+use quote::ToTokens;
+use syn::{Fields, FnArg, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 
-/// Each operation's method name and the dotted paths of its response fields (`apikeys.team_name`).
+/// One operation as its callers see it.
 #[derive(Debug, Default, PartialEq)]
-pub struct Surface(BTreeMap<String, BTreeSet<String>>);
+pub struct Operation {
+    /// Dotted response field paths (`apikeys.team_name`) and their Rust types.
+    pub response: BTreeMap<String, String>,
+    /// The builder's inputs (parameters, and `body.<field>` for a JSON body) and whether each is
+    /// required.
+    pub inputs: BTreeMap<String, Input>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub ty: String,
+    pub required: bool,
+}
+
+/// Each operation, by method name.
+#[derive(Debug, Default, PartialEq)]
+pub struct Surface(BTreeMap<String, Operation>);
+
+type Structs = BTreeMap<String, Vec<(String, Type)>>;
 
 /// Read from generated client code; code that does not parse has an empty surface.
 pub fn of_code(code: &str) -> Surface {
     let Ok(file) = syn::parse_file(code) else {
         return Surface::default();
     };
-    let mut structs: BTreeMap<String, Vec<(String, Type)>> = BTreeMap::new();
+    let mut structs: Structs = BTreeMap::new();
+    let mut builders: Structs = BTreeMap::new();
     let mut sends: BTreeMap<String, Type> = BTreeMap::new();
     let mut methods: Vec<(String, String)> = Vec::new();
     for item in &file.items {
@@ -22,13 +43,13 @@ pub fn of_code(code: &str) -> Surface {
             Item::Mod(m) if m.ident == "types" || m.ident == "builder" => {
                 for inner in m.content.iter().flat_map(|(_, items)| items) {
                     match inner {
-                        Item::Struct(s) if m.ident == "types" => {
-                            let fields = s
-                                .fields
-                                .iter()
-                                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
-                                .collect();
-                            structs.insert(s.ident.to_string(), fields);
+                        Item::Struct(s) => {
+                            let into = if m.ident == "types" {
+                                &mut structs
+                            } else {
+                                &mut builders
+                            };
+                            into.insert(s.ident.to_string(), fields(&s.fields));
                         }
                         Item::Impl(imp) if m.ident == "builder" => {
                             let Some(name) = last_ident(&imp.self_ty) else {
@@ -66,18 +87,65 @@ pub fn of_code(code: &str) -> Surface {
     }
     let mut surface = Surface::default();
     for (method, builder) in methods {
-        let mut fields = BTreeSet::new();
+        let mut op = Operation::default();
         // send() -> Result<ResponseValue<types::T>, Error<…>>: T's fields, nested ones dotted.
         if let Some(success) = sends
             .get(&builder)
             .and_then(|t| generic(t, 0))
             .and_then(|t| generic(t, 0))
         {
-            collect(success, "", &structs, &mut fields, 0);
+            collect(success, "", &structs, &mut op.response, 0);
         }
-        surface.0.insert(method, fields);
+        // Builder fields are `Result<T, String>`; an optional input's T is an Option.
+        for (name, ty) in builders.get(&builder).into_iter().flatten() {
+            let Some(inner) = generic(ty, 0) else {
+                continue;
+            };
+            let body = last_ident(inner).filter(|_| name == "body");
+            match body.and_then(|b| structs.get(&b)) {
+                Some(fields) => {
+                    for (field, ty) in fields {
+                        op.inputs.insert(format!("body.{field}"), input(ty));
+                    }
+                }
+                None => {
+                    op.inputs.insert(name.clone(), input(inner));
+                }
+            }
+        }
+        surface.0.insert(method, op);
     }
     surface
+}
+
+fn fields(fields: &Fields) -> Vec<(String, Type)> {
+    fields
+        .iter()
+        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
+        .collect()
+}
+
+fn input(ty: &Type) -> Input {
+    Input {
+        ty: shown(ty),
+        required: last_ident(ty).as_deref() != Some("Option"),
+    }
+}
+
+/// A type as a person reads it: `Option<Vec<ApiKey>>`, without the paths.
+fn shown(ty: &Type) -> String {
+    let text = ty.to_token_stream().to_string().replace(' ', "");
+    let mut out = String::new();
+    // Keep the last segment of each path: `::std::option::Option<types::A>` → `Option<A>`.
+    for piece in text.split_inclusive(['<', '>', ',', '(', ')', '[', ']', ';']) {
+        let (path, delimiter) = match piece.char_indices().last() {
+            Some((i, c)) if "<>,()[];".contains(c) => (&piece[..i], &piece[i..]),
+            _ => (piece, ""),
+        };
+        out.push_str(path.rsplit("::").next().unwrap_or(path));
+        out.push_str(delimiter);
+    }
+    out
 }
 
 fn last_ident(ty: &Type) -> Option<String> {
@@ -105,8 +173,8 @@ fn generic(ty: &Type, index: usize) -> Option<&Type> {
 fn collect(
     ty: &Type,
     prefix: &str,
-    structs: &BTreeMap<String, Vec<(String, Type)>>,
-    out: &mut BTreeSet<String>,
+    structs: &Structs,
+    out: &mut BTreeMap<String, String>,
     depth: usize,
 ) {
     let Some(name) = last_ident(ty) else { return };
@@ -126,48 +194,158 @@ fn collect(
         } else {
             format!("{prefix}.{field}")
         };
-        out.insert(path.clone());
+        out.insert(path.clone(), shown(field_ty));
         collect(field_ty, &path, structs, out, depth + 1);
     }
 }
 
-/// Lines for the person updating the spec: operations added and removed, then response fields
-/// added and removed per operation that stays.
-pub fn changes(old: &Surface, new: &Surface) -> Vec<String> {
+/// What kind of change a spec update is for the crates' users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    None,
+    Additive,
+    Breaking,
+}
+
+/// Lines for the person updating the spec: operations added and removed, then per operation
+/// that stays, response fields and inputs added, removed and changed; last, whether the update
+/// is breaking or additive and the version bump that asks for (from `version`, the crates' own).
+pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
     let mut lines = Vec::new();
+    let mut breaking: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut additive: BTreeMap<&str, usize> = BTreeMap::new();
     for op in new.0.keys().filter(|op| !old.0.contains_key(*op)) {
         lines.push(format!("api: + operation {op}"));
+        *additive.entry("operations added").or_default() += 1;
     }
     for op in old.0.keys().filter(|op| !new.0.contains_key(*op)) {
         lines.push(format!("api: - operation {op}"));
+        *breaking.entry("operations removed").or_default() += 1;
     }
-    for (op, fields) in &new.0 {
+    for (op, now) in &new.0 {
         let Some(before) = old.0.get(op) else {
             continue;
         };
-        let added: Vec<&String> = fields.difference(before).collect();
-        let removed: Vec<&String> = before.difference(fields).collect();
+        let added: Vec<&String> = now
+            .response
+            .keys()
+            .filter(|f| !before.response.contains_key(*f))
+            .collect();
+        let removed: Vec<&String> = before
+            .response
+            .keys()
+            .filter(|f| !now.response.contains_key(*f))
+            .collect();
         if !added.is_empty() {
             lines.push(format!("api: {op}: + response fields {}", join(&added)));
+            *additive.entry("response fields added").or_default() += added.len();
         }
         if !removed.is_empty() {
             lines.push(format!("api: {op}: - response fields {}", join(&removed)));
+            *breaking.entry("response fields removed").or_default() += removed.len();
+        }
+        for (field, ty) in &now.response {
+            if let Some(was) = before.response.get(field)
+                && was != ty
+            {
+                lines.push(format!("api: {op}: response field {field}: {was} → {ty}"));
+                *breaking.entry("types changed").or_default() += 1;
+            }
+        }
+        for (name, input) in &now.inputs {
+            let what = match before.inputs.get(name) {
+                None if input.required => {
+                    *breaking.entry("required parameters added").or_default() += 1;
+                    format!("+ required parameter {name}: {}", input.ty)
+                }
+                None => {
+                    *additive.entry("parameters added").or_default() += 1;
+                    format!("+ parameter {name}: {}", input.ty)
+                }
+                Some(was) if input.required && !was.required => {
+                    *breaking.entry("parameters became required").or_default() += 1;
+                    format!("parameter {name} became required")
+                }
+                Some(was) if was.ty != input.ty && was.required == input.required => {
+                    *breaking.entry("types changed").or_default() += 1;
+                    format!("parameter {name}: {} → {}", was.ty, input.ty)
+                }
+                Some(was) if !input.required && was.required => {
+                    *additive.entry("parameters became optional").or_default() += 1;
+                    format!("parameter {name} became optional")
+                }
+                Some(_) => continue,
+            };
+            lines.push(format!("api: {op}: {what}"));
+        }
+        for name in before
+            .inputs
+            .keys()
+            .filter(|n| !now.inputs.contains_key(*n))
+        {
+            lines.push(format!("api: {op}: - parameter {name}"));
+            *breaking.entry("parameters removed").or_default() += 1;
         }
     }
-    if lines.is_empty() {
-        lines.push("api: no operation or response field added or removed".into());
+    let kind = if !breaking.is_empty() {
+        Kind::Breaking
+    } else if !additive.is_empty() {
+        Kind::Additive
     } else {
-        let added = new.0.keys().filter(|op| !old.0.contains_key(*op)).count();
-        let removed = old.0.keys().filter(|op| !new.0.contains_key(*op)).count();
-        lines.insert(
-            0,
-            format!(
-                "api: {} operations ({added} added, {removed} removed)",
-                new.0.len()
-            ),
+        Kind::None
+    };
+    if kind == Kind::None {
+        lines.push(
+            "api: no operation, parameter or response field added, removed or changed".into(),
         );
+        return lines;
     }
+    let added = new.0.keys().filter(|op| !old.0.contains_key(*op)).count();
+    let removed = old.0.keys().filter(|op| !new.0.contains_key(*op)).count();
+    lines.insert(
+        0,
+        format!(
+            "api: {} operations ({added} added, {removed} removed)",
+            new.0.len()
+        ),
+    );
+    let counts = |m: &BTreeMap<&str, usize>| {
+        m.iter()
+            .map(|(what, n)| format!("{n} {what}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (label, why) = match kind {
+        Kind::Breaking => ("breaking", counts(&breaking)),
+        _ => ("additive", counts(&additive)),
+    };
+    lines.push(format!("api: {label}: {why}; {}", bump(version, kind)));
     lines
+}
+
+/// The semver bump for a change of this kind: Cargo reads 0.x versions as x being the major.
+fn bump(version: &str, kind: Kind) -> String {
+    let parts: Vec<u64> = version
+        .split(['.', '-', '+'])
+        .take(3)
+        .map_while(|p| p.parse().ok())
+        .collect();
+    let [major, minor, patch] = parts[..] else {
+        return format!("cannot suggest a version: {version:?} is not major.minor.patch");
+    };
+    let next = match (kind, major) {
+        (Kind::Breaking, 0) => format!("0.{}.0", minor + 1),
+        (Kind::Breaking, _) => format!("{}.0.0", major + 1),
+        (_, 0) => format!("0.{minor}.{}", patch + 1),
+        _ => format!("{major}.{}.0", minor + 1),
+    };
+    let rule = match (kind, major) {
+        (Kind::Breaking, 0) => "a breaking change bumps the minor version before 1.0",
+        (Kind::Breaking, _) => "a breaking change bumps the major version",
+        (_, 0) => "an addition bumps the patch version before 1.0",
+        _ => "an addition bumps the minor version",
+    };
+    format!("suggested version {version} → {next} ({rule})")
 }
 
 fn join(items: &[&String]) -> String {
@@ -186,6 +364,7 @@ mod tests {
         pub mod types {
             pub struct Keys { pub apikeys: Option<Vec<Item>> }
             pub struct Item { pub id: Option<i64>, pub old_name: Option<String> }
+            pub struct NewBody { pub name: String, pub note: Option<String> }
         }
         impl Client {
             pub fn show_api_keys(&self) -> builder::ShowApiKeys<'_> { todo!() }
@@ -193,9 +372,15 @@ mod tests {
             pub fn new(baseurl: &str) -> Self { todo!() }
         }
         pub mod builder {
+            pub struct ShowApiKeys<'a> {
+                client: &'a super::Client,
+                limit: Result<Option<u64>, String>,
+                body: Result<types::builder::NewBody, String>,
+            }
             impl<'a> ShowApiKeys<'a> {
                 pub async fn send(self) -> Result<ResponseValue<types::Keys>, Error<types::E>> { todo!() }
             }
+            pub struct Gone<'a> { client: &'a super::Client }
             impl<'a> Gone<'a> {
                 pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> { todo!() }
             }
@@ -203,41 +388,104 @@ mod tests {
     "#;
 
     #[test]
-    fn reads_operations_and_nested_response_fields() {
+    fn reads_operations_inputs_and_nested_response_fields() {
         let surface = of_code(OLD);
         assert_eq!(
             surface.0.keys().collect::<Vec<_>>(),
             ["gone", "show_api_keys"]
         );
+        let keys = &surface.0["show_api_keys"];
         assert_eq!(
-            surface.0["show_api_keys"].iter().collect::<Vec<_>>(),
-            ["apikeys", "apikeys.id", "apikeys.old_name"]
+            keys.response
+                .iter()
+                .map(|(f, t)| format!("{f}: {t}"))
+                .collect::<Vec<_>>(),
+            [
+                "apikeys: Option<Vec<Item>>",
+                "apikeys.id: Option<i64>",
+                "apikeys.old_name: Option<String>"
+            ]
+        );
+        assert_eq!(
+            keys.inputs
+                .iter()
+                .map(|(n, i)| format!("{n}: {} {}", i.ty, i.required))
+                .collect::<Vec<_>>(),
+            [
+                "body.name: String true",
+                "body.note: Option<String> false",
+                "limit: Option<u64> false"
+            ]
         );
     }
 
     #[test]
-    fn reports_what_was_added_and_removed() {
+    fn an_update_that_only_adds_is_additive() {
         let new = OLD
             .replace(
-                "pub old_name: Option<String>",
-                "pub team_name: Option<String>",
+                "pub old_name: Option<String> }",
+                "pub old_name: Option<String>, pub team_name: Option<String> }",
+            )
+            .replace(
+                "pub note: Option<String> }",
+                "pub note: Option<String>, pub tag: Option<String> }",
+            );
+        assert_eq!(
+            changes(&of_code(OLD), &of_code(&new), "0.1.0"),
+            [
+                "api: 2 operations (0 added, 0 removed)",
+                "api: show_api_keys: + response fields apikeys.team_name",
+                "api: show_api_keys: + parameter body.tag: Option<String>",
+                "api: additive: 1 parameters added, 1 response fields added; suggested version 0.1.0 → 0.1.1 (an addition bumps the patch version before 1.0)",
+            ]
+        );
+    }
+
+    #[test]
+    fn removals_type_changes_and_new_requirements_are_breaking() {
+        let new = OLD
+            .replace(
+                "pub old_name: Option<String> }",
+                "pub team_name: Option<String> }",
+            )
+            .replace("pub id: Option<i64>", "pub id: Option<String>")
+            .replace(
+                "limit: Result<Option<u64>, String>",
+                "limit: Result<u64, String>",
             )
             .replace("pub fn gone", "pub fn added")
+            .replace("pub struct Gone<'a>", "pub struct Added<'a>")
             .replace("impl<'a> Gone<'a>", "impl<'a> Added<'a>")
             .replace("builder::Gone", "builder::Added");
         assert_eq!(
-            changes(&of_code(OLD), &of_code(&new)),
+            changes(&of_code(OLD), &of_code(&new), "0.3.2"),
             [
                 "api: 2 operations (1 added, 1 removed)",
                 "api: + operation added",
                 "api: - operation gone",
                 "api: show_api_keys: + response fields apikeys.team_name",
                 "api: show_api_keys: - response fields apikeys.old_name",
+                "api: show_api_keys: response field apikeys.id: Option<i64> → Option<String>",
+                "api: show_api_keys: parameter limit became required",
+                "api: breaking: 1 operations removed, 1 parameters became required, 1 response fields removed, 1 types changed; suggested version 0.3.2 → 0.4.0 (a breaking change bumps the minor version before 1.0)",
             ]
         );
         assert_eq!(
-            changes(&of_code(OLD), &of_code(OLD)),
-            ["api: no operation or response field added or removed"]
+            changes(&of_code(OLD), &of_code(OLD), "0.1.0"),
+            ["api: no operation, parameter or response field added, removed or changed"]
         );
+    }
+
+    #[test]
+    fn versions_from_one_bump_the_major_or_minor() {
+        assert_eq!(
+            bump("1.4.2", Kind::Breaking),
+            "suggested version 1.4.2 → 2.0.0 (a breaking change bumps the major version)"
+        );
+        assert_eq!(
+            bump("1.4.2", Kind::Additive),
+            "suggested version 1.4.2 → 1.5.0 (an addition bumps the minor version)"
+        );
+        assert!(bump("x", Kind::Additive).starts_with("cannot suggest"));
     }
 }

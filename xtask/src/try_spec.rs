@@ -14,29 +14,115 @@ use serde_json::Value;
 
 use crate::codegen::{self, Mode};
 use crate::spec_mock::SpecMock;
-use crate::{commands, normalize, spec};
+use crate::{commands, names, normalize, spec};
 
 pub const FULL_SPEC: &str = "../shared/specs/vast-openapi-full.yaml";
 const KEY: &str = "try-spec-key-0d9f";
 
+const USAGE: &str = "try-spec [--gen-only] [--release] [SPEC...]";
+
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let release = args.contains(&"--release");
-    let spec_path = match args.iter().find(|a| !a.starts_with("--")) {
-        Some(path) => PathBuf::from(path),
-        None => root.join(FULL_SPEC),
-    };
-    if !spec_path.exists() {
-        println!(
-            "try-spec: SKIPPED: {} is absent (it comes with ../shared beside the checkout)",
-            spec_path.display()
-        );
-        return Ok(());
+    let mut gen_only = false;
+    let mut release = false;
+    let mut specs = Vec::new();
+    for arg in args {
+        match *arg {
+            "--gen-only" => gen_only = true,
+            "--release" => release = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("try-spec: unknown flag {flag}; usage: {USAGE}"));
+            }
+            path => specs.push(PathBuf::from(path)),
+        }
     }
+    if specs.is_empty() {
+        specs.push(root.join(FULL_SPEC));
+    }
+    let mut failed = Vec::new();
+    for spec_path in &specs {
+        if !spec_path.exists() {
+            println!(
+                "try-spec: SKIPPED: {} is absent (the vendor's specs come with ../shared beside the checkout)",
+                spec_path.display()
+            );
+            continue;
+        }
+        let result = if gen_only {
+            generate_only(root, spec_path)
+        } else {
+            try_one(root, spec_path, release)
+        };
+        match result {
+            Ok(row) => println!("try-spec: {row}"),
+            Err(e) => {
+                eprintln!("try-spec: {}: FAILED: {e}", spec_path.display());
+                failed.push(spec_path.display().to_string());
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("try-spec failed for {}", failed.join(", ")))
+    }
+}
+
+/// `gen` in memory, with the workspace's names table: what a user gets from `cargo xtask gen`
+/// on this spec, without building. The stable names must hold and every operation must be a
+/// command.
+fn generate_only(root: &Path, spec_path: &Path) -> Result<String, String> {
+    let spec = spec::load(spec_path, spec_path)?;
+    let generated = codegen::generate(&spec, &names::Table::load(root)?)?;
+    let table = names::Table::parse(generated.file(names::FILE))?;
+    stable_names_hold(&table)?;
+    Ok(summary(spec_path, &generated, "not built"))
+}
+
+/// The seed's names, which every version of the spec must keep.
+fn stable_names_hold(table: &names::Table) -> Result<(), String> {
+    let show = table
+        .0
+        .values()
+        .find(|e| e.rust == "show_api_keys")
+        .ok_or("no operation is named show_api_keys")?;
+    if show.cli != ["show", "api-keys"] {
+        return Err(format!(
+            "show_api_keys is `vast {}`, not `vast show api-keys`",
+            show.cli.join(" ")
+        ));
+    }
+    Ok(())
+}
+
+/// One line for the README's table of spec versions.
+fn summary(spec_path: &Path, generated: &codegen::Generated, build: &str) -> String {
+    let fallbacks = generated
+        .naming
+        .iter()
+        .filter(|n| n.contains(" is taken by "))
+        .count();
+    let kept = generated
+        .naming
+        .iter()
+        .filter(|n| n.contains(": kept the "))
+        .count();
+    format!(
+        "{}: {} operations; {} repeated keys, {} name fallbacks, {} names kept, {} rewrites; {build}",
+        spec_path.display(),
+        generated.operations,
+        generated.warnings.len(),
+        fallbacks,
+        kept,
+        generated.rewrites.len()
+    )
+}
+
+fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, String> {
     let scratch = root.join("target/try-spec");
     let workspace = scratch.join("workspace");
     sync_workspace(root, &workspace)?;
     let spec_bytes =
-        std::fs::read(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+        std::fs::read(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
     write_if_changed(&workspace.join(codegen::SPEC), &spec_bytes)?;
     println!(
         "try-spec: {} as openapi.yaml in {}",
@@ -47,6 +133,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let started = Instant::now();
     codegen::run(&workspace, Mode::Write)?;
     let gen_time = started.elapsed();
+    let spec = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
+    let generated = codegen::generate(&spec, &names::Table::load(&workspace)?)?;
+    stable_names_hold(&names::Table::load(&workspace)?)?;
 
     let cargo = |args: &[&str]| -> Result<f64, String> {
         let started = Instant::now();
@@ -74,26 +163,22 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let build_time = cargo(&build)?;
     let vast = scratch.join("target").join(profile).join("vast");
 
-    let loaded = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
-    let mut doc = loaded.doc;
-    normalize::normalize(&mut doc)?;
-    let ran = run_commands(&vast, &mut doc)?;
-    let table = commands::commands(&mut doc)?;
+    let normalised = normalize::load(&workspace)?;
+    let doc = normalised.doc;
+    let table = commands::commands(&doc, &normalised.naming);
+    let every = every_command_runs(&vast, &table)?;
+    let ran = run_commands(&vast, &doc, &table)?;
     let plain_gets: Vec<Vec<String>> = operations(&doc)
         .into_iter()
         .filter(|(method, _, _, required)| method == "GET" && required.is_empty())
-        .filter_map(|(_, _, id, _)| {
-            table
-                .iter()
-                .find(|c| c.operation_id == commands::method_name(&id))
-        })
+        .filter_map(|(_, _, id, _)| table.iter().find(|c| c.operation_id == id))
         .filter(|c| c.positional.is_empty())
         .map(|c| c.words.clone())
         .collect();
     let prism = crate::prism::check(root, &workspace.join(codegen::SPEC), &vast, &plain_gets)?;
 
     println!("try-spec: results");
-    println!("  operations: {}", commands::commands(&mut doc)?.len());
+    println!("  operations: {}", table.len());
     for file in [
         codegen::CLIENT,
         codegen::HTTPMOCK,
@@ -113,33 +198,67 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         "  vast binary ({profile}): {:.1} MiB",
         size as f64 / (1 << 20) as f64
     );
+    println!("  {every}");
     println!("  commands run against the mock: {}", ran.join("; "));
     for line in prism {
         println!("  {line}");
     }
-    Ok(())
+    Ok(summary(
+        spec_path,
+        &generated,
+        "builds; every command and alias answers --help; `vast show api-keys` works against the mock",
+    ))
+}
+
+/// Every operation's command, and every alias, is a command of the built `vast`.
+fn every_command_runs(vast: &Path, table: &[commands::Command]) -> Result<String, String> {
+    let mut count = 0;
+    for words in table
+        .iter()
+        .flat_map(|c| std::iter::once(&c.words).chain(&c.aliases))
+    {
+        let output = Command::new(vast)
+            .args(words)
+            .arg("--help")
+            .output()
+            .map_err(|e| format!("cannot run vast: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`vast {} --help` failed ({}): {}",
+                words.join(" "),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        count += 1;
+    }
+    Ok(format!(
+        "commands: all {count} (operations and aliases) answer --help"
+    ))
 }
 
 /// `vast show api-keys`, then other generated commands: the first two GET operations without
 /// required parameters, and the first with one path parameter (given positionally, as in the
 /// vendor CLI). Each must succeed and send the request the spec describes, with the key.
-fn run_commands(vast: &Path, doc: &mut Value) -> Result<Vec<String>, String> {
+fn run_commands(
+    vast: &Path,
+    doc: &Value,
+    table: &[commands::Command],
+) -> Result<Vec<String>, String> {
     let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
-    let table = commands::commands(doc)?;
     let operations = operations(doc);
     let mut picked: Vec<(Vec<String>, String, String)> = Vec::new();
     let api_keys = operations
         .iter()
-        .find(|(_, _, id, _)| commands::method_name(id) == "show_api_keys")
+        .find(|(_, _, id, _)| id == "show_api_keys")
         .ok_or("the spec has no `show api keys` operation")?;
     picked.push((vec![], api_keys.0.clone(), api_keys.1.clone()));
-    for (method, path, _, required) in operations
+    for (method, path, _, _) in operations
         .iter()
         .filter(|o| o.0 == "GET" && o.3.is_empty() && o.1 != api_keys.1)
         .take(2)
     {
         picked.push((vec![], method.clone(), path.clone()));
-        let _ = required;
     }
     if let Some((method, path, _, _)) = operations
         .iter()
@@ -155,7 +274,7 @@ fn run_commands(vast: &Path, doc: &mut Value) -> Result<Vec<String>, String> {
             .expect("picked from the list");
         let words = &table
             .iter()
-            .find(|c| c.operation_id == commands::method_name(id))
+            .find(|c| c.operation_id == *id)
             .expect("every operation has a command")
             .words;
         let mut args: Vec<String> = vec![
@@ -256,6 +375,7 @@ fn sync_workspace(root: &Path, to: &Path) -> Result<(), String> {
     for entry in [
         "Cargo.toml",
         "Cargo.lock",
+        names::FILE,
         ".cargo",
         "vast-api",
         "vast-api-cli",

@@ -6,7 +6,8 @@
 //! - a response without `description`: an empty one;
 //! - a path parameter not marked `required: true`: marked (a path segment cannot be absent);
 //! - a `{name}` in the path that no parameter declares: declared as a string;
-//! - `required: true` on a property (Swagger 2 style): moved into the object's `required` list.
+//! - `required: true` on a property (Swagger 2 style): moved into the object's `required` list;
+//! - a property, item or member schema left empty (`null`): any value.
 //!
 //! Each change is printed as a warning line with its location, like every rewrite.
 
@@ -67,8 +68,40 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
         }
     }
     for_each_schema(doc, &mut |at, schema| {
-        property_required(at, schema, rewrites)
+        empty_subschemas(at, schema, rewrites);
+        property_required(at, schema, rewrites);
     });
+}
+
+/// A subschema left empty in YAML (`success:` with nothing after it) is `null`, which is no
+/// schema at all to a strict reader; renderers show such a field with no type, so it is read as
+/// any value.
+fn empty_subschemas(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+    let mut fix = |slot: &mut Value, at: Location| {
+        if slot.is_null() {
+            *slot = json!({});
+            rewrites.push(Rewrite {
+                rule: RULE,
+                at,
+                what: "an empty schema (null): any value".into(),
+            });
+        }
+    };
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, prop) in props.iter_mut() {
+            fix(prop, at.key("properties").key(name.as_str()));
+        }
+    }
+    if let Some(items) = schema.get_mut("items") {
+        fix(items, at.key("items"));
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, item) in list.iter_mut().enumerate() {
+                fix(item, at.key(key).key(i.to_string()));
+            }
+        }
+    }
 }
 
 fn operation(
@@ -187,6 +220,28 @@ fn property_required(at: &Location, schema: &mut Map<String, Value>, rewrites: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_property_schema_is_any_value() {
+        let (doc, lines) = super::super::rewritten(
+            json!({"info": {"title": "t", "version": "1"}, "components": {"schemas": {"R": {
+                "type": "object", "properties": {"success": null, "msg": {"type": "string"}},
+            }, "L": {"type": "array", "items": null}}}}),
+            apply,
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["R"]["properties"]["success"],
+            json!({})
+        );
+        assert_eq!(doc["components"]["schemas"]["L"]["items"], json!({}));
+        assert_eq!(
+            lines,
+            [
+                "document-defects: components.schemas.R.properties.success: an empty schema (null): any value",
+                "document-defects: components.schemas.L.items: an empty schema (null): any value",
+            ]
+        );
+    }
 
     fn run(doc: Value) -> (Value, Vec<String>) {
         super::super::rewritten(doc, apply)

@@ -1,4 +1,5 @@
-//! Rule `media-schemas`: a JSON media type with an `example` but no `schema` (progenitor stops
+//! Rule `media-schemas`: a JSON media type with an `example` but no `schema`, or an empty one
+//! (`schema:` with nothing after it, which YAML reads as null) (progenitor stops
 //! with `not yet implemented`) is typed as any JSON value: one example cannot say which fields
 //! are optional or which numbers may have fractions, so guessing a struct would reject real bodies.
 
@@ -32,7 +33,7 @@ fn visit(value: &mut Value, at: &mut Location, rewrites: &mut Vec<Rewrite>) {
                         || media_type.starts_with("application/json;");
                     if let Some(media) = media.as_object_mut()
                         && is_json
-                        && !media.contains_key("schema")
+                        && media.get("schema").is_none_or(Value::is_null)
                     {
                         media.insert("schema".into(), json!({}));
                         rewrites.push(Rewrite {

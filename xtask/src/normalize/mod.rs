@@ -13,13 +13,17 @@ mod operation_ids;
 mod optional_nulls;
 mod query_objects;
 mod response_shapes;
+mod scalar_bodies;
 mod status_codes;
 mod vendor_cli_usage;
 mod walk;
 
 use std::fmt;
+use std::path::Path;
 
 use serde_json::Value;
+
+use crate::names::{self, Naming, Table};
 
 pub use walk::{Location, resolve};
 
@@ -37,22 +41,44 @@ impl fmt::Display for Rewrite {
     }
 }
 
+/// A spec made ready for the generator: the document, the rewrites that made it so, and the
+/// names of its operations.
+pub struct Normalised {
+    pub doc: Value,
+    pub rewrites: Vec<Rewrite>,
+    pub naming: Naming,
+}
+
 /// The rules in the order they must run: version conversion first (the later rules read 3.0
-/// schemas); bodies get schemas before responses are compared; operation ids before response
-/// merging (merged types are named after the operation); optional nulls last (it covers merged
-/// schemas).
-pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
+/// schemas); bodies get schemas before responses are compared; names and operation ids before
+/// response merging (merged types are named after the operation); optional nulls last (it
+/// covers merged schemas). `recorded` is the names table the operations keep their names from.
+pub fn normalize(mut doc: Value, recorded: &Table) -> Result<Normalised, String> {
     let mut rewrites = Vec::new();
-    openapi_31::apply(doc, &mut rewrites)?;
-    document_defects::apply(doc, &mut rewrites);
-    media_schemas::apply(doc, &mut rewrites);
-    mistyped_values::apply(doc, &mut rewrites);
-    query_objects::apply(doc, &mut rewrites);
-    auth_headers::apply(doc, &mut rewrites);
-    operation_ids::apply(doc, &mut rewrites);
-    response_shapes::apply(doc, &mut rewrites)?;
-    optional_nulls::apply(doc, &mut rewrites);
-    Ok(rewrites)
+    openapi_31::apply(&mut doc, &mut rewrites)?;
+    document_defects::apply(&mut doc, &mut rewrites);
+    media_schemas::apply(&mut doc, &mut rewrites);
+    mistyped_values::apply(&mut doc, &mut rewrites);
+    query_objects::apply(&mut doc, &mut rewrites);
+    auth_headers::apply(&mut doc, &mut rewrites);
+    let naming = names::assign(&doc, recorded)?;
+    operation_ids::apply(&mut doc, &naming, &mut rewrites);
+    response_shapes::apply(&mut doc, &mut rewrites)?;
+    optional_nulls::apply(&mut doc, &mut rewrites);
+    Ok(Normalised {
+        doc,
+        rewrites,
+        naming,
+    })
+}
+
+/// The workspace's `openapi.yaml`, normalised with its `names.toml`: what `gen` generates from.
+pub fn load(root: &Path) -> Result<Normalised, String> {
+    let spec = crate::spec::load(
+        &root.join(crate::codegen::SPEC),
+        Path::new(crate::codegen::SPEC),
+    )?;
+    normalize(spec.doc, &Table::load(root)?).map_err(|e| format!("{}: {e}", crate::codegen::SPEC))
 }
 
 /// What the httpmock helpers need beyond [`normalize`]: applied to a copy of the normalised
@@ -60,6 +86,7 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, String> {
 pub fn for_httpmock(doc: &mut Value) -> Vec<Rewrite> {
     let mut rewrites = Vec::new();
     status_codes::apply(doc, &mut rewrites);
+    scalar_bodies::apply(doc, &mut rewrites);
     rewrites
 }
 
