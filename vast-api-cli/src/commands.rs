@@ -11,6 +11,9 @@ pub struct CommandSpec {
     pub operation_id: &'static str,
     /// `["show", "api-keys"]` for `vast show api-keys`; one word for a top-level command.
     pub words: &'static [&'static str],
+    /// Other words that run the same operation, hidden from listings: the name the spec now
+    /// gives an operation whose recorded name (names.toml) was kept.
+    pub aliases: &'static [&'static [&'static str]],
     /// The scalar fields a list response shows as table columns, in the spec's order.
     pub columns: &'static [&'static str],
     /// Path parameters, taken positionally in this order (`vast show instance 123`).
@@ -45,6 +48,7 @@ pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
 const UNLISTED: CommandSpec = CommandSpec {
     operation_id: "",
     words: &["unlisted"],
+    aliases: &[],
     columns: &[],
     positional: &[],
 };
@@ -65,13 +69,32 @@ pub fn command() -> Command {
             with_short_about(Cli::<&Output>::get_command(op)),
             spec.positional,
         );
-        match spec.words {
-            [single] => root = root.subcommand(leaf.name(*single)),
-            [group, name] => add_to_group(&mut groups, group, leaf.name(*name)),
-            _ => unreachable!("command names have one or two words"),
+        for alias in spec.aliases {
+            let leaf = leaf.clone().hide(true).before_help(format!(
+                "Runs `vast {}`: the name the API's documentation now gives it.",
+                spec.words.join(" ")
+            ));
+            place(&mut root, &mut groups, alias, leaf);
         }
+        let leaf = match spec.aliases {
+            [] => leaf,
+            aliases => leaf.after_long_help(format!(
+                "Also runs as: {}",
+                aliases
+                    .iter()
+                    .map(|a| format!("vast {}", a.join(" ")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        place(&mut root, &mut groups, spec.words, leaf);
     }
     add_to_group(&mut groups, "set", set_api_key());
+    // A group made only for aliases stays out of listings too.
+    let groups = groups.into_iter().map(|g| {
+        let hidden = g.get_subcommands().all(Command::is_hide_set);
+        g.hide(hidden)
+    });
     root.subcommands(groups).subcommand(
         Command::new("completions")
             .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
@@ -97,6 +120,15 @@ fn set_api_key() -> Command {
                 .value_parser(clap::builder::NonEmptyStringValueParser::new())
                 .help("The key, as shown at https://cloud.vast.ai/manage-keys/"),
         )
+}
+
+/// Puts a leaf under its words: at the top for one word, in its group for two.
+fn place(root: &mut Command, groups: &mut Vec<Command>, words: &[&'static str], leaf: Command) {
+    match words {
+        [single] => *root = std::mem::take(root).subcommand(leaf.name(*single)),
+        [group, name] => add_to_group(groups, group, leaf.name(*name)),
+        _ => unreachable!("command names have one or two words"),
+    }
 }
 
 fn add_to_group(groups: &mut Vec<Command>, group: &str, command: Command) {
@@ -156,7 +188,10 @@ pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMat
         None => (vec![first], first_matches),
     };
     CliCommand::iter()
-        .find(|op| spec_of(*op).words == words.as_slice())
+        .find(|op| {
+            let spec = spec_of(*op);
+            spec.words == words.as_slice() || spec.aliases.contains(&words.as_slice())
+        })
         .map(|op| (op, leaf))
 }
 
@@ -241,18 +276,25 @@ mod tests {
     }
 
     #[test]
-    fn every_generated_operation_has_a_command() {
+    fn every_generated_operation_and_alias_has_a_command() {
         let root = command();
         for op in CliCommand::iter() {
-            let words = spec_of(op).words;
-            let found = match words {
-                [single] => root.find_subcommand(single),
-                [group, name] => root
-                    .find_subcommand(group)
-                    .and_then(|g| g.find_subcommand(name)),
-                _ => None,
-            };
-            assert!(found.is_some(), "{words:?}");
+            let spec = spec_of(op);
+            for words in std::iter::once(&spec.words).chain(spec.aliases) {
+                let found = match words {
+                    [single] => root.find_subcommand(single),
+                    [group, name] => root
+                        .find_subcommand(group)
+                        .and_then(|g| g.find_subcommand(name)),
+                    _ => None,
+                };
+                assert!(found.is_some(), "{words:?}");
+                let mut args = vec!["vast"];
+                args.extend(words.iter());
+                let matches = root.clone().try_get_matches_from(args).unwrap();
+                let chosen = selected(&matches).map(|(o, _)| o.operation_id());
+                assert_eq!(chosen, Some(op.operation_id()), "{words:?}");
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ mod spec;
 mod spec_mock;
 mod surface;
 mod try_spec;
+mod update_spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ usage: cargo xtask <task>
 tasks:
   gen           regenerate vast-api from openapi.yaml
   gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
+  update-spec [URL|FILE]
+                replace openapi.yaml with the vendor's published spec (default: its docs
+                repository's api-reference/openapi.yaml), if it can be generated, and run gen
   demo          run `vast show api-keys` against a local mock that answers with the spec's examples
   bench [--lib] time `vast show api-keys --raw` against curl, and the library against reqwest
                 (--lib: only the library)
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         ["bench"] => bench::run(&workspace_root(), bench::Scope::All),
         ["bench", "--lib"] => bench::run(&workspace_root(), bench::Scope::Library),
         ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
+        ["update-spec", rest @ ..] => update_spec::run(&workspace_root(), rest),
         [] => Err(format!("no task given\n\n{USAGE}")),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");

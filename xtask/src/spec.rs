@@ -18,6 +18,11 @@ pub struct Spec {
 pub fn load(path: &Path, display: &Path) -> Result<Spec, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}: cannot read the spec: {e}", display.display()))?;
+    from_bytes(&bytes, display)
+}
+
+/// A spec from its bytes; `display` names it in messages.
+pub fn from_bytes(bytes: &[u8], display: &Path) -> Result<Spec, String> {
     let mut warnings = Vec::new();
     let doc = parse(&bytes, &mut warnings).map_err(|e| format!("{}: {e}", display.display()))?;
     if !doc.is_object() {
@@ -28,7 +33,7 @@ pub fn load(path: &Path, display: &Path) -> Result<Spec, String> {
     }
     Ok(Spec {
         display: display.to_path_buf(),
-        sha256: sha256_hex(&bytes),
+        sha256: sha256_hex(bytes),
         doc,
         warnings: warnings
             .into_iter()

@@ -26,15 +26,21 @@ pub struct SpecMock {
     stop: Arc<AtomicBool>,
 }
 
-struct Route {
-    method: String,
-    path: String,
-    body: String,
+/// What the server answers to a method and path (a spec path: `{name}` matches any segment).
+pub struct Route {
+    pub method: String,
+    pub path: String,
+    pub body: String,
 }
 
 impl SpecMock {
+    /// Answers every operation of the spec with its success response's example.
     pub fn start(doc: &Value) -> std::io::Result<Self> {
-        let routes = routes(doc);
+        Self::serve(routes(doc))
+    }
+
+    /// Answers these routes with 200 and their bodies; anything else with 404.
+    pub fn serve(routes: Vec<Route>) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let url = format!("http://{}", listener.local_addr()?);
         let seen = Arc::new(Mutex::new(Vec::new()));

@@ -247,36 +247,49 @@ fn run_commands(
 ) -> Result<Vec<String>, String> {
     let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
     let operations = operations(doc);
-    let mut picked: Vec<(Vec<String>, String, String)> = Vec::new();
+    let words_of = |id: &str| -> Vec<String> {
+        table
+            .iter()
+            .find(|c| c.operation_id == id)
+            .map(|c| c.words.clone())
+            .unwrap_or_default()
+    };
+    // (words, extra arguments, method, path)
+    let mut picked: Vec<(Vec<String>, Vec<String>, String, String)> = Vec::new();
     let api_keys = operations
         .iter()
         .find(|(_, _, id, _)| id == "show_api_keys")
         .ok_or("the spec has no `show api keys` operation")?;
-    picked.push((vec![], api_keys.0.clone(), api_keys.1.clone()));
-    for (method, path, _, _) in operations
+    // The stable name, then every name the spec now gives it.
+    let api_keys_words = std::iter::once(vec!["show".to_string(), "api-keys".to_string()]).chain(
+        table
+            .iter()
+            .filter(|c| c.operation_id == "show_api_keys")
+            .flat_map(|c| c.aliases.clone()),
+    );
+    for words in api_keys_words {
+        picked.push((words, vec![], api_keys.0.clone(), api_keys.1.clone()));
+    }
+    for (method, path, id, _) in operations
         .iter()
         .filter(|o| o.0 == "GET" && o.3.is_empty() && o.1 != api_keys.1)
         .take(2)
     {
-        picked.push((vec![], method.clone(), path.clone()));
+        picked.push((words_of(id), vec![], method.clone(), path.clone()));
     }
-    if let Some((method, path, _, _)) = operations
+    if let Some((method, path, id, _)) = operations
         .iter()
         .find(|o| o.0 == "GET" && o.3.len() == 1 && path_params(&o.1).len() == 1)
     {
-        picked.push((vec!["42".into()], method.clone(), path.clone()));
+        picked.push((
+            words_of(id),
+            vec!["42".into()],
+            method.clone(),
+            path.clone(),
+        ));
     }
     let mut ran = Vec::new();
-    for (extra, method, path) in picked {
-        let (_, _, id, _) = operations
-            .iter()
-            .find(|o| o.0 == method && o.1 == path)
-            .expect("picked from the list");
-        let words = &table
-            .iter()
-            .find(|c| c.operation_id == *id)
-            .expect("every operation has a command")
-            .words;
+    for (words, extra, method, path) in picked {
         let mut args: Vec<String> = vec![
             "--url".into(),
             mock.url.clone(),

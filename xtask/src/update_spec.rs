@@ -1,0 +1,201 @@
+//! `cargo xtask update-spec [URL|FILE]`: replace `openapi.yaml` with the vendor's published spec
+//! and regenerate, in one step. A spec that cannot be generated leaves everything as it was.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{codegen, names, spec};
+
+/// The vendor's published spec: the file its API reference (docs.vast.ai) is rendered from, in
+/// its public docs repository. The earlier versions of it are the history this project is tested
+/// against; the vendor CLI's repository carries older copies that it no longer updates.
+pub const DEFAULT_URL: &str =
+    "https://raw.githubusercontent.com/vast-ai/docs/main/api-reference/openapi.yaml";
+
+/// Larger than any spec the vendor has published by two orders of magnitude; a server that
+/// sends more is not sending a spec.
+const MAX_BYTES: u64 = 64 << 20;
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let source = match args {
+        [] => DEFAULT_URL,
+        [source] if !source.starts_with('-') => source,
+        _ => return Err("usage: cargo xtask update-spec [URL|FILE]".into()),
+    };
+    let bytes = fetch(source)?;
+    let new = spec::from_bytes(&bytes, Path::new(source))?;
+    let generated = codegen::generate(&new, &names::Table::load(root)?).map_err(|e| {
+        format!("{e}\nopenapi.yaml is left as it was: this spec cannot be generated")
+    })?;
+    let target = root.join(codegen::SPEC);
+    if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+        println!("{}: the same as openapi.yaml", source);
+    } else {
+        std::fs::write(&target, &bytes)
+            .map_err(|e| format!("{}: cannot write: {e}", codegen::SPEC))?;
+        println!(
+            "wrote {} ({} bytes, sha256 {}) from {source}",
+            codegen::SPEC,
+            bytes.len(),
+            new.sha256
+        );
+    }
+    codegen::write(root, &generated)
+}
+
+/// A URL's body (through curl, so that xtask carries no TLS stack of its own), or a file's bytes.
+fn fetch(source: &str) -> Result<Vec<u8>, String> {
+    if !(source.starts_with("https://") || source.starts_with("http://")) {
+        return std::fs::read(source).map_err(|e| format!("{source}: cannot read: {e}"));
+    }
+    let output = Command::new("curl")
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--proto",
+            "=https,http",
+            "--max-time",
+            "120",
+            "--max-filesize",
+            &MAX_BYTES.to_string(),
+            source,
+        ])
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run curl to download {source}: {e}; download the file another way and run `cargo xtask update-spec FILE`"
+            )
+        })?;
+    if !output.status.success() {
+        return Err(format!(
+            "cannot download {source}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    if output.stdout.len() as u64 > MAX_BYTES {
+        return Err(format!(
+            "{source}: larger than {} MiB: not a spec",
+            MAX_BYTES >> 20
+        ));
+    }
+    Ok(output.stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec_mock::{Route, SpecMock};
+
+    /// A workspace with the files `gen` reads and writes, the seed as its spec.
+    fn workspace() -> tempfile::TempDir {
+        let root = crate::workspace_root();
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            codegen::SPEC,
+            names::FILE,
+            "Cargo.toml",
+            codegen::CLIENT,
+            codegen::HTTPMOCK,
+            codegen::CLI,
+            codegen::COMMANDS,
+        ] {
+            let to = dir.path().join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(file), to).unwrap();
+        }
+        dir
+    }
+
+    fn serving(path: &str, body: String) -> SpecMock {
+        SpecMock::serve(vec![Route {
+            method: "GET".into(),
+            path: path.into(),
+            body,
+        }])
+        .unwrap()
+    }
+
+    /// The seed retitled as the vendor's newer versions have it, with one more response field.
+    fn retitled() -> String {
+        std::fs::read_to_string(crate::workspace_root().join(codegen::SPEC))
+            .unwrap()
+            .replace("summary: show api keys", "summary: List User API Keys\n      operationId: listUserAPIKeys")
+            .replace("/api/v0/auth/apikeys/:", "/api/v0/auth/apikeys:")
+            .replace(
+                "                        team_name:",
+                "                        team_note:\n                          type: string\n                        team_name:",
+            )
+    }
+
+    #[test]
+    fn a_url_replaces_the_spec_and_regenerates_keeping_the_names() {
+        let dir = workspace();
+        let server = serving("/api-reference/openapi.yaml", retitled());
+        let url = format!("{}/api-reference/openapi.yaml", server.url);
+        run(dir.path(), &[&url]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            retitled()
+        );
+        let client = std::fs::read_to_string(dir.path().join(codegen::CLIENT)).unwrap();
+        assert!(client.contains("pub fn show_api_keys(&self)"));
+        assert!(client.contains("pub team_note:"), "the new field");
+        assert!(
+            client.contains("/api/v0/auth/apikeys\""),
+            "the path as this version spells it"
+        );
+        let commands = std::fs::read_to_string(dir.path().join(codegen::COMMANDS)).unwrap();
+        assert!(commands.contains(
+            "words: &[\"show\", \"api-keys\"],\n        aliases: &[&[\"list\", \"user-api-keys\"]],"
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(names::FILE)).unwrap(),
+            std::fs::read_to_string(crate::workspace_root().join(names::FILE)).unwrap(),
+            "the table already names this operation"
+        );
+    }
+
+    #[test]
+    fn a_spec_that_cannot_be_generated_changes_nothing() {
+        let dir = workspace();
+        let before = std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap();
+        let server = serving("/spec.yaml", "openapi: 2.0\npaths: {}\n".into());
+        let url = format!("{}/spec.yaml", server.url);
+        let err = run(dir.path(), &[&url]).unwrap_err();
+        assert!(err.contains("cannot be generated"), "{err}");
+        assert!(err.starts_with(&url), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            before
+        );
+    }
+
+    #[test]
+    fn a_failed_download_says_so_and_changes_nothing() {
+        let dir = workspace();
+        let server = serving("/other", String::new());
+        let url = format!("{}/missing.yaml", server.url);
+        let err = run(dir.path(), &[&url]).unwrap_err();
+        assert!(
+            err.starts_with(&format!("cannot download {url}: ")),
+            "{err}"
+        );
+        assert!(err.contains("404"), "{err}");
+    }
+
+    #[test]
+    fn a_file_works_as_well_as_a_url() {
+        let dir = workspace();
+        let file = dir.path().join("new.yaml");
+        std::fs::write(&file, retitled()).unwrap();
+        run(dir.path(), &[file.to_str().unwrap()]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            retitled()
+        );
+        let err = run(dir.path(), &["--force"]).unwrap_err();
+        assert!(err.starts_with("usage: "), "{err}");
+    }
+}
