@@ -306,7 +306,7 @@ pub fn check(root: &Path, files: &Files) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     fn root() -> std::path::PathBuf {
@@ -321,6 +321,38 @@ mod tests {
         if let Err(message) = check(&root(), &generated.files) {
             panic!("{message}");
         }
+    }
+
+    /// A copy of the files `gen` reads and writes, in a temporary folder.
+    pub fn scratch_workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            SPEC,
+            names::FILE,
+            "Cargo.toml",
+            CLIENT,
+            HTTPMOCK,
+            CLI,
+            COMMANDS,
+        ] {
+            let to = dir.path().join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root().join(file), to).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_stale_names_table_fails_the_check() {
+        let dir = scratch_workspace();
+        std::fs::write(dir.path().join(names::FILE), "").unwrap();
+        let spec = spec::load(&dir.path().join(SPEC), Path::new(SPEC)).unwrap();
+        let generated = generate(&spec, &names::Table::load(dir.path()).unwrap()).unwrap();
+        let err = check(dir.path(), &generated.files).unwrap_err();
+        assert!(
+            err.starts_with("names.toml is not what openapi.yaml produces: run `cargo xtask gen`"),
+            "{err}"
+        );
     }
 
     #[test]

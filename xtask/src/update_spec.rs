@@ -88,25 +88,7 @@ mod tests {
     use super::*;
     use crate::spec_mock::{Route, SpecMock};
 
-    /// A workspace with the files `gen` reads and writes, the seed as its spec.
-    fn workspace() -> tempfile::TempDir {
-        let root = crate::workspace_root();
-        let dir = tempfile::tempdir().unwrap();
-        for file in [
-            codegen::SPEC,
-            names::FILE,
-            "Cargo.toml",
-            codegen::CLIENT,
-            codegen::HTTPMOCK,
-            codegen::CLI,
-            codegen::COMMANDS,
-        ] {
-            let to = dir.path().join(file);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(root.join(file), to).unwrap();
-        }
-        dir
-    }
+    use crate::codegen::tests::scratch_workspace as workspace;
 
     fn serving(path: &str, body: String) -> SpecMock {
         SpecMock::serve(vec![Route {

@@ -163,9 +163,10 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
         .block_on(client(&prism.url).show_api_keys().send())
         .unwrap();
     assert_conforming(response.headers(), "the library's call");
-    let example: vast_api::types::ShowApiKeysResponse =
-        serde_json::from_value(vast_tests::show_api_keys_example()).unwrap();
-    assert_eq!(response.into_inner(), example);
+    assert_eq!(
+        serde_json::to_value(response.into_inner()).unwrap(),
+        vast_tests::show_api_keys_example()
+    );
 
     // Forced error statuses come back as the typed errors, with the spec's examples in them.
     for (status, field) in [
@@ -181,9 +182,9 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
             Err(Error::ErrorResponse(response)) => {
                 assert_eq!(response.status().as_u16(), status);
                 assert_conforming(response.headers(), &format!("code={status}"));
-                let body = response.into_inner();
+                let body = serde_json::to_value(response.into_inner()).unwrap();
                 if field.is_some() {
-                    assert_eq!(body.msg.as_deref().or(body.detail.as_deref()), field);
+                    assert_eq!(body["msg"].as_str().or(body["detail"].as_str()), field);
                 }
             }
             other => panic!("{status}: expected a typed error, got {other:?}"),
