@@ -24,7 +24,7 @@ pub fn load(path: &Path, display: &Path) -> Result<Spec, String> {
 /// A spec from its bytes; `display` names it in messages.
 pub fn from_bytes(bytes: &[u8], display: &Path) -> Result<Spec, String> {
     let mut warnings = Vec::new();
-    let doc = parse(&bytes, &mut warnings).map_err(|e| format!("{}: {e}", display.display()))?;
+    let doc = parse(bytes, &mut warnings).map_err(|e| format!("{}: {e}", display.display()))?;
     if !doc.is_object() {
         return Err(format!(
             "{}: not an OpenAPI document: the top level is not a mapping",

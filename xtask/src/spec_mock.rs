@@ -76,8 +76,24 @@ impl Drop for SpecMock {
 fn routes(doc: &Value) -> Vec<Route> {
     normalize::operations(doc)
         .map(|(path, method, op)| {
-            let body = crate::demo::success_schema_of(op)
-                .map(|schema| examples::example(&schema, doc))
+            // The response's own example first, as Prism serves it; else one built from the schema.
+            let media = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .and_then(|r| r.iter().find(|(status, _)| status.starts_with('2')))
+                .and_then(|(_, response)| response.pointer("/content/application~1json"));
+            let given = media.and_then(|m| {
+                m.get("example").cloned().or_else(|| {
+                    m.get("examples")?
+                        .as_object()?
+                        .values()
+                        .find_map(|e| crate::normalize::resolve(e, doc).get("value").cloned())
+                })
+            });
+            let body = given
+                .or_else(|| {
+                    crate::demo::success_schema_of(op).map(|schema| examples::example(&schema, doc))
+                })
                 .unwrap_or(Value::Null);
             Route {
                 method: method.to_ascii_uppercase(),

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::codegen::{self, Mode};
+use crate::codegen;
 use crate::spec_mock::SpecMock;
 use crate::{commands, names, normalize, spec};
 
@@ -131,10 +131,10 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     );
 
     let started = Instant::now();
-    codegen::run(&workspace, Mode::Write)?;
-    let gen_time = started.elapsed();
     let spec = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
     let generated = codegen::generate(&spec, &names::Table::load(&workspace)?)?;
+    codegen::write(&workspace, &generated)?;
+    let gen_time = started.elapsed();
     stable_names_hold(&names::Table::load(&workspace)?)?;
 
     let cargo = |args: &[&str]| -> Result<f64, String> {
@@ -313,7 +313,16 @@ fn run_commands(
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
         );
-        if !output.status.success() || stdout.trim().is_empty() {
+        // Nothing printed is right only for a list with nothing in it (an empty table).
+        let empty_but_has_rows = stdout.trim().is_empty() && {
+            let raw = Command::new(vast)
+                .args(&args)
+                .arg("--raw")
+                .output()
+                .map_err(|e| format!("cannot run vast: {e}"))?;
+            serde_json::from_slice::<Value>(&raw.stdout).map_or(true, |v| has_items(&v))
+        };
+        if !output.status.success() || empty_but_has_rows {
             return Err(format!(
                 "`{shown}` failed ({}):\n{stdout}{stderr}",
                 output.status
@@ -346,6 +355,19 @@ fn run_commands(
         ran.push(shown);
     }
     Ok(ran)
+}
+
+/// Whether a body has rows a table would show (a list response: an array, or an object with one
+/// array field); anything else prints as JSON, which is never empty.
+fn has_items(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(fields) => {
+            let arrays: Vec<&Vec<Value>> = fields.values().filter_map(Value::as_array).collect();
+            !matches!(arrays.as_slice(), [one] if one.is_empty())
+        }
+        _ => true,
+    }
 }
 
 fn indent(text: &str) -> String {

@@ -25,6 +25,8 @@ pub struct Named {
     pub identity: String,
     pub rust: String,
     pub words: Vec<String>,
+    /// The path parameters' names, in path order: the recorded ones, else the spec's.
+    pub params: Vec<String>,
     /// Other commands that run it: the name the spec now suggests, where the recorded one differs
     /// and the suggestion is free. Not recorded: they follow the spec.
     pub aliases: Vec<Vec<String>>,
@@ -116,6 +118,14 @@ struct Operation<'a> {
     identity: String,
     operation_id: Option<&'a str>,
     summary: Option<&'a str>,
+}
+
+/// The `{name}` segments of a path, in order.
+pub fn path_params(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(String::from)
+        .collect()
 }
 
 impl Operation<'_> {
@@ -293,6 +303,19 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
     for (op, names) in ops.iter().zip(names) {
         let (rust, words) = names.expect("every operation was named above");
         let mut aliases = Vec::new();
+        let mut params = path_params(op.path);
+        if let Some(entry) = recorded.0.get(&op.identity)
+            && entry.params.len() == params.len()
+            && entry.params != params
+        {
+            notes.push(format!(
+                "{}: kept the path parameter names `{}` from {FILE}; the spec now calls them `{}`",
+                op.at,
+                entry.params.join("`, `"),
+                params.join("`, `")
+            ));
+            params = entry.params.clone();
+        }
         if recorded.0.contains_key(&op.identity) {
             if let Some((_, suggested)) = op.rust_candidates().into_iter().next()
                 && suggested != rust
@@ -338,6 +361,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             Entry {
                 rust: rust.clone(),
                 cli: words.clone(),
+                params: params.clone(),
             },
         );
         operations.push(Named {
@@ -345,6 +369,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             identity: op.identity.clone(),
             rust,
             words,
+            params,
             aliases,
         });
     }

@@ -17,6 +17,9 @@ pub struct Entry {
     pub rust: String,
     /// The command's words after `vast` (`["show", "api-keys"]`).
     pub cli: Vec<String>,
+    /// The path parameters' names, in path order: the builder's setters are named after them,
+    /// so they are kept too when the vendor renames `{instance_id}` to `{id}`.
+    pub params: Vec<String>,
 }
 
 /// Entries by identity (see [`identity`]).
@@ -48,6 +51,8 @@ pub fn identity(method: &str, path: &str) -> String {
 struct RawEntry {
     rust: String,
     cli: String,
+    #[serde(default)]
+    params: Vec<String>,
 }
 
 impl Table {
@@ -93,6 +98,18 @@ impl Table {
                     entry.cli
                 )));
             }
+            if let Some(bad_param) = entry.params.iter().find(|p| !valid_param(p)) {
+                return Err(bad(format!(
+                    "params: {bad_param:?} is not a usable parameter name: use letters, digits and `_`"
+                )));
+            }
+            if entry.params.len() != path.matches('{').count() {
+                return Err(bad(format!(
+                    "params lists {} names, and the path has {} parameters",
+                    entry.params.len(),
+                    path.matches('{').count()
+                )));
+            }
             // The key as `gen` writes it, so `get /a/` and `GET /a` are one operation; `#2` marks
             // the second operation with one identity in a spec that spells a path two ways.
             let (path, nth) = match path.rsplit_once(" #") {
@@ -105,6 +122,7 @@ impl Table {
                 Entry {
                     rust: entry.rust,
                     cli,
+                    params: entry.params,
                 },
             ) {
                 return Err(format!(
@@ -139,9 +157,21 @@ impl Table {
                 quoted(&entry.rust),
                 quoted(&entry.cli.join(" "))
             ));
+            if !entry.params.is_empty() {
+                let list: Vec<String> = entry.params.iter().map(|p| quoted(p)).collect();
+                out.push_str(&format!("params = [{}]\n", list.join(", ")));
+            }
         }
         out
     }
+}
+
+/// A path parameter's name as progenitor can make a setter of it.
+fn valid_param(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// A TOML basic string.
@@ -179,6 +209,7 @@ mod tests {
             Entry {
                 rust: "show_api_keys".into(),
                 cli: vec!["show".into(), "api-keys".into()],
+                params: vec![],
             },
         );
         table.0.insert(
@@ -186,13 +217,14 @@ mod tests {
             Entry {
                 rust: "delete_api_key".into(),
                 cli: vec!["delete".into(), "api-key".into()],
+                params: vec!["id".into()],
             },
         );
         let text = table.render();
         assert!(
             text.ends_with(
                 "\n[\"GET /api/v0/auth/apikeys\"]\nrust = \"show_api_keys\"\ncli = \"show api-keys\"\n\n\
-                 [\"DELETE /api/v0/auth/apikeys/{}\"]\nrust = \"delete_api_key\"\ncli = \"delete api-key\"\n"
+                 [\"DELETE /api/v0/auth/apikeys/{}\"]\nrust = \"delete_api_key\"\ncli = \"delete api-key\"\nparams = [\"id\"]\n"
             ),
             "{text}"
         );
@@ -201,8 +233,10 @@ mod tests {
 
     #[test]
     fn a_hand_written_key_is_read_as_its_identity() {
-        let table =
-            Table::parse("[\"get /a/{id}/\"]\nrust = \"show_a\"\ncli = \"show a\"\n").unwrap();
+        let table = Table::parse(
+            "[\"get /a/{id}/\"]\nrust = \"show_a\"\ncli = \"show a\"\nparams = [\"id\"]\n",
+        )
+        .unwrap();
         assert_eq!(table.0.keys().collect::<Vec<_>>(), ["GET /a/{}"]);
     }
 
@@ -216,6 +250,10 @@ mod tests {
             (
                 "[\"GET /a\"]\nrust = \"show_a\"\ncli = \"show all the a\"\n",
                 "names.toml: [\"GET /a\"]: cli = \"show all the a\" is not a usable command",
+            ),
+            (
+                "[\"GET /a/{}\"]\nrust = \"show_a\"\ncli = \"show a\"\n",
+                "names.toml: [\"GET /a/{}\"]: params lists 0 names, and the path has 1 parameters",
             ),
             (
                 "[\"FETCH /a\"]\nrust = \"show_a\"\ncli = \"show a\"\n",

@@ -23,6 +23,7 @@ fn table(entries: &[(&str, &str, &str)]) -> Table {
                     Entry {
                         rust: rust.to_string(),
                         cli: cli.split(' ').map(String::from).collect(),
+                        params: vec!["id".to_string(); key.matches('{').count()],
                     },
                 )
             })
@@ -110,6 +111,27 @@ fn identity_matches_across_trailing_slashes_and_parameter_names() {
             ("delete_api_key", "delete api-key"),
             ("show_api_keys", "show api-keys")
         ])
+    );
+    assert_eq!(naming.table, recorded);
+}
+
+#[test]
+fn renamed_path_parameters_keep_their_recorded_names() {
+    let recorded = table(&[(
+        "GET /api/v0/instances/{}/ssh",
+        "show_ssh_keys",
+        "show ssh-keys",
+    )]);
+    let doc = json!({"paths": {
+        "/api/v0/instances/{instance_id}/ssh": {"get": op(Some("show ssh keys"), None)},
+    }});
+    let naming = assign(&doc, &recorded).unwrap();
+    assert_eq!(naming.operations[0].params, ["id"]);
+    assert_eq!(
+        naming.notes,
+        [
+            "paths./api/v0/instances/{instance_id}/ssh.get: kept the path parameter names `id` from names.toml; the spec now calls them `instance_id`"
+        ]
     );
     assert_eq!(naming.table, recorded);
 }

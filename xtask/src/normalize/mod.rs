@@ -11,6 +11,7 @@ mod mistyped_values;
 mod openapi_31;
 mod operation_ids;
 mod optional_nulls;
+mod path_params;
 mod query_objects;
 mod response_shapes;
 mod scalar_bodies;
@@ -61,8 +62,9 @@ pub fn normalize(mut doc: Value, recorded: &Table) -> Result<Normalised, String>
     mistyped_values::apply(&mut doc, &mut rewrites);
     query_objects::apply(&mut doc, &mut rewrites);
     auth_headers::apply(&mut doc, &mut rewrites);
-    let naming = names::assign(&doc, recorded)?;
+    let mut naming = names::assign(&doc, recorded)?;
     operation_ids::apply(&mut doc, &naming, &mut rewrites);
+    path_params::apply(&mut doc, &mut naming, &mut rewrites);
     response_shapes::apply(&mut doc, &mut rewrites)?;
     optional_nulls::apply(&mut doc, &mut rewrites);
     Ok(Normalised {
