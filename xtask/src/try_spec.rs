@@ -170,8 +170,8 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     let ran = run_commands(&vast, &doc, &table)?;
     let plain_gets: Vec<Vec<String>> = operations(&doc)
         .into_iter()
-        .filter(|(method, _, _, required)| method == "GET" && required.is_empty())
-        .filter_map(|(_, _, id, _)| table.iter().find(|c| c.operation_id == id))
+        .filter(Op::is_plain_get)
+        .filter_map(|op| table.iter().find(|c| c.operation_id == op.id))
         .filter(|c| c.positional.is_empty())
         .map(|c| c.words.clone())
         .collect();
@@ -254,11 +254,11 @@ fn run_commands(
             .map(|c| c.words.clone())
             .unwrap_or_default()
     };
-    // (words, extra arguments, method, path)
-    let mut picked: Vec<(Vec<String>, Vec<String>, String, String)> = Vec::new();
+    // What to run: the words after `vast`, the extra arguments, and the operation.
+    let mut picked: Vec<(Vec<String>, Vec<String>, &Op)> = Vec::new();
     let api_keys = operations
         .iter()
-        .find(|(_, _, id, _)| id == "show_api_keys")
+        .find(|op| op.id == "show_api_keys")
         .ok_or("the spec has no `show api keys` operation")?;
     // The stable name, then every name the spec now gives it.
     let api_keys_words = std::iter::once(vec!["show".to_string(), "api-keys".to_string()]).chain(
@@ -268,28 +268,26 @@ fn run_commands(
             .flat_map(|c| c.aliases.clone()),
     );
     for words in api_keys_words {
-        picked.push((words, vec![], api_keys.0.clone(), api_keys.1.clone()));
+        picked.push((words, vec![], api_keys));
     }
-    for (method, path, id, _) in operations
+    for op in operations
         .iter()
-        .filter(|o| o.0 == "GET" && o.3.is_empty() && o.1 != api_keys.1)
+        .filter(|op| op.is_plain_get() && op.path != api_keys.path)
         .take(2)
     {
-        picked.push((words_of(id), vec![], method.clone(), path.clone()));
+        picked.push((words_of(&op.id), vec![], op));
     }
-    if let Some((method, path, id, _)) = operations
-        .iter()
-        .find(|o| o.0 == "GET" && o.3.len() == 1 && path_params(&o.1).len() == 1)
-    {
-        picked.push((
-            words_of(id),
-            vec!["42".into()],
-            method.clone(),
-            path.clone(),
-        ));
+    if let Some(op) = operations.iter().find(|op| {
+        op.method == "GET"
+            && op.succeeds
+            && op.required.len() == 1
+            && path_params(&op.path).len() == 1
+    }) {
+        picked.push((words_of(&op.id), vec!["42".into()], op));
     }
     let mut ran = Vec::new();
-    for (words, extra, method, path) in picked {
+    for (words, extra, op) in picked {
+        let (method, path) = (&op.method, &op.path);
         let mut args: Vec<String> = vec![
             "--url".into(),
             mock.url.clone(),
@@ -339,9 +337,9 @@ fn run_commands(
             .cloned();
         let expected_path = path.replace("{", "").replace("}", "");
         let ok = seen.as_ref().is_some_and(|s| {
-            s.method == method
+            s.method == *method
                 && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
-                && crate::spec_mock::path_matches(&path, &s.path)
+                && crate::spec_mock::path_matches(path, &s.path)
         });
         if !ok {
             return Err(format!(
@@ -374,24 +372,50 @@ fn indent(text: &str) -> String {
     text.lines().take(6).map(|l| format!("    {l}\n")).collect()
 }
 
-/// (method, path, operation id, required parameter names) for every operation.
-fn operations(doc: &Value) -> Vec<(String, String, String, Vec<String>)> {
+/// What try-spec needs to know of one operation to pick and check it.
+struct Op {
+    /// Upper case: `GET`.
+    method: String,
+    /// As the spec spells it.
+    path: String,
+    /// The method name, once normalised.
+    id: String,
+    /// The names of its required parameters.
+    required: Vec<String>,
+    /// Whether it documents a success (2xx) response: an operation that only documents errors
+    /// (a disabled endpoint) cannot be expected to succeed.
+    succeeds: bool,
+}
+
+impl Op {
+    /// A GET that needs nothing and answers with success: runnable as it is.
+    fn is_plain_get(&self) -> bool {
+        self.method == "GET" && self.required.is_empty() && self.succeeds
+    }
+}
+
+fn operations(doc: &Value) -> Vec<Op> {
     normalize::operations(doc)
-        .map(|(path, method, op)| {
-            let required = op
+        .map(|(path, method, op)| Op {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            id: op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            required: op
                 .get("parameters")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .filter(|p| p.get("required") == Some(&Value::Bool(true)))
                 .filter_map(|p| p.get("name").and_then(Value::as_str).map(String::from))
-                .collect();
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            (method.to_ascii_uppercase(), path.to_string(), id, required)
+                .collect(),
+            succeeds: op
+                .get("responses")
+                .and_then(Value::as_object)
+                .is_some_and(|r| r.keys().any(|status| status.starts_with('2'))),
         })
         .collect()
 }

@@ -274,7 +274,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             "method name",
             op.rust_candidates(),
             |name| taken.method_holder(name).map(String::from),
-            |name, n| format!("{name}_{n}"),
+            |name, n| vec![format!("{name}_{n}")],
             |name| name.clone(),
             &mut notes,
         );
@@ -285,11 +285,13 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             op.command_candidates(),
             |words| taken.command_holder(words).map(String::from),
             |words, n| {
-                let mut words = words.clone();
-                if let Some(last) = words.last_mut() {
+                let mut numbered = words.clone();
+                if let Some(last) = numbered.last_mut() {
                     *last = format!("{last}-{n}");
                 }
-                words
+                // When the group is a command of its own, no number frees a name in it; one
+                // word then always can be.
+                vec![numbered, vec![format!("{}-{n}", words.join("-"))]]
             },
             |words| words.join(" "),
             &mut notes,
@@ -396,7 +398,7 @@ fn pick<T: Clone>(
     kind: &str,
     candidates: Vec<(&'static str, T)>,
     holder: impl Fn(&T) -> Option<String>,
-    numbered: impl Fn(&T, usize) -> T,
+    numbered: impl Fn(&T, usize) -> Vec<T>,
     show: impl Fn(&T) -> String,
     notes: &mut Vec<String>,
 ) -> T {
@@ -424,7 +426,7 @@ fn pick<T: Clone>(
         .first()
         .expect("the method and path always give a candidate");
     let named = (2..)
-        .map(|n| numbered(first, n))
+        .flat_map(|n| numbered(first, n))
         .find(|c| holder(c).is_none())
         .expect("some number is free");
     notes.push(format!(

@@ -207,6 +207,19 @@ fn when_every_candidate_is_taken_a_number_makes_the_name_unique() {
 }
 
 #[test]
+fn a_group_that_is_a_command_of_its_own_gets_a_one_word_number() {
+    let doc = json!({"paths": {
+        "/get": {"get": op(Some("get"), None)},
+        "/things": {"get": op(Some("get things"), None)},
+    }});
+    let naming = assign(&doc, &Table::default()).unwrap();
+    assert_eq!(
+        names_of(&naming),
+        pairs(&[("get", "get"), ("get_things", "get-things-2")])
+    );
+}
+
+#[test]
 fn names_the_cli_and_client_use_themselves_are_passed_over() {
     let doc = json!({"paths": {
         "/key": {"put": op(Some("set api key"), Some("new"))},
