@@ -16,6 +16,8 @@ pub const HTTPMOCK: &str = "vast-api/httpmock/src/generated_httpmock.rs";
 pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
 /// Each operation's command name and table columns, for vast-api-cli.
 pub const COMMANDS: &str = "vast-api-cli/src/generated_commands.rs";
+/// Every file `gen` writes with a "generated" header (it also writes `names.toml`).
+pub const GENERATED: [&str; 4] = [CLIENT, HTTPMOCK, CLI, COMMANDS];
 /// How many diff lines `--check` shows per file before eliding the rest.
 const DIFF_LINES: usize = 40;
 
@@ -146,13 +148,12 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     }
     let header = header(&spec.sha256);
     Ok(Generated {
-        files: vec![
-            (CLIENT, format!("{header}{client}")),
-            (HTTPMOCK, format!("{header}{httpmock}")),
-            (CLI, format!("{header}{cli}")),
-            (COMMANDS, format!("{header}{}", commands::render(&commands))),
-            (names::FILE, naming.table.render()),
-        ],
+        files: GENERATED
+            .into_iter()
+            .zip([client, httpmock, cli, commands::render(&commands)])
+            .map(|(path, code)| (path, format!("{header}{code}")))
+            .chain([(names::FILE, naming.table.render())])
+            .collect(),
         warnings: spec.warnings.clone(),
         rewrites,
         naming: naming.notes,

@@ -179,12 +179,7 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
 
     println!("try-spec: results");
     println!("  operations: {}", table.len());
-    for file in [
-        codegen::CLIENT,
-        codegen::HTTPMOCK,
-        codegen::CLI,
-        codegen::COMMANDS,
-    ] {
+    for file in codegen::GENERATED {
         let lines = std::fs::read_to_string(workspace.join(file))
             .map(|t| t.lines().count())
             .unwrap_or(0);
@@ -447,14 +442,7 @@ fn sync_workspace(root: &Path, to: &Path) -> Result<(), String> {
 }
 
 fn is_generated(path: &Path) -> bool {
-    [
-        codegen::CLIENT,
-        codegen::HTTPMOCK,
-        codegen::CLI,
-        codegen::COMMANDS,
-    ]
-    .iter()
-    .any(|g| path.ends_with(g))
+    codegen::GENERATED.iter().any(|g| path.ends_with(g))
 }
 
 fn sync(from: &Path, to: &Path) -> Result<(), String> {
