@@ -406,6 +406,47 @@ pub mod tests {
         );
     }
 
+    /// Each fixture's normalised document and rewrites, as checked in beside it
+    /// (`<fixture>.normalised.json`), so a change to a rule shows in review as a change to what it
+    /// makes of the fixtures. `VAST_GOLDEN=overwrite cargo test -p xtask` rewrites them.
+    #[test]
+    fn the_fixtures_normalise_as_recorded() {
+        for fixture in [
+            "xtask/fixtures/messy-3.1.yaml",
+            "xtask/fixtures/messy-3.0.json",
+        ] {
+            let spec = spec::load(&root().join(fixture), Path::new(fixture)).unwrap();
+            let normalised = normalize::normalize(spec.doc, &names::Table::default()).unwrap();
+            let actual = serde_json::to_string_pretty(&serde_json::json!({
+                "rewrites": normalised.rewrites.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "names": normalised.naming.table.0.iter().map(|(key, entry)| {
+                    (key.clone(), serde_json::json!({
+                        "rust": entry.rust, "cli": entry.cli.join(" "), "params": entry.params,
+                    }))
+                }).collect::<serde_json::Map<_, _>>(),
+                "document": normalised.doc,
+            }))
+            .unwrap()
+                + "\n";
+            let golden = root().join(format!("{fixture}.normalised.json"));
+            if std::env::var("VAST_GOLDEN").as_deref() == Ok("overwrite") {
+                std::fs::write(&golden, &actual).unwrap();
+                continue;
+            }
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if expected != actual {
+                let diff = similar::TextDiff::from_lines(&expected, &actual)
+                    .unified_diff()
+                    .context_radius(2)
+                    .to_string();
+                panic!(
+                    "{fixture} normalises differently from {}:\n{diff}\nIf the change is intended: VAST_GOLDEN=overwrite cargo test -p xtask",
+                    golden.display()
+                );
+            }
+        }
+    }
+
     /// Both fixture documents, 3.1 in YAML and 3.0 in JSON, generate; between them every rule
     /// has something to rewrite.
     #[test]
