@@ -51,13 +51,14 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
         let at = at.key("responses");
         split_default(responses, &original, &at, rewrites);
         for kind in [Kind::Success, Kind::Error] {
+            untype_other_bodies(responses, kind, &original, &at, rewrites);
             match merge_kind(responses, kind, &id, &original, &at, &mut taken_names) {
-                Ok(Some((name, schema, what))) => {
-                    new_schemas.push((name, schema));
+                Ok(Some(merged)) => {
+                    new_schemas.push((merged.name, merged.schema));
                     rewrites.push(Rewrite {
                         rule: RULE,
                         at: at.clone(),
-                        what,
+                        what: merged.what,
                     });
                 }
                 Ok(None) => {}
@@ -178,7 +179,66 @@ fn shape(response: &Value) -> Shape {
     }
 }
 
-type Merged = (String, Value, String);
+/// The statuses of one kind that share the responses' kind.
+fn statuses_of(responses: &Map<String, Value>, kind: Kind) -> Vec<String> {
+    let success = has_success(responses);
+    responses
+        .keys()
+        .filter(|s| kind_of(s, success) == Some(kind))
+        .cloned()
+        .collect()
+}
+
+/// progenitor types one body per kind, and cannot type a body that is not JSON beside others:
+/// such a body is left without a type (the response is then read like the rest of its kind), so
+/// that generation goes on instead of stopping at one response of one operation.
+fn untype_other_bodies(
+    responses: &mut Map<String, Value>,
+    kind: Kind,
+    original: &Value,
+    at: &Location,
+    rewrites: &mut Vec<Rewrite>,
+) {
+    let statuses = statuses_of(responses, kind);
+    let shapes: BTreeSet<Shape> = statuses
+        .iter()
+        .map(|s| shape(resolve(&responses[s], original)))
+        .collect();
+    if shapes.len() <= 1 || !shapes.contains(&Shape::Other) {
+        return;
+    }
+    for status in statuses {
+        let response = responses.get_mut(&status).expect("listed above");
+        if shape(resolve(response, original)) != Shape::Other {
+            continue;
+        }
+        // A shared response is copied into the operation before it is changed.
+        *response = resolve(response, original).clone();
+        if let Some(response) = response.as_object_mut() {
+            let media: Vec<String> = response
+                .remove("content")
+                .and_then(|c| c.as_object().map(|c| c.keys().cloned().collect()))
+                .unwrap_or_default();
+            rewrites.push(Rewrite {
+                rule: RULE,
+                at: at.key(status.as_str()).key("content"),
+                what: format!(
+                    "a {} body beside other bodies of its kind: read without its own type",
+                    media.join(", ")
+                ),
+            });
+        }
+    }
+}
+
+/// A schema that stands for every body of one kind of response.
+struct Merged {
+    /// Its name in `components.schemas`.
+    name: String,
+    schema: Value,
+    /// The rewrite line.
+    what: String,
+}
 
 fn merge_kind(
     responses: &mut Map<String, Value>,
@@ -188,28 +248,13 @@ fn merge_kind(
     at: &Location,
     taken_names: &mut BTreeSet<String>,
 ) -> Result<Option<Merged>, String> {
-    let success = has_success(responses);
-    let statuses: Vec<String> = responses
-        .keys()
-        .filter(|s| kind_of(s, success) == Some(kind))
-        .cloned()
-        .collect();
+    let statuses = statuses_of(responses, kind);
     let shapes: BTreeSet<Shape> = statuses
         .iter()
         .map(|s| shape(resolve(&responses[s], original)))
         .collect();
     if shapes.len() <= 1 {
         return Ok(None);
-    }
-    if let Some(status) = statuses
-        .iter()
-        .find(|s| shape(resolve(&responses[*s], original)) == Shape::Other)
-    {
-        return Err(format!(
-            "{}: a body that is not JSON beside JSON bodies of the same kind; \
-             progenitor cannot type both",
-            at.key(status.as_str())
-        ));
     }
     let bodies: Vec<&Value> = statuses
         .iter()
@@ -260,7 +305,7 @@ fn merge_kind(
         statuses.join(", "),
         shapes.len(),
     );
-    Ok(Some((name, schema, what)))
+    Ok(Some(Merged { name, schema, what }))
 }
 
 /// The union of the bodies' properties, or any JSON value when a body is not an object.
@@ -436,6 +481,24 @@ mod tests {
                 "response-shapes: paths./keys/.get.responses: error statuses 400, 401, 429 answer in 3 shapes: \
               merged into `ShowApiKeysError` (fields: msg, success, error, detail)"
             ]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_among_json_bodies_loses_its_type_not_the_generation() {
+        let mut doc = seed_like();
+        doc["paths"]["/keys/"]["get"]["responses"]["502"] =
+            json!({"description": "", "content": {"text/html": {"schema": {"type": "string"}}}});
+        let (doc, lines) = run(doc);
+        let responses = &doc["paths"]["/keys/"]["get"]["responses"];
+        assert_eq!(
+            responses["502"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ShowApiKeysError"
+        );
+        assert!(responses["502"]["content"].get("text/html").is_none());
+        assert_eq!(
+            lines[0],
+            "response-shapes: paths./keys/.get.responses.502.content: a text/html body beside other bodies of its kind: read without its own type"
         );
     }
 
