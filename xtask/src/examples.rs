@@ -48,7 +48,16 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
             doc,
             depth + 1
         )]),
-        Some("string") => json!("string"),
+        // A value of the format, since typify reads these formats as typed values.
+        Some("string") => json!(match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => "1970-01-01T00:00:00Z",
+            Some("date") => "1970-01-01",
+            Some("uuid") => "00000000-0000-0000-0000-000000000000",
+            Some("ipv4") => "127.0.0.1",
+            Some("ipv6") => "::1",
+            Some("ip") => "127.0.0.1",
+            _ => "string",
+        }),
         Some("integer") => json!(0),
         Some("number") => json!(0.0),
         Some("boolean") => json!(false),
@@ -84,6 +93,20 @@ mod tests {
     }
 
     /// The tests' and the demo's example response is the one the spec gives.
+    #[test]
+    fn strings_of_a_format_get_a_value_of_that_format() {
+        let doc = json!({});
+        for (format, value) in [
+            ("date-time", "1970-01-01T00:00:00Z"),
+            ("date", "1970-01-01"),
+            ("uuid", "00000000-0000-0000-0000-000000000000"),
+            ("byte", "string"),
+        ] {
+            let schema = json!({"type": "string", "format": format});
+            assert_eq!(example(&schema, &doc), json!(value), "{format}");
+        }
+    }
+
     #[test]
     fn the_test_fixture_is_the_specs_example() {
         let root = crate::workspace_root();
