@@ -522,6 +522,25 @@ pub mod tests {
     }
 
     #[test]
+    fn parameters_of_one_name_in_the_path_and_the_query_generate() {
+        let spec = spec_from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x/{id}/{Id}:\n    get:\n      summary: show x\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n        - {name: Id, in: path, required: true, schema: {type: integer}}\n        - {name: id, in: query, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+        );
+        let generated = generate(&spec, &names::Table::default()).unwrap();
+        assert!(
+            generated.client().contains("/x/{}/{}"),
+            "the path keeps its shape"
+        );
+        assert_eq!(
+            generated.naming,
+            [
+                "paths./x/{id}/{Id}.get: the path parameter `id` has the name of another of its parameters: named `id_path`",
+                "paths./x/{id}/{Id}.get: the path parameter `Id` has the name of another of its parameters: named `Id_path_2`",
+            ]
+        );
+    }
+
+    #[test]
     fn a_generator_failure_names_the_operation() {
         // A JSON body with an `encoding` map: progenitor 0.15 asserts there is none.
         let spec = spec_from(

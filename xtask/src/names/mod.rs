@@ -48,18 +48,65 @@ impl Naming {
     }
 }
 
-/// Method names progenitor's `Client`, its traits and this crate's own code already use.
-const RESERVED_METHODS: [&str; 10] = [
-    "new",
-    "new_with_client",
-    "api_version",
-    "baseurl",
-    "client",
-    "inner",
-    "pre",
-    "post",
-    "exec",
-    "from_env",
+/// Method names that would clash with code progenitor writes: `Client`'s own methods and its
+/// traits' (a method shadows them), and the names the generated `builder` module uses, which an
+/// operation's builder type (`Error` for `error`) would hide.
+const RESERVED_METHODS: [(&str, &str); 22] = [
+    ("new", "`Client::new`, which the client itself defines"),
+    (
+        "new_with_client",
+        "`Client::new_with_client`, which the client itself defines",
+    ),
+    (
+        "api_version",
+        "`Client::api_version`, which the client itself defines",
+    ),
+    (
+        "baseurl",
+        "`Client::baseurl`, which the client itself defines",
+    ),
+    (
+        "client",
+        "`Client::client`, which the client itself defines",
+    ),
+    ("inner", "`Client::inner`, which the client itself defines"),
+    ("pre", "the client's hook `pre`"),
+    ("post", "the client's hook `post`"),
+    ("exec", "the client's hook `exec`"),
+    (
+        "from_env",
+        "`Client::from_env`, which the client itself defines",
+    ),
+    (
+        "byte_stream",
+        "`ByteStream`, which the generated builders use",
+    ),
+    (
+        "client_info",
+        "`ClientInfo`, which the generated builders use",
+    ),
+    (
+        "client_hooks",
+        "`ClientHooks`, which the generated builders use",
+    ),
+    ("error", "`Error`, which the generated builders use"),
+    (
+        "operation_info",
+        "`OperationInfo`, which the generated builders use",
+    ),
+    (
+        "request_builder_ext",
+        "`RequestBuilderExt`, which the generated builders use",
+    ),
+    (
+        "response_value",
+        "`ResponseValue`, which the generated builders use",
+    ),
+    ("result", "`Result`, which the generated builders use"),
+    ("string", "`String`, which the generated builders use"),
+    ("option", "`Option`, which the generated builders use"),
+    ("vec", "`Vec`, which the generated builders use"),
+    ("box", "`Box`, which the generated builders use"),
 ];
 
 /// Commands the CLI has besides the operations (clap adds `help` to every group).
@@ -118,6 +165,8 @@ struct Operation<'a> {
     identity: String,
     operation_id: Option<&'a str>,
     summary: Option<&'a str>,
+    /// The names of its parameters that are not in the path (query, header, cookie).
+    other_params: Vec<String>,
 }
 
 /// The `{name}` segments of a path, in order.
@@ -128,45 +177,117 @@ pub fn path_params(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// progenitor makes one argument of each parameter, named in snake case: a path parameter whose
+/// name another parameter also has (`{id}` and the query `id`, or `{Id}` and `{id}`) makes it
+/// panic. Such a path parameter is named `<name>_path` (its name is not sent; its place is).
+fn distinct_params(op: &Operation, params: &mut [String], notes: &mut Vec<String>) {
+    use heck::ToSnakeCase;
+    let mut seen: Vec<String> = op.other_params.iter().map(|p| p.to_snake_case()).collect();
+    for param in params.iter_mut() {
+        if seen.contains(&param.to_snake_case()) {
+            let base = format!("{param}_path");
+            let renamed = std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}_{n}")))
+                .find(|c| !seen.contains(&c.to_snake_case()))
+                .expect("some number is free");
+            notes.push(format!(
+                "{}: the path parameter `{param}` has the name of another of its parameters: named `{renamed}`",
+                op.at
+            ));
+            *param = renamed;
+        }
+        seen.push(param.to_snake_case());
+    }
+}
+
+/// A name some text of the spec gives, or why it gives none.
+type Candidate<T> = (&'static str, Result<T, String>);
+
+/// The method name a text gives: its words in snake case.
+fn rust_candidate(text: &str) -> Result<String, String> {
+    if text.chars().any(|c| c.is_alphanumeric() && !c.is_ascii()) {
+        return Err("it has letters outside ASCII".into());
+    }
+    let name = snake_case(text);
+    if name.is_empty() {
+        Err("it has no letters or digits".into())
+    } else if RUST_KEYWORDS.contains(&name.as_str()) {
+        Err(format!("`{name}` is a Rust keyword"))
+    } else if !valid_rust_name(&name) {
+        Err(format!(
+            "`{name}` is not a method name progenitor keeps as it is"
+        ))
+    } else {
+        Ok(name)
+    }
+}
+
+/// The command a text gives, in the vendor CLI's grammar.
+fn command_candidate(text: &str) -> Result<Vec<String>, String> {
+    if text.chars().any(|c| c.is_alphanumeric() && !c.is_ascii()) {
+        return Err("it has letters outside ASCII".into());
+    }
+    let words = command_words(text);
+    if words.is_empty() {
+        Err("it has no letters or digits".into())
+    } else if words.iter().any(|w| w == "help") {
+        Err(format!(
+            "`{}` has the word `help`, which clap keeps for its own help",
+            words.join(" ")
+        ))
+    } else if !valid_command(&words) {
+        Err(format!("`{}` is not a usable command", words.join(" ")))
+    } else {
+        Ok(words)
+    }
+}
+
 impl Operation<'_> {
     /// Method-name candidates, first choice first, with where each came from.
-    fn rust_candidates(&self) -> Vec<(&'static str, String)> {
+    fn rust_candidates(&self) -> Vec<Candidate<String>> {
         let mut out = Vec::new();
         if let Some(id) = self.operation_id {
-            out.push((
-                "the operationId",
-                snake_case(&crate::commands::method_name(id)),
-            ));
+            let id = if id.is_ascii() {
+                crate::commands::method_name(id)
+            } else {
+                id.to_string()
+            };
+            out.push(("the operationId", rust_candidate(&id)));
         }
         if let Some(summary) = self.summary {
-            out.push(("the summary", snake_case(summary)));
+            out.push(("the summary", rust_candidate(summary)));
         }
         out.push((
             "the method and path",
-            snake_case(&method_path_words(self.method, self.path).join(" ")),
+            rust_candidate(&method_path_words(self.method, self.path).join(" ")),
         ));
-        out.retain(|(_, name)| valid_rust_name(name));
         out
     }
 
     /// Command candidates, first choice first, with where each came from.
-    fn command_candidates(&self) -> Vec<(&'static str, Vec<String>)> {
+    fn command_candidates(&self) -> Vec<Candidate<Vec<String>>> {
         let mut out = Vec::new();
         if let Some(summary) = self.summary {
-            out.push(("the summary", command_words(summary)));
+            out.push(("the summary", command_candidate(summary)));
         }
         if let Some(id) = self.operation_id {
-            out.push((
-                "the operationId",
-                command_words(&crate::commands::method_name(id).replace('_', " ")),
-            ));
+            let id = if id.is_ascii() {
+                crate::commands::method_name(id).replace('_', " ")
+            } else {
+                id.to_string()
+            };
+            out.push(("the operationId", command_candidate(&id)));
         }
         out.push((
             "the method and path",
-            command_words(&method_path_words(self.method, self.path).join(" ")),
+            command_candidate(&method_path_words(self.method, self.path).join(" ")),
         ));
-        out.retain(|(_, words)| valid_command(words));
         out
+    }
+
+    /// The name the spec suggests first, if its texts give any.
+    fn suggested<T>(candidates: Vec<Candidate<T>>) -> Option<T> {
+        candidates.into_iter().find_map(|(_, c)| c.ok())
     }
 }
 
@@ -195,6 +316,19 @@ fn operations(doc: &Value) -> Vec<Operation<'_>> {
                 },
                 operation_id: text("operationId"),
                 summary: text("summary"),
+                other_params: doc
+                    .pointer(&format!(
+                        "/paths/{}/parameters",
+                        path.replace('~', "~0").replace('/', "~1")
+                    ))
+                    .into_iter()
+                    .chain(op.get("parameters"))
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .map(|p| crate::normalize::resolve(p, doc))
+                    .filter(|p| p.get("in").and_then(Value::as_str) != Some("path"))
+                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(String::from))
+                    .collect(),
             }
         })
         .collect()
@@ -212,11 +346,27 @@ impl Taken {
         self.methods.get(&rust_key(name)).map(String::as_str)
     }
 
-    fn command_holder(&self, words: &[String]) -> Option<&str> {
-        self.commands
+    fn command_holder(&self, words: &[String]) -> Option<String> {
+        let (taken, holder) = self
+            .commands
             .iter()
-            .find(|(taken, _)| commands_clash(taken, words))
-            .map(|(_, holder)| holder.as_str())
+            .find(|(taken, _)| commands_clash(taken, words))?;
+        Some(if taken == words {
+            holder.clone()
+        } else {
+            // Not the same command: one of the two would make the first word both a command
+            // and a group of commands.
+            format!(
+                "{holder}, whose `vast {}` makes `{}` {}",
+                taken.join(" "),
+                taken[0],
+                if taken.len() == 1 {
+                    "a command"
+                } else {
+                    "a group"
+                }
+            )
+        })
     }
 }
 
@@ -230,11 +380,8 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             holder.to_string(),
         ));
     }
-    for name in RESERVED_METHODS {
-        taken.methods.insert(
-            rust_key(name),
-            format!("`Client::{name}`, which the client itself defines"),
-        );
+    for (name, holder) in RESERVED_METHODS {
+        taken.methods.insert(rust_key(name), holder.to_string());
     }
     let mut names: Vec<Option<(String, Vec<String>)>> = vec![None; ops.len()];
     let mut notes = Vec::new();
@@ -274,6 +421,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             "method name",
             op.rust_candidates(),
             |name| taken.method_holder(name).map(String::from),
+            crate::commands::method_name(op.method),
             |name, n| vec![format!("{name}_{n}")],
             |name| name.clone(),
             &mut notes,
@@ -283,7 +431,8 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             &op.at,
             "command",
             op.command_candidates(),
-            |words| taken.command_holder(words).map(String::from),
+            |words| taken.command_holder(words),
+            vec![op.method.to_string()],
             |words, n| {
                 let mut numbered = words.clone();
                 if let Some(last) = numbered.last_mut() {
@@ -318,44 +467,45 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             ));
             params = entry.params.clone();
         }
+        distinct_params(op, &mut params, &mut notes);
         if recorded.0.contains_key(&op.identity) {
-            if let Some((_, suggested)) = op.rust_candidates().into_iter().next()
+            let mut kept = Vec::new();
+            if let Some(suggested) = Operation::suggested(op.rust_candidates())
                 && suggested != rust
             {
-                notes.push(format!(
-                    "{}: kept the method name `{rust}` from {FILE}; the spec now suggests `{suggested}`",
-                    op.at
+                kept.push(format!(
+                    "the method `{rust}` (the spec suggests `{suggested}`)"
                 ));
             }
-            if let Some((_, suggested)) = op.command_candidates().into_iter().next()
+            if let Some(suggested) = Operation::suggested(op.command_candidates())
                 && suggested != words
             {
                 let shown = suggested.join(" ");
-                match taken.command_holder(&suggested) {
-                    None => {
-                        notes.push(format!(
-                            "{}: kept the command `vast {}` from {FILE}; the spec now suggests `vast {shown}`, which runs it too",
-                            op.at,
-                            words.join(" ")
-                        ));
-                        taken
-                            .commands
-                            .push((suggested.clone(), format!("an alias of {}", op.at)));
-                        aliases.push(suggested);
-                    }
-                    Some(other) => {
-                        let other = if commands_clash(&suggested, &words) {
-                            "the command itself".to_string()
-                        } else {
-                            other.to_string()
-                        };
-                        notes.push(format!(
-                            "{}: kept the command `vast {}` from {FILE}; the spec now suggests `vast {shown}`, which clashes with {other}",
-                            op.at,
-                            words.join(" ")
-                        ))
-                    }
-                }
+                let alias = if commands_clash(&suggested, &words) {
+                    format!(
+                        "not an alias: `vast {}` would be both a command and a group",
+                        suggested[0]
+                    )
+                } else if let Some(other) = taken.command_holder(&suggested) {
+                    format!("not an alias: it is {other}")
+                } else {
+                    taken
+                        .commands
+                        .push((suggested.clone(), format!("an alias of {}", op.at)));
+                    aliases.push(suggested.clone());
+                    "which runs it too".into()
+                };
+                kept.push(format!(
+                    "the command `vast {}` (the spec suggests `vast {shown}`, {alias})",
+                    words.join(" ")
+                ));
+            }
+            if !kept.is_empty() {
+                notes.push(format!(
+                    "{}: kept {} from {FILE}",
+                    op.at,
+                    kept.join(" and ")
+                ));
             }
         }
         table.0.insert(
@@ -376,13 +526,27 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
         });
     }
     for (identity, entry) in &recorded.0 {
-        if !table.0.contains_key(identity) {
-            notes.push(format!(
+        if table.0.contains_key(identity) {
+            continue;
+        }
+        // A new operation may have been given the same names by the rules (the vendor moved
+        // the operation to another path): the names then go on, to another endpoint.
+        let heir = operations
+            .iter()
+            .find(|n| n.rust == entry.rust && !recorded.0.contains_key(&n.identity));
+        notes.push(match heir {
+            Some(heir) => format!(
+                "{identity}: no longer in the spec; `{}` and `vast {}` now call {}, new to {FILE}",
+                entry.rust,
+                entry.cli.join(" "),
+                heir.identity
+            ),
+            None => format!(
                 "{identity}: no longer in the spec: `{}` and `vast {}` are gone, and dropped from {FILE}",
                 entry.rust,
                 entry.cli.join(" ")
-            ));
-        }
+            ),
+        });
     }
     Ok(Naming {
         operations,
@@ -391,42 +555,48 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
     })
 }
 
-/// The first candidate no one holds; else the first candidate with the smallest free number.
-/// Each step past the first choice is noted, with who holds what was passed over.
+/// The first candidate no one holds; else the first usable candidate (or `last_resort`) with the
+/// smallest free number. Each step past the first choice is noted, with who holds what was
+/// passed over or why a text gave no name.
+#[allow(clippy::too_many_arguments)]
 fn pick<T: Clone>(
     at: &Location,
     kind: &str,
-    candidates: Vec<(&'static str, T)>,
+    candidates: Vec<Candidate<T>>,
     holder: impl Fn(&T) -> Option<String>,
+    last_resort: T,
     numbered: impl Fn(&T, usize) -> Vec<T>,
     show: impl Fn(&T) -> String,
     notes: &mut Vec<String>,
 ) -> T {
     let mut passed = Vec::new();
     for (source, candidate) in &candidates {
-        match holder(candidate) {
-            None => {
-                if !passed.is_empty() {
-                    notes.push(format!(
-                        "{at}: {}; named `{}` from {source}",
-                        passed.join("; "),
-                        show(candidate)
-                    ));
+        match candidate {
+            Err(why) => passed.push(format!("{source} gives no {kind}: {why}")),
+            Ok(candidate) => match holder(candidate) {
+                None => {
+                    if !passed.is_empty() {
+                        notes.push(format!(
+                            "{at}: {}; named `{}` from {source}",
+                            passed.join("; "),
+                            show(candidate)
+                        ));
+                    }
+                    return candidate.clone();
                 }
-                return candidate.clone();
-            }
-            Some(other) => passed.push(format!(
-                "the {kind} `{}` (from {source}) is taken by {other}",
-                show(candidate)
-            )),
+                Some(other) => passed.push(format!(
+                    "the {kind} `{}` (from {source}) is taken by {other}",
+                    show(candidate)
+                )),
+            },
         }
     }
-    // The method and path always give a candidate, so there is a first choice to number.
     let (source, first) = candidates
-        .first()
-        .expect("the method and path always give a candidate");
+        .iter()
+        .find_map(|(source, c)| Some((*source, c.as_ref().ok()?.clone())))
+        .unwrap_or(("the method", last_resort));
     let named = (2..)
-        .flat_map(|n| numbered(first, n))
+        .flat_map(|n| numbered(&first, n))
         .find(|c| holder(c).is_none())
         .expect("some number is free");
     notes.push(format!(

@@ -84,8 +84,7 @@ fn a_retitled_operation_keeps_its_names_and_the_new_command_is_an_alias() {
     assert_eq!(
         naming.notes,
         [
-            "paths./api/v0/auth/apikeys.get: kept the method name `show_api_keys` from names.toml; the spec now suggests `list_user_api_keys`",
-            "paths./api/v0/auth/apikeys.get: kept the command `vast show api-keys` from names.toml; the spec now suggests `vast list user-api-keys`, which runs it too",
+            "paths./api/v0/auth/apikeys.get: kept the method `show_api_keys` (the spec suggests `list_user_api_keys`) and the command `vast show api-keys` (the spec suggests `vast list user-api-keys`, which runs it too) from names.toml"
         ]
     );
 }
@@ -303,6 +302,47 @@ fn a_table_that_gives_one_name_twice_is_refused() {
     assert_eq!(
         err,
         "names.toml: [\"GET /b\"]: the method name `show_a` is also paths./a.get (recorded in names.toml): rename one in names.toml"
+    );
+}
+
+#[test]
+fn texts_that_give_no_usable_name_are_passed_over_and_said() {
+    let doc = json!({"paths": {
+        "/a": {"get": op(Some("Ünïcödé façade"), Some("type"))},
+        "/b": {"get": op(Some("!!!"), Some("result"))},
+        "/c": {"post": op(Some("help me"), None)},
+    }});
+    let naming = assign(&doc, &Table::default()).unwrap();
+    assert_eq!(
+        names_of(&naming),
+        pairs(&[
+            ("get_a", "type"),
+            ("get_b", "result"),
+            ("help_me", "post c")
+        ])
+    );
+    assert_eq!(
+        naming.notes,
+        [
+            "paths./a.get: the operationId gives no method name: `type` is a Rust keyword; the summary gives no method name: it has letters outside ASCII; named `get_a` from the method and path",
+            "paths./a.get: the summary gives no command: it has letters outside ASCII; named `type` from the operationId",
+            "paths./b.get: the method name `result` (from the operationId) is taken by `Result`, which the generated builders use; the summary gives no method name: it has no letters or digits; named `get_b` from the method and path",
+            "paths./b.get: the summary gives no command: it has no letters or digits; named `result` from the operationId",
+            "paths./c.post: the summary gives no command: `help me` has the word `help`, which clap keeps for its own help; named `post c` from the method and path",
+        ]
+    );
+}
+
+#[test]
+fn a_name_the_rules_give_again_to_a_moved_operation_is_said_to_move() {
+    let recorded = table(&[("POST /endptjobs", "create_endpoint", "create endpoint")]);
+    let doc = json!({"paths": {"/api/v0/endptjobs": {"post": op(Some("create endpoint"), None)}}});
+    let naming = assign(&doc, &recorded).unwrap();
+    assert_eq!(
+        naming.notes,
+        [
+            "POST /endptjobs: no longer in the spec; `create_endpoint` and `vast create endpoint` now call POST /api/v0/endptjobs, new to names.toml"
+        ]
     );
 }
 

@@ -57,7 +57,7 @@ pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Rewrite>) 
                         rule: RULE,
                         at: at.clone(),
                         what: format!(
-                            "{} for {}, as names.toml records: `{renamed}`",
+                            "{} for {}, as names.toml names them: `{renamed}`",
                             pairs
                                 .iter()
                                 .map(|(from, to)| format!("{{{from}}} is {{{to}}}"))
@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "path-params: paths./i/{id}/ssh: {id} is {instance_id} for get, as names.toml records: `/i/{instance_id}/ssh`"
+                "path-params: paths./i/{id}/ssh: {id} is {instance_id} for get, as names.toml names them: `/i/{instance_id}/ssh`"
             ]
         );
         let renamed = naming
@@ -267,16 +267,27 @@ mod tests {
     }
 
     #[test]
-    fn a_name_another_parameter_has_is_left_as_the_spec_says() {
-        let (doc, lines, _) = run(
+    fn a_recorded_name_a_query_parameter_now_has_gets_a_suffix() {
+        let (doc, _, naming) = run(
             json!({"paths": {"/i/{id}/ssh": {"get": {"parameters": [
                 {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
                 {"name": "instance_id", "in": "query", "schema": {"type": "string"}}
             ]}}}}),
             RECORDED,
         );
-        assert!(doc["paths"].get("/i/{id}/ssh").is_some());
-        assert!(lines.is_empty());
+        let params = &doc["paths"]["/i/{instance_id_path}/ssh"]["get"]["parameters"];
+        assert_eq!(params[0]["name"], "instance_id_path");
+        assert_eq!(
+            params[1]["name"], "instance_id",
+            "a query parameter's name is sent"
+        );
+        assert!(
+            naming.notes.iter().any(|n| n.ends_with(
+                "the path parameter `instance_id` has the name of another of its parameters: named `instance_id_path`"
+            )),
+            "{:?}",
+            naming.notes
+        );
     }
 
     #[test]
