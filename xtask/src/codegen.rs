@@ -32,7 +32,13 @@ pub enum Mode {
 
 pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     let spec = spec::load(&root.join(SPEC), Path::new(SPEC))?;
-    let generated = generate(&spec, &names::Table::load(root)?)?;
+    let mut generated = generate(&spec, &names::Table::load(root)?)?;
+    if !root.join(names::FILE).exists() {
+        generated.warnings.push(format!(
+            "{}: not found: every operation is named from the spec, and `gen` writes the table",
+            names::FILE
+        ));
+    }
     match mode {
         Mode::Write => write(root, &generated),
         Mode::Check => check(root, &generated.files),
@@ -122,7 +128,14 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
         doc,
         mut rewrites,
         naming,
-    } = normalize::normalize(spec.doc.clone(), recorded).map_err(|e| format!("{name}: {e}"))?;
+    } = normalize::normalize(spec.doc.clone(), recorded).map_err(|e| {
+        // A problem with the names table is the table's, not the spec's.
+        if e.starts_with(names::FILE) {
+            e
+        } else {
+            format!("{name}: {e}")
+        }
+    })?;
     let commands = commands::commands(&doc, &naming);
     let (mut mock_doc, mut cli_doc) = (doc.clone(), doc.clone());
     rewrites.extend(normalize::for_httpmock(&mut mock_doc));

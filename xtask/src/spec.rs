@@ -172,9 +172,16 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
         let mut out = serde_json::Map::new();
+        let mut merged = Vec::new();
         while let Some(key) = map.next_key_seed(Key(self.place()))? {
             self.at.push(key.clone());
             let value = map.next_value_seed(self.child());
+            // YAML's merge key (`<<: *base`): the base's keys, unless the mapping has its own.
+            if key == "<<" {
+                self.at.pop();
+                merged.push(value?);
+                continue;
+            }
             if value.is_ok() && out.contains_key(&key) {
                 let place = self.place();
                 self.warnings.push(format!(
@@ -183,6 +190,23 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
             }
             self.at.pop();
             out.insert(key, value?);
+        }
+        for base in merged {
+            let bases = match base {
+                Value::Array(bases) => bases,
+                base => vec![base],
+            };
+            for base in bases {
+                let Value::Object(base) = base else {
+                    return Err(serde::de::Error::custom(format!(
+                        "{}.<<: a merge key takes a mapping or a list of mappings",
+                        self.place()
+                    )));
+                };
+                for (key, value) in base {
+                    out.entry(key).or_insert(value);
+                }
+            }
         }
         Ok(Value::Object(out))
     }
@@ -328,6 +352,21 @@ mod tests {
         assert_eq!(doc["true"], "t");
         let err = parse(b"? [1, 2]\n: x\n", &mut Vec::new()).unwrap_err();
         assert!(err.starts_with("invalid YAML: "), "{err}");
+    }
+
+    #[test]
+    fn merge_keys_fill_in_what_the_mapping_does_not_say() {
+        let doc = parse(
+            b"base: &base {summary: s, responses: {'200': {description: ok}}}\nop:\n  <<: *base\n  summary: mine\nboth:\n  <<: [*base, {tags: [t]}]\n",
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(doc["op"]["summary"], "mine");
+        assert_eq!(doc["op"]["responses"]["200"]["description"], "ok");
+        assert!(doc["op"].get("<<").is_none());
+        assert_eq!(doc["both"]["tags"][0], "t");
+        let err = parse(b"a:\n  <<: 5\n", &mut Vec::new()).unwrap_err();
+        assert!(err.contains("a.<<: a merge key takes a mapping"), "{err}");
     }
 
     #[test]

@@ -23,9 +23,10 @@ pub struct Input {
     pub required: bool,
 }
 
-/// Each operation, by method name.
+/// Each operation, by method name, and the variants of each enum in `types` (a variant added or
+/// removed breaks a `match` on it: typify's enums are exhaustive).
 #[derive(Debug, Default, PartialEq)]
-pub struct Surface(BTreeMap<String, Operation>);
+pub struct Surface(BTreeMap<String, Operation>, BTreeMap<String, Vec<String>>);
 
 type Structs = BTreeMap<String, Vec<(String, Type)>>;
 
@@ -38,11 +39,18 @@ pub fn of_code(code: &str) -> Surface {
     let mut builders: Structs = BTreeMap::new();
     let mut sends: BTreeMap<String, Type> = BTreeMap::new();
     let mut methods: Vec<(String, String)> = Vec::new();
+    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in &file.items {
         match item {
             Item::Mod(m) if m.ident == "types" || m.ident == "builder" => {
                 for inner in m.content.iter().flat_map(|(_, items)| items) {
                     match inner {
+                        Item::Enum(e) if m.ident == "types" => {
+                            enums.insert(
+                                e.ident.to_string(),
+                                e.variants.iter().map(|v| v.ident.to_string()).collect(),
+                            );
+                        }
                         Item::Struct(s) => {
                             let into = if m.ident == "types" {
                                 &mut structs
@@ -115,6 +123,7 @@ pub fn of_code(code: &str) -> Surface {
         }
         surface.0.insert(method, op);
     }
+    surface.1 = enums;
     surface
 }
 
@@ -134,7 +143,12 @@ fn input(ty: &Type) -> Input {
 
 /// A type as a person reads it: `Option<Vec<ApiKey>>`, without the paths.
 fn shown(ty: &Type) -> String {
-    let text = ty.to_token_stream().to_string().replace(' ', "");
+    // prettyplease leaves a trailing comma in long generic lists: `Option<Vec<A>,>`.
+    let text = ty
+        .to_token_stream()
+        .to_string()
+        .replace(' ', "")
+        .replace(",>", ">");
     let mut out = String::new();
     // Keep the last segment of each path: `::std::option::Option<types::A>` → `Option<A>`.
     for piece in text.split_inclusive(['<', '>', ',', '(', ')', '[', ']', ';']) {
@@ -270,6 +284,15 @@ pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
                     *breaking.entry("types changed").or_default() += 1;
                     format!("parameter {name}: {} → {}", was.ty, input.ty)
                 }
+                // A body field is a public struct field: `String` → `Option<String>` breaks code
+                // that builds or reads the struct. A parameter is only a setter's argument.
+                Some(was) if !input.required && was.required && name.starts_with("body.") => {
+                    *breaking.entry("types changed").or_default() += 1;
+                    format!(
+                        "parameter {name} became optional: {} → {}",
+                        was.ty, input.ty
+                    )
+                }
                 Some(was) if !input.required && was.required => {
                     *additive.entry("parameters became optional").or_default() += 1;
                     format!("parameter {name} became optional")
@@ -285,6 +308,21 @@ pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
         {
             lines.push(format!("api: {op}: - parameter {name}"));
             *breaking.entry("parameters removed").or_default() += 1;
+        }
+    }
+    for (name, variants) in &new.1 {
+        let Some(before) = old.1.get(name) else {
+            continue;
+        };
+        let added: Vec<&String> = variants.iter().filter(|v| !before.contains(v)).collect();
+        let removed: Vec<&String> = before.iter().filter(|v| !variants.contains(v)).collect();
+        if !added.is_empty() {
+            lines.push(format!("api: enum {name}: + variants {}", join(&added)));
+            *breaking.entry("enum variants added").or_default() += added.len();
+        }
+        if !removed.is_empty() {
+            lines.push(format!("api: enum {name}: - variants {}", join(&removed)));
+            *breaking.entry("enum variants removed").or_default() += removed.len();
         }
     }
     let kind = if !breaking.is_empty() {
@@ -305,13 +343,13 @@ pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
     lines.insert(
         0,
         format!(
-            "api: {} operations ({added} added, {removed} removed)",
-            new.0.len()
+            "api: {} ({added} added, {removed} removed)",
+            counted(new.0.len(), "operations")
         ),
     );
     let counts = |m: &BTreeMap<&str, usize>| {
         m.iter()
-            .map(|(what, n)| format!("{n} {what}"))
+            .map(|(what, n)| counted(*n, what))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -346,6 +384,20 @@ fn bump(version: &str, kind: Kind) -> String {
         _ => "an addition bumps the minor version",
     };
     format!("suggested version {version} → {next} ({rule})")
+}
+
+/// `1 operation removed`, `2 operations removed`: the counted noun is the first word, and
+/// "parameters became" is "parameter became" for one.
+fn counted(n: usize, what: &str) -> String {
+    if n != 1 {
+        return format!("{n} {what}");
+    }
+    let mut words: Vec<String> = what.split(' ').map(String::from).collect();
+    if let Some(noun) = words.iter_mut().rev().find(|w| w.ends_with('s')) {
+        // The noun is the last plural word: "response fields removed" → "response field removed".
+        noun.pop();
+    }
+    format!("1 {}", words.join(" "))
 }
 
 fn join(items: &[&String]) -> String {
@@ -436,7 +488,7 @@ mod tests {
                 "api: 2 operations (0 added, 0 removed)",
                 "api: show_api_keys: + response fields apikeys.team_name",
                 "api: show_api_keys: + parameter body.tag: Option<String>",
-                "api: additive: 1 parameters added, 1 response fields added; suggested version 0.1.0 → 0.1.1 (an addition bumps the patch version before 1.0)",
+                "api: additive: 1 parameter added, 1 response field added; suggested version 0.1.0 → 0.1.1 (an addition bumps the patch version before 1.0)",
             ]
         );
     }
@@ -467,12 +519,33 @@ mod tests {
                 "api: show_api_keys: - response fields apikeys.old_name",
                 "api: show_api_keys: response field apikeys.id: Option<i64> → Option<String>",
                 "api: show_api_keys: parameter limit became required",
-                "api: breaking: 1 operations removed, 1 parameters became required, 1 response fields removed, 1 types changed; suggested version 0.3.2 → 0.4.0 (a breaking change bumps the minor version before 1.0)",
+                "api: breaking: 1 operation removed, 1 parameter became required, 1 response field removed, 1 type changed; suggested version 0.3.2 → 0.4.0 (a breaking change bumps the minor version before 1.0)",
             ]
         );
         assert_eq!(
             changes(&of_code(OLD), &of_code(OLD), "0.1.0"),
             ["api: no operation, parameter or response field added, removed or changed"]
+        );
+    }
+
+    #[test]
+    fn enum_variants_and_body_fields_made_optional_are_breaking() {
+        let old = "pub mod types { pub enum Kind { A, B } pub struct Body { pub a: String } }
+            impl Client { pub fn put(&self) -> builder::Put<'_> { todo!() } }
+            pub mod builder { pub struct Put<'a> { client: &'a super::Client, body: Result<types::builder::Body, String> } }";
+        let new = old.replace("A, B", "A, C").replace(
+            "pub a: String",
+            "pub a: ::std::option::Option<::std::string::String,>",
+        );
+        assert_eq!(
+            changes(&of_code(old), &of_code(&new), "0.1.0"),
+            [
+                "api: 1 operation (0 added, 0 removed)",
+                "api: put: parameter body.a became optional: String → Option<String>",
+                "api: enum Kind: + variants C",
+                "api: enum Kind: - variants B",
+                "api: breaking: 1 enum variant added, 1 enum variant removed, 1 type changed; suggested version 0.1.0 → 0.2.0 (a breaking change bumps the minor version before 1.0)",
+            ]
         );
     }
 

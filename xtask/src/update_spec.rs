@@ -16,11 +16,18 @@ pub const DEFAULT_URL: &str =
 /// sends more is not sending a spec.
 const MAX_BYTES: u64 = 64 << 20;
 
+const USAGE: &str =
+    "usage: cargo xtask update-spec [URL|FILE]  (an http:// or https:// URL, or a file)";
+
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let source = match args {
         [] => DEFAULT_URL,
+        ["--help" | "-h"] => {
+            println!("{USAGE}");
+            return Ok(());
+        }
         [source] if !source.starts_with('-') => source,
-        _ => return Err("usage: cargo xtask update-spec [URL|FILE]".into()),
+        _ => return Err(USAGE.into()),
     };
     let bytes = fetch(source)?;
     let new = spec::from_bytes(&bytes, Path::new(source))?;
@@ -45,7 +52,15 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 
 /// A URL's body (through curl, so that xtask carries no TLS stack of its own), or a file's bytes.
 fn fetch(source: &str) -> Result<Vec<u8>, String> {
+    if let Some(path) = source.strip_prefix("file://") {
+        return std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"));
+    }
     if !(source.starts_with("https://") || source.starts_with("http://")) {
+        if let Some((scheme, _)) = source.split_once("://") {
+            return Err(format!(
+                "{source}: a {scheme}:// URL cannot be fetched: give an http:// or https:// URL, or a file"
+            ));
+        }
         return std::fs::read(source).map_err(|e| format!("{source}: cannot read: {e}"));
     }
     let output = Command::new("curl")
@@ -56,6 +71,8 @@ fn fetch(source: &str) -> Result<Vec<u8>, String> {
             "--location",
             "--proto",
             "=https,http",
+            "--connect-timeout",
+            "20",
             "--max-time",
             "120",
             "--max-filesize",
@@ -179,5 +196,12 @@ mod tests {
         );
         let err = run(dir.path(), &["--force"]).unwrap_err();
         assert!(err.starts_with("usage: "), "{err}");
+        let err = run(dir.path(), &["ftp://example.com/spec.yaml"]).unwrap_err();
+        assert_eq!(
+            err,
+            "ftp://example.com/spec.yaml: a ftp:// URL cannot be fetched: give an http:// or https:// URL, or a file"
+        );
+        let url = format!("file://{}", file.display());
+        run(dir.path(), &[&url]).unwrap();
     }
 }

@@ -92,6 +92,12 @@ impl Table {
                 )));
             }
             let cli: Vec<String> = entry.cli.split_whitespace().map(String::from).collect();
+            if cli.iter().any(|w| w == "help") {
+                return Err(bad(format!(
+                    "cli = {:?} has the word `help`, which clap keeps for its own help: choose another",
+                    entry.cli
+                )));
+            }
             if !super::valid_command(&cli) {
                 return Err(bad(format!(
                     "cli = {:?} is not a usable command: use one or two words of lower-case letters, digits and `-` (\"show api-keys\")",
