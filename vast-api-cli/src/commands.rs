@@ -21,12 +21,12 @@ pub const AFTER_HELP: &str = "\
 Exit status:
   0  success
   1  any other failure (server error, a response that does not match the API spec)
-  2  invalid command line
+  2  invalid command line, or an unusable proxy variable
   3  no usable API key (none found, empty, or malformed)
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
-  7  the server could not be reached, did not answer in time, or the connection broke off
+  7  the server could not be reached (a proxy's 407 too), did not answer in time, or the connection broke off
   130  interrupted (Ctrl-C)
 
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key

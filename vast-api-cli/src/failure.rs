@@ -72,7 +72,7 @@ impl From<ConfigError> for Failure {
             | ConfigError::EmptyApiKey { .. }
             | ConfigError::InvalidApiKey { .. }
             | ConfigError::KeyFile { .. } => Exit::NoApiKey,
-            ConfigError::InvalidBaseUrl { .. } => Exit::Usage,
+            ConfigError::InvalidBaseUrl { .. } | ConfigError::InvalidProxy { .. } => Exit::Usage,
             _ => Exit::Failure,
         };
         Failure::new(exit, e.to_string())
@@ -87,11 +87,46 @@ const EXCERPT_CHARS: usize = 200;
 pub struct Context<'a> {
     pub key_source: &'a str,
     pub base_url: &'a str,
+    pub proxy: Option<&'a vast_api::proxy::ProxyUrl>,
     pub timeout_secs: u64,
     pub call: Option<CapturedCall>,
 }
 
 impl Context<'_> {
+    /// The server as messages name it: with the proxy when there is one, which may be the host
+    /// that failed.
+    fn server(&self) -> String {
+        match self.proxy {
+            Some(proxy) => format!("{} through {proxy}", self.base_url),
+            None => self.base_url.to_string(),
+        }
+    }
+
+    /// A proxy's refusal for want of credentials: its own message, not "the server refused".
+    fn proxy_auth_failure(&self) -> Failure {
+        let (who, fix) = match self.proxy {
+            Some(proxy) => (
+                proxy.to_string(),
+                format!(
+                    "put the proxy's user name and password in {} (http://user:password@host:port), or exclude the server with NO_PROXY",
+                    proxy.variable()
+                ),
+            ),
+            None => (
+                "a proxy between here and the server".to_string(),
+                "ask the network's administrator how to authenticate to the proxy".to_string(),
+            ),
+        };
+        Failure::new(
+            Exit::Unreachable,
+            format!(
+                "{who} requires authentication (407 Proxy Authentication Required); nothing reached {}",
+                self.base_url
+            ),
+        )
+        .hint(fix)
+    }
+
     fn response(&self) -> Option<&vast_api::CapturedResponse> {
         self.call.as_ref()?.response.as_ref()
     }
@@ -157,6 +192,7 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
     };
     let code = status.as_u16();
     match code {
+        407 => cx.proxy_auth_failure(),
         401 | 403 => Failure::new(
             Exit::Unauthorized,
             format!("the server rejected the API key ({status}){said}"),
@@ -185,8 +221,19 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
 
 /// What to do about a failed connection, from what failed: for `https://`, the certificate or
 /// the handshake (a plain-HTTP server answers TLS with bytes rustls calls corrupt).
-fn connect_hint(server: &str, said: &str) -> &'static str {
+fn connect_hint(server: &str, proxy: Option<&vast_api::proxy::ProxyUrl>, said: &str) -> String {
     let said = said.to_ascii_lowercase();
+    if let Some(proxy) = proxy {
+        format!(
+            "check the proxy in {} and the network, or exclude the server with NO_PROXY",
+            proxy.variable()
+        )
+    } else {
+        connect_hint_direct(server, &said).to_string()
+    }
+}
+
+fn connect_hint_direct(server: &str, said: &str) -> &'static str {
     if !server.starts_with("https:") {
         "check --url (or VAST_URL) and the network"
     } else if said.contains("unknownissuer") {
@@ -204,7 +251,7 @@ fn connect_hint(server: &str, said: &str) -> &'static str {
 }
 
 fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
-    let server = cx.base_url;
+    let server = &cx.server();
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
     let mut cause: &dyn std::error::Error = e;
@@ -245,6 +292,10 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     }
     if e.is_connect() {
         let said = clean(&cause.to_string());
+        // reqwest's words for a 407 answer to the `CONNECT` that opens an https:// tunnel.
+        if said.contains("proxy authorization required") {
+            return cx.proxy_auth_failure();
+        }
         return Failure::new(
             Exit::Unreachable,
             format!(
@@ -252,7 +303,7 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
                 cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
         )
-        .hint(connect_hint(server, &said));
+        .hint(connect_hint(cx.base_url, cx.proxy, &said));
     }
     Failure::new(
         Exit::Unreachable,

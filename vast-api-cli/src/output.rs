@@ -21,6 +21,8 @@ pub struct Output {
     pub capture: ResponseCapture,
     pub key_source: String,
     pub base_url: String,
+    /// The proxy the call goes through, if any.
+    pub proxy: Option<vast_api::proxy::ProxyUrl>,
     pub timeout_secs: u64,
     pub failure: RefCell<Option<Failure>>,
 }
@@ -141,6 +143,7 @@ impl CliConfig for &Output {
         let cx = failure::Context {
             key_source: &self.key_source,
             base_url: &self.base_url,
+            proxy: self.proxy.as_ref(),
             timeout_secs: self.timeout_secs,
             call: self.capture.last(),
         };

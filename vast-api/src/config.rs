@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey};
+use crate::proxy::Proxies;
 use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
 
 /// The vendor's production server, as in the spec's `servers`.
@@ -39,6 +40,11 @@ pub enum ConfigError {
     InvalidApiKey { source_name: String },
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
     InvalidBaseUrl { url: String, reason: String },
+    #[error("the proxy in {variable} is not usable: {reason}")]
+    InvalidProxy {
+        variable: &'static str,
+        reason: String,
+    },
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
 }
@@ -157,7 +163,10 @@ impl ClientConfig {
             // reqwest's own retry layer re-sends only refusals of HTTP/2 and HTTP/3, which this
             // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
-            .retry(reqwest::retry::never().max_retries_per_request(0));
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
+            // on this machine never goes through one (see `proxy.rs`).
+            .proxy(Proxies::from_env()?.to_reqwest());
         let http = tls(builder, &base_url)
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;

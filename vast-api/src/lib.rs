@@ -36,6 +36,7 @@ pub mod api_key;
 mod client_state;
 mod config;
 mod hooks;
+pub mod proxy;
 mod retry;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix.

@@ -405,3 +405,130 @@ async fn the_library_reports_a_huge_body_as_an_error_not_an_allocation() {
         other => panic!("expected the size error, got {other:?}"),
     }
 }
+
+/// Every variable a proxy can come from, pointing at `proxy`.
+fn all_proxy_variables(proxy: &str) -> Vec<(&'static str, &str)> {
+    [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ]
+    .into_iter()
+    .map(|name| (name, proxy))
+    .collect()
+}
+
+#[test]
+fn a_call_to_this_machine_never_goes_through_a_proxy() {
+    let proxy = RawServer::start_on("127.0.0.2", vec![Reply::json(200, KEYS)]);
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let run = show_api_keys_at(&server.url, &["-v"], &all_proxy_variables(&proxy.url));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!((proxy.requests().len(), server.requests().len()), (0, 1));
+    assert!(!run.stderr.contains("proxy"), "{}", run.stderr);
+}
+
+#[test]
+fn an_https_call_tunnels_through_the_proxy_and_its_407_is_named() {
+    let proxy = RawServer::start_on(
+        "127.0.0.2",
+        vec![Reply::Raw(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        )],
+    );
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &["-v", "--retry", "1"],
+        &[("HTTPS_PROXY", &proxy.url)],
+    );
+    let named = format!("the proxy {} (from HTTPS_PROXY)", proxy.url);
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "vast: API key from --api-key\nvast: server https://vast.invalid\nvast: through {named}\n\
+             error: {named} requires authentication (407 Proxy Authentication Required); nothing reached https://vast.invalid\n\
+             hint: put the proxy's user name and password in HTTPS_PROXY (http://user:password@host:port), or exclude the server with NO_PROXY\n"
+        )
+    );
+    // The proxy saw where to connect, never the key.
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].starts_with("CONNECT vast.invalid:443 "),
+        "{}",
+        seen[0]
+    );
+    assert!(
+        !seen[0].to_ascii_lowercase().contains("authorization"),
+        "{}",
+        seen[0]
+    );
+}
+
+#[test]
+fn a_plain_http_call_through_a_proxy_needs_allow_http_and_a_407_is_not_the_servers() {
+    let proxy = RawServer::start_on(
+        "127.0.0.2",
+        vec![Reply::Raw(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        )],
+    );
+    let env = [("http_proxy", proxy.url.as_str())];
+    let run = show_api_keys_at("http://10.255.255.1", &[], &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(proxy.requests().is_empty());
+    let run = show_api_keys_at(
+        "http://10.255.255.1",
+        &["--allow-http", "--retry", "1"],
+        &env,
+    );
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        format!(
+            "error: the proxy {} (from http_proxy) requires authentication (407 Proxy Authentication Required); nothing reached http://10.255.255.1",
+            proxy.url
+        )
+    );
+    assert!(proxy.requests()[0].starts_with("GET http://10.255.255.1/api/v0/"));
+}
+
+#[test]
+fn an_unusable_or_unreachable_proxy_is_named() {
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &[],
+        &[("HTTPS_PROXY", "socks5://p:1080")],
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: the proxy in HTTPS_PROXY is not usable: socks5:// proxies are not supported (use http:// or https://)\n"
+        )
+    );
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &["--retry", "1"],
+        &[("ALL_PROXY", "http://127.0.0.2:1")],
+    );
+    assert_eq!(run.code, 7);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot connect to https://vast.invalid through the proxy http://127.0.0.2:1 (from ALL_PROXY): "
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(
+            "hint: check the proxy in ALL_PROXY and the network, or exclude the server with NO_PROXY\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
