@@ -21,8 +21,8 @@ pub const AFTER_HELP: &str = "\
 Exit status:
   0  success
   1  any other failure (server error, a response that does not match the API spec)
-  2  invalid command line, or an unusable proxy variable
-  3  no usable API key (none found, empty, or malformed)
+  2  invalid command line, or an unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
+  3  no usable API key (none found, empty, malformed or too long; an unreadable key file)
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)

@@ -71,8 +71,11 @@ impl From<ConfigError> for Failure {
             ConfigError::MissingApiKey
             | ConfigError::EmptyApiKey { .. }
             | ConfigError::InvalidApiKey { .. }
+            | ConfigError::ApiKeyTooLong { .. }
             | ConfigError::KeyFile { .. } => Exit::NoApiKey,
-            ConfigError::InvalidBaseUrl { .. } | ConfigError::InvalidProxy { .. } => Exit::Usage,
+            ConfigError::InvalidBaseUrl { .. }
+            | ConfigError::InvalidProxy { .. }
+            | ConfigError::Certificates { .. } => Exit::Usage,
             _ => Exit::Failure,
         };
         Failure::new(exit, e.to_string())

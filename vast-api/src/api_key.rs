@@ -9,6 +9,15 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::ConfigError;
+use crate::local_file::{self, FileError};
+
+/// The most read from a key file: a key is 64 characters, and a file far larger is not a key
+/// file (a log, a device, a mistake) whose content should go into a header.
+const KEY_FILE_LIMIT: usize = 4 << 10;
+
+/// The longest key accepted, from any source: Vast.ai keys are 64 characters, and a longer
+/// "key" is a pasted document that would otherwise travel as one huge header.
+pub const MAX_KEY_CHARS: usize = 256;
 
 /// An API key. Its `Debug` shows no part of it and it has no `Display`, so it cannot reach a log
 /// or an error message by accident.
@@ -115,7 +124,7 @@ fn resolve_from(
     }
     let files = key_files_from(env);
     for path in &files {
-        match std::fs::read(path) {
+        match local_file::read_small(path, KEY_FILE_LIMIT) {
             Ok(bytes) => {
                 let source = KeySource::File(path.clone());
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::InvalidApiKey {
@@ -123,7 +132,7 @@ fn resolve_from(
                 })?;
                 return checked(ApiKey::new(text), source);
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(FileError::NotFound) => continue,
             Err(e) => {
                 return Err(ConfigError::KeyFile {
                     path: path.clone(),
@@ -208,6 +217,12 @@ pub(crate) fn checked(key: ApiKey, source: KeySource) -> Result<(ApiKey, KeySour
     if key.expose().is_empty() {
         return Err(ConfigError::EmptyApiKey {
             source_name: source.to_string(),
+        });
+    }
+    if key.expose().len() > MAX_KEY_CHARS {
+        return Err(ConfigError::ApiKeyTooLong {
+            source_name: source.to_string(),
+            length: key.expose().chars().count(),
         });
     }
     if !key.expose().bytes().all(|b| b.is_ascii_graphic()) {

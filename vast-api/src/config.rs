@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey};
+use crate::local_file;
 use crate::proxy::Proxies;
 use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
 
@@ -30,6 +31,11 @@ pub enum ConfigError {
     MissingApiKey,
     #[error("the API key from {source_name} is empty")]
     EmptyApiKey { source_name: String },
+    #[error(
+        "the API key from {source_name} is {length} characters long, longer than any API key (at most {}): check that it holds the key alone",
+        api_key::MAX_KEY_CHARS
+    )]
+    ApiKeyTooLong { source_name: String, length: usize },
     #[error("cannot read the key file {}: {reason}", path.display())]
     KeyFile { path: PathBuf, reason: String },
     #[error("cannot save the key in {}: {reason}", path.display())]
@@ -43,6 +49,12 @@ pub enum ConfigError {
     #[error("the proxy in {variable} is not usable: {reason}")]
     InvalidProxy {
         variable: &'static str,
+        reason: String,
+    },
+    #[error("the CA certificates named by {variable} ({}) cannot be used: {reason}", path.display())]
+    Certificates {
+        variable: &'static str,
+        path: PathBuf,
         reason: String,
     },
     #[error("cannot set up the HTTP client: {0}")]
@@ -167,9 +179,9 @@ impl ClientConfig {
             // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
             // on this machine never goes through one (see `proxy.rs`).
             .proxy(Proxies::from_env()?.to_reqwest());
-        let http = tls(builder, &base_url)
+        let http = tls(builder, &base_url)?
             .build()
-            .map_err(|e| ConfigError::Http(e.to_string()))?;
+            .map_err(|e| build_error(&e, &base_url))?;
         Ok(Client::new_with_client(&base_url, http, self.state))
     }
 }
@@ -185,25 +197,91 @@ impl Client {
 /// `SSL_CERT_FILE`/`SSL_CERT_DIR` honoured, so corporate CAs work), which costs a few milliseconds
 /// of file reads when the client is built. For `http://` (a local server) no roots are loaded:
 /// a redirect to `https://` then fails instead of paying for every plain call.
-fn tls(builder: reqwest::ClientBuilder, base_url: &str) -> reqwest::ClientBuilder {
+fn tls(
+    builder: reqwest::ClientBuilder,
+    base_url: &str,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
     // reqwest is built without a provider so the binary carries only ring; it uses the
     // process-wide default, installed here unless the application chose one already (so other
     // reqwest clients in the process work too).
     let _ =
         rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     if base_url.starts_with("https:") {
-        return builder;
+        check_certificate_paths()?;
+        return Ok(builder);
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    match rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-    {
-        Ok(config) => builder.tls_backend_preconfigured(
-            config
-                .with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth(),
-        ),
-        Err(_) => builder,
+    Ok(
+        match rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+        {
+            Ok(config) => builder.tls_backend_preconfigured(
+                config
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth(),
+            ),
+            Err(_) => builder,
+        },
+    )
+}
+
+/// The largest CA bundle read from `SSL_CERT_FILE`: the system's whole bundle is about 200 KiB.
+const CA_FILE_LIMIT: usize = 16 << 20;
+
+/// The certificate variables, set and not empty: `SSL_CERT_FILE`, then each folder of
+/// `SSL_CERT_DIR` (`:`-separated).
+fn certificate_paths() -> Vec<(&'static str, PathBuf)> {
+    let file = std::env::var_os("SSL_CERT_FILE")
+        .filter(|v| !v.is_empty())
+        .map(|v| ("SSL_CERT_FILE", PathBuf::from(v)));
+    let dirs = std::env::var_os("SSL_CERT_DIR")
+        .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| ("SSL_CERT_DIR", p));
+    file.into_iter().chain(dirs).collect()
+}
+
+/// The trust store reads `SSL_CERT_FILE` with a plain blocking read: a named pipe there would
+/// hang the client, a device would be read until memory runs out. Checked here first, each
+/// problem named with its variable.
+fn check_certificate_paths() -> Result<(), ConfigError> {
+    for (variable, path) in certificate_paths() {
+        let checked = if variable == "SSL_CERT_FILE" {
+            local_file::open_regular(&path, CA_FILE_LIMIT).map(drop)
+        } else {
+            local_file::check_folder(&path)
+        };
+        checked.map_err(|e| ConfigError::Certificates {
+            variable,
+            path,
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
+/// reqwest says "builder error" and little more; when certificates were named, the likely
+/// culprit is them, so the error names the variable.
+fn build_error(e: &reqwest::Error, base_url: &str) -> ConfigError {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    let reason = cause.to_string();
+    match certificate_paths().into_iter().next() {
+        Some((variable, path)) if base_url.starts_with("https:") => ConfigError::Certificates {
+            variable,
+            path,
+            // rustls-platform-verifier's words when the named paths gave no certificate.
+            reason: if reason.contains("No CA certificates were loaded") {
+                "no certificate could be read from it".into()
+            } else {
+                reason
+            },
+        },
+        _ => ConfigError::Http(reason),
     }
 }
 

@@ -36,6 +36,7 @@ pub mod api_key;
 mod client_state;
 mod config;
 mod hooks;
+mod local_file;
 pub mod proxy;
 mod retry;
 

@@ -532,3 +532,151 @@ fn an_unusable_or_unreachable_proxy_is_named() {
         run.stderr
     );
 }
+
+fn mkfifo(path: &std::path::Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+/// `vast show api-keys` with the key in the legacy key file `~/.vast_api_key`, made by `make`.
+#[cfg(unix)]
+fn with_key_file(make: impl FnOnce(&std::path::Path)) -> (crate::support::Run, String, RawServer) {
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let home = home();
+    let path = home.path().join(".vast_api_key");
+    make(&path);
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    (run, path.display().to_string(), server)
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_that_are_not_files_are_refused_at_once() {
+    vast_bin(); // built before the clock starts
+    type Make = Box<dyn FnOnce(&std::path::Path)>;
+    let cases: [(&str, Make); 3] = [
+        (
+            "it is a named pipe (FIFO), not a regular file",
+            Box::new(mkfifo),
+        ),
+        (
+            "it is a character device, not a regular file",
+            Box::new(|p| std::os::unix::fs::symlink("/dev/zero", p).unwrap()),
+        ),
+        (
+            "it is a folder, not a regular file",
+            Box::new(|p| std::fs::create_dir(p).unwrap()),
+        ),
+    ];
+    for (why, make) in cases {
+        let started = Instant::now();
+        let (run, path, server) = with_key_file(make);
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                3,
+                format!("error: cannot read the key file {path}: {why}\n")
+            )
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(server.requests().is_empty());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn large_key_files_and_long_keys_are_refused_unread_and_unsent() {
+    vast_bin(); // built before the clock starts
+    let started = Instant::now();
+    let (run, path, server) =
+        with_key_file(|p| std::fs::File::create(p).unwrap().set_len(1 << 30).unwrap());
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            3,
+            format!(
+                "error: cannot read the key file {path}: it is larger than the 4 KiB limit for this file\n"
+            )
+        )
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let (run, path, _) = with_key_file(|p| std::fs::write(p, "k".repeat(3000)).unwrap());
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            3,
+            format!(
+                "error: the API key from the key file {path} is 3000 characters long, longer than any API key (at most 256): check that it holds the key alone\n"
+            )
+        )
+    );
+    let long = format!("key-{}", "x".repeat(300));
+    let run = show_api_keys_at(&server.url, &[], &[("VAST_API_KEY", &long)]);
+    // --api-key wins; the variable's key is checked only when it is the one used.
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[("VAST_API_KEY", &long)],
+        home().path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            3,
+            "error: the API key from the VAST_API_KEY environment variable is 304 characters long, longer than any API key (at most 256): check that it holds the key alone\n"
+        )
+    );
+    assert!(
+        server.requests().len() == 1,
+        "only the --api-key call was sent"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn certificate_variables_that_cannot_be_used_are_named() {
+    vast_bin(); // built before the clock starts
+    let dir = home();
+    let fifo = dir.path().join("ca.pem");
+    mkfifo(&fifo);
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate\n").unwrap();
+    let missing = dir.path().join("none");
+    let cases = [
+        (
+            "SSL_CERT_FILE",
+            &fifo,
+            "it is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            "SSL_CERT_FILE",
+            &junk,
+            "no certificate could be read from it",
+        ),
+        ("SSL_CERT_DIR", &missing, "it does not exist"),
+        ("SSL_CERT_DIR", &junk, "it is a file, not a folder"),
+    ];
+    for (variable, path, why) in cases {
+        let started = Instant::now();
+        let run = show_api_keys_at(
+            "https://vast.invalid",
+            &[],
+            &[(variable, path.to_str().unwrap())],
+        );
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                2,
+                format!(
+                    "error: the CA certificates named by {variable} ({}) cannot be used: {why}\n",
+                    path.display()
+                )
+            )
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}

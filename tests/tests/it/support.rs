@@ -1,8 +1,10 @@
 //! Running the real `vast` binary the way a user does, with a clean environment.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use vast_tests::TEST_KEY;
 
@@ -34,13 +36,17 @@ pub struct Run {
 
 /// Runs `vast` with a clean environment: only `HOME` and the variables given.
 pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
-    let output = Command::new(vast_bin())
+    let child = Command::new(vast_bin())
         .args(args)
         .env_clear()
         .env("HOME", home)
         .envs(env.iter().copied())
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("vast runs");
+    let output = finished(child, Duration::from_secs(60));
     let run = Run {
         code: output.status.code().expect("exited, not killed"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -63,6 +69,50 @@ pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
         );
     }
     run
+}
+
+/// The output of `child`, which must end within `limit`: a hang is a failure of its own, not a
+/// test run that never ends.
+pub fn finished(mut child: Child, limit: Duration) -> Output {
+    // Read while waiting: a child blocked on a full pipe would never end.
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting works") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("vast did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("reading stdout"),
+        stderr: stderr.join().expect("reading stderr"),
+    }
 }
 
 /// `vast --url URL --api-key TEST_KEY ARGS… show api-keys`, in a home of its own, with `env`.
