@@ -78,6 +78,9 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 .and_then(|m| m.get_one::<String>("key"))
                 .expect("required by clap");
             let path = vast_api::api_key::save(&ApiKey::new(key.as_str()))?;
+            if let Some(warning) = vast_api::api_key::open_folder(&path) {
+                output::write_stderr(&format!("warning: {warning}\n"));
+            }
             output::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }

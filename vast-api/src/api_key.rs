@@ -173,20 +173,45 @@ fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
     folder.create(dir).map_err(failed)?;
-    let temp = dir.join(format!(".vast_api_key.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| {
-        file.write_all(key.expose().as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(failed(e));
-    }
+    // A fresh file with a random name, created exclusively (`O_EXCL`, which also refuses to
+    // follow a symlink): in a folder others can write, a predictable name would let them plant a
+    // symlink there and have the key written over the file it points to, or a readable file
+    // whose mode the key would inherit. Mode 0600 from the start.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".vast_api_key.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(key.expose().as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(failed)?;
+    // The rename replaces whatever is at `path` (a symlink included) rather than writing through
+    // it; on failure the temporary file is removed when dropped.
+    temp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
+}
+
+/// A warning, with the fix, when the folder a key was saved in can be changed by other users:
+/// they could replace the key file with one of their own.
+pub fn open_folder(path: &std::path::Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = path.parent()?;
+        let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o777;
+        (mode & 0o022 != 0).then(|| {
+            format!(
+                "the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}",
+                dir.display(),
+                dir.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// A warning, with the fix, when a key file can be read by other users than its owner.
@@ -346,6 +371,38 @@ mod tests {
                 path.display(),
                 path.display()
             )
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_never_writes_through_a_planted_symlink_or_keeps_a_planted_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("vastai");
+        std::fs::create_dir(&folder).unwrap();
+        let path = folder.join("vast_api_key");
+        // What another user could plant at the name the save once used.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let planted = folder.join(format!(".vast_api_key.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        save_to(&ApiKey::new("abc12345"), &path).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc12345");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        // A stale readable file at that name: the key still ends up owner-only.
+        std::fs::remove_file(&planted).unwrap();
+        std::fs::write(&planted, "").unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save_to(&ApiKey::new("def45678"), &path).unwrap();
+        assert_eq!(
+            (
+                std::fs::read_to_string(&path).unwrap().as_str(),
+                mode(&path)
+            ),
+            ("def45678", 0o600)
         );
     }
 

@@ -680,3 +680,36 @@ fn certificate_variables_that_cannot_be_used_are_named() {
         assert!(started.elapsed() < Duration::from_secs(10));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn set_api_key_in_a_folder_others_can_change_saves_owner_only_and_warns() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = home();
+    let config = home.path().join("config");
+    let folder = config.join("vastai");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = vast(
+        &["set", "api-key", "saved-key-79"],
+        &[("XDG_CONFIG_HOME", config.to_str().unwrap())],
+        home.path(),
+    );
+    let path = folder.join("vast_api_key");
+    assert_eq!(
+        (run.code, run.stdout, run.stderr),
+        (
+            0,
+            format!("API key saved in {}\n", path.display()),
+            format!(
+                "warning: the folder {} can be changed by other users (mode 777), who could replace the key; fix: chmod 700 {}\n",
+                folder.display(),
+                folder.display()
+            )
+        )
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Only the key file is left in the folder: no temporary file.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+}
