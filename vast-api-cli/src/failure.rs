@@ -4,7 +4,6 @@ use std::fmt;
 use std::process::ExitCode;
 
 use serde::Serialize;
-use serde_json::Value;
 use vast_api::{CapturedCall, ConfigError, Error};
 
 use crate::output;
@@ -151,7 +150,7 @@ impl Context<'_> {
 pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
     match error {
         Error::ErrorResponse(response) => {
-            let body = serde_json::to_value(response.as_ref()).unwrap_or(Value::Null);
+            let body = serde_json::to_vec(response.as_ref()).unwrap_or_default();
             status_failure(response.status(), server_message(&body), cx)
         }
         Error::UnexpectedResponse(response) => {
@@ -173,8 +172,10 @@ pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
                 .unwrap_or_default();
             Failure::new(
                 Exit::Failure,
+                // serde's message quotes the offending value whole, however long.
                 format!(
-                    "the server's response{status} is not what the API spec describes: {e}; body: {}",
+                    "the server's response{status} is not what the API spec describes: {}; body: {}",
+                    said(&e.to_string()),
                     excerpt(bytes)
                 ),
             )
@@ -317,13 +318,68 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     )
 }
 
-/// The text a Vast.ai error body carries, under whichever name this endpoint uses for it.
-fn server_message(body: &Value) -> Option<String> {
-    ["msg", "detail", "message", "error"]
-        .iter()
-        .filter_map(|k| body.get(k)?.as_str())
+/// The text a Vast.ai error body carries, under whichever name this endpoint uses for it. Only
+/// those fields are decoded: the rest of a body, however large, is read past.
+fn server_message(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Said {
+        msg: Option<Text>,
+        detail: Option<Text>,
+        message: Option<Text>,
+        error: Option<Text>,
+    }
+    let said: Said = serde_json::from_slice(body).ok()?;
+    [said.msg, said.detail, said.message, said.error]
+        .into_iter()
+        .flatten()
+        .filter_map(|text| text.0)
         .find(|s| !s.trim().is_empty())
-        .map(|s| shorten(&clean(s.trim())))
+        .map(|s| self::said(s.trim()))
+}
+
+/// A field that is text, or `None` for any other JSON value (read past, not kept).
+struct Text(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct AnyValue;
+        impl<'de> serde::de::Visitor<'de> for AnyValue {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text, E> {
+                Ok(Text(Some(text.to_string())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+        }
+        de.deserialize_any(AnyValue)
+    }
 }
 
 /// A body the spec does not describe: its message if it is a JSON error, else an excerpt.
@@ -331,22 +387,53 @@ fn body_message(body: &[u8]) -> Option<String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(json) => server_message(&json).or_else(|| Some(excerpt(body))),
-        Err(_) => Some(excerpt(body)),
-    }
+    server_message(body).or_else(|| Some(excerpt(body)))
 }
 
-/// The start of a body, as text that is safe to print: invalid UTF-8 and control characters
-/// replaced, whitespace runs collapsed, at most [`EXCERPT_CHARS`] characters.
+/// The start of a body, as text that is safe to print: invalid UTF-8 replaced, see [`said`].
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let text = clean(&words.join(" "));
-    if text.is_empty() {
+    let chars = body.utf8_chunks().flat_map(|chunk| {
+        let bad = (!chunk.invalid().is_empty()).then_some('\u{fffd}');
+        chunk.valid().chars().chain(bad)
+    });
+    safe_start(chars)
+}
+
+/// A server's text as a message quotes it: see [`safe_start`].
+fn said(text: &str) -> String {
+    safe_start(text.chars())
+}
+
+/// How much of a text is read to make an excerpt: the excerpt, and room for a key that starts
+/// inside it (keys are redacted before the cut, see [`shorten`]).
+const EXCERPT_SCAN: usize = EXCERPT_CHARS + vast_api::api_key::MAX_KEY_CHARS;
+
+/// At most [`EXCERPT_CHARS`] characters from the start of `text`: whitespace runs collapsed to
+/// one space, characters that would act on a terminal replaced (`clean`), keys redacted. Only
+/// the start is read, so a body or field of any size costs no more than a short one.
+fn safe_start(text: impl Iterator<Item = char>) -> String {
+    let (mut start, mut count, mut space) = (String::new(), 0, false);
+    for c in text {
+        if count >= EXCERPT_SCAN {
+            // One more character than fits: `shorten` then marks the cut.
+            start.push('…');
+            break;
+        }
+        if c.is_whitespace() {
+            space = !start.is_empty();
+            continue;
+        }
+        if std::mem::take(&mut space) {
+            start.push(' ');
+            count += 1;
+        }
+        start.push_str(&clean(c.encode_utf8(&mut [0; 4])));
+        count += 1;
+    }
+    if start.is_empty() {
         return "(empty)".into();
     }
-    shorten(&text)
+    shorten(&start)
 }
 
 /// At most [`EXCERPT_CHARS`] characters, keys redacted first: a cut through a key would leave a
@@ -363,20 +450,28 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    fn message(body: Value) -> Option<String> {
+        server_message(&serde_json::to_vec(&body).unwrap())
+    }
 
     #[test]
     fn messages_come_from_msg_or_detail() {
         assert_eq!(
-            server_message(&json!({"success": false, "error": "auth", "msg": "Invalid key"}))
-                .unwrap(),
+            message(json!({"success": false, "error": "auth", "msg": "Invalid key"})).unwrap(),
             "Invalid key"
         );
         assert_eq!(
-            server_message(&json!({"detail": "slow down"})).unwrap(),
+            message(json!({"detail": "slow down"})).unwrap(),
             "slow down"
         );
-        assert_eq!(server_message(&json!({"msg": ""})), None);
+        assert_eq!(message(json!({"msg": ""})), None);
+        assert_eq!(
+            message(json!({"msg": {"x": 1}, "error": "e"})).unwrap(),
+            "e"
+        );
+        assert_eq!(message(json!([1])), None);
     }
 
     #[test]
@@ -388,5 +483,8 @@ mod tests {
         assert_eq!(excerpt(&[0x66, 0xff, 0x1b, 0x6f]), "f\u{fffd} o");
         assert_eq!(excerpt(&[b'a'; 500]).chars().count(), EXCERPT_CHARS + 1);
         assert_eq!(excerpt(b""), "(empty)");
+        let long = "a ".repeat(5_000_000);
+        assert_eq!(said(&long).chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(said("a\u{9b}b\u{202e}c"), "a b c");
     }
 }

@@ -713,3 +713,100 @@ fn set_api_key_in_a_folder_others_can_change_saves_owner_only_and_warns() {
     // Only the key file is left in the folder: no temporary file.
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
 }
+
+/// A 200 with `body`, declared length, connection closed after it.
+fn ok_body(body: &[u8]) -> Reply {
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    Reply::Raw(raw)
+}
+
+/// `{"apikeys": [{}, {}, …]}` with `n` empty objects: the shape that costs the most memory per
+/// byte once decoded.
+fn empty_objects(n: usize) -> Vec<u8> {
+    let mut body = br#"{"apikeys":["#.to_vec();
+    for i in 0..n {
+        body.extend_from_slice(if i == 0 { b"{}" } else { b",{}" });
+    }
+    body.extend_from_slice(b"]}");
+    body
+}
+
+#[test]
+fn a_body_of_millions_of_tiny_objects_is_refused_before_decoding() {
+    // One JSON object or array per 8 bytes of the 32 MiB limit: 4 Mi in all.
+    let server = RawServer::start(vec![ok_body(&empty_objects(4 << 20))]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the response (200 OK) holds more than 4194304 JSON objects and arrays, the limit for its size, and was not decoded\n"
+        )
+    );
+}
+
+/// The worst shape the limits let through, printed in each mode, stays far below the 1 GiB
+/// bound (the README has the measured figures).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_worst_body_within_the_limits_is_printed_in_bounded_memory() {
+    let body = empty_objects((4 << 20) - 2);
+    let server = RawServer::start(vec![ok_body(&body)]);
+    let home = home();
+    for (mode, env) in [("--verbose", "0"), ("--verbose", "1"), ("--raw", "0")] {
+        // Reaped by `wait4` below, which also gives its peak memory.
+        #[allow(clippy::zombie_processes)]
+        let child = Command::new(vast_bin())
+            .args([
+                "--url",
+                &server.url,
+                "--api-key",
+                TEST_KEY,
+                "--retry",
+                "1",
+                mode,
+            ])
+            .args(["show", "api-keys"])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("VAST_FORCE_TTY", env)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+        let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        assert_eq!(waited, child.id() as i32);
+        assert_eq!(libc::WEXITSTATUS(status), 0, "{mode} {env}");
+        let peak_mib = usage.ru_maxrss / 1024;
+        assert!(
+            peak_mib < 600,
+            "{mode} VAST_FORCE_TTY={env}: {peak_mib} MiB"
+        );
+    }
+}
+
+#[test]
+fn a_huge_value_of_the_wrong_type_is_quoted_in_at_most_200_characters() {
+    let body = format!(r#"{{"apikeys": [{{"id": "{}"}}]}}"#, "9".repeat(1 << 20));
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    // Both quotes are cut at 200 characters: serde's message, and the body's excerpt.
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server's response (200 OK) is not what the API spec describes: \
+                 invalid type: string \"{}…; body: {{\"apikeys\": [{{\"id\": \"{}…\n",
+                "9".repeat(178),
+                "9".repeat(179)
+            )
+        )
+    );
+}
