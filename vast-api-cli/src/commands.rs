@@ -92,10 +92,13 @@ fn set_api_key() -> Command {
         .arg(
             Arg::new("key")
                 .value_name("KEY")
-                .required(true)
                 .allow_hyphen_values(true)
                 .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                .help("The key, as shown at https://cloud.vast.ai/manage-keys/"),
+                .help(
+                    "The key, as shown at https://cloud.vast.ai/manage-keys/; without it, or with -, \
+                     it is read from standard input (not echoed on a terminal), which keeps it out \
+                     of the process list",
+                ),
         )
 }
 
@@ -168,7 +171,10 @@ fn global_args() -> Vec<Arg> {
             // A key that starts with `-` is still the key, never echoed back as an unknown flag.
             .allow_hyphen_values(true)
             .global(true)
-            .help("API key [default: $VAST_API_KEY, then the key file]"),
+            .help(
+                "API key [default: $VAST_API_KEY, then the key file]; other users can see it in \
+                 the process list, so prefer `vast set api-key` (which reads it from stdin)",
+            ),
         Arg::new("url")
             .long("url")
             .value_name("URL")

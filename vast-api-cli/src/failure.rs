@@ -65,7 +65,7 @@ impl From<ConfigError> for Failure {
         let exit = match e {
             ConfigError::NoApiKey { .. } => {
                 return Failure::new(Exit::NoApiKey, e.to_string())
-                    .hint("or pass --api-key KEY; `vast set api-key KEY` saves it");
+                    .hint("`vast set api-key` saves it, read from standard input (paste it when asked, or pipe it in)");
             }
             ConfigError::MissingApiKey
             | ConfigError::EmptyApiKey { .. }

@@ -69,6 +69,8 @@ pub enum KeySource {
     Environment,
     /// A key file: the vendor CLI's, or the legacy `~/.vast_api_key`.
     File(PathBuf),
+    /// Standard input (`vast set api-key` without a key on the command line).
+    Stdin,
 }
 
 impl fmt::Display for KeySource {
@@ -77,6 +79,7 @@ impl fmt::Display for KeySource {
             KeySource::Explicit => f.write_str("--api-key"),
             KeySource::Environment => f.write_str("the VAST_API_KEY environment variable"),
             KeySource::File(path) => write!(f, "the key file {}", path.display()),
+            KeySource::Stdin => f.write_str("standard input"),
         }
     }
 }
@@ -148,8 +151,9 @@ fn resolve_from(
 /// of [`key_files`]), readable by the owner only: the folder is created with mode 0700 and the
 /// file written to a temporary file (mode 0600) that replaces the old one in a single rename, so
 /// an interrupted save never leaves a truncated key.
-pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
-    let (key, _) = checked(key.clone(), KeySource::Explicit)?;
+/// `from` names where the key came from, for the error when it is not usable.
+pub fn save(key: &ApiKey, from: KeySource) -> Result<PathBuf, ConfigError> {
+    let (key, _) = checked(key.clone(), from)?;
     let path = key_files()
         .into_iter()
         .next()

@@ -280,7 +280,7 @@ fn set_api_key_refuses_an_empty_key_and_says_when_it_cannot_save() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .starts_with("error: a value is required for '<KEY>' but none was supplied"),
+            .starts_with("error: a value is required for '[KEY]' but none was supplied"),
         "{}",
         run.stderr
     );
@@ -809,4 +809,36 @@ fn a_huge_value_of_the_wrong_type_is_quoted_in_at_most_200_characters() {
             )
         )
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn set_api_key_reads_the_key_from_stdin_keeping_it_out_of_the_process_list() {
+    use crate::support::vast_with_input;
+    let home = home();
+    let path = home.path().join(".config/vastai/vast_api_key");
+    for args in [&["set", "api-key"][..], &["set", "api-key", "-"]] {
+        let run = vast_with_input(args, &[], home.path(), Some(b"key-from-stdin-1\n"));
+        assert_eq!(
+            (run.code, run.stdout, run.stderr.as_str()),
+            (0, format!("API key saved in {}\n", path.display()), "")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-from-stdin-1");
+    }
+    let run = vast_with_input(&["set", "api-key"], &[], home.path(), Some(b"\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (3, "error: the API key from standard input is empty\n")
+    );
+    let run = vast_with_input(&["set", "api-key"], &[], home.path(), Some(&[b'k'; 10_000]));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            3,
+            "error: standard input holds more than 4 KiB, which is no API key\n\
+             hint: pipe the key alone: vast set api-key < key.txt\n"
+        )
+    );
+    // The saved key is still the good one.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-from-stdin-1");
 }

@@ -36,16 +36,37 @@ pub struct Run {
 
 /// Runs `vast` with a clean environment: only `HOME` and the variables given.
 pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
-    let child = Command::new(vast_bin())
+    vast_with_input(args, env, home, None)
+}
+
+/// As [`vast`], with `input` on its standard input (none: `/dev/null`).
+pub fn vast_with_input(
+    args: &[&str],
+    env: &[(&str, &str)],
+    home: &Path,
+    input: Option<&[u8]>,
+) -> Run {
+    let mut child = Command::new(vast_bin())
         .args(args)
         .env_clear()
         .env("HOME", home)
         .envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("vast runs");
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        let input = input.to_vec();
+        // Written beside the wait: vast may stop reading (and close the pipe) before the end.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &input);
+        });
+    }
     let output = finished(child, Duration::from_secs(60));
     let run = Run {
         code: output.status.code().expect("exited, not killed"),
