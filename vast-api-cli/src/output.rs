@@ -36,7 +36,7 @@ impl Output {
     fn print_body(&self, body: &[u8], columns: &[&str]) {
         let printed = stream_stdout(|out| {
             if self.raw {
-                out.write_all(body)?;
+                out.write_all(&escaped_keys_redacted(body))?;
                 if body.last() == Some(&b'\n') {
                     return Ok(());
                 }
@@ -93,6 +93,48 @@ fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
         text = Cow::Owned(out);
     }
     text
+}
+
+/// `json` with every string that spells a key with escapes (`"sekri\u0074…"`) written again
+/// with the key replaced: the byte-level redaction cannot see through escapes, and anything that
+/// decodes the output would find the key. Strings without escapes are left to that redaction.
+fn escaped_keys_redacted(json: &[u8]) -> Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(found) = memchr::memchr(b'"', &json[at..]) {
+        let start = at + found;
+        let (mut end, mut escapes) = (start + 1, false);
+        while end < json.len() && json[end] != b'"' {
+            escapes |= json[end] == b'\\';
+            end += if json[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(json.len() - 1);
+        at = end + 1;
+        if !escapes {
+            continue;
+        }
+        let Ok(text) = serde_json::from_slice::<String>(&json[start..=end]) else {
+            continue;
+        };
+        let clean = redacted_text(&text);
+        if clean != text {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(json.len()));
+            out.extend_from_slice(&json[copied..start]);
+            out.extend_from_slice(
+                serde_json::to_string(&clean)
+                    .expect("a string serialises")
+                    .as_bytes(),
+            );
+            copied = at;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.extend_from_slice(&json[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(json),
+    }
 }
 
 /// `text` with every key replaced: for messages that are cut short before they are written,
@@ -242,6 +284,20 @@ impl CliConfig for &Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_spelt_with_escapes_are_replaced_in_raw_json() {
+        redact("esc-key-777");
+        let body = br#"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777"}"#;
+        assert_eq!(
+            String::from_utf8(escaped_keys_redacted(body).into_owned()).unwrap(),
+            r#"{"a": "<redacted>!", "b": "x\"y", "c": "esc-key-777"}"#
+        );
+        assert!(matches!(
+            escaped_keys_redacted(br#"{"a": "\n"}"#),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn keys_split_between_writes_are_replaced_too() {

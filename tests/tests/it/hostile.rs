@@ -842,3 +842,54 @@ fn set_api_key_reads_the_key_from_stdin_keeping_it_out_of_the_process_list() {
     // The saved key is still the good one.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-from-stdin-1");
 }
+
+#[test]
+fn a_key_spelt_with_json_escapes_is_redacted_in_raw_output() {
+    // TEST_KEY with its first `s` written as `\u0073`.
+    let echoed = TEST_KEY.replacen('s', "\\u0073", 1);
+    let body = format!(r#"{{"apikeys": [{{"id": 1, "rights": "{echoed}"}}]}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &["--raw"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "{\"apikeys\": [{\"id\": 1, \"rights\": \"<redacted>\"}]}\n"
+        )
+    );
+}
+
+#[test]
+fn characters_that_act_on_a_terminal_never_reach_it() {
+    let text = r#"a\u009b31m\u007f\u202e\u2066\u200f\u2028\u200b\ufeffb"#;
+    // Two lists: not a table, so pretty JSON, where they are escapes.
+    let body = format!(r#"{{"apikeys": [{{"rights": "{text}"}}], "x": []}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "{\n  \"apikeys\": [\n    {\n      \"rights\": \"a\\u009b31m\\u007f\\u202e\\u2066\\u200f\\u2028\\u200b\\ufeffb\"\n    }\n  ],\n  \"x\": []\n}\n"
+        )
+    );
+    // In a table, spaces.
+    let body = format!(r#"{{"apikeys": [{{"id": 1, "rights": "{text}"}}]}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "1\t\ta 31m       b\t\t\n")
+    );
+    // In a message, spaces too.
+    let body = format!(r#"{{"msg": "{text}"}}"#);
+    let server = RawServer::start(vec![Reply::json(400, &body)]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            5,
+            "error: the server refused the request (400 Bad Request): a 31m       b\n"
+        )
+    );
+}
