@@ -20,7 +20,8 @@ pub struct CommandSpec {
 pub const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  any other failure (server error, a response that does not match the API spec)
+  1  any other failure (server error, a response that does not match the API spec or is not
+     valid HTTP, a redirect that is not followed, a body over the size or object limits)
   2  invalid command line, or an unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
   3  no usable API key (none found, empty, malformed or too long; an unreadable key file)
   4  the server rejected the API key (401, 403)

@@ -215,6 +215,13 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
             Some(_) => "try again once the server's wait is over",
             None => "wait a little and try again",
         }),
+        // A redirect the client could not follow: its Location was missing or not a URL.
+        300..=399 => Failure::new(
+            Exit::Failure,
+            format!(
+                "the server answered {status}, a redirect that was not followed: its Location is missing or not an http:// or https:// URL{said}"
+            ),
+        ),
         400..=499 => Failure::new(
             Exit::BadRequest,
             format!("the server refused the request ({status}){said}"),
@@ -254,13 +261,67 @@ fn connect_hint_direct(server: &str, said: &str) -> &'static str {
     }
 }
 
+/// The causes of `e`, outermost first.
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    })
+}
+
+/// The server a failed call had reached when a redirect took it away from `--url`'s.
+fn redirected_to(cx: &Context) -> Option<String> {
+    let origin = |url: &reqwest::Url| url.origin().ascii_serialization();
+    let failed = cx.call.as_ref()?.redirected_to.as_ref()?;
+    let base = reqwest::Url::parse(cx.base_url).ok()?;
+    (origin(failed) != origin(&base)).then(|| said(&origin(failed)))
+}
+
 fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
-    let server = &cx.server();
+    // Name the host that failed: after a redirect, not the one in --url.
+    let redirected = redirected_to(cx);
+    let server = &match &redirected {
+        Some(to) => format!("{to} (where {} redirected the call)", cx.server()),
+        None => cx.server(),
+    };
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(inner) = cause.source() {
-        cause = inner;
+    let cause = causes(e).last().expect("the error itself is first");
+    if e.is_redirect() {
+        let why = causes(e)
+            .find_map(|c| c.downcast_ref::<vast_api::RedirectRefused>())
+            .map(ToString::to_string)
+            .unwrap_or_else(|| cause.to_string());
+        return Failure::new(
+            Exit::Failure,
+            format!(
+                "the server at {} answered with a redirect that was not followed: {}",
+                cx.server(),
+                said(&why)
+            ),
+        );
+    }
+    // hyper's words for a status line or headers that are not HTTP (a bad Content-Length,
+    // headers over its size limit): the server's fault, not the network's.
+    if let Some(parse) = causes(e)
+        .filter_map(|c| c.downcast_ref::<hyper::Error>())
+        .find(|h| h.is_parse())
+    {
+        return Failure::new(
+            Exit::Failure,
+            format!(
+                "the response from {server} is not valid HTTP: {}",
+                said(&parse.to_string())
+            ),
+        );
+    }
+    if e.is_builder() {
+        return Failure::new(
+            Exit::Usage,
+            format!(
+                "cannot make a request to {server}: {}",
+                said(&cause.to_string())
+            ),
+        );
     }
     if let Some(response) = cx.response() {
         // The status line came, the rest of the body did not: say how much did.
@@ -307,7 +368,10 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
                 cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
         )
-        .hint(connect_hint(cx.base_url, cx.proxy, &said));
+        .hint(match redirected {
+            Some(_) => "the server in --url (or VAST_URL) sent the call there: check that server's redirects".to_string(),
+            None => connect_hint(cx.base_url, cx.proxy, &said),
+        });
     }
     Failure::new(
         Exit::Unreachable,

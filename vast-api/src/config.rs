@@ -1,6 +1,7 @@
 //! Building a [`Client`]: key, server, timeouts and user agent, explicit or from the environment.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -60,6 +61,41 @@ pub enum ConfigError {
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
 }
+
+/// Why a redirect was not followed: the source of a [`reqwest::Error`] whose `is_redirect()`,
+/// so that a caller can tell a redirect loop from a redirect to a scheme the client does not
+/// speak (`ftp:`, `file:`), which reqwest would otherwise report as a failed connection.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedirectRefused {
+    #[error("more than {0} redirects")]
+    TooMany(usize),
+    #[error("a redirect to a URL that is neither http:// nor https://: {0}")]
+    Scheme(String),
+}
+
+/// As many redirects as browsers and curl follow.
+const MAX_REDIRECTS: usize = 10;
+
+/// reqwest's default (at most 10 redirects) with one more rule: only to http:// and https://.
+/// Each redirect followed is noted in `last`, so that errors can name the host that failed.
+fn redirect_policy(last: Arc<Mutex<Option<reqwest::Url>>>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if !matches!(attempt.url().scheme(), "http" | "https") {
+            let url = attempt.url().to_string();
+            attempt.error(RedirectRefused::Scheme(url))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS))
+        } else {
+            *last.lock().unwrap_or_else(|e| e.into_inner()) = Some(attempt.url().clone());
+            attempt.follow()
+        }
+    })
+}
+
+/// The longest server URL accepted: far beyond any real one, and short enough for every
+/// operation's path to be added to it (an HTTP request line has a limit of its own).
+const MAX_URL_CHARS: usize = 8192;
 
 /// Settings for a [`Client`]; [`ClientConfig::build`] makes the client.
 #[derive(Debug, Clone)]
@@ -176,6 +212,7 @@ impl ClientConfig {
             // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
             .retry(reqwest::retry::never().max_retries_per_request(0))
+            .redirect(redirect_policy(self.state.last_redirect.clone()))
             // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
             // on this machine never goes through one (see `proxy.rs`).
             .proxy(Proxies::from_env()?.to_reqwest());
@@ -286,12 +323,29 @@ fn build_error(e: &reqwest::Error, base_url: &str) -> ConfigError {
 }
 
 fn check_base_url(url: &str) -> Result<String, ConfigError> {
+    // Quoted at most 100 characters long, control characters shown as `?`.
+    let shown: String = url
+        .chars()
+        .take(100)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .chain((url.chars().count() > 100).then_some('…'))
+        .collect();
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: url.into(),
+        url: shown.clone(),
         reason: reason.into(),
     };
     if url.trim().is_empty() {
         return Err(invalid("it is empty"));
+    }
+    // The URL parser drops spaces and controls at either end, but the paths are added to the
+    // text as given: `http://host:1 ` would become `http://host:1 /api/…`.
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("it contains spaces or control characters"));
+    }
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(invalid(&format!(
+            "it is longer than {MAX_URL_CHARS} characters"
+        )));
     }
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -396,6 +450,17 @@ mod tests {
             "it must not have a query or fragment (expected e.g. https://console.vast.ai)"
         ));
         assert!(build("http://h/#f").contains("query or fragment"));
+        assert_eq!(
+            build("http://127.0.0.1:1 "),
+            "invalid server URL `http://127.0.0.1:1 `: it contains spaces or control characters (expected e.g. https://console.vast.ai)"
+        );
+        assert_eq!(
+            build(&format!("http://h/{}", "a".repeat(10_000))),
+            format!(
+                "invalid server URL `http://h/{}…`: it is longer than 8192 characters (expected e.g. https://console.vast.ai)",
+                "a".repeat(91)
+            )
+        );
         let shown = build("http://user:pa55@h/");
         assert!(
             !shown.contains("pa55") && shown.contains("not supported"),

@@ -59,6 +59,10 @@ impl ClientHooks<ClientState> for Client {
                 .flatten();
             // What the capture keeps of a response whose body broke off: status and the part read.
             let mut broken: Option<(reqwest::StatusCode, Bytes)> = None;
+            *state
+                .last_redirect
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = None;
             let result = match self.client().execute(request).await {
                 // A declared length within the limit bounds what hyper will read, so unless the
                 // body must be kept for the capture it is left for progenitor to read: buffering
@@ -87,7 +91,12 @@ impl ClientHooks<ClientState> for Client {
                         (Err(_), Some((status, partial))) => Some((*status, partial.clone())),
                         (Err(_), None) => None,
                     };
-                    capture.record(attempt, response, note);
+                    let redirected = state
+                        .last_redirect
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
+                    capture.record(attempt, response, note, redirected);
                 }
             };
             let Some(next) = again else {

@@ -50,6 +50,6 @@ pub use api_key::{ApiKey, KeySource};
 pub use client_state::{
     CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
 };
-pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL};
+pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused};
 pub use generated::*;
 pub use retry::RetryPolicy;

@@ -893,3 +893,115 @@ fn characters_that_act_on_a_terminal_never_reach_it() {
         )
     );
 }
+
+/// `show api-keys` against a server that answers every request with `head` and no body.
+fn answered_with(head: &str) -> (crate::support::Run, RawServer) {
+    let server = RawServer::start(vec![Reply::Raw(head.as_bytes().to_vec())]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    (run, server)
+}
+
+#[test]
+fn redirects_that_cannot_be_followed_are_the_servers_failure_each_named() {
+    let (run, server) =
+        answered_with("HTTP/1.1 302 Found\r\nlocation: /again\r\ncontent-length: 0\r\n\r\n");
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server at {} answered with a redirect that was not followed: more than 10 redirects\n",
+                server.url
+            )
+        )
+    );
+    let (run, server) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: ftp://example.com/x\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server at {} answered with a redirect that was not followed: \
+                 a redirect to a URL that is neither http:// nor https://: ftp://example.com/x\n",
+                server.url
+            )
+        )
+    );
+    let (run, _) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: file:///etc/passwd\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the server answered 302 Found, a redirect that was not followed: \
+             its Location is missing or not an http:// or https:// URL\n"
+        )
+    );
+    // A redirect to a host that refuses: that host is named, not the one in --url.
+    let (run, server) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.2:1/x\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(run.code, 7);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot connect to http://127.0.0.2:1 (where {} redirected the call): ",
+            server.url
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_malformed_response_head_is_the_servers_failure_not_the_networks() {
+    for (head, why) in [
+        (
+            "HTTP/1.1 200 OK\r\ncontent-length: abc\r\n\r\n{}".to_string(),
+            "invalid content-length parsed",
+        ),
+        (
+            format!(
+                "HTTP/1.1 200 OK\r\nx: {}\r\ncontent-length: 2\r\n\r\n{{}}",
+                "a".repeat(500_000)
+            ),
+            "message head is too large",
+        ),
+    ] {
+        let (run, server) = answered_with(&head);
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                1,
+                format!(
+                    "error: the response from {} is not valid HTTP: {why}\n",
+                    server.url
+                )
+            )
+        );
+    }
+}
+
+#[test]
+fn a_server_url_that_only_looks_valid_is_a_usage_error() {
+    let run = show_api_keys_at("http://127.0.0.1:1 ", &[], &[]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: invalid server URL `http://127.0.0.1:1 `: it contains spaces or control characters (expected e.g. https://console.vast.ai)\n"
+        )
+    );
+    let long = format!("http://127.0.0.1:1/{}", "a".repeat(100_000));
+    let run = show_api_keys_at(&long, &[], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(
+            ": it is longer than 8192 characters (expected e.g. https://console.vast.ai)\n"
+        ) && run.stderr.len() < 300,
+        "{}",
+        &run.stderr[..300.min(run.stderr.len())]
+    );
+}
