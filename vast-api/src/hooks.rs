@@ -108,9 +108,13 @@ impl ClientHooks<ClientState> for Client {
                 Ok(response) if is_retryable_status(response.status()) => {
                     match retry_after(response.headers(), SystemTime::now()) {
                         Some(asked) if asked > policy.max_retry_after => {
+                            // A number too large to read is shown as what it means.
+                            let asked = match asked.as_secs() {
+                                u64::MAX => "longer than can be counted".to_string(),
+                                secs => format!("{secs} s"),
+                            };
                             record(Some(format!(
-                                "the server asked to wait {} s before retrying, more than the {} s limit",
-                                asked.as_secs(),
+                                "the server asked to wait {asked} before retrying, more than the {} s limit",
                                 policy.max_retry_after.as_secs()
                             )));
                             return result;

@@ -14,6 +14,7 @@ use crate::support::{home, show_api_keys_at, vast, vast_bin};
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
 
 fn show_api_keys(server: &RawServer, extra: &[&str]) -> (crate::support::Run, Duration) {
+    vast_bin(); // built (the first time) before the clock starts
     let started = Instant::now();
     let run = show_api_keys_at(&server.url, extra, &[("RUST_LOG", "trace")]);
     (run, started.elapsed())
@@ -1004,4 +1005,38 @@ fn a_server_url_that_only_looks_valid_is_a_usage_error() {
         "{}",
         &run.stderr[..300.min(run.stderr.len())]
     );
+}
+
+#[test]
+fn retry_after_values_read_one_way() {
+    // Beyond any integer: the longest wait there is, so the call ends at once.
+    let server = RawServer::start(vec![Reply::Json(
+        429,
+        r#"{"detail": "later"}"#.into(),
+        vec!["retry-after: 99999999999999999999999".into()],
+    )]);
+    let (run, took) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stderr.lines().next().unwrap()),
+        (
+            6,
+            "error: rate limited by the server (429 Too Many Requests): later \
+             (gave up: the server asked to wait longer than can be counted before retrying, more than the 60 s limit)"
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // Zero: again at once. Negative and fractional values are no value: the backoff applies.
+    for (value, at_least) in [("0", 0), ("-5", 200), ("1.5", 200)] {
+        let server = RawServer::start(vec![
+            Reply::Json(503, "{}".into(), vec![format!("retry-after: {value}")]),
+            Reply::json(200, KEYS),
+        ]);
+        let (run, took) = show_api_keys(&server, &[]);
+        assert_eq!((run.code, server.requests().len()), (0, 2), "{value}");
+        assert!(
+            took >= Duration::from_millis(at_least) && took < Duration::from_secs(3),
+            "{value}: {took:?}"
+        );
+    }
 }
