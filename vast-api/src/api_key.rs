@@ -198,43 +198,36 @@ fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
 /// A warning, with the fix, when the folder a key was saved in can be changed by other users:
 /// they could replace the key file with one of their own.
 pub fn open_folder(path: &std::path::Path) -> Option<String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = path.parent()?;
-        let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o777;
-        (mode & 0o022 != 0).then(|| {
-            format!(
-                "the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}",
-                dir.display(),
-                dir.display()
-            )
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
+    let dir = path.parent()?;
+    let mode = mode_if_any(dir, 0o022)?;
+    Some(format!(
+        "the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}",
+        dir.display(),
+        dir.display()
+    ))
 }
 
 /// A warning, with the fix, when a key file can be read by other users than its owner.
 pub fn loose_permissions(path: &std::path::Path) -> Option<String> {
+    let mode = mode_if_any(path, 0o077)?;
+    Some(format!(
+        "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// The permission bits of `path` when any of `mask` is among them (Unix; elsewhere never).
+fn mode_if_any(path: &std::path::Path, mask: u32) -> Option<u32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-        (mode & 0o077 != 0).then(|| {
-            format!(
-                "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
-                path.display(),
-                path.display()
-            )
-        })
+        (mode & mask != 0).then_some(mode)
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = (path, mask);
         None
     }
 }

@@ -9,7 +9,7 @@ use vast_api::{ClientConfig, Error, RetryPolicy};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{home, show_api_keys_at, vast, vast_bin};
+use crate::support::{assert_starts_with, home, show_api_keys_at, vast, vast_bin, vast_command};
 
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
 
@@ -18,6 +18,14 @@ fn show_api_keys(server: &RawServer, extra: &[&str]) -> (crate::support::Run, Du
     let started = Instant::now();
     let run = show_api_keys_at(&server.url, extra, &[("RUST_LOG", "trace")]);
     (run, started.elapsed())
+}
+
+/// A request head that carries no `Authorization` header: the key did not go there.
+fn assert_no_authorization(head: &str) {
+    assert!(
+        !head.to_ascii_lowercase().contains("authorization"),
+        "{head}"
+    );
 }
 
 #[test]
@@ -141,13 +149,12 @@ fn a_body_shorter_than_its_length_is_a_broken_response() {
     )]);
     let (run, _) = show_api_keys(&server, &["--retry", "1"]);
     assert_eq!(run.code, 7);
-    assert!(
-        run.stderr.starts_with(&format!(
+    assert_starts_with(
+        &run.stderr,
+        &format!(
             "error: the response from {} (200 OK) broke off after 11 bytes: ",
             server.url
-        )),
-        "{}",
-        run.stderr
+        ),
     );
     assert_eq!(run.stderr.lines().count(), 1);
 }
@@ -180,12 +187,9 @@ fn invalid_utf8_and_wrong_types_name_the_status_and_quote_safely() {
     let server = RawServer::start(vec![Reply::Raw(raw)]);
     let (run, _) = show_api_keys(&server, &[]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.starts_with(
-            "error: the server's response (200 OK) is not what the API spec describes: "
-        ),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: the server's response (200 OK) is not what the API spec describes: ",
     );
     assert!(
         run.stderr
@@ -213,11 +217,7 @@ fn the_key_does_not_follow_a_redirect_to_another_host() {
     );
     let followed = other.requests();
     assert_eq!(followed.len(), 1);
-    assert!(
-        !followed[0].to_ascii_lowercase().contains("authorization"),
-        "{}",
-        followed[0]
-    );
+    assert_no_authorization(&followed[0]);
 }
 
 #[test]
@@ -315,21 +315,21 @@ fn ctrl_c_during_a_retry_wait_ends_at_once() {
         vec!["retry-after: 30".into()],
     )]);
     let home = home();
-    let child = Command::new(vast_bin())
-        .args([
+    let child = vast_command(
+        &[
             "--url",
             &server.url,
             "--api-key",
             TEST_KEY,
             "show",
             "api-keys",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+        home.path(),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     // Wait for the first attempt; the client is then sleeping 30 s before the next.
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.requests().is_empty() && Instant::now() < deadline {
@@ -422,6 +422,16 @@ fn all_proxy_variables(proxy: &str) -> Vec<(&'static str, &str)> {
     .collect()
 }
 
+/// A proxy on 127.0.0.2 that answers everything with 407.
+fn proxy_asking_for_credentials() -> RawServer {
+    RawServer::start_on(
+        "127.0.0.2",
+        vec![Reply::Raw(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        )],
+    )
+}
+
 #[test]
 fn a_call_to_this_machine_never_goes_through_a_proxy() {
     let proxy = RawServer::start_on("127.0.0.2", vec![Reply::json(200, KEYS)]);
@@ -434,12 +444,7 @@ fn a_call_to_this_machine_never_goes_through_a_proxy() {
 
 #[test]
 fn an_https_call_tunnels_through_the_proxy_and_its_407_is_named() {
-    let proxy = RawServer::start_on(
-        "127.0.0.2",
-        vec![Reply::Raw(
-            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
-        )],
-    );
+    let proxy = proxy_asking_for_credentials();
     let run = show_api_keys_at(
         "https://vast.invalid",
         &["-v", "--retry", "1"],
@@ -458,26 +463,13 @@ fn an_https_call_tunnels_through_the_proxy_and_its_407_is_named() {
     // The proxy saw where to connect, never the key.
     let seen = proxy.requests();
     assert_eq!(seen.len(), 1);
-    assert!(
-        seen[0].starts_with("CONNECT vast.invalid:443 "),
-        "{}",
-        seen[0]
-    );
-    assert!(
-        !seen[0].to_ascii_lowercase().contains("authorization"),
-        "{}",
-        seen[0]
-    );
+    assert_starts_with(&seen[0], "CONNECT vast.invalid:443 ");
+    assert_no_authorization(&seen[0]);
 }
 
 #[test]
 fn a_plain_http_call_through_a_proxy_needs_allow_http_and_a_407_is_not_the_servers() {
-    let proxy = RawServer::start_on(
-        "127.0.0.2",
-        vec![Reply::Raw(
-            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
-        )],
-    );
+    let proxy = proxy_asking_for_credentials();
     let env = [("http_proxy", proxy.url.as_str())];
     let run = show_api_keys_at("http://10.255.255.1", &[], &env);
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -518,12 +510,9 @@ fn an_unusable_or_unreachable_proxy_is_named() {
         &[("ALL_PROXY", "http://127.0.0.2:1")],
     );
     assert_eq!(run.code, 7);
-    assert!(
-        run.stderr.starts_with(
-            "error: cannot connect to https://vast.invalid through the proxy http://127.0.0.2:1 (from ALL_PROXY): "
-        ),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: cannot connect to https://vast.invalid through the proxy http://127.0.0.2:1 (from ALL_PROXY): ",
     );
     assert!(
         run.stderr.ends_with(
@@ -760,21 +749,19 @@ fn the_worst_body_within_the_limits_is_printed_in_bounded_memory() {
     let server = RawServer::start(vec![ok_body(&body)]);
     let home = home();
     for (mode, env) in [("--verbose", "0"), ("--verbose", "1"), ("--raw", "0")] {
+        let args = [
+            "--url",
+            &server.url,
+            "--api-key",
+            TEST_KEY,
+            "--retry",
+            "1",
+            mode,
+        ];
         // Reaped by `wait4` below, which also gives its peak memory.
         #[allow(clippy::zombie_processes)]
-        let child = Command::new(vast_bin())
-            .args([
-                "--url",
-                &server.url,
-                "--api-key",
-                TEST_KEY,
-                "--retry",
-                "1",
-                mode,
-            ])
+        let child = vast_command(&args, home.path())
             .args(["show", "api-keys"])
-            .env_clear()
-            .env("HOME", home.path())
             .env("VAST_FORCE_TTY", env)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -946,13 +933,12 @@ fn redirects_that_cannot_be_followed_are_the_servers_failure_each_named() {
         "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.2:1/x\r\ncontent-length: 0\r\n\r\n",
     );
     assert_eq!(run.code, 7);
-    assert!(
-        run.stderr.starts_with(&format!(
+    assert_starts_with(
+        &run.stderr,
+        &format!(
             "error: cannot connect to http://127.0.0.2:1 (where {} redirected the call): ",
             server.url
-        )),
-        "{}",
-        run.stderr
+        ),
     );
 }
 

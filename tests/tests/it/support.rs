@@ -34,6 +34,13 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// `vast ARGS…` with a clean environment (only `HOME`), ready to run.
+pub fn vast_command(args: &[&str], home: &Path) -> Command {
+    let mut command = Command::new(vast_bin());
+    command.args(args).env_clear().env("HOME", home);
+    command
+}
+
 /// Runs `vast` with a clean environment: only `HOME` and the variables given.
 pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
     vast_with_input(args, env, home, None)
@@ -46,10 +53,7 @@ pub fn vast_with_input(
     home: &Path,
     input: Option<&[u8]>,
 ) -> Run {
-    let mut child = Command::new(vast_bin())
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
+    let mut child = vast_command(args, home)
         .envs(env.iter().copied())
         .stdin(if input.is_some() {
             Stdio::piped()
@@ -147,4 +151,13 @@ pub fn show_api_keys_at(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 pub fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
+}
+
+/// `text` starts with `start`; on failure, both are shown.
+#[track_caller]
+pub fn assert_starts_with(text: &str, start: &str) {
+    assert!(
+        text.starts_with(start),
+        "expected to start with:\n{start}\ngot:\n{text}"
+    );
 }
