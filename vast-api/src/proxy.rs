@@ -285,6 +285,22 @@ mod tests {
         assert!(!format!("{set:?}").contains("pa55"));
     }
 
+    proptest::proptest! {
+        /// Any value in a proxy variable gives a proxy or an error naming the variable, and
+        /// never shows a password.
+        #[test]
+        fn any_proxy_value_is_read_or_refused(host in ".{0,60}") {
+            let value = format!("user:pa55word@{host}");
+            match proxies(&[("HTTPS_PROXY", &value)]) {
+                Ok(set) => {
+                    let shown = format!("{:?} {}", set, via(&set, "https://x").unwrap_or_default());
+                    proptest::prop_assert!(!shown.contains("pa55word"), "{}", shown);
+                }
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with("the proxy in HTTPS_PROXY is not usable: ")),
+            }
+        }
+    }
+
     #[test]
     fn unusable_values_name_their_variable() {
         let err = proxies(&[("HTTPS_PROXY", "socks5://p:1080")]).unwrap_err();

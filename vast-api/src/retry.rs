@@ -162,6 +162,23 @@ mod tests {
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
+    proptest::proptest! {
+        /// Any header text is read without panicking; digits only are seconds, however many.
+        #[test]
+        fn any_retry_after_text_reads_one_way(value in "[ -~]{0,40}") {
+            let Ok(header) = HeaderValue::from_str(&value) else { return Ok(()) };
+            let mut h = HeaderMap::new();
+            h.insert(RETRY_AFTER, header);
+            let read = retry_after(&h, SystemTime::now());
+            let digits = value.trim();
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                proptest::prop_assert!(read.is_some());
+            } else if httpdate::parse_http_date(digits).is_err() {
+                proptest::prop_assert_eq!(read, None);
+            }
+        }
+    }
+
     #[test]
     fn backoff_doubles_within_jitter_and_caps() {
         let policy =
