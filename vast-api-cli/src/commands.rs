@@ -23,13 +23,14 @@ pub struct CommandSpec {
 pub const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  any other failure (server error, a response that does not match the API spec)
-  2  invalid command line
-  3  no usable API key (none found, empty, or malformed)
+  1  any other failure (server error, a response that does not match the API spec or is not
+     valid HTTP, a redirect that is not followed, a body over the size or object limits)
+  2  invalid command line, or an unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
+  3  no usable API key (none found, empty, malformed or too long; an unreadable key file)
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
-  7  the server could not be reached, did not answer in time, or the connection broke off
+  7  the server could not be reached (a proxy's 407 too), did not answer in time, or the connection broke off
   130  interrupted (Ctrl-C)
 
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
@@ -115,10 +116,13 @@ fn set_api_key() -> Command {
         .arg(
             Arg::new("key")
                 .value_name("KEY")
-                .required(true)
                 .allow_hyphen_values(true)
                 .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                .help("The key, as shown at https://cloud.vast.ai/manage-keys/"),
+                .help(
+                    "The key, as shown at https://cloud.vast.ai/manage-keys/; without it, or with -, \
+                     it is read from standard input (not echoed on a terminal), which keeps it out \
+                     of the process list",
+                ),
         )
 }
 
@@ -203,7 +207,10 @@ fn global_args() -> Vec<Arg> {
             // A key that starts with `-` is still the key, never echoed back as an unknown flag.
             .allow_hyphen_values(true)
             .global(true)
-            .help("API key [default: $VAST_API_KEY, then the key file]"),
+            .help(
+                "API key [default: $VAST_API_KEY, then the key file]; other users can see it in \
+                 the process list, so prefer `vast set api-key` (which reads it from stdin)",
+            ),
         Arg::new("url")
             .long("url")
             .value_name("URL")

@@ -4,7 +4,6 @@ use std::fmt;
 use std::process::ExitCode;
 
 use serde::Serialize;
-use serde_json::Value;
 use vast_api::{CapturedCall, ConfigError, Error};
 
 use crate::output;
@@ -66,13 +65,16 @@ impl From<ConfigError> for Failure {
         let exit = match e {
             ConfigError::NoApiKey { .. } => {
                 return Failure::new(Exit::NoApiKey, e.to_string())
-                    .hint("or pass --api-key KEY; `vast set api-key KEY` saves it");
+                    .hint("`vast set api-key` saves it, read from standard input (paste it when asked, or pipe it in)");
             }
             ConfigError::MissingApiKey
             | ConfigError::EmptyApiKey { .. }
             | ConfigError::InvalidApiKey { .. }
+            | ConfigError::ApiKeyTooLong { .. }
             | ConfigError::KeyFile { .. } => Exit::NoApiKey,
-            ConfigError::InvalidBaseUrl { .. } => Exit::Usage,
+            ConfigError::InvalidBaseUrl { .. }
+            | ConfigError::InvalidProxy { .. }
+            | ConfigError::Certificates { .. } => Exit::Usage,
             _ => Exit::Failure,
         };
         Failure::new(exit, e.to_string())
@@ -87,11 +89,46 @@ const EXCERPT_CHARS: usize = 200;
 pub struct Context<'a> {
     pub key_source: &'a str,
     pub base_url: &'a str,
+    pub proxy: Option<&'a vast_api::proxy::ProxyUrl>,
     pub timeout_secs: u64,
     pub call: Option<CapturedCall>,
 }
 
 impl Context<'_> {
+    /// The server as messages name it: with the proxy when there is one, which may be the host
+    /// that failed.
+    fn server(&self) -> String {
+        match self.proxy {
+            Some(proxy) => format!("{} through {proxy}", self.base_url),
+            None => self.base_url.to_string(),
+        }
+    }
+
+    /// A proxy's refusal for want of credentials: its own message, not "the server refused".
+    fn proxy_auth_failure(&self) -> Failure {
+        let (who, fix) = match self.proxy {
+            Some(proxy) => (
+                proxy.to_string(),
+                format!(
+                    "put the proxy's user name and password in {} (http://user:password@host:port), or exclude the server with NO_PROXY",
+                    proxy.variable()
+                ),
+            ),
+            None => (
+                "a proxy between here and the server".to_string(),
+                "ask the network's administrator how to authenticate to the proxy".to_string(),
+            ),
+        };
+        Failure::new(
+            Exit::Unreachable,
+            format!(
+                "{who} requires authentication (407 Proxy Authentication Required); nothing reached {}",
+                self.base_url
+            ),
+        )
+        .hint(fix)
+    }
+
     fn response(&self) -> Option<&vast_api::CapturedResponse> {
         self.call.as_ref()?.response.as_ref()
     }
@@ -113,7 +150,7 @@ impl Context<'_> {
 pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
     match error {
         Error::ErrorResponse(response) => {
-            let body = serde_json::to_value(response.as_ref()).unwrap_or(Value::Null);
+            let body = serde_json::to_vec(response.as_ref()).unwrap_or_default();
             status_failure(response.status(), server_message(&body), cx)
         }
         Error::UnexpectedResponse(response) => {
@@ -135,8 +172,10 @@ pub fn from_api_error<T: Serialize>(error: &Error<T>, cx: &Context) -> Failure {
                 .unwrap_or_default();
             Failure::new(
                 Exit::Failure,
+                // serde's message quotes the offending value whole, however long.
                 format!(
-                    "the server's response{status} is not what the API spec describes: {e}; body: {}",
+                    "the server's response{status} is not what the API spec describes: {}; body: {}",
+                    said(&e.to_string()),
                     excerpt(bytes)
                 ),
             )
@@ -157,6 +196,7 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
     };
     let code = status.as_u16();
     match code {
+        407 => cx.proxy_auth_failure(),
         401 | 403 => Failure::new(
             Exit::Unauthorized,
             format!("the server rejected the API key ({status}){said}"),
@@ -175,6 +215,13 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
             Some(_) => "try again once the server's wait is over",
             None => "wait a little and try again",
         }),
+        // A redirect the client could not follow: its Location was missing or not a URL.
+        300..=399 => Failure::new(
+            Exit::Failure,
+            format!(
+                "the server answered {status}, a redirect that was not followed: its Location is missing or not an http:// or https:// URL{said}"
+            ),
+        ),
         400..=499 => Failure::new(
             Exit::BadRequest,
             format!("the server refused the request ({status}){said}"),
@@ -185,8 +232,19 @@ fn status_failure(status: reqwest::StatusCode, message: Option<String>, cx: &Con
 
 /// What to do about a failed connection, from what failed: for `https://`, the certificate or
 /// the handshake (a plain-HTTP server answers TLS with bytes rustls calls corrupt).
-fn connect_hint(server: &str, said: &str) -> &'static str {
+fn connect_hint(server: &str, proxy: Option<&vast_api::proxy::ProxyUrl>, said: &str) -> String {
     let said = said.to_ascii_lowercase();
+    if let Some(proxy) = proxy {
+        format!(
+            "check the proxy in {} and the network, or exclude the server with NO_PROXY",
+            proxy.variable()
+        )
+    } else {
+        connect_hint_direct(server, &said).to_string()
+    }
+}
+
+fn connect_hint_direct(server: &str, said: &str) -> &'static str {
     if !server.starts_with("https:") {
         "check --url (or VAST_URL) and the network"
     } else if said.contains("unknownissuer") {
@@ -203,13 +261,67 @@ fn connect_hint(server: &str, said: &str) -> &'static str {
     }
 }
 
+/// The causes of `e`, outermost first.
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    })
+}
+
+/// The server a failed call had reached when a redirect took it away from `--url`'s.
+fn redirected_to(cx: &Context) -> Option<String> {
+    let origin = |url: &reqwest::Url| url.origin().ascii_serialization();
+    let failed = cx.call.as_ref()?.redirected_to.as_ref()?;
+    let base = reqwest::Url::parse(cx.base_url).ok()?;
+    (origin(failed) != origin(&base)).then(|| said(&origin(failed)))
+}
+
 fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
-    let server = cx.base_url;
+    // Name the host that failed: after a redirect, not the one in --url.
+    let redirected = redirected_to(cx);
+    let server = &match &redirected {
+        Some(to) => format!("{to} (where {} redirected the call)", cx.server()),
+        None => cx.server(),
+    };
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(inner) = cause.source() {
-        cause = inner;
+    let cause = causes(e).last().expect("the error itself is first");
+    if e.is_redirect() {
+        let why = causes(e)
+            .find_map(|c| c.downcast_ref::<vast_api::RedirectRefused>())
+            .map(ToString::to_string)
+            .unwrap_or_else(|| cause.to_string());
+        return Failure::new(
+            Exit::Failure,
+            format!(
+                "the server at {} answered with a redirect that was not followed: {}",
+                cx.server(),
+                said(&why)
+            ),
+        );
+    }
+    // hyper's words for a status line or headers that are not HTTP (a bad Content-Length,
+    // headers over its size limit): the server's fault, not the network's.
+    if let Some(parse) = causes(e)
+        .filter_map(|c| c.downcast_ref::<hyper::Error>())
+        .find(|h| h.is_parse())
+    {
+        return Failure::new(
+            Exit::Failure,
+            format!(
+                "the response from {server} is not valid HTTP: {}",
+                said(&parse.to_string())
+            ),
+        );
+    }
+    if e.is_builder() {
+        return Failure::new(
+            Exit::Usage,
+            format!(
+                "cannot make a request to {server}: {}",
+                said(&cause.to_string())
+            ),
+        );
     }
     if let Some(response) = cx.response() {
         // The status line came, the rest of the body did not: say how much did.
@@ -245,6 +357,10 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     }
     if e.is_connect() {
         let said = clean(&cause.to_string());
+        // reqwest's words for a 407 answer to the `CONNECT` that opens an https:// tunnel.
+        if said.contains("proxy authorization required") {
+            return cx.proxy_auth_failure();
+        }
         return Failure::new(
             Exit::Unreachable,
             format!(
@@ -252,7 +368,10 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
                 cx.retries().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
         )
-        .hint(connect_hint(server, &said));
+        .hint(match redirected {
+            Some(_) => "the server in --url (or VAST_URL) sent the call there: check that server's redirects".to_string(),
+            None => connect_hint(cx.base_url, cx.proxy, &said),
+        });
     }
     Failure::new(
         Exit::Unreachable,
@@ -263,13 +382,68 @@ fn transport_failure(e: &reqwest::Error, cx: &Context) -> Failure {
     )
 }
 
-/// The text a Vast.ai error body carries, under whichever name this endpoint uses for it.
-fn server_message(body: &Value) -> Option<String> {
-    ["msg", "detail", "message", "error"]
-        .iter()
-        .filter_map(|k| body.get(k)?.as_str())
+/// The text a Vast.ai error body carries, under whichever name this endpoint uses for it. Only
+/// those fields are decoded: the rest of a body, however large, is read past.
+fn server_message(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Said {
+        msg: Option<Text>,
+        detail: Option<Text>,
+        message: Option<Text>,
+        error: Option<Text>,
+    }
+    let said: Said = serde_json::from_slice(body).ok()?;
+    [said.msg, said.detail, said.message, said.error]
+        .into_iter()
+        .flatten()
+        .filter_map(|text| text.0)
         .find(|s| !s.trim().is_empty())
-        .map(|s| shorten(&clean(s.trim())))
+        .map(|s| self::said(s.trim()))
+}
+
+/// A field that is text, or `None` for any other JSON value (read past, not kept).
+struct Text(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct AnyValue;
+        impl<'de> serde::de::Visitor<'de> for AnyValue {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text, E> {
+                Ok(Text(Some(text.to_string())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+        }
+        de.deserialize_any(AnyValue)
+    }
 }
 
 /// A body the spec does not describe: its message if it is a JSON error, else an excerpt.
@@ -277,22 +451,53 @@ fn body_message(body: &[u8]) -> Option<String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(json) => server_message(&json).or_else(|| Some(excerpt(body))),
-        Err(_) => Some(excerpt(body)),
-    }
+    server_message(body).or_else(|| Some(excerpt(body)))
 }
 
-/// The start of a body, as text that is safe to print: invalid UTF-8 and control characters
-/// replaced, whitespace runs collapsed, at most [`EXCERPT_CHARS`] characters.
+/// The start of a body, as text that is safe to print: invalid UTF-8 replaced, see [`said`].
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let text = clean(&words.join(" "));
-    if text.is_empty() {
+    let chars = body.utf8_chunks().flat_map(|chunk| {
+        let bad = (!chunk.invalid().is_empty()).then_some('\u{fffd}');
+        chunk.valid().chars().chain(bad)
+    });
+    safe_start(chars)
+}
+
+/// A server's text as a message quotes it: see [`safe_start`].
+fn said(text: &str) -> String {
+    safe_start(text.chars())
+}
+
+/// How much of a text is read to make an excerpt: the excerpt, and room for a key that starts
+/// inside it (keys are redacted before the cut, see [`shorten`]).
+const EXCERPT_SCAN: usize = EXCERPT_CHARS + vast_api::api_key::MAX_KEY_CHARS;
+
+/// At most [`EXCERPT_CHARS`] characters from the start of `text`: whitespace runs collapsed to
+/// one space, characters that would act on a terminal replaced (`clean`), keys redacted. Only
+/// the start is read, so a body or field of any size costs no more than a short one.
+fn safe_start(text: impl Iterator<Item = char>) -> String {
+    let (mut start, mut count, mut space) = (String::new(), 0, false);
+    for c in text {
+        if count >= EXCERPT_SCAN {
+            // One more character than fits: `shorten` then marks the cut.
+            start.push('…');
+            break;
+        }
+        if c.is_whitespace() {
+            space = !start.is_empty();
+            continue;
+        }
+        if std::mem::take(&mut space) {
+            start.push(' ');
+            count += 1;
+        }
+        start.push_str(&clean(c.encode_utf8(&mut [0; 4])));
+        count += 1;
+    }
+    if start.is_empty() {
         return "(empty)".into();
     }
-    shorten(&text)
+    shorten(&start)
 }
 
 /// At most [`EXCERPT_CHARS`] characters, keys redacted first: a cut through a key would leave a
@@ -309,20 +514,28 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    fn message(body: Value) -> Option<String> {
+        server_message(&serde_json::to_vec(&body).unwrap())
+    }
 
     #[test]
     fn messages_come_from_msg_or_detail() {
         assert_eq!(
-            server_message(&json!({"success": false, "error": "auth", "msg": "Invalid key"}))
-                .unwrap(),
+            message(json!({"success": false, "error": "auth", "msg": "Invalid key"})).unwrap(),
             "Invalid key"
         );
         assert_eq!(
-            server_message(&json!({"detail": "slow down"})).unwrap(),
+            message(json!({"detail": "slow down"})).unwrap(),
             "slow down"
         );
-        assert_eq!(server_message(&json!({"msg": ""})), None);
+        assert_eq!(message(json!({"msg": ""})), None);
+        assert_eq!(
+            message(json!({"msg": {"x": 1}, "error": "e"})).unwrap(),
+            "e"
+        );
+        assert_eq!(message(json!([1])), None);
     }
 
     #[test]
@@ -334,5 +547,8 @@ mod tests {
         assert_eq!(excerpt(&[0x66, 0xff, 0x1b, 0x6f]), "f\u{fffd} o");
         assert_eq!(excerpt(&[b'a'; 500]).chars().count(), EXCERPT_CHARS + 1);
         assert_eq!(excerpt(b""), "(empty)");
+        let long = "a ".repeat(5_000_000);
+        assert_eq!(said(&long).chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(said("a\u{9b}b\u{202e}c"), "a b c");
     }
 }

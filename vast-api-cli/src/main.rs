@@ -3,6 +3,7 @@
 
 mod commands;
 mod failure;
+mod key_input;
 mod operation;
 mod output;
 mod render;
@@ -18,7 +19,7 @@ mod generated_commands;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use vast_api::ApiKey;
+use vast_api::{ApiKey, KeySource};
 
 use crate::failure::{Exit, Failure};
 
@@ -73,11 +74,22 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }
         Some(("set", sub)) if sub.subcommand_name() == Some("api-key") => {
-            let key = sub
+            let given = sub
                 .subcommand_matches("api-key")
                 .and_then(|m| m.get_one::<String>("key"))
-                .expect("required by clap");
-            let path = vast_api::api_key::save(&ApiKey::new(key.as_str()))?;
+                .filter(|key| *key != "-");
+            let (key, from) = match given {
+                Some(key) => (ApiKey::new(key.as_str()), KeySource::Explicit),
+                None => {
+                    let key = ApiKey::new(key_input::read_key()?);
+                    output::redact(key.expose());
+                    (key, KeySource::Stdin)
+                }
+            };
+            let path = vast_api::api_key::save(&key, from)?;
+            if let Some(warning) = vast_api::api_key::open_folder(&path) {
+                output::write_stderr(&format!("warning: {warning}\n"));
+            }
             output::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }

@@ -33,9 +33,14 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         _ => DEFAULT_BASE_URL.to_string(),
     };
     transport::check(&base_url, matches.get_flag("allow-http"))?;
+    let proxy = transport::proxy_for(&base_url, &vast_api::proxy::Proxies::from_env()?);
     if verbose {
+        let through = proxy
+            .as_ref()
+            .map(|p| format!("\nvast: through {p}"))
+            .unwrap_or_default();
         output::write_stderr(&format!(
-            "vast: API key from {source}\nvast: server {base_url}\n"
+            "vast: API key from {source}\nvast: server {base_url}{through}\n"
         ));
     }
     let capture = ResponseCapture::new();
@@ -62,6 +67,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         capture: capture.clone(),
         key_source: source.to_string(),
         base_url,
+        proxy,
         timeout_secs,
         failure: RefCell::new(None),
     };

@@ -21,6 +21,8 @@ pub struct Output {
     pub capture: ResponseCapture,
     pub key_source: String,
     pub base_url: String,
+    /// The proxy the call goes through, if any.
+    pub proxy: Option<vast_api::proxy::ProxyUrl>,
     pub timeout_secs: u64,
     pub failure: RefCell<Option<Failure>>,
 }
@@ -30,8 +32,20 @@ impl Output {
         self.failure.borrow_mut().get_or_insert(failure);
     }
 
-    fn print(&self, text: &[u8]) {
-        if let Err(e) = write_stdout(text) {
+    /// The body with `--raw` as it came (with a final newline), else as a table or pretty JSON.
+    fn print_body(&self, body: &[u8], columns: &[&str]) {
+        let printed = stream_stdout(|out| {
+            if self.raw {
+                out.write_all(&escaped_keys_redacted(body))?;
+                if body.last() == Some(&b'\n') {
+                    return Ok(());
+                }
+                out.write_all(b"\n")
+            } else {
+                render::render(body, columns, self.layout, out)
+            }
+        });
+        if let Err(e) = printed {
             self.fail(Failure::new(
                 Exit::Failure,
                 format!("cannot write the output: {e}"),
@@ -81,6 +95,48 @@ fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
     text
 }
 
+/// `json` with every string that spells a key with escapes (`"sekri\u0074…"`) written again
+/// with the key replaced: the byte-level redaction cannot see through escapes, and anything that
+/// decodes the output would find the key. Strings without escapes are left to that redaction.
+fn escaped_keys_redacted(json: &[u8]) -> Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(found) = memchr::memchr(b'"', &json[at..]) {
+        let start = at + found;
+        let (mut end, mut escapes) = (start + 1, false);
+        while end < json.len() && json[end] != b'"' {
+            escapes |= json[end] == b'\\';
+            end += if json[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(json.len() - 1);
+        at = end + 1;
+        if !escapes {
+            continue;
+        }
+        let Ok(text) = serde_json::from_slice::<String>(&json[start..=end]) else {
+            continue;
+        };
+        let clean = redacted_text(&text);
+        if clean != text {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(json.len()));
+            out.extend_from_slice(&json[copied..start]);
+            out.extend_from_slice(
+                serde_json::to_string(&clean)
+                    .expect("a string serialises")
+                    .as_bytes(),
+            );
+            copied = at;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.extend_from_slice(&json[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(json),
+    }
+}
+
 /// `text` with every key replaced: for messages that are cut short before they are written,
 /// which would leave part of a key that the final write could no longer recognise.
 pub fn redacted_text(text: &str) -> String {
@@ -96,10 +152,73 @@ pub fn write_stderr(text: &str) {
 
 /// Writes to stdout; a closed pipe (`vast … | head -1`) is the reader's choice, not an error.
 pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(&redacted(text)).and_then(|()| out.flush()) {
+    stream_stdout(|out| out.write_all(text))
+}
+
+/// Lets `write` stream its output to stdout, keys replaced, as it goes; a closed pipe ends it
+/// quietly.
+pub fn stream_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = Redacting::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// A writer that replaces the keys in what passes through it, including a key split between
+/// two writes: it holds back the last bytes of each batch, which could be a key's start.
+struct Redacting<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+/// How much output is gathered before it is redacted and passed on.
+const BATCH: usize = 64 << 10;
+
+impl<W: Write> Redacting<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Passes on the pending output, redacted, except for the bytes that could be the start of
+    /// a key (none when `all`).
+    fn pass_on(&mut self, all: bool) -> std::io::Result<()> {
+        let longest = KEYS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        let text = redacted(&self.pending).into_owned();
+        let keep = if all { 0 } else { longest.saturating_sub(1) };
+        let cut = text.len().saturating_sub(keep);
+        self.inner.write_all(&text[..cut])?;
+        self.pending = text[cut..].to_vec();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Redacting<W> {
+    /// Takes at most a batch at a time (`write_all` comes back for the rest), so a large write
+    /// is not copied whole.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let taken = buf.len().min(BATCH);
+        self.pending.extend_from_slice(&buf[..taken]);
+        if self.pending.len() >= BATCH {
+            self.pass_on(false)?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on(true)?;
+        self.inner.flush()
     }
 }
 
@@ -108,30 +227,16 @@ impl CliConfig for &Output {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        if self.raw {
-            // The server's own bytes: fields the spec does not list survive.
-            let mut body = match self.capture.last_response() {
-                Some(response) => response.body.to_vec(),
-                None => serde_json::to_vec(value.as_ref()).expect("generated types serialise"),
-            };
-            if body.last() != Some(&b'\n') {
-                body.push(b'\n');
-            }
-            self.print(&body);
-            return;
-        }
         // The body as the server sent it (it decoded as the spec's type, so it has the spec's
         // shape): fields keep the server's order, and fields the spec does not list still show.
-        let json = self
-            .capture
-            .last_response()
-            .and_then(|response| serde_json::from_slice(&response.body).ok())
-            .unwrap_or_else(|| {
-                serde_json::to_value(value.as_ref()).expect("generated types serialise")
-            });
-        self.print(render::render(&json, self.columns, self.layout).as_bytes());
+        let body = match self.capture.last_response() {
+            Some(response) => response.body,
+            None => serde_json::to_vec(value.as_ref())
+                .expect("generated types serialise")
+                .into(),
+        };
+        self.print_body(&body, self.columns);
     }
-
     fn success_no_item(&self, _value: &ResponseValue<()>) {}
 
     fn error<T>(&self, error: &Error<T>)
@@ -141,6 +246,7 @@ impl CliConfig for &Output {
         let cx = failure::Context {
             key_source: &self.key_source,
             base_url: &self.base_url,
+            proxy: self.proxy.as_ref(),
             timeout_secs: self.timeout_secs,
             call: self.capture.last(),
         };
@@ -157,8 +263,8 @@ impl CliConfig for &Output {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        let json = serde_json::to_value(value).expect("generated types serialise");
-        self.print(render::render(&json, &[], self.layout).as_bytes());
+        let json = serde_json::to_vec(value).expect("generated types serialise");
+        self.print_body(&json, &[]);
     }
 
     fn list_end_success<T>(&self)
@@ -178,6 +284,38 @@ impl CliConfig for &Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_spelt_with_escapes_are_replaced_in_raw_json() {
+        redact("esc-key-777");
+        let body = br#"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777"}"#;
+        assert_eq!(
+            String::from_utf8(escaped_keys_redacted(body).into_owned()).unwrap(),
+            r#"{"a": "<redacted>!", "b": "x\"y", "c": "esc-key-777"}"#
+        );
+        assert!(matches!(
+            escaped_keys_redacted(br#"{"a": "\n"}"#),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn keys_split_between_writes_are_replaced_too() {
+        redact("split-key-4242");
+        let mut out = Vec::new();
+        let mut writer = Redacting::new(&mut out);
+        let mut text = vec![b'.'; BATCH - 5];
+        text.extend_from_slice(b"split-");
+        writer.write_all(&text).unwrap();
+        writer.write_all(b"key-4242 and split-key-4242").unwrap();
+        writer.flush().unwrap();
+        let shown = String::from_utf8(out).unwrap();
+        assert!(
+            shown.ends_with("...<redacted> and <redacted>") && !shown.contains("split"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
+    }
 
     #[test]
     fn keys_are_replaced_wherever_they_appear() {

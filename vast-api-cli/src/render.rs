@@ -1,6 +1,14 @@
-//! Turning a response into text: a table for lists of objects, pretty JSON for anything else.
+//! Turning a response body into text: a table for lists of objects, pretty JSON for anything
+//! else. Both read the body's bytes as a stream and write as they go: no tree of the whole
+//! document is built, so the memory used stays near the body's own size whatever its shape. A
+//! table reads the body up to three times instead: for its shape, its column widths, its rows.
 
-use serde_json::Value;
+use std::cell::RefCell;
+use std::fmt;
+use std::io::{self, Write};
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
 
 /// How a list is laid out: aligned under a header on a terminal, tab-separated rows for pipes.
@@ -10,103 +18,302 @@ pub enum Layout {
     Pipe,
 }
 
-/// A top-level array of objects, or an object whose one array field holds objects, prints as a
-/// table of scalar columns (`columns` from the spec when it lists them, else as found); anything
-/// else as pretty JSON.
-pub fn render(value: &Value, columns: &[&str], layout: Layout) -> String {
-    match rows(value) {
-        Some(rows) => table(rows, columns, layout),
+/// Writes `body`, a JSON document, to `out`. A top-level array of objects, or an object whose
+/// one array field holds objects, prints as a table of scalar columns (`columns` from the spec
+/// when it lists them, else as found); anything else as pretty JSON.
+pub fn render(
+    body: &[u8],
+    columns: &[&str],
+    layout: Layout,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match shape(body) {
+        Shape::Rows(rows) => table(body, &rows, columns, layout, out),
         // A list response (the spec gives its columns) whose list is `null` or absent: servers
         // say "nothing" that way, and it prints as the empty table it means.
-        None if !columns.is_empty() && is_empty_object(value) => table(&[], columns, layout),
-        None => {
-            let mut text = serde_json::to_string_pretty(value).expect("a Value always serialises");
-            text.push('\n');
-            text
-        }
+        Shape::Blank if !columns.is_empty() => table(body, &Rows::None, columns, layout, out),
+        _ => pretty(body, out),
     }
 }
 
-fn rows(value: &Value) -> Option<&Vec<Value>> {
-    let list = match value {
-        Value::Array(items) => items,
-        Value::Object(fields) => {
-            let mut arrays = fields.values().filter_map(Value::as_array);
-            let one = arrays.next()?;
-            if arrays.next().is_some() {
-                return None;
-            }
-            one
-        }
-        _ => return None,
-    };
-    list.iter().all(Value::is_object).then_some(list)
+/// Where the rows of a table are.
+#[derive(Debug, PartialEq)]
+enum Rows {
+    /// The document is the list.
+    Top,
+    /// The list is this field of the top-level object.
+    Field(String),
+    /// No rows: an empty table.
+    None,
 }
 
-fn is_empty_object(value: &Value) -> bool {
-    value
-        .as_object()
-        .is_some_and(|fields| fields.values().all(Value::is_null))
+#[derive(Debug, PartialEq)]
+enum Shape {
+    Rows(Rows),
+    /// An object whose fields are all `null`, or that has none.
+    Blank,
+    Other,
+}
+
+/// What a value is, as far as the table rule cares; finding out reads it without keeping it.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Object,
+    ObjectList,
+    OtherList,
+    Null,
+    Scalar,
+}
+
+struct KindOf;
+
+impl<'de> DeserializeSeed<'de> for KindOf {
+    type Value = Kind;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Kind, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KindOf {
+    type Value = Kind;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+        let mut all = true;
+        while let Some(kind) = seq.next_element_seed(KindOf)? {
+            all &= kind == Kind::Object;
+        }
+        Ok(if all {
+            Kind::ObjectList
+        } else {
+            Kind::OtherList
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Kind::Object)
+    }
+    fn visit_unit<E>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Kind, E> {
+        Ok(Kind::Scalar)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Kind, E> {
+        Ok(Kind::Scalar)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Kind, E> {
+        Ok(Kind::Scalar)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Kind, E> {
+        Ok(Kind::Scalar)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Kind, E> {
+        Ok(Kind::Scalar)
+    }
+}
+
+/// The document's shape, from one pass that keeps a few flags.
+fn shape(body: &[u8]) -> Shape {
+    struct Top;
+    impl<'de> Visitor<'de> for Top {
+        type Value = Shape;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON array or object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
+            Ok(match KindOf.visit_seq(seq)? {
+                Kind::ObjectList => Shape::Rows(Rows::Top),
+                _ => Shape::Other,
+            })
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+            let (mut list, mut lists, mut blank) = (None, 0, true);
+            while let Some(key) = map.next_key::<String>()? {
+                match map.next_value_seed(KindOf)? {
+                    Kind::ObjectList => {
+                        lists += 1;
+                        list = Some(key);
+                    }
+                    Kind::OtherList => lists += 1,
+                    Kind::Null => {}
+                    Kind::Object | Kind::Scalar => blank = false,
+                }
+            }
+            Ok(match (lists, list) {
+                (1, Some(field)) => Shape::Rows(Rows::Field(field)),
+                (0, _) if blank => Shape::Blank,
+                _ => Shape::Other,
+            })
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.deserialize_any(Top).unwrap_or(Shape::Other)
+}
+
+/// One row: the fields named in `keep` (all when `None`); the rest are read past, not kept.
+struct Row<'a> {
+    keep: Option<&'a [String]>,
+}
+
+impl<'de> DeserializeSeed<'de> for Row<'_> {
+    type Value = Map<String, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Row<'_> {
+    type Value = Map<String, Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut row = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.keep.is_none_or(|keep| keep.contains(&key)) {
+                let value = map.next_value()?;
+                row.insert(key, value);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(row)
+    }
+}
+
+/// Calls `each` with every row, one at a time (only the current one is in memory), holding the
+/// fields named in `keep` (all when `None`).
+fn for_each_row(
+    body: &[u8],
+    rows: &Rows,
+    keep: Option<&[String]>,
+    each: &mut dyn FnMut(Map<String, Value>) -> io::Result<()>,
+) -> io::Result<()> {
+    // A write error stops the reading; it is kept here and returned as itself.
+    let failed = RefCell::new(None);
+    struct List<'a, 'b> {
+        keep: Option<&'a [String]>,
+        each: &'a mut dyn FnMut(Map<String, Value>) -> io::Result<()>,
+        failed: &'b RefCell<Option<io::Error>>,
+    }
+    impl<'de> DeserializeSeed<'de> for List<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+            de.deserialize_seq(self)
+        }
+    }
+    impl<'de> Visitor<'de> for List<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of objects")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(row) = seq.next_element_seed(Row { keep: self.keep })? {
+                if let Err(e) = (self.each)(row) {
+                    *self.failed.borrow_mut() = Some(e);
+                    return Err(de::Error::custom("stopped"));
+                }
+            }
+            Ok(())
+        }
+    }
+    struct InField<'a, 'b> {
+        name: &'a str,
+        list: List<'a, 'b>,
+    }
+    impl<'de> Visitor<'de> for InField<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut list = Some(self.list);
+            while let Some(key) = map.next_key::<String>()? {
+                match list.take_if(|_| key == self.name) {
+                    Some(found) => map.next_value_seed(found)?,
+                    None => map.next_value::<IgnoredAny>().map(drop)?,
+                }
+            }
+            Ok(())
+        }
+    }
+    let list = List {
+        keep,
+        each,
+        failed: &failed,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let read = match rows {
+        Rows::Top => list.deserialize(&mut de),
+        Rows::Field(name) => de.deserialize_map(InField { name, list }),
+        Rows::None => return Ok(()),
+    };
+    match (read, failed.into_inner()) {
+        (_, Some(e)) => Err(e),
+        // The body decoded as the spec's type before it got here, so it is JSON.
+        (Err(e), None) => Err(io::Error::other(e)),
+        (Ok(()), None) => Ok(()),
+    }
 }
 
 fn is_scalar(v: &Value) -> bool {
     matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
-fn table(rows: &[Value], columns: &[&str], layout: Layout) -> String {
-    let columns: Vec<String> = if columns.is_empty() {
-        // No list schema in the spec: the scalar fields in the order they first appear.
-        let mut found: Vec<String> = Vec::new();
-        for row in rows.iter().filter_map(Value::as_object) {
-            for (key, value) in row {
-                if is_scalar(value) && !found.contains(key) {
-                    found.push(key.clone());
-                }
-            }
-        }
-        found
-    } else {
-        columns.iter().map(|c| c.to_string()).collect()
-    };
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| columns.iter().map(|c| cell(row.get(c))).collect())
-        .collect();
-    let mut out = String::new();
-    match layout {
-        Layout::Pipe => {
-            for row in &cells {
-                out.push_str(&row.join("\t"));
-                out.push('\n');
-            }
-        }
-        Layout::Terminal => {
-            let header: Vec<String> = columns.iter().map(|c| clean(c)).collect();
-            let widths: Vec<usize> = (0..columns.len())
-                .map(|i| {
-                    std::iter::once(&header)
-                        .chain(&cells)
-                        .map(|row| row[i].width())
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            for row in std::iter::once(&header).chain(&cells) {
-                let mut line = String::new();
-                for (i, text) in row.iter().enumerate() {
-                    if i + 1 == row.len() {
-                        line.push_str(text);
-                    } else {
-                        line.push_str(text);
-                        line.extend(std::iter::repeat_n(' ', widths[i] - text.width() + 2));
+fn table(
+    body: &[u8],
+    rows: &Rows,
+    columns: &[&str],
+    layout: Layout,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut names: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let mut widths: Vec<usize> = names.iter().map(|c| clean(c).width()).collect();
+    // No list schema in the spec: the scalar fields in the order they first appear. On a
+    // terminal, also each column's width. Either needs a pass of its own before any row prints.
+    if columns.is_empty() || layout == Layout::Terminal {
+        let wanted = names.clone();
+        let keep = (!columns.is_empty()).then_some(wanted.as_slice());
+        for_each_row(body, rows, keep, &mut |row| {
+            if columns.is_empty() {
+                for (key, value) in &row {
+                    if is_scalar(value) && !names.contains(key) {
+                        widths.push(clean(key).width());
+                        names.push(key.clone());
                     }
                 }
-                out.push_str(line.trim_end());
-                out.push('\n');
+            }
+            for (i, name) in names.iter().enumerate() {
+                widths[i] = widths[i].max(cell(row.get(name)).width());
+            }
+            Ok(())
+        })?;
+    }
+    let mut line = String::new();
+    let mut write_line = |cells: Vec<String>| -> io::Result<()> {
+        line.clear();
+        let last = cells.len().saturating_sub(1);
+        for (i, text) in cells.iter().enumerate() {
+            line.push_str(text);
+            match layout {
+                _ if i == last => {}
+                Layout::Pipe => line.push('\t'),
+                Layout::Terminal => {
+                    line.extend(std::iter::repeat_n(' ', widths[i] - text.width() + 2))
+                }
             }
         }
+        out.write_all(line.trim_end_matches(' ').as_bytes())?;
+        out.write_all(b"\n")
+    };
+    if layout == Layout::Terminal {
+        write_line(names.iter().map(|c| clean(c)).collect())?;
     }
-    out
+    for_each_row(body, rows, Some(&names), &mut |row| {
+        write_line(names.iter().map(|name| cell(row.get(name))).collect())
+    })
 }
 
 /// A value as a table cell: absent and `null` are blank; nested values print as compact JSON.
@@ -119,15 +326,78 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
+/// The document as indented JSON, streamed from the body to `out`.
+fn pretty(body: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Escaping::default());
+    serde_transcode::transcode(&mut de, &mut ser).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// A character a server must not get to a terminal as itself: control characters (C0, DEL,
+/// C1 such as U+009B, the one-byte CSI), bidirectional controls that reorder what is shown
+/// (U+202E, U+2066…), invisible format characters (U+200B, U+FEFF…) and the line and paragraph
+/// separators U+2028 and U+2029.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
+            | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+            | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
+}
+
 /// A server's text must not move the cursor, change colours, reorder a line or break a row:
-/// control characters (escape, tab, newline…) and bidirectional overrides become spaces.
+/// in tables and messages, each unsafe character (see [`is_unsafe`]) becomes a space.
 pub fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-            if c.is_control() || bidi { ' ' } else { c }
-        })
+        .map(|c| if is_unsafe(c) { ' ' } else { c })
         .collect()
+}
+
+/// Formatter methods that are the pretty printer's own, passed on to it.
+macro_rules! pretty_as_is {
+    ($($name:ident($($arg:ident: $ty:ty)?);)*) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)?) -> io::Result<()> {
+            self.0.$name(w $(, $arg)?)
+        }
+    )*};
+}
+
+/// serde_json's pretty printer, with every unsafe character in a string written as a `\uXXXX`
+/// escape (serde_json escapes only C0 controls): the output is still the same JSON document,
+/// and nothing in it acts on the terminal.
+#[derive(Default)]
+struct Escaping(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for Escaping {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| is_unsafe(*c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    pretty_as_is! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +406,19 @@ mod tests {
     use serde_json::json;
 
     const COLUMNS: &[&str] = &["id", "user_id", "rights", "team_id", "team_name"];
+
+    /// What `render` writes for `value`'s JSON text.
+    fn render(value: &Value, columns: &[&str], layout: Layout) -> String {
+        let mut out = Vec::new();
+        super::render(
+            &serde_json::to_vec(value).unwrap(),
+            columns,
+            layout,
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn a_wrapped_list_is_a_table_in_spec_order_with_blanks() {
@@ -201,7 +484,23 @@ mod tests {
 
     #[test]
     fn control_characters_cannot_reach_the_terminal() {
-        let value = json!([{"name": "a\u{1b}[31mred\tx\ny\u{202e}z"}]);
-        assert_eq!(render(&value, &[], Layout::Pipe), "a [31mred x y z\n");
+        let value = json!([{"name": "a\u{1b}[31mred\tx\ny\u{202e}z\u{9b}1m\u{7f}\u{2066}\u{200f}\u{2028}\u{200b}\u{feff}!"}]);
+        assert_eq!(
+            render(&value, &[], Layout::Pipe),
+            "a [31mred x y z 1m      !\n"
+        );
+    }
+
+    #[test]
+    fn pretty_json_escapes_what_would_act_on_a_terminal_and_stays_the_same_document() {
+        let text =
+            "\u{9b}31m\u{7f}\u{202e}\u{2066}\u{200f}\u{2028}\u{200b}\u{feff}\u{e0041}ok\u{1b}";
+        let value = json!({"msg": text, "\u{202e}key": 1});
+        let shown = render(&value, &[], Layout::Terminal);
+        assert_eq!(
+            shown,
+            "{\n  \"msg\": \"\\u009b31m\\u007f\\u202e\\u2066\\u200f\\u2028\\u200b\\ufeff\\udb40\\udc41ok\\u001b\",\n  \"\\u202ekey\": 1\n}\n"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&shown).unwrap(), value);
     }
 }

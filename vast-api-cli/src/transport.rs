@@ -1,12 +1,15 @@
 //! Where the key may go: never in clear text across a network, unless the user says so.
 
-use std::net::IpAddr;
+use vast_api::proxy::{ProxyUrl, is_loopback};
 
 use crate::failure::{Exit, Failure};
 
 /// Refuses `http://` to a host that is not this machine: the key would cross the network in
-/// clear text. `--allow-http` overrides it (a test server on another host, say). A URL that does
-/// not parse is left for the client builder to report.
+/// clear text. `--allow-http` overrides it (a test server on another host, say), and then covers
+/// a proxy on the way too. A URL on this machine never goes through a proxy (`vast_api::proxy`),
+/// and an `https://` one only through a `CONNECT` tunnel the proxy cannot read, so no other case
+/// can put the key in clear text on the network. A URL that does not parse is left for the
+/// client builder to report.
 pub fn check(base_url: &str, allow_http: bool) -> Result<(), Failure> {
     let Ok(url) = reqwest::Url::parse(base_url) else {
         return Ok(());
@@ -24,13 +27,10 @@ pub fn check(base_url: &str, allow_http: bool) -> Result<(), Failure> {
     .hint("use https://, or pass --allow-http if this network is trusted"))
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
+/// The proxy the call to `base_url` goes through, for `-v` and for messages.
+pub fn proxy_for(base_url: &str, proxies: &vast_api::proxy::Proxies) -> Option<ProxyUrl> {
+    let url = reqwest::Url::parse(base_url).ok()?;
+    proxies.for_url(&url).cloned()
 }
 
 #[cfg(test)]

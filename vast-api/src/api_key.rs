@@ -9,6 +9,15 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::ConfigError;
+use crate::local_file::{self, FileError};
+
+/// The most read from a key file: a key is 64 characters, and a file far larger is not a key
+/// file (a log, a device, a mistake) whose content should go into a header.
+const KEY_FILE_LIMIT: usize = 4 << 10;
+
+/// The longest key accepted, from any source: Vast.ai keys are 64 characters, and a longer
+/// "key" is a pasted document that would otherwise travel as one huge header.
+pub const MAX_KEY_CHARS: usize = 256;
 
 /// An API key. Its `Debug` shows no part of it and it has no `Display`, so it cannot reach a log
 /// or an error message by accident.
@@ -60,6 +69,8 @@ pub enum KeySource {
     Environment,
     /// A key file: the vendor CLI's, or the legacy `~/.vast_api_key`.
     File(PathBuf),
+    /// Standard input (`vast set api-key` without a key on the command line).
+    Stdin,
 }
 
 impl fmt::Display for KeySource {
@@ -68,6 +79,7 @@ impl fmt::Display for KeySource {
             KeySource::Explicit => f.write_str("--api-key"),
             KeySource::Environment => f.write_str("the VAST_API_KEY environment variable"),
             KeySource::File(path) => write!(f, "the key file {}", path.display()),
+            KeySource::Stdin => f.write_str("standard input"),
         }
     }
 }
@@ -115,7 +127,7 @@ fn resolve_from(
     }
     let files = key_files_from(env);
     for path in &files {
-        match std::fs::read(path) {
+        match local_file::read_small(path, KEY_FILE_LIMIT) {
             Ok(bytes) => {
                 let source = KeySource::File(path.clone());
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::InvalidApiKey {
@@ -123,7 +135,7 @@ fn resolve_from(
                 })?;
                 return checked(ApiKey::new(text), source);
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(FileError::NotFound) => continue,
             Err(e) => {
                 return Err(ConfigError::KeyFile {
                     path: path.clone(),
@@ -139,8 +151,9 @@ fn resolve_from(
 /// of [`key_files`]), readable by the owner only: the folder is created with mode 0700 and the
 /// file written to a temporary file (mode 0600) that replaces the old one in a single rename, so
 /// an interrupted save never leaves a truncated key.
-pub fn save(key: &ApiKey) -> Result<PathBuf, ConfigError> {
-    let (key, _) = checked(key.clone(), KeySource::Explicit)?;
+/// `from` names where the key came from, for the error when it is not usable.
+pub fn save(key: &ApiKey, from: KeySource) -> Result<PathBuf, ConfigError> {
+    let (key, _) = checked(key.clone(), from)?;
     let path = key_files()
         .into_iter()
         .next()
@@ -164,39 +177,57 @@ fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
     folder.create(dir).map_err(failed)?;
-    let temp = dir.join(format!(".vast_api_key.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| {
-        file.write_all(key.expose().as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(failed(e));
-    }
+    // A fresh file with a random name, created exclusively (`O_EXCL`, which also refuses to
+    // follow a symlink): in a folder others can write, a predictable name would let them plant a
+    // symlink there and have the key written over the file it points to, or a readable file
+    // whose mode the key would inherit. Mode 0600 from the start.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".vast_api_key.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(key.expose().as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(failed)?;
+    // The rename replaces whatever is at `path` (a symlink included) rather than writing through
+    // it; on failure the temporary file is removed when dropped.
+    temp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
+}
+
+/// A warning, with the fix, when the folder a key was saved in can be changed by other users:
+/// they could replace the key file with one of their own.
+pub fn open_folder(path: &std::path::Path) -> Option<String> {
+    let dir = path.parent()?;
+    let mode = mode_if_any(dir, 0o022)?;
+    Some(format!(
+        "the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}",
+        dir.display(),
+        dir.display()
+    ))
 }
 
 /// A warning, with the fix, when a key file can be read by other users than its owner.
 pub fn loose_permissions(path: &std::path::Path) -> Option<String> {
+    let mode = mode_if_any(path, 0o077)?;
+    Some(format!(
+        "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// The permission bits of `path` when any of `mask` is among them (Unix; elsewhere never).
+fn mode_if_any(path: &std::path::Path, mask: u32) -> Option<u32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-        (mode & 0o077 != 0).then(|| {
-            format!(
-                "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
-                path.display(),
-                path.display()
-            )
-        })
+        (mode & mask != 0).then_some(mode)
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = (path, mask);
         None
     }
 }
@@ -208,6 +239,12 @@ pub(crate) fn checked(key: ApiKey, source: KeySource) -> Result<(ApiKey, KeySour
     if key.expose().is_empty() {
         return Err(ConfigError::EmptyApiKey {
             source_name: source.to_string(),
+        });
+    }
+    if key.expose().len() > MAX_KEY_CHARS {
+        return Err(ConfigError::ApiKeyTooLong {
+            source_name: source.to_string(),
+            length: key.expose().chars().count(),
         });
     }
     if !key.expose().bytes().all(|b| b.is_ascii_graphic()) {
@@ -331,6 +368,38 @@ mod tests {
                 path.display(),
                 path.display()
             )
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_never_writes_through_a_planted_symlink_or_keeps_a_planted_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("vastai");
+        std::fs::create_dir(&folder).unwrap();
+        let path = folder.join("vast_api_key");
+        // What another user could plant at the name the save once used.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let planted = folder.join(format!(".vast_api_key.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        save_to(&ApiKey::new("abc12345"), &path).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc12345");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        // A stale readable file at that name: the key still ends up owner-only.
+        std::fs::remove_file(&planted).unwrap();
+        std::fs::write(&planted, "").unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save_to(&ApiKey::new("def45678"), &path).unwrap();
+        assert_eq!(
+            (
+                std::fs::read_to_string(&path).unwrap().as_str(),
+                mode(&path)
+            ),
+            ("def45678", 0o600)
         );
     }
 

@@ -26,6 +26,9 @@ pub struct ClientState {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) capture: Option<ResponseCapture>,
+    /// Where the last redirect led, set by the redirect policy: an error names the original
+    /// URL, and after a redirect that is not the host that failed.
+    pub(crate) last_redirect: Arc<Mutex<Option<reqwest::Url>>>,
 }
 
 impl Default for ClientState {
@@ -34,6 +37,7 @@ impl Default for ClientState {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             capture: None,
+            last_redirect: Arc::default(),
         }
     }
 }
@@ -52,6 +56,8 @@ pub struct CapturedCall {
     pub attempts: u32,
     /// Why no further attempt was made although the failure was transient.
     pub gave_up: Option<String>,
+    /// Where the final attempt's last redirect led, if it was redirected.
+    pub redirected_to: Option<reqwest::Url>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,12 +86,14 @@ impl ResponseCapture {
         attempts: u32,
         response: Option<(StatusCode, Bytes)>,
         gave_up: Option<String>,
+        redirected_to: Option<reqwest::Url>,
     ) {
         let response = response.map(|(status, body)| CapturedResponse { status, body });
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(CapturedCall {
             response,
             attempts,
             gave_up,
+            redirected_to,
         });
     }
 }

@@ -1,11 +1,14 @@
 //! Building a [`Client`]: key, server, timeouts and user agent, explicit or from the environment.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey};
+use crate::local_file;
+use crate::proxy::Proxies;
 use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
 
 /// The vendor's production server, as in the spec's `servers`.
@@ -29,6 +32,11 @@ pub enum ConfigError {
     MissingApiKey,
     #[error("the API key from {source_name} is empty")]
     EmptyApiKey { source_name: String },
+    #[error(
+        "the API key from {source_name} is {length} characters long, longer than any API key (at most {}): check that it holds the key alone",
+        api_key::MAX_KEY_CHARS
+    )]
+    ApiKeyTooLong { source_name: String, length: usize },
     #[error("cannot read the key file {}: {reason}", path.display())]
     KeyFile { path: PathBuf, reason: String },
     #[error("cannot save the key in {}: {reason}", path.display())]
@@ -39,9 +47,55 @@ pub enum ConfigError {
     InvalidApiKey { source_name: String },
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
     InvalidBaseUrl { url: String, reason: String },
+    #[error("the proxy in {variable} is not usable: {reason}")]
+    InvalidProxy {
+        variable: &'static str,
+        reason: String,
+    },
+    #[error("the CA certificates named by {variable} ({}) cannot be used: {reason}", path.display())]
+    Certificates {
+        variable: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
 }
+
+/// Why a redirect was not followed: the source of a [`reqwest::Error`] whose `is_redirect()`,
+/// so that a caller can tell a redirect loop from a redirect to a scheme the client does not
+/// speak (`ftp:`, `file:`), which reqwest would otherwise report as a failed connection.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedirectRefused {
+    #[error("more than {0} redirects")]
+    TooMany(usize),
+    #[error("a redirect to a URL that is neither http:// nor https://: {0}")]
+    Scheme(String),
+}
+
+/// As many redirects as browsers and curl follow.
+const MAX_REDIRECTS: usize = 10;
+
+/// reqwest's default (at most 10 redirects) with one more rule: only to http:// and https://.
+/// Each redirect followed is noted in `last`, so that errors can name the host that failed.
+fn redirect_policy(last: Arc<Mutex<Option<reqwest::Url>>>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if !matches!(attempt.url().scheme(), "http" | "https") {
+            let url = attempt.url().to_string();
+            attempt.error(RedirectRefused::Scheme(url))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS))
+        } else {
+            *last.lock().unwrap_or_else(|e| e.into_inner()) = Some(attempt.url().clone());
+            attempt.follow()
+        }
+    })
+}
+
+/// The longest server URL accepted: far beyond any real one, and short enough for every
+/// operation's path to be added to it (an HTTP request line has a limit of its own).
+const MAX_URL_CHARS: usize = 8192;
 
 /// Settings for a [`Client`]; [`ClientConfig::build`] makes the client.
 #[derive(Debug, Clone)]
@@ -157,10 +211,14 @@ impl ClientConfig {
             // reqwest's own retry layer re-sends only refusals of HTTP/2 and HTTP/3, which this
             // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
-            .retry(reqwest::retry::never().max_retries_per_request(0));
-        let http = tls(builder, &base_url)
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            .redirect(redirect_policy(self.state.last_redirect.clone()))
+            // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
+            // on this machine never goes through one (see `proxy.rs`).
+            .proxy(Proxies::from_env()?.to_reqwest());
+        let http = tls(builder, &base_url)?
             .build()
-            .map_err(|e| ConfigError::Http(e.to_string()))?;
+            .map_err(|e| build_error(&e, &base_url))?;
         Ok(Client::new_with_client(&base_url, http, self.state))
     }
 }
@@ -176,35 +234,118 @@ impl Client {
 /// `SSL_CERT_FILE`/`SSL_CERT_DIR` honoured, so corporate CAs work), which costs a few milliseconds
 /// of file reads when the client is built. For `http://` (a local server) no roots are loaded:
 /// a redirect to `https://` then fails instead of paying for every plain call.
-fn tls(builder: reqwest::ClientBuilder, base_url: &str) -> reqwest::ClientBuilder {
+fn tls(
+    builder: reqwest::ClientBuilder,
+    base_url: &str,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
     // reqwest is built without a provider so the binary carries only ring; it uses the
     // process-wide default, installed here unless the application chose one already (so other
     // reqwest clients in the process work too).
     let _ =
         rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     if base_url.starts_with("https:") {
-        return builder;
+        check_certificate_paths()?;
+        return Ok(builder);
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    match rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-    {
-        Ok(config) => builder.tls_backend_preconfigured(
-            config
-                .with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth(),
-        ),
-        Err(_) => builder,
+    Ok(
+        match rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+        {
+            Ok(config) => builder.tls_backend_preconfigured(
+                config
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth(),
+            ),
+            Err(_) => builder,
+        },
+    )
+}
+
+/// The largest CA bundle read from `SSL_CERT_FILE`: the system's whole bundle is about 200 KiB.
+const CA_FILE_LIMIT: usize = 16 << 20;
+
+/// The certificate variables, set and not empty: `SSL_CERT_FILE`, then each folder of
+/// `SSL_CERT_DIR` (`:`-separated).
+fn certificate_paths() -> Vec<(&'static str, PathBuf)> {
+    let file = std::env::var_os("SSL_CERT_FILE")
+        .filter(|v| !v.is_empty())
+        .map(|v| ("SSL_CERT_FILE", PathBuf::from(v)));
+    let dirs = std::env::var_os("SSL_CERT_DIR")
+        .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| ("SSL_CERT_DIR", p));
+    file.into_iter().chain(dirs).collect()
+}
+
+/// The trust store reads `SSL_CERT_FILE` with a plain blocking read: a named pipe there would
+/// hang the client, a device would be read until memory runs out. Checked here first, each
+/// problem named with its variable.
+fn check_certificate_paths() -> Result<(), ConfigError> {
+    for (variable, path) in certificate_paths() {
+        let checked = if variable == "SSL_CERT_FILE" {
+            local_file::open_regular(&path, CA_FILE_LIMIT).map(drop)
+        } else {
+            local_file::check_folder(&path)
+        };
+        checked.map_err(|e| ConfigError::Certificates {
+            variable,
+            path,
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
+/// reqwest says "builder error" and little more; when certificates were named, the likely
+/// culprit is them, so the error names the variable.
+fn build_error(e: &reqwest::Error, base_url: &str) -> ConfigError {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    let reason = cause.to_string();
+    match certificate_paths().into_iter().next() {
+        Some((variable, path)) if base_url.starts_with("https:") => ConfigError::Certificates {
+            variable,
+            path,
+            // rustls-platform-verifier's words when the named paths gave no certificate.
+            reason: if reason.contains("No CA certificates were loaded") {
+                "no certificate could be read from it".into()
+            } else {
+                reason
+            },
+        },
+        _ => ConfigError::Http(reason),
     }
 }
 
 fn check_base_url(url: &str) -> Result<String, ConfigError> {
+    // Quoted at most 100 characters long, control characters shown as `?`.
+    let shown: String = url
+        .chars()
+        .take(100)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .chain((url.chars().count() > 100).then_some('…'))
+        .collect();
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: url.into(),
+        url: shown.clone(),
         reason: reason.into(),
     };
     if url.trim().is_empty() {
         return Err(invalid("it is empty"));
+    }
+    // The URL parser drops spaces and controls at either end, but the paths are added to the
+    // text as given: `http://host:1 ` would become `http://host:1 /api/…`.
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("it contains spaces or control characters"));
+    }
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(invalid(&format!(
+            "it is longer than {MAX_URL_CHARS} characters"
+        )));
     }
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -309,6 +450,17 @@ mod tests {
             "it must not have a query or fragment (expected e.g. https://console.vast.ai)"
         ));
         assert!(build("http://h/#f").contains("query or fragment"));
+        assert_eq!(
+            build("http://127.0.0.1:1 "),
+            "invalid server URL `http://127.0.0.1:1 `: it contains spaces or control characters (expected e.g. https://console.vast.ai)"
+        );
+        assert_eq!(
+            build(&format!("http://h/{}", "a".repeat(10_000))),
+            format!(
+                "invalid server URL `http://h/{}…`: it is longer than 8192 characters (expected e.g. https://console.vast.ai)",
+                "a".repeat(91)
+            )
+        );
         let shown = build("http://user:pa55@h/");
         assert!(
             !shown.contains("pa55") && shown.contains("not supported"),

@@ -19,6 +19,18 @@ const API_VERSION_HEADER: &str = "api-version";
 #[derive(Clone, Copy)]
 struct BodyTooLarge(usize);
 
+/// Marks a response whose body held more JSON objects and arrays than the limit allows, and was
+/// dropped undecoded.
+#[derive(Clone, Copy)]
+struct BodyTooComplex(usize);
+
+/// At most one JSON object or array per this many bytes of the size limit: 4 Mi of them under
+/// the default 32 MiB. Decoded, each costs far more than the 2 or 3 bytes it takes in the body
+/// (a typed list item here is 96 bytes, an empty one `{}`), so without this bound a body
+/// within the size limit could still take gigabytes to decode; with it, the worst case is
+/// measured in the README. Real responses hold one per hundreds of bytes.
+const BYTES_PER_CONTAINER: usize = 8;
+
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
@@ -47,6 +59,10 @@ impl ClientHooks<ClientState> for Client {
                 .flatten();
             // What the capture keeps of a response whose body broke off: status and the part read.
             let mut broken: Option<(reqwest::StatusCode, Bytes)> = None;
+            *state
+                .last_redirect
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = None;
             let result = match self.client().execute(request).await {
                 // A declared length within the limit bounds what hyper will read, so unless the
                 // body must be kept for the capture it is left for progenitor to read: buffering
@@ -75,7 +91,12 @@ impl ClientHooks<ClientState> for Client {
                         (Err(_), Some((status, partial))) => Some((*status, partial.clone())),
                         (Err(_), None) => None,
                     };
-                    capture.record(attempt, response, note);
+                    let redirected = state
+                        .last_redirect
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
+                    capture.record(attempt, response, note, redirected);
                 }
             };
             let Some(next) = again else {
@@ -87,9 +108,13 @@ impl ClientHooks<ClientState> for Client {
                 Ok(response) if is_retryable_status(response.status()) => {
                     match retry_after(response.headers(), SystemTime::now()) {
                         Some(asked) if asked > policy.max_retry_after => {
+                            // A number too large to read is shown as what it means.
+                            let asked = match asked.as_secs() {
+                                u64::MAX => "longer than can be counted".to_string(),
+                                secs => format!("{secs} s"),
+                            };
                             record(Some(format!(
-                                "the server asked to wait {} s before retrying, more than the {} s limit",
-                                asked.as_secs(),
+                                "the server asked to wait {asked} before retrying, more than the {} s limit",
                                 policy.max_retry_after.as_secs()
                             )));
                             return result;
@@ -121,13 +146,20 @@ impl ClientHooks<ClientState> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        if let Ok(response) = result
-            && let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>()
-        {
+        let Ok(response) = result else {
+            return Ok(());
+        };
+        if let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>() {
             return Err(Error::Custom(format!(
                 "the response ({}) is larger than the {} limit and was not read",
                 response.status(),
                 crate::client_state::size_text(*limit)
+            )));
+        }
+        if let Some(BodyTooComplex(limit)) = response.extensions().get::<BodyTooComplex>() {
+            return Err(Error::Custom(format!(
+                "the response ({}) holds more than {limit} JSON objects and arrays, the limit for its size, and was not decoded",
+                response.status(),
             )));
         }
         Ok(())
@@ -156,14 +188,41 @@ async fn read_body(
         }
     }
     let (mut parts, _) = http::Response::from(response).into_parts();
+    let most_containers = limit / BYTES_PER_CONTAINER;
     let body: Bytes = if too_large {
         parts.extensions.insert(BodyTooLarge(limit));
+        Bytes::new()
+    } else if containers(&body) > most_containers {
+        parts.extensions.insert(BodyTooComplex(most_containers));
         Bytes::new()
     } else {
         body.freeze()
     };
     parts.extensions.insert(BodyCopy(body.clone()));
     Ok(http::Response::from_parts(parts, body).into())
+}
+
+/// How many JSON objects and arrays `body` opens (brackets inside strings do not count). Any
+/// bytes will do: this is a bound, not a parser.
+fn containers(body: &[u8]) -> usize {
+    let (mut count, mut in_string, mut escaped) = (0, false, false);
+    for &byte in body {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'{' | b'[' => count += 1,
+                _ => {}
+            }
+        }
+    }
+    count
 }
 
 /// The body `read_body` kept beside the response.
@@ -173,4 +232,16 @@ fn body_of(response: &reqwest::Response) -> Bytes {
         .get::<BodyCopy>()
         .map(|b| b.0.clone())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::containers;
+
+    #[test]
+    fn containers_are_counted_outside_strings_only() {
+        assert_eq!(containers(br#"{"a": [{}, {"b": "[{\"{"}], "c": "\\"}"#), 4);
+        assert_eq!(containers(b"[[[["), 4);
+        assert_eq!(containers(b"\"{[ unterminated"), 0);
+    }
 }

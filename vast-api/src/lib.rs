@@ -36,6 +36,8 @@ pub mod api_key;
 mod client_state;
 mod config;
 mod hooks;
+mod local_file;
+pub mod proxy;
 mod retry;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix.
@@ -48,6 +50,6 @@ pub use api_key::{ApiKey, KeySource};
 pub use client_state::{
     CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
 };
-pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL};
+pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused};
 pub use generated::*;
 pub use retry::RetryPolicy;

@@ -106,11 +106,15 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-/// `Retry-After` as delay-seconds or an HTTP date; a date in the past means "now".
+/// `Retry-After`, read as RFC 9110 defines it: delay-seconds (digits only) or an HTTP date.
+/// `0` and a date in the past mean "now"; a number too large for a `u64` is the longest wait
+/// there is (so it exceeds any cap and ends the call, as a long wait does); a negative,
+/// fractional or signed number, or any other text, is not a value and is ignored (`None`: the
+/// backoff applies).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -143,7 +147,36 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&headers("0"), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(" 007 "), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&headers("99999999999999999999999"), now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for ignored in ["-5", "1.5", "+5", "1e3", ""] {
+            assert_eq!(retry_after(&headers(ignored), now), None, "{ignored}");
+        }
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    proptest::proptest! {
+        /// Any header text is read without panicking; digits only are seconds, however many.
+        #[test]
+        fn any_retry_after_text_reads_one_way(value in "[ -~]{0,40}") {
+            let Ok(header) = HeaderValue::from_str(&value) else { return Ok(()) };
+            let mut h = HeaderMap::new();
+            h.insert(RETRY_AFTER, header);
+            let read = retry_after(&h, SystemTime::now());
+            let digits = value.trim();
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                proptest::prop_assert!(read.is_some());
+            } else if httpdate::parse_http_date(digits).is_err() {
+                proptest::prop_assert_eq!(read, None);
+            }
+        }
     }
 
     #[test]

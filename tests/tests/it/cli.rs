@@ -290,7 +290,7 @@ fn no_key_anywhere_names_every_source_and_sends_nothing() {
         format!(
             "error: no API key found: set VAST_API_KEY, or save the key in \
              {dir}/.config/vastai/vast_api_key (also read: {dir}/.vast_api_key)\n\
-             hint: or pass --api-key KEY; `vast set api-key KEY` saves it\n"
+             hint: `vast set api-key` saves it, read from standard input (paste it when asked, or pipe it in)\n"
         )
     );
     any.assert_calls(0);

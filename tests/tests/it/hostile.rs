@@ -9,14 +9,23 @@ use vast_api::{ClientConfig, Error, RetryPolicy};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{home, show_api_keys_at, vast, vast_bin};
+use crate::support::{assert_starts_with, home, show_api_keys_at, vast, vast_bin, vast_command};
 
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
 
 fn show_api_keys(server: &RawServer, extra: &[&str]) -> (crate::support::Run, Duration) {
+    vast_bin(); // built (the first time) before the clock starts
     let started = Instant::now();
     let run = show_api_keys_at(&server.url, extra, &[("RUST_LOG", "trace")]);
     (run, started.elapsed())
+}
+
+/// A request head that carries no `Authorization` header: the key did not go there.
+fn assert_no_authorization(head: &str) {
+    assert!(
+        !head.to_ascii_lowercase().contains("authorization"),
+        "{head}"
+    );
 }
 
 #[test]
@@ -140,13 +149,12 @@ fn a_body_shorter_than_its_length_is_a_broken_response() {
     )]);
     let (run, _) = show_api_keys(&server, &["--retry", "1"]);
     assert_eq!(run.code, 7);
-    assert!(
-        run.stderr.starts_with(&format!(
+    assert_starts_with(
+        &run.stderr,
+        &format!(
             "error: the response from {} (200 OK) broke off after 11 bytes: ",
             server.url
-        )),
-        "{}",
-        run.stderr
+        ),
     );
     assert_eq!(run.stderr.lines().count(), 1);
 }
@@ -179,12 +187,9 @@ fn invalid_utf8_and_wrong_types_name_the_status_and_quote_safely() {
     let server = RawServer::start(vec![Reply::Raw(raw)]);
     let (run, _) = show_api_keys(&server, &[]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.starts_with(
-            "error: the server's response (200 OK) is not what the API spec describes: "
-        ),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: the server's response (200 OK) is not what the API spec describes: ",
     );
     assert!(
         run.stderr
@@ -212,11 +217,7 @@ fn the_key_does_not_follow_a_redirect_to_another_host() {
     );
     let followed = other.requests();
     assert_eq!(followed.len(), 1);
-    assert!(
-        !followed[0].to_ascii_lowercase().contains("authorization"),
-        "{}",
-        followed[0]
-    );
+    assert_no_authorization(&followed[0]);
 }
 
 #[test]
@@ -280,7 +281,7 @@ fn set_api_key_refuses_an_empty_key_and_says_when_it_cannot_save() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .starts_with("error: a value is required for '<KEY>' but none was supplied"),
+            .starts_with("error: a value is required for '[KEY]' but none was supplied"),
         "{}",
         run.stderr
     );
@@ -314,21 +315,21 @@ fn ctrl_c_during_a_retry_wait_ends_at_once() {
         vec!["retry-after: 30".into()],
     )]);
     let home = home();
-    let child = Command::new(vast_bin())
-        .args([
+    let child = vast_command(
+        &[
             "--url",
             &server.url,
             "--api-key",
             TEST_KEY,
             "show",
             "api-keys",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+        home.path(),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     // Wait for the first attempt; the client is then sleeping 30 s before the next.
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.requests().is_empty() && Instant::now() < deadline {
@@ -403,5 +404,625 @@ async fn the_library_reports_a_huge_body_as_an_error_not_an_allocation() {
             )
         }
         other => panic!("expected the size error, got {other:?}"),
+    }
+}
+
+/// Every variable a proxy can come from, pointing at `proxy`.
+fn all_proxy_variables(proxy: &str) -> Vec<(&'static str, &str)> {
+    [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ]
+    .into_iter()
+    .map(|name| (name, proxy))
+    .collect()
+}
+
+/// A proxy on 127.0.0.2 that answers everything with 407.
+fn proxy_asking_for_credentials() -> RawServer {
+    RawServer::start_on(
+        "127.0.0.2",
+        vec![Reply::Raw(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        )],
+    )
+}
+
+#[test]
+fn a_call_to_this_machine_never_goes_through_a_proxy() {
+    let proxy = RawServer::start_on("127.0.0.2", vec![Reply::json(200, KEYS)]);
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let run = show_api_keys_at(&server.url, &["-v"], &all_proxy_variables(&proxy.url));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!((proxy.requests().len(), server.requests().len()), (0, 1));
+    assert!(!run.stderr.contains("proxy"), "{}", run.stderr);
+}
+
+#[test]
+fn an_https_call_tunnels_through_the_proxy_and_its_407_is_named() {
+    let proxy = proxy_asking_for_credentials();
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &["-v", "--retry", "1"],
+        &[("HTTPS_PROXY", &proxy.url)],
+    );
+    let named = format!("the proxy {} (from HTTPS_PROXY)", proxy.url);
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "vast: API key from --api-key\nvast: server https://vast.invalid\nvast: through {named}\n\
+             error: {named} requires authentication (407 Proxy Authentication Required); nothing reached https://vast.invalid\n\
+             hint: put the proxy's user name and password in HTTPS_PROXY (http://user:password@host:port), or exclude the server with NO_PROXY\n"
+        )
+    );
+    // The proxy saw where to connect, never the key.
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1);
+    assert_starts_with(&seen[0], "CONNECT vast.invalid:443 ");
+    assert_no_authorization(&seen[0]);
+}
+
+#[test]
+fn a_plain_http_call_through_a_proxy_needs_allow_http_and_a_407_is_not_the_servers() {
+    let proxy = proxy_asking_for_credentials();
+    let env = [("http_proxy", proxy.url.as_str())];
+    let run = show_api_keys_at("http://10.255.255.1", &[], &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(proxy.requests().is_empty());
+    let run = show_api_keys_at(
+        "http://10.255.255.1",
+        &["--allow-http", "--retry", "1"],
+        &env,
+    );
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        format!(
+            "error: the proxy {} (from http_proxy) requires authentication (407 Proxy Authentication Required); nothing reached http://10.255.255.1",
+            proxy.url
+        )
+    );
+    assert!(proxy.requests()[0].starts_with("GET http://10.255.255.1/api/v0/"));
+}
+
+#[test]
+fn an_unusable_or_unreachable_proxy_is_named() {
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &[],
+        &[("HTTPS_PROXY", "socks5://p:1080")],
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: the proxy in HTTPS_PROXY is not usable: socks5:// proxies are not supported (use http:// or https://)\n"
+        )
+    );
+    let run = show_api_keys_at(
+        "https://vast.invalid",
+        &["--retry", "1"],
+        &[("ALL_PROXY", "http://127.0.0.2:1")],
+    );
+    assert_eq!(run.code, 7);
+    assert_starts_with(
+        &run.stderr,
+        "error: cannot connect to https://vast.invalid through the proxy http://127.0.0.2:1 (from ALL_PROXY): ",
+    );
+    assert!(
+        run.stderr.ends_with(
+            "hint: check the proxy in ALL_PROXY and the network, or exclude the server with NO_PROXY\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+/// `vast show api-keys` with the key in the legacy key file `~/.vast_api_key`, made by `make`.
+#[cfg(unix)]
+fn with_key_file(make: impl FnOnce(&std::path::Path)) -> (crate::support::Run, String, RawServer) {
+    let server = RawServer::start(vec![Reply::json(200, KEYS)]);
+    let home = home();
+    let path = home.path().join(".vast_api_key");
+    make(&path);
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[],
+        home.path(),
+    );
+    (run, path.display().to_string(), server)
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_that_are_not_files_are_refused_at_once() {
+    vast_bin(); // built before the clock starts
+    type Make = Box<dyn FnOnce(&std::path::Path)>;
+    let cases: [(&str, Make); 3] = [
+        (
+            "it is a named pipe (FIFO), not a regular file",
+            Box::new(mkfifo),
+        ),
+        (
+            "it is a character device, not a regular file",
+            Box::new(|p| std::os::unix::fs::symlink("/dev/zero", p).unwrap()),
+        ),
+        (
+            "it is a folder, not a regular file",
+            Box::new(|p| std::fs::create_dir(p).unwrap()),
+        ),
+    ];
+    for (why, make) in cases {
+        let started = Instant::now();
+        let (run, path, server) = with_key_file(make);
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                3,
+                format!("error: cannot read the key file {path}: {why}\n")
+            )
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(server.requests().is_empty());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn large_key_files_and_long_keys_are_refused_unread_and_unsent() {
+    vast_bin(); // built before the clock starts
+    let started = Instant::now();
+    let (run, path, server) =
+        with_key_file(|p| std::fs::File::create(p).unwrap().set_len(1 << 30).unwrap());
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            3,
+            format!(
+                "error: cannot read the key file {path}: it is larger than the 4 KiB limit for this file\n"
+            )
+        )
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let (run, path, _) = with_key_file(|p| std::fs::write(p, "k".repeat(3000)).unwrap());
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            3,
+            format!(
+                "error: the API key from the key file {path} is 3000 characters long, longer than any API key (at most 256): check that it holds the key alone\n"
+            )
+        )
+    );
+    let long = format!("key-{}", "x".repeat(300));
+    let run = show_api_keys_at(&server.url, &[], &[("VAST_API_KEY", &long)]);
+    // --api-key wins; the variable's key is checked only when it is the one used.
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = vast(
+        &["--url", &server.url, "show", "api-keys"],
+        &[("VAST_API_KEY", &long)],
+        home().path(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            3,
+            "error: the API key from the VAST_API_KEY environment variable is 304 characters long, longer than any API key (at most 256): check that it holds the key alone\n"
+        )
+    );
+    assert!(
+        server.requests().len() == 1,
+        "only the --api-key call was sent"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn certificate_variables_that_cannot_be_used_are_named() {
+    vast_bin(); // built before the clock starts
+    let dir = home();
+    let fifo = dir.path().join("ca.pem");
+    mkfifo(&fifo);
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate\n").unwrap();
+    let missing = dir.path().join("none");
+    let cases = [
+        (
+            "SSL_CERT_FILE",
+            &fifo,
+            "it is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            "SSL_CERT_FILE",
+            &junk,
+            "no certificate could be read from it",
+        ),
+        ("SSL_CERT_DIR", &missing, "it does not exist"),
+        ("SSL_CERT_DIR", &junk, "it is a file, not a folder"),
+    ];
+    for (variable, path, why) in cases {
+        let started = Instant::now();
+        let run = show_api_keys_at(
+            "https://vast.invalid",
+            &[],
+            &[(variable, path.to_str().unwrap())],
+        );
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                2,
+                format!(
+                    "error: the CA certificates named by {variable} ({}) cannot be used: {why}\n",
+                    path.display()
+                )
+            )
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn set_api_key_in_a_folder_others_can_change_saves_owner_only_and_warns() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = home();
+    let config = home.path().join("config");
+    let folder = config.join("vastai");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = vast(
+        &["set", "api-key", "saved-key-79"],
+        &[("XDG_CONFIG_HOME", config.to_str().unwrap())],
+        home.path(),
+    );
+    let path = folder.join("vast_api_key");
+    assert_eq!(
+        (run.code, run.stdout, run.stderr),
+        (
+            0,
+            format!("API key saved in {}\n", path.display()),
+            format!(
+                "warning: the folder {} can be changed by other users (mode 777), who could replace the key; fix: chmod 700 {}\n",
+                folder.display(),
+                folder.display()
+            )
+        )
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Only the key file is left in the folder: no temporary file.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+}
+
+/// A 200 with `body`, declared length, connection closed after it.
+fn ok_body(body: &[u8]) -> Reply {
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    Reply::Raw(raw)
+}
+
+/// `{"apikeys": [{}, {}, …]}` with `n` empty objects: the shape that costs the most memory per
+/// byte once decoded.
+fn empty_objects(n: usize) -> Vec<u8> {
+    let mut body = br#"{"apikeys":["#.to_vec();
+    for i in 0..n {
+        body.extend_from_slice(if i == 0 { b"{}" } else { b",{}" });
+    }
+    body.extend_from_slice(b"]}");
+    body
+}
+
+#[test]
+fn a_body_of_millions_of_tiny_objects_is_refused_before_decoding() {
+    // One JSON object or array per 8 bytes of the 32 MiB limit: 4 Mi in all.
+    let server = RawServer::start(vec![ok_body(&empty_objects(4 << 20))]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the response (200 OK) holds more than 4194304 JSON objects and arrays, the limit for its size, and was not decoded\n"
+        )
+    );
+}
+
+/// The worst shape the limits let through, printed in each mode, stays far below the 1 GiB
+/// bound (the README has the measured figures).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_worst_body_within_the_limits_is_printed_in_bounded_memory() {
+    let body = empty_objects((4 << 20) - 2);
+    let server = RawServer::start(vec![ok_body(&body)]);
+    let home = home();
+    for (mode, env) in [("--verbose", "0"), ("--verbose", "1"), ("--raw", "0")] {
+        let args = [
+            "--url",
+            &server.url,
+            "--api-key",
+            TEST_KEY,
+            "--retry",
+            "1",
+            mode,
+        ];
+        // Reaped by `wait4` below, which also gives its peak memory.
+        #[allow(clippy::zombie_processes)]
+        let child = vast_command(&args, home.path())
+            .args(["show", "api-keys"])
+            .env("VAST_FORCE_TTY", env)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+        let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        assert_eq!(waited, child.id() as i32);
+        assert_eq!(libc::WEXITSTATUS(status), 0, "{mode} {env}");
+        let peak_mib = usage.ru_maxrss / 1024;
+        assert!(
+            peak_mib < 600,
+            "{mode} VAST_FORCE_TTY={env}: {peak_mib} MiB"
+        );
+    }
+}
+
+#[test]
+fn a_huge_value_of_the_wrong_type_is_quoted_in_at_most_200_characters() {
+    let body = format!(r#"{{"apikeys": [{{"id": "{}"}}]}}"#, "9".repeat(1 << 20));
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    // Both quotes are cut at 200 characters: serde's message, and the body's excerpt.
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server's response (200 OK) is not what the API spec describes: \
+                 invalid type: string \"{}…; body: {{\"apikeys\": [{{\"id\": \"{}…\n",
+                "9".repeat(178),
+                "9".repeat(179)
+            )
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn set_api_key_reads_the_key_from_stdin_keeping_it_out_of_the_process_list() {
+    use crate::support::vast_with_input;
+    let home = home();
+    let path = home.path().join(".config/vastai/vast_api_key");
+    for args in [&["set", "api-key"][..], &["set", "api-key", "-"]] {
+        let run = vast_with_input(args, &[], home.path(), Some(b"key-from-stdin-1\n"));
+        assert_eq!(
+            (run.code, run.stdout, run.stderr.as_str()),
+            (0, format!("API key saved in {}\n", path.display()), "")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-from-stdin-1");
+    }
+    let run = vast_with_input(&["set", "api-key"], &[], home.path(), Some(b"\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (3, "error: the API key from standard input is empty\n")
+    );
+    let run = vast_with_input(&["set", "api-key"], &[], home.path(), Some(&[b'k'; 10_000]));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            3,
+            "error: standard input holds more than 4 KiB, which is no API key\n\
+             hint: pipe the key alone: vast set api-key < key.txt\n"
+        )
+    );
+    // The saved key is still the good one.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-from-stdin-1");
+}
+
+#[test]
+fn a_key_spelt_with_json_escapes_is_redacted_in_raw_output() {
+    // TEST_KEY with its first `s` written as `\u0073`.
+    let echoed = TEST_KEY.replacen('s', "\\u0073", 1);
+    let body = format!(r#"{{"apikeys": [{{"id": 1, "rights": "{echoed}"}}]}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &["--raw"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "{\"apikeys\": [{\"id\": 1, \"rights\": \"<redacted>\"}]}\n"
+        )
+    );
+}
+
+#[test]
+fn characters_that_act_on_a_terminal_never_reach_it() {
+    let text = r#"a\u009b31m\u007f\u202e\u2066\u200f\u2028\u200b\ufeffb"#;
+    // Two lists: not a table, so pretty JSON, where they are escapes.
+    let body = format!(r#"{{"apikeys": [{{"rights": "{text}"}}], "x": []}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "{\n  \"apikeys\": [\n    {\n      \"rights\": \"a\\u009b31m\\u007f\\u202e\\u2066\\u200f\\u2028\\u200b\\ufeffb\"\n    }\n  ],\n  \"x\": []\n}\n"
+        )
+    );
+    // In a table, spaces.
+    let body = format!(r#"{{"apikeys": [{{"id": 1, "rights": "{text}"}}]}}"#);
+    let server = RawServer::start(vec![ok_body(body.as_bytes())]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "1\t\ta 31m       b\t\t\n")
+    );
+    // In a message, spaces too.
+    let body = format!(r#"{{"msg": "{text}"}}"#);
+    let server = RawServer::start(vec![Reply::json(400, &body)]);
+    let (run, _) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            5,
+            "error: the server refused the request (400 Bad Request): a 31m       b\n"
+        )
+    );
+}
+
+/// `show api-keys` against a server that answers every request with `head` and no body.
+fn answered_with(head: &str) -> (crate::support::Run, RawServer) {
+    let server = RawServer::start(vec![Reply::Raw(head.as_bytes().to_vec())]);
+    let (run, _) = show_api_keys(&server, &["--retry", "1"]);
+    (run, server)
+}
+
+#[test]
+fn redirects_that_cannot_be_followed_are_the_servers_failure_each_named() {
+    let (run, server) =
+        answered_with("HTTP/1.1 302 Found\r\nlocation: /again\r\ncontent-length: 0\r\n\r\n");
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server at {} answered with a redirect that was not followed: more than 10 redirects\n",
+                server.url
+            )
+        )
+    );
+    let (run, server) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: ftp://example.com/x\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: the server at {} answered with a redirect that was not followed: \
+                 a redirect to a URL that is neither http:// nor https://: ftp://example.com/x\n",
+                server.url
+            )
+        )
+    );
+    let (run, _) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: file:///etc/passwd\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "error: the server answered 302 Found, a redirect that was not followed: \
+             its Location is missing or not an http:// or https:// URL\n"
+        )
+    );
+    // A redirect to a host that refuses: that host is named, not the one in --url.
+    let (run, server) = answered_with(
+        "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.2:1/x\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(run.code, 7);
+    assert_starts_with(
+        &run.stderr,
+        &format!(
+            "error: cannot connect to http://127.0.0.2:1 (where {} redirected the call): ",
+            server.url
+        ),
+    );
+}
+
+#[test]
+fn a_malformed_response_head_is_the_servers_failure_not_the_networks() {
+    for (head, why) in [
+        (
+            "HTTP/1.1 200 OK\r\ncontent-length: abc\r\n\r\n{}".to_string(),
+            "invalid content-length parsed",
+        ),
+        (
+            format!(
+                "HTTP/1.1 200 OK\r\nx: {}\r\ncontent-length: 2\r\n\r\n{{}}",
+                "a".repeat(500_000)
+            ),
+            "message head is too large",
+        ),
+    ] {
+        let (run, server) = answered_with(&head);
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                1,
+                format!(
+                    "error: the response from {} is not valid HTTP: {why}\n",
+                    server.url
+                )
+            )
+        );
+    }
+}
+
+#[test]
+fn a_server_url_that_only_looks_valid_is_a_usage_error() {
+    let run = show_api_keys_at("http://127.0.0.1:1 ", &[], &[]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: invalid server URL `http://127.0.0.1:1 `: it contains spaces or control characters (expected e.g. https://console.vast.ai)\n"
+        )
+    );
+    let long = format!("http://127.0.0.1:1/{}", "a".repeat(100_000));
+    let run = show_api_keys_at(&long, &[], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(
+            ": it is longer than 8192 characters (expected e.g. https://console.vast.ai)\n"
+        ) && run.stderr.len() < 300,
+        "{}",
+        &run.stderr[..300.min(run.stderr.len())]
+    );
+}
+
+#[test]
+fn retry_after_values_read_one_way() {
+    // Beyond any integer: the longest wait there is, so the call ends at once.
+    let server = RawServer::start(vec![Reply::Json(
+        429,
+        r#"{"detail": "later"}"#.into(),
+        vec!["retry-after: 99999999999999999999999".into()],
+    )]);
+    let (run, took) = show_api_keys(&server, &[]);
+    assert_eq!(
+        (run.code, run.stderr.lines().next().unwrap()),
+        (
+            6,
+            "error: rate limited by the server (429 Too Many Requests): later \
+             (gave up: the server asked to wait longer than can be counted before retrying, more than the 60 s limit)"
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // Zero: again at once. Negative and fractional values are no value: the backoff applies.
+    for (value, at_least) in [("0", 0), ("-5", 200), ("1.5", 200)] {
+        let server = RawServer::start(vec![
+            Reply::Json(503, "{}".into(), vec![format!("retry-after: {value}")]),
+            Reply::json(200, KEYS),
+        ]);
+        let (run, took) = show_api_keys(&server, &[]);
+        assert_eq!((run.code, server.requests().len()), (0, 2), "{value}");
+        assert!(
+            took >= Duration::from_millis(at_least) && took < Duration::from_secs(3),
+            "{value}: {took:?}"
+        );
     }
 }

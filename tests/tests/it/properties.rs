@@ -75,3 +75,58 @@ proptest! {
         }
     }
 }
+
+/// Text a hostile server might send: any characters, weighted towards those that act on a
+/// terminal (C0, DEL, C1, bidirectional and invisible format characters, separators).
+fn hostile_text() -> impl Strategy<Value = String> {
+    let unsafe_char = prop::sample::select(vec![
+        '\u{1b}',
+        '\u{7}',
+        '\u{7f}',
+        '\u{9b}',
+        '\u{85}',
+        '\u{202e}',
+        '\u{2066}',
+        '\u{200f}',
+        '\u{200b}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{feff}',
+        '\u{61c}',
+        '\u{e0041}',
+        '\r',
+    ]);
+    prop::collection::vec(prop_oneof![any::<char>(), unsafe_char], 0..300)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+/// A character that must not reach a terminal from a server (tab and newline are the layout's).
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{61c}' | '\u{e0000}'..='\u{e007f}')
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever text a server puts in a table cell, a pretty-printed document or an error
+    /// message, nothing that acts on a terminal is printed, and a message stays one short line.
+    #[test]
+    fn server_text_never_reaches_the_terminal_as_is(text in hostile_text(), shape in 0..3u8) {
+        let text = serde_json::to_string(&text).unwrap();
+        let (status, body) = match shape {
+            // A table.
+            0 => (200, format!(r#"{{"apikeys": [{{"id": 1, "rights": {text}}}], "other": {text}}}"#)),
+            // Two lists: pretty JSON.
+            1 => (200, format!(r#"{{"apikeys": [{{"rights": {text}}}], "other": [{text}]}}"#)),
+            // An error message.
+            _ => (400, format!(r#"{{"msg": {text}}}"#)),
+        };
+        let server = RawServer::start(vec![raw(status, body.as_bytes())]);
+        let home = home();
+        let run = vast(&["--url", &server.url, "--api-key", TEST_KEY, "--retry", "1", "show", "api-keys"], &[("VAST_FORCE_TTY", "1")], home.path());
+        prop_assert!(!run.stdout.chars().any(acts_on_a_terminal), "{:?}", run.stdout);
+        prop_assert!(!run.stderr.chars().any(acts_on_a_terminal), "{:?}", run.stderr);
+        prop_assert!(run.stderr.lines().all(|line| line.chars().count() < 300), "{}", run.stderr);
+    }
+}

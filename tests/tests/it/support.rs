@@ -1,8 +1,10 @@
 //! Running the real `vast` binary the way a user does, with a clean environment.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use vast_tests::TEST_KEY;
 
@@ -32,15 +34,44 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// `vast ARGS…` with a clean environment (only `HOME`), ready to run.
+pub fn vast_command(args: &[&str], home: &Path) -> Command {
+    let mut command = Command::new(vast_bin());
+    command.args(args).env_clear().env("HOME", home);
+    command
+}
+
 /// Runs `vast` with a clean environment: only `HOME` and the variables given.
 pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
-    let output = Command::new(vast_bin())
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
+    vast_with_input(args, env, home, None)
+}
+
+/// As [`vast`], with `input` on its standard input (none: `/dev/null`).
+pub fn vast_with_input(
+    args: &[&str],
+    env: &[(&str, &str)],
+    home: &Path,
+    input: Option<&[u8]>,
+) -> Run {
+    let mut child = vast_command(args, home)
         .envs(env.iter().copied())
-        .output()
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("vast runs");
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        let input = input.to_vec();
+        // Written beside the wait: vast may stop reading (and close the pipe) before the end.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &input);
+        });
+    }
+    let output = finished(child, Duration::from_secs(60));
     let run = Run {
         code: output.status.code().expect("exited, not killed"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -65,6 +96,50 @@ pub fn vast(args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
     run
 }
 
+/// The output of `child`, which must end within `limit`: a hang is a failure of its own, not a
+/// test run that never ends.
+pub fn finished(mut child: Child, limit: Duration) -> Output {
+    // Read while waiting: a child blocked on a full pipe would never end.
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting works") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("vast did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("reading stdout"),
+        stderr: stderr.join().expect("reading stderr"),
+    }
+}
+
 /// `vast --url URL --api-key TEST_KEY ARGS… show api-keys`, in a home of its own, with `env`.
 pub fn show_api_keys_at(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let home = home();
@@ -76,4 +151,13 @@ pub fn show_api_keys_at(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 pub fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
+}
+
+/// `text` starts with `start`; on failure, both are shown.
+#[track_caller]
+pub fn assert_starts_with(text: &str, start: &str) {
+    assert!(
+        text.starts_with(start),
+        "expected to start with:\n{start}\ngot:\n{text}"
+    );
 }

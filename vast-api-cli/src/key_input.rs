@@ -1,0 +1,90 @@
+//! `vast set api-key` without the key on the command line: it is read from standard input, as
+//! `gh auth login --with-token` does, so that it never shows in the process list. On a terminal
+//! the typing is not echoed.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+use crate::failure::{Exit, Failure};
+
+/// The most read from standard input: a key is 64 characters; more is not a key (a file piped by
+/// mistake, `/dev/zero`).
+const STDIN_LIMIT: u64 = 4 << 10;
+
+/// The key typed or piped on standard input, its line break not included.
+pub fn read_key() -> Result<String, Failure> {
+    let stdin = std::io::stdin();
+    let failed = |e: std::io::Error| {
+        Failure::new(
+            Exit::NoApiKey,
+            format!("cannot read the key from standard input: {e}"),
+        )
+    };
+    let mut text = String::new();
+    if stdin.is_terminal() {
+        let mut stderr = std::io::stderr();
+        let _ = write!(
+            stderr,
+            "Paste the API key (it is not shown), then press Enter: "
+        );
+        let _ = stderr.flush();
+        let echo = EchoOff::new();
+        let read = stdin.lock().take(STDIN_LIMIT + 1).read_line(&mut text);
+        drop(echo);
+        let _ = writeln!(stderr);
+        read.map_err(failed)?;
+    } else {
+        stdin
+            .lock()
+            .take(STDIN_LIMIT + 1)
+            .read_to_string(&mut text)
+            .map_err(failed)?;
+    }
+    if text.len() as u64 > STDIN_LIMIT {
+        return Err(Failure::new(
+            Exit::NoApiKey,
+            "standard input holds more than 4 KiB, which is no API key",
+        )
+        .hint("pipe the key alone: vast set api-key < key.txt"));
+    }
+    Ok(text)
+}
+
+/// Turns the terminal's echo off until dropped (Unix; elsewhere the typing shows).
+struct EchoOff {
+    #[cfg(unix)]
+    saved: Option<libc::termios>,
+}
+
+impl EchoOff {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            // SAFETY: tcgetattr and tcsetattr only read and write the termios given, for fd 0.
+            unsafe {
+                let mut saved: libc::termios = std::mem::zeroed();
+                if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
+                    return Self { saved: None };
+                }
+                let mut quiet = saved;
+                quiet.c_lflag &= !libc::ECHO;
+                quiet.c_lflag |= libc::ECHONL;
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
+                Self { saved: Some(saved) }
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores the settings read in `new`.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
+}
