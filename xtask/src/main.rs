@@ -19,23 +19,49 @@ mod update_spec;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <task>
+/// The project's own tasks.
+#[derive(clap::Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", disable_version_flag = true)]
+struct Xtask {
+    #[command(subcommand)]
+    task: Task,
+}
 
-tasks:
-  gen           regenerate vast-api from openapi.yaml
-  gen --check   fail, with a diff, if the checked-in code is not what openapi.yaml produces
-  update-spec [URL|FILE]
-                replace openapi.yaml with the vendor's published spec (default: its docs
-                repository's api-reference/openapi.yaml), if it can be generated, and run gen
-  demo          run `vast show api-keys` against a local mock that answers with the spec's examples
-  bench [--lib] time `vast show api-keys --raw` against curl, and the library against reqwest
-                (--lib: only the library)
-  try-spec [--gen-only] [--release] [SPEC...]
-                for each SPEC (default: the vendor's whole spec in ../shared): generate and build a
-                scratch copy of the workspace from it, then run generated commands against a local
-                mock (--gen-only: generate in memory only, checking the names in names.toml hold)
-";
+#[derive(clap::Subcommand)]
+enum Task {
+    /// Regenerate vast-api from openapi.yaml, keeping the names in names.toml
+    Gen {
+        /// Fail, with a diff, if the checked-in code or names.toml is not what openapi.yaml gives
+        #[arg(long)]
+        check: bool,
+    },
+    /// Replace openapi.yaml with the vendor's published spec, if it can be generated, and run gen
+    UpdateSpec {
+        /// An http://, https:// or file:// URL, or a file [default: the vendor's docs
+        /// repository's api-reference/openapi.yaml]
+        source: Option<String>,
+    },
+    /// Run `vast show api-keys` against a local mock that answers with the spec's examples
+    Demo,
+    /// Time `vast show api-keys --raw` against curl, and the library against reqwest
+    Bench {
+        /// Only the library
+        #[arg(long)]
+        lib: bool,
+    },
+    /// For each SPEC, generate and build a scratch copy of the workspace from it, then run
+    /// generated commands against a local mock and Prism
+    TrySpec {
+        /// Generate in memory only, checking that the names in names.toml hold
+        #[arg(long)]
+        gen_only: bool,
+        /// Build the release profile
+        #[arg(long)]
+        release: bool,
+        /// Spec files [default: the vendor's whole spec in ../shared]
+        specs: Vec<PathBuf>,
+    },
+}
 
 fn main() -> ExitCode {
     // Rust ignores SIGPIPE, so printing to a closed pipe (`cargo xtask gen | head`) would panic
@@ -45,22 +71,21 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
-        ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
-        ["demo"] => demo::run(&workspace_root()),
-        ["bench"] => bench::run(&workspace_root(), bench::Scope::All),
-        ["bench", "--lib"] => bench::run(&workspace_root(), bench::Scope::Library),
-        ["try-spec", rest @ ..] => try_spec::run(&workspace_root(), rest),
-        ["update-spec", rest @ ..] => update_spec::run(&workspace_root(), rest),
-        [] => Err(format!("no task given\n\n{USAGE}")),
-        ["help" | "--help" | "-h"] => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(format!("unknown arguments: {}\n\n{USAGE}", args.join(" "))),
+    // A mistyped task or flag is an error with the usage (exit 2), as clap reports it.
+    let Xtask { task } = <Xtask as clap::Parser>::parse();
+    let root = workspace_root();
+    let result = match task {
+        Task::Gen { check: false } => codegen::run(&root, codegen::Mode::Write),
+        Task::Gen { check: true } => codegen::run(&root, codegen::Mode::Check),
+        Task::UpdateSpec { source } => update_spec::run(&root, source.as_deref()),
+        Task::Demo => demo::run(&root),
+        Task::Bench { lib: false } => bench::run(&root, bench::Scope::All),
+        Task::Bench { lib: true } => bench::run(&root, bench::Scope::Library),
+        Task::TrySpec {
+            gen_only,
+            release,
+            specs,
+        } => try_spec::run(&root, gen_only, release, specs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,25 +19,12 @@ use crate::{commands, names, normalize, spec};
 pub const FULL_SPEC: &str = "../shared/specs/vast-openapi-full.yaml";
 const KEY: &str = "try-spec-key-0d9f";
 
-const USAGE: &str = "try-spec [--gen-only] [--release] [SPEC...]";
-
-pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let mut gen_only = false;
-    let mut release = false;
-    let mut specs = Vec::new();
-    for arg in args {
-        match *arg {
-            "--gen-only" => gen_only = true,
-            "--release" => release = true,
-            flag if flag.starts_with("--") => {
-                return Err(format!("try-spec: unknown flag {flag}; usage: {USAGE}"));
-            }
-            path => specs.push(PathBuf::from(path)),
-        }
-    }
-    if specs.is_empty() {
-        specs.push(root.join(FULL_SPEC));
-    }
+pub fn run(root: &Path, gen_only: bool, release: bool, specs: Vec<PathBuf>) -> Result<(), String> {
+    let specs = if specs.is_empty() {
+        vec![root.join(FULL_SPEC)]
+    } else {
+        specs
+    };
     let mut failed = Vec::new();
     for spec_path in &specs {
         if !spec_path.exists() {
