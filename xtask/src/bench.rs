@@ -52,7 +52,7 @@ pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
 
     let doc = normalize::load(root)?.doc;
     let mock = SpecMock::start(&doc).map_err(|e| format!("cannot start the local server: {e}"))?;
-    let path = crate::demo::operation_path(&doc, "show_api_keys")
+    let path = crate::openapi::operation_path(&doc, "show_api_keys")
         .ok_or("openapi.yaml has no show_api_keys")?;
     let url = format!("{}{path}", mock.url);
     if scope == Scope::All {

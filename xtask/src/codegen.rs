@@ -222,7 +222,7 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
         let Some(item) = item.as_item() else { continue };
         for (method, _) in item.iter() {
             let mut single = item.clone();
-            for other in normalize::METHODS.iter().filter(|m| **m != method) {
+            for other in crate::openapi::METHODS.iter().filter(|m| **m != method) {
                 clear_method(&mut single, other);
             }
             alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(single))]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::names::Naming;
-use crate::normalize::{self, Location, resolve};
+use crate::openapi::{Location, resolve};
 
 /// One operation's entry in the table.
 #[derive(Debug, PartialEq)]
@@ -23,7 +23,7 @@ pub struct Command {
 
 /// Every operation of the normalised document, in document order.
 pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
-    normalize::operations(doc)
+    crate::openapi::operations(doc)
         .filter_map(|(path, method, op)| {
             let at = Location::root().key("paths").key(path).key(method);
             let named = naming.of(&at)?;
@@ -52,11 +52,11 @@ pub fn method_name(id: &str) -> String {
     id.to_snake_case()
 }
 
-/// The `{name}` segments of the path, as argument ids.
+/// The `{name}` segments of the path, as progenitor names their arguments (kebab case).
 fn path_parameters(path: &str) -> Vec<String> {
     use heck::{ToKebabCase, ToSnakeCase};
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+    crate::openapi::path_params(path)
+        .iter()
         .map(|name| name.to_snake_case().to_kebab_case())
         .collect()
 }

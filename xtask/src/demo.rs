@@ -72,7 +72,7 @@ fn target_dir(root: &Path) -> std::path::PathBuf {
 /// The demo serves the fixture; it must still be what the spec's examples say.
 fn check_fixture(root: &Path) -> Result<(), String> {
     let doc = normalize::load(root)?.doc;
-    let schema = success_schema(&doc, "show_api_keys")
+    let schema = crate::openapi::success_schema(&doc, "show_api_keys")
         .ok_or("openapi.yaml has no JSON success response for show_api_keys")?;
     let expected = examples::example(&schema, &doc);
     let fixture: Value = std::fs::read_to_string(root.join(EXAMPLE_FIXTURE))
@@ -86,32 +86,4 @@ fn check_fixture(root: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// The JSON schema of the first success response of the operation with this id.
-pub fn success_schema(doc: &Value, operation_id: &str) -> Option<Value> {
-    success_schema_of(operation(doc, operation_id)?.1)
-}
-
-/// The path of the operation with this id, as the spec spells it.
-pub fn operation_path(doc: &Value, operation_id: &str) -> Option<String> {
-    Some(operation(doc, operation_id)?.0.to_string())
-}
-
-/// The path and the operation with this id.
-fn operation<'a>(doc: &'a Value, operation_id: &str) -> Option<(&'a str, &'a Value)> {
-    normalize::operations(doc)
-        .find(|(_, _, op)| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
-        .map(|(path, _, op)| (path, op))
-}
-
-/// The JSON schema of an operation's first success response.
-pub fn success_schema_of(op: &Value) -> Option<Value> {
-    op.get("responses")?
-        .as_object()?
-        .iter()
-        .find(|(status, _)| status.starts_with('2'))?
-        .1
-        .pointer("/content/application~1json/schema")
-        .cloned()
 }

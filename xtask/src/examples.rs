@@ -13,7 +13,7 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
     if depth > 12 {
         return Value::Null;
     }
-    let schema = crate::normalize::resolve(schema, doc);
+    let schema = crate::openapi::resolve(schema, doc);
     if let Some(example) = schema.get("example") {
         return example.clone();
     }
@@ -111,7 +111,7 @@ mod tests {
     fn the_test_fixture_is_the_specs_example() {
         let root = crate::workspace_root();
         let doc = crate::normalize::load(&root).unwrap().doc;
-        let schema = crate::demo::success_schema(&doc, "show_api_keys").unwrap();
+        let schema = crate::openapi::success_schema(&doc, "show_api_keys").unwrap();
         let fixture: Value = serde_json::from_str(
             &std::fs::read_to_string(root.join(crate::demo::EXAMPLE_FIXTURE)).unwrap(),
         )

@@ -7,6 +7,7 @@ mod demo;
 mod examples;
 mod names;
 mod normalize;
+mod openapi;
 mod panics;
 mod prism;
 mod read_openapi;

@@ -9,7 +9,7 @@ use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Respons
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::normalize::{Location, METHODS};
+use crate::openapi::{Location, METHODS};
 
 pub fn to_openapi(doc: Value) -> Result<OpenAPI, String> {
     let whole = match serde_path_to_error::deserialize::<_, OpenAPI>(&doc) {

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::examples;
-use crate::normalize;
+use crate::openapi::path_matches;
 
 /// A request as the server saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ impl Drop for SpecMock {
 }
 
 fn routes(doc: &Value) -> Vec<Route> {
-    normalize::operations(doc)
+    crate::openapi::operations(doc)
         .map(|(path, method, op)| {
             // The response's own example first, as Prism serves it; else one built from the schema.
             let media = op
@@ -87,12 +87,13 @@ fn routes(doc: &Value) -> Vec<Route> {
                     m.get("examples")?
                         .as_object()?
                         .values()
-                        .find_map(|e| crate::normalize::resolve(e, doc).get("value").cloned())
+                        .find_map(|e| crate::openapi::resolve(e, doc).get("value").cloned())
                 })
             });
             let body = given
                 .or_else(|| {
-                    crate::demo::success_schema_of(op).map(|schema| examples::example(&schema, doc))
+                    crate::openapi::success_schema_of(op)
+                        .map(|schema| examples::example(&schema, doc))
                 })
                 .unwrap_or(Value::Null);
             Route {
@@ -102,15 +103,6 @@ fn routes(doc: &Value) -> Vec<Route> {
             }
         })
         .collect()
-}
-
-/// Whether a request path is an instance of a spec path: `{name}` segments match any segment.
-pub fn path_matches(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
 }
 
 /// Answers one request on the connection; `Ok(false)` when the client has closed it.

@@ -263,7 +263,7 @@ fn run_commands(
         op.method == "GET"
             && op.succeeds
             && op.required.len() == 1
-            && path_params(&op.path).len() == 1
+            && crate::openapi::path_params(&op.path).len() == 1
     }) {
         picked.push((words_of(&op.id), vec!["42".into()], op));
     }
@@ -321,7 +321,7 @@ fn run_commands(
         let ok = seen.as_ref().is_some_and(|s| {
             s.method == *method
                 && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
-                && crate::spec_mock::path_matches(path, &s.path)
+                && crate::openapi::path_matches(path, &s.path)
         });
         if !ok {
             return Err(format!(
@@ -377,7 +377,7 @@ impl Op {
 }
 
 fn operations(doc: &Value) -> Vec<Op> {
-    normalize::operations(doc)
+    crate::openapi::operations(doc)
         .map(|(path, method, op)| Op {
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
@@ -399,12 +399,6 @@ fn operations(doc: &Value) -> Vec<Op> {
                 .and_then(Value::as_object)
                 .is_some_and(|r| r.keys().any(|status| status.starts_with('2'))),
         })
-        .collect()
-}
-
-fn path_params(path: &str) -> Vec<&str> {
-    path.split('/')
-        .filter(|s| s.starts_with('{') && s.ends_with('}'))
         .collect()
 }
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 pub use table::{Entry, FILE, Table, identity};
 
-use crate::normalize::{self, Location};
+use crate::openapi::Location;
 
 /// One operation's names.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,14 +169,6 @@ struct Operation<'a> {
     other_params: Vec<String>,
 }
 
-/// The `{name}` segments of a path, in order.
-pub fn path_params(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-        .map(String::from)
-        .collect()
-}
-
 /// progenitor makes one argument of each parameter, named in snake case: a path parameter whose
 /// name another parameter also has (`{id}` and the query `id`, or `{Id}` and `{id}`) makes it
 /// panic. Such a path parameter is named `<name>_path` (its name is not sent; its place is).
@@ -295,7 +287,7 @@ impl Operation<'_> {
 /// with the identity of an earlier one (a spec spelling `/a` and `/a/` both) is `… #2`.
 fn operations(doc: &Value) -> Vec<Operation<'_>> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    normalize::operations(doc)
+    crate::openapi::operations(doc)
         .map(|(path, method, op)| {
             let base = identity(method, path);
             let n = seen.entry(base.clone()).or_default();
@@ -325,7 +317,7 @@ fn operations(doc: &Value) -> Vec<Operation<'_>> {
                     .chain(op.get("parameters"))
                     .filter_map(Value::as_array)
                     .flatten()
-                    .map(|p| crate::normalize::resolve(p, doc))
+                    .map(|p| crate::openapi::resolve(p, doc))
                     .filter(|p| p.get("in").and_then(Value::as_str) != Some("path"))
                     .filter_map(|p| p.get("name").and_then(Value::as_str).map(String::from))
                     .collect(),
@@ -454,7 +446,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
     for (op, names) in ops.iter().zip(names) {
         let (rust, words) = names.expect("every operation was named above");
         let mut aliases = Vec::new();
-        let mut params = path_params(op.path);
+        let mut params = crate::openapi::path_params(op.path);
         if let Some(entry) = recorded.0.get(&op.identity)
             && entry.params.len() == params.len()
             && entry.params != params

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::normalize::METHODS;
+use crate::openapi::METHODS;
 
 pub const FILE: &str = "names.toml";
 

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::{Rewrite, for_each_operation, resolve};
+use super::Rewrite;
+use crate::openapi::{for_each_operation, resolve};
 
 const RULE: &str = "auth-headers";
 
@@ -18,27 +19,28 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
                 .and_then(Value::as_str)
                 .is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
     };
-    let drop_from = |params: &mut Value, at: &super::Location, rewrites: &mut Vec<Rewrite>| {
-        let Some(list) = params.as_array_mut() else {
-            return;
-        };
-        let before = list.len();
-        list.retain(|p| !is_auth(p));
-        if list.len() < before {
-            rewrites.push(Rewrite {
+    let drop_from =
+        |params: &mut Value, at: &crate::openapi::Location, rewrites: &mut Vec<Rewrite>| {
+            let Some(list) = params.as_array_mut() else {
+                return;
+            };
+            let before = list.len();
+            list.retain(|p| !is_auth(p));
+            if list.len() < before {
+                rewrites.push(Rewrite {
                 rule: RULE,
                 at: at.clone(),
                 what: "Authorization header parameter dropped: the client sends the configured key"
                     .into(),
             });
-        }
-    };
+            }
+        };
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             if let Some(params) = item.get_mut("parameters") {
                 drop_from(
                     params,
-                    &super::Location::root()
+                    &crate::openapi::Location::root()
                         .key("paths")
                         .key(path.as_str())
                         .key("parameters"),

@@ -13,8 +13,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::walk::{Location, for_each_schema};
-use super::{METHODS, Rewrite};
+use super::Rewrite;
+use super::walk::for_each_schema;
+use crate::openapi::Location;
+use crate::openapi::METHODS;
 
 const RULE: &str = "document-defects";
 
@@ -130,7 +132,7 @@ fn operation(
             }
         }
     }
-    let resolve = |p: &Value| -> Value { super::resolve(p, doc).clone() };
+    let resolve = |p: &Value| -> Value { crate::openapi::resolve(p, doc).clone() };
     let params = op.entry("parameters").or_insert_with(|| json!([]));
     let Some(list) = params.as_array_mut() else {
         return;

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Rewrite;
-use super::walk::Location;
+use crate::openapi::Location;
 
 const RULE: &str = "media-schemas";
 

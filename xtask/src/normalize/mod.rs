@@ -25,8 +25,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::names::{self, Naming, Table};
-
-pub use walk::{Location, resolve};
+use crate::openapi::Location;
 
 /// One change a rule made to the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,25 +99,6 @@ pub fn for_cli(doc: &mut Value) -> Vec<Rewrite> {
     rewrites
 }
 
-/// The HTTP methods an OpenAPI path item can hold, in the order progenitor visits them.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Every operation in the document, read-only: (path, method, operation), paths in document
-/// order and methods in [`METHODS`] order.
-pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value)> {
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            METHODS
-                .iter()
-                .filter_map(move |method| Some((path.as_str(), *method, item.get(*method)?)))
-        })
-}
-
 /// For the rules' tests: the document after `apply`, and its rewrites as printed.
 #[cfg(test)]
 fn rewritten(
@@ -128,28 +108,4 @@ fn rewritten(
     let mut rewrites = Vec::new();
     apply(&mut doc, &mut rewrites);
     (doc, rewrites.iter().map(ToString::to_string).collect())
-}
-
-/// Calls `f` for every operation in the document, in document order.
-pub fn for_each_operation(
-    doc: &mut Value,
-    mut f: impl FnMut(&Location, &mut serde_json::Map<String, Value>),
-) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, operation) in item.iter_mut() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            if let Some(operation) = operation.as_object_mut() {
-                let at = Location::root().key("paths").key(path).key(method);
-                f(&at, operation);
-            }
-        }
-    }
 }

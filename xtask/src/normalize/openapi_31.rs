@@ -7,7 +7,8 @@
 use serde_json::{Map, Value, json};
 
 use super::Rewrite;
-use super::walk::{Location, for_each_schema};
+use super::walk::for_each_schema;
+use crate::openapi::Location;
 
 const RULE: &str = "openapi-3.1";
 

@@ -5,9 +5,10 @@
 
 use serde_json::{Value, json};
 
-use super::{Rewrite, for_each_operation};
+use super::Rewrite;
 use crate::commands::method_name;
 use crate::names::Naming;
+use crate::openapi::for_each_operation;
 
 const RULE: &str = "operation-id";
 

@@ -8,8 +8,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Location, METHODS, Rewrite, resolve};
-use crate::names::{Naming, path_params};
+use super::Rewrite;
+use crate::names::Naming;
+use crate::openapi::{Location, METHODS, resolve};
+use crate::openapi::{path_params, with_params};
 
 const RULE: &str = "path-params";
 
@@ -42,7 +44,7 @@ pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Rewrite>) 
         }
         for (names, methods) in groups {
             let mut part = only(&item, &methods);
-            let renamed = template(&path, &names);
+            let renamed = with_params(&path, &names);
             let pairs: Vec<(String, String)> = spec
                 .iter()
                 .cloned()
@@ -115,23 +117,6 @@ fn only(item: &Value, methods: &[&str]) -> Value {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Value::Object(kept)
-}
-
-/// The path with its `{…}` segments named `names`, in order.
-fn template(path: &str, names: &[String]) -> String {
-    let mut names = names.iter();
-    path.split('/')
-        .map(|s| {
-            if s.starts_with('{') && s.ends_with('}') {
-                names
-                    .next()
-                    .map_or_else(|| s.to_string(), |n| format!("{{{n}}}"))
-            } else {
-                s.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Renames the path parameters of the item and its operations (a shared `$ref` is copied in

@@ -6,7 +6,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Rewrite, for_each_operation, resolve};
+use super::Rewrite;
+use crate::openapi::{for_each_operation, resolve};
 
 const RULE: &str = "query-objects";
 
@@ -16,7 +17,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             if let Some(params) = item.get_mut("parameters") {
-                let at = super::Location::root()
+                let at = crate::openapi::Location::root()
                     .key("paths")
                     .key(path.as_str())
                     .key("parameters");
@@ -33,7 +34,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
 
 fn rewrite_params(
     params: &mut Value,
-    at: &super::Location,
+    at: &crate::openapi::Location,
     doc: &Value,
     rewrites: &mut Vec<Rewrite>,
 ) {

@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::walk::{Location, resolve};
-use super::{Rewrite, for_each_operation};
+use super::Rewrite;
+use crate::openapi::for_each_operation;
+use crate::openapi::{Location, resolve};
 
 const RULE: &str = "response-shapes";
 

@@ -6,7 +6,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Rewrite, for_each_operation, resolve};
+use super::Rewrite;
+use crate::openapi::{for_each_operation, resolve};
 
 const RULE: &str = "scalar-bodies";
 

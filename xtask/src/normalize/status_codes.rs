@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use super::{Rewrite, for_each_operation};
+use super::Rewrite;
+use crate::openapi::for_each_operation;
 
 const RULE: &str = "status-codes";
 

@@ -1,52 +1,8 @@
-//! Locations in a document and a walk over every schema object in it.
-
-use std::fmt;
+//! A walk over every schema object in a document.
 
 use serde_json::{Map, Value};
 
-/// Where something is in the document, printed as dotted keys:
-/// `paths./api/v0/auth/apikeys/.get.responses.401`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Location(Vec<String>);
-
-impl Location {
-    pub fn root() -> Self {
-        Self::default()
-    }
-
-    pub fn key(&self, key: impl Into<String>) -> Self {
-        let mut segments = self.0.clone();
-        segments.push(key.into());
-        Self(segments)
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("(document root)");
-        }
-        f.write_str(&self.0.join("."))
-    }
-}
-
-/// Follows `$ref`s within the document (`#/components/...`), through chains; a reference that
-/// leads nowhere is returned as it is, for the generator to report.
-pub fn resolve<'a>(mut value: &'a Value, doc: &'a Value) -> &'a Value {
-    // More links than any real document chains: a reference cycle stops here.
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| doc.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
-}
+use crate::openapi::Location;
 
 /// Calls `f` on every schema object in the document, parents before children: component schemas,
 /// parameter, header, request and response schemas, and the schemas nested inside each of those.
@@ -79,7 +35,7 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&Location, &mut Map<St
                 let at = at.key(key.as_str());
                 if key == "parameters" {
                     each(value, &at, &mut |v, at| holder(v, at, f));
-                } else if super::METHODS.contains(&key.as_str()) {
+                } else if crate::openapi::METHODS.contains(&key.as_str()) {
                     operation(value, &at, f);
                 }
             }
