@@ -27,10 +27,10 @@ pub fn read_key() -> Result<String, Failure> {
             "Paste the API key (it is not shown), then press Enter: "
         );
         let _ = stderr.flush();
+        // The line break typed is still echoed (`ECHONL`), so the next output starts a line.
         let echo = EchoOff::new();
         let read = stdin.lock().take(STDIN_LIMIT + 1).read_line(&mut text);
         drop(echo);
-        let _ = writeln!(stderr);
         read.map_err(failed)?;
     } else {
         stdin
@@ -49,22 +49,47 @@ pub fn read_key() -> Result<String, Failure> {
     Ok(text)
 }
 
-/// Turns the terminal's echo off until dropped (Unix; elsewhere the typing shows).
+/// Turns the terminal's echo off until dropped (Unix; elsewhere the typing shows). Ctrl-C in
+/// between would end the process with the echo still off, so until then it is handled here:
+/// the echo is restored before the usual exit 130.
 struct EchoOff {
     #[cfg(unix)]
     saved: Option<libc::termios>,
+}
+
+/// The terminal's settings before the echo was turned off, for the Ctrl-C handler.
+#[cfg(unix)]
+static SAVED: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
+
+/// Restores the echo, says why, and exits as Ctrl-C does elsewhere (only async-signal-safe
+/// calls: `tcsetattr`, `write`, `_exit`).
+#[cfg(unix)]
+extern "C" fn interrupted(_: libc::c_int) {
+    const MESSAGE: &[u8] = b"\nerror: interrupted\n";
+    // SAFETY: each call is async-signal-safe and given valid memory.
+    unsafe {
+        if let Some(saved) = SAVED.get() {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+        }
+        libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(130);
+    }
 }
 
 impl EchoOff {
     fn new() -> Self {
         #[cfg(unix)]
         {
-            // SAFETY: tcgetattr and tcsetattr only read and write the termios given, for fd 0.
+            // SAFETY: tcgetattr and tcsetattr only read and write the termios given, for fd 0;
+            // the handler installed is async-signal-safe.
             unsafe {
                 let mut saved: libc::termios = std::mem::zeroed();
                 if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
                     return Self { saved: None };
                 }
+                let _ = SAVED.set(saved);
+                let handler: extern "C" fn(libc::c_int) = interrupted;
+                libc::signal(libc::SIGINT, handler as libc::sighandler_t);
                 let mut quiet = saved;
                 quiet.c_lflag &= !libc::ECHO;
                 quiet.c_lflag |= libc::ECHONL;
@@ -81,9 +106,10 @@ impl Drop for EchoOff {
     fn drop(&mut self) {
         #[cfg(unix)]
         if let Some(saved) = &self.saved {
-            // SAFETY: restores the settings read in `new`.
+            // SAFETY: restores the settings read in `new`, then Ctrl-C's default action.
             unsafe {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
             }
         }
     }

@@ -192,10 +192,8 @@ fn parse(variable: &'static str, value: &str) -> Result<ProxyUrl, ConfigError> {
 /// `localhost`, `127.0.0.0/8`, `::1`: a URL whose requests never leave this machine.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(name)) => {
-            name.eq_ignore_ascii_case("localhost")
-                || name.to_ascii_lowercase().ends_with(".localhost")
-        }
+        // Only the name itself: what `x.localhost` resolves to is up to the resolver.
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -230,6 +228,7 @@ mod tests {
         ] {
             assert_eq!(via(&all, url), None, "{url}");
         }
+        assert!(via(&all, "http://api.localhost").is_some());
         assert_eq!(
             via(&all, "http://10.1.1.1").unwrap(),
             "the proxy http://10.0.0.1:3128 (from ALL_PROXY)"

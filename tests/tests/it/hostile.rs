@@ -1026,3 +1026,96 @@ fn retry_after_values_read_one_way() {
         );
     }
 }
+
+/// `vast set api-key` on a terminal (a pseudo-terminal here): `type_in` is sent once the echo
+/// is off. Gives the exit code, what the terminal showed, and whether the echo is back on.
+#[cfg(target_os = "linux")]
+fn set_api_key_on_a_terminal(home: &std::path::Path, type_in: &[u8]) -> (i32, String, bool) {
+    use std::io::{Read, Write};
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes the two descriptors it opens; the others may be null.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0);
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    let (mut terminal, slave) = unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    };
+    let echo_on = |fd| {
+        // SAFETY: tcgetattr writes the termios given, for an open descriptor.
+        let mut settings: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut settings) }, 0);
+        settings.c_lflag & libc::ECHO != 0
+    };
+    let mut command = vast_command(&["set", "api-key"], home);
+    command
+        .stdin(slave.try_clone().unwrap())
+        .stderr(slave.try_clone().unwrap())
+        .stdout(Stdio::null());
+    // A session of its own with the terminal as its controlling one, as a shell gives: else
+    // Ctrl-C there signals nobody.
+    // SAFETY: setsid and ioctl are async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            libc::setsid();
+            libc::ioctl(libc::STDIN_FILENO, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let child = command.spawn().unwrap();
+    // The terminal's other end must be closed everywhere but in the child, or reading what
+    // it showed never ends.
+    drop(command);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while echo_on(master) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    terminal.write_all(type_in).unwrap();
+    let output = crate::support::finished(child, Duration::from_secs(20));
+    drop(slave);
+    let echo_back = echo_on(master);
+    let mut shown = Vec::new();
+    let _ = terminal.read_to_end(&mut shown); // ends with EIO once the child is gone
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&shown).into_owned(),
+        echo_back,
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn set_api_key_on_a_terminal_hides_the_typing_and_ctrl_c_gives_the_echo_back() {
+    let home = home();
+    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-typed-4242\n");
+    assert_eq!(
+        (code, shown.as_str(), echo),
+        (
+            0,
+            "Paste the API key (it is not shown), then press Enter: \r\n",
+            true
+        )
+    );
+    let path = home.path().join(".config/vastai/vast_api_key");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-typed-4242");
+    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-\x03");
+    assert_eq!(
+        (code, shown.as_str(), echo),
+        (
+            130,
+            "Paste the API key (it is not shown), then press Enter: \r\nerror: interrupted\r\n",
+            true
+        )
+    );
+}
