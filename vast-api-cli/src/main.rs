@@ -3,6 +3,7 @@
 
 mod commands;
 mod failure;
+mod key_file;
 mod key_input;
 mod operation;
 mod output;
@@ -86,10 +87,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                     (key, KeySource::Stdin)
                 }
             };
-            let path = vast_api::api_key::save(&key, from)?;
-            if let Some(warning) = vast_api::api_key::open_folder(&path) {
-                output::write_stderr(&format!("warning: {warning}\n"));
-            }
+            let path = key_file::save(key, from)?;
             output::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }

@@ -5,11 +5,12 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use vast_api::{ApiKey, ClientConfig, DEFAULT_BASE_URL, KeySource, ResponseCapture, RetryPolicy};
+use vast_api::{ApiKey, ClientConfig, DEFAULT_BASE_URL, ResponseCapture, RetryPolicy};
 
 use crate::commands;
 use crate::failure::{Exit, Failure};
 use crate::generated_cli::{Cli, CliCommand};
+use crate::key_file;
 use crate::output::{self, Output};
 use crate::render::Layout;
 use crate::transport;
@@ -19,13 +20,9 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     let timeout_secs = *matches.get_one::<u64>("timeout").expect("has a default");
 
     let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
-    let (key, source) = vast_api::api_key::resolve(explicit)?;
+    let (key, source) = key_file::resolve(explicit)?;
     output::redact(key.expose());
-    if let KeySource::File(path) = &source
-        && let Some(warning) = vast_api::api_key::loose_permissions(path)
-    {
-        output::write_stderr(&format!("warning: {warning}\n"));
-    }
+    let key_source = key_file::source_text(&source);
     // An empty VAST_URL counts as unset, as in the vendor CLI; an empty --url is a mistake.
     let from_flag = matches.value_source("url") == Some(clap::parser::ValueSource::CommandLine);
     let base_url = match matches.get_one::<String>("url") {
@@ -40,7 +37,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
             .map(|p| format!("\nvast: through {p}"))
             .unwrap_or_default();
         output::write_stderr(&format!(
-            "vast: API key from {source}\nvast: server {base_url}{through}\n"
+            "vast: API key from {key_source}\nvast: server {base_url}{through}\n"
         ));
     }
     let capture = ResponseCapture::new();
@@ -65,7 +62,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         },
         columns: commands::spec_of(operation).columns,
         capture: capture.clone(),
-        key_source: source.to_string(),
+        key_source,
         base_url,
         proxy,
         timeout_secs,

@@ -60,25 +60,28 @@ impl From<String> for ApiKey {
     }
 }
 
-/// Where a key was found; shown by `vast -v` (never the key itself).
+/// Where a key was found (never the key itself). `Display` names it neutrally, as in the
+/// library's error messages ("the API key from VAST_API_KEY is empty"); an application that
+/// wants its own words (a command-line flag, a settings field) matches on the variants, and can
+/// put them into a [`ConfigError`]'s message with [`ConfigError::naming_key_source`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
-    /// Given by the caller (`--api-key`, [`crate::ClientConfig::api_key`]).
+    /// Given by the caller: [`crate::ClientConfig::api_key`], or `Some` to [`resolve`].
     Explicit,
     /// The `VAST_API_KEY` environment variable.
     Environment,
     /// A key file: the vendor CLI's, or the legacy `~/.vast_api_key`.
     File(PathBuf),
-    /// Standard input (`vast set api-key` without a key on the command line).
+    /// Standard input, for an application that reads the key there.
     Stdin,
 }
 
 impl fmt::Display for KeySource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            KeySource::Explicit => f.write_str("--api-key"),
-            KeySource::Environment => f.write_str("the VAST_API_KEY environment variable"),
-            KeySource::File(path) => write!(f, "the key file {}", path.display()),
+            KeySource::Explicit => f.write_str("explicit configuration"),
+            KeySource::Environment => f.write_str("VAST_API_KEY"),
+            KeySource::File(path) => write!(f, "{}", path.display()),
             KeySource::Stdin => f.write_str("standard input"),
         }
     }
@@ -114,26 +117,26 @@ fn resolve_from(
     env: &dyn Fn(&str) -> Option<OsString>,
 ) -> Result<(ApiKey, KeySource), ConfigError> {
     if let Some(key) = explicit {
-        return checked(key, KeySource::Explicit);
+        return validate(key, KeySource::Explicit);
     }
     // As in the vendor CLI, an empty (or blank) variable counts as unset.
     if let Some(value) = env("VAST_API_KEY").filter(|v| !v.to_string_lossy().trim().is_empty()) {
         let value = value
             .into_string()
             .map_err(|_| ConfigError::InvalidApiKey {
-                source_name: KeySource::Environment.to_string(),
+                key_source: KeySource::Environment,
             })?;
-        return checked(ApiKey::new(value), KeySource::Environment);
+        return validate(ApiKey::new(value), KeySource::Environment);
     }
     let files = key_files_from(env);
     for path in &files {
         match local_file::read_small(path, KEY_FILE_LIMIT) {
             Ok(bytes) => {
-                let source = KeySource::File(path.clone());
-                let text = String::from_utf8(bytes).map_err(|_| ConfigError::InvalidApiKey {
-                    source_name: source.to_string(),
-                })?;
-                return checked(ApiKey::new(text), source);
+                let key_source = KeySource::File(path.clone());
+                let Ok(text) = String::from_utf8(bytes) else {
+                    return Err(ConfigError::InvalidApiKey { key_source });
+                };
+                return validate(ApiKey::new(text), key_source);
             }
             Err(FileError::NotFound) => continue,
             Err(e) => {
@@ -147,110 +150,23 @@ fn resolve_from(
     Err(ConfigError::NoApiKey { searched: files })
 }
 
-/// Saves the key where the vendor CLI keeps it (`$XDG_CONFIG_HOME/vastai/vast_api_key`, the first
-/// of [`key_files`]), readable by the owner only: the folder is created with mode 0700 and the
-/// file written to a temporary file (mode 0600) that replaces the old one in a single rename, so
-/// an interrupted save never leaves a truncated key.
-/// `from` names where the key came from, for the error when it is not usable.
-pub fn save(key: &ApiKey, from: KeySource) -> Result<PathBuf, ConfigError> {
-    let (key, _) = checked(key.clone(), from)?;
-    let path = key_files()
-        .into_iter()
-        .next()
-        .ok_or_else(|| ConfigError::KeyFileWrite {
-            path: PathBuf::from("$XDG_CONFIG_HOME/vastai/vast_api_key"),
-            reason: "HOME is not set, nor an absolute XDG_CONFIG_HOME".into(),
-        })?;
-    save_to(&key, &path)?;
-    Ok(path)
-}
-
-fn save_to(key: &ApiKey, path: &std::path::Path) -> Result<(), ConfigError> {
-    use std::io::Write;
-    let failed = |e: std::io::Error| ConfigError::KeyFileWrite {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let dir = path.parent().expect("a key file path has a folder");
-    let mut folder = std::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-    folder.create(dir).map_err(failed)?;
-    // A fresh file with a random name, created exclusively (`O_EXCL`, which also refuses to
-    // follow a symlink): in a folder others can write, a predictable name would let them plant a
-    // symlink there and have the key written over the file it points to, or a readable file
-    // whose mode the key would inherit. Mode 0600 from the start.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".vast_api_key.")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
-    temp.write_all(key.expose().as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(failed)?;
-    // The rename replaces whatever is at `path` (a symlink included) rather than writing through
-    // it; on failure the temporary file is removed when dropped.
-    temp.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
-}
-
-/// A warning, with the fix, when the folder a key was saved in can be changed by other users:
-/// they could replace the key file with one of their own.
-pub fn open_folder(path: &std::path::Path) -> Option<String> {
-    let dir = path.parent()?;
-    let mode = mode_if_any(dir, 0o022)?;
-    Some(format!(
-        "the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}",
-        dir.display(),
-        dir.display()
-    ))
-}
-
-/// A warning, with the fix, when a key file can be read by other users than its owner.
-pub fn loose_permissions(path: &std::path::Path) -> Option<String> {
-    let mode = mode_if_any(path, 0o077)?;
-    Some(format!(
-        "the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}",
-        path.display(),
-        path.display()
-    ))
-}
-
-/// The permission bits of `path` when any of `mask` is among them (Unix; elsewhere never).
-fn mode_if_any(path: &std::path::Path, mask: u32) -> Option<u32> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-        (mode & mask != 0).then_some(mode)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, mask);
-        None
-    }
-}
-
-/// A key found at `source` is usable: not empty, and only printable ASCII without spaces (Vast.ai
-/// keys are hex). Anything else is a pasted quote or line break that the server would refuse
-/// after the key had already been sent.
-pub(crate) fn checked(key: ApiKey, source: KeySource) -> Result<(ApiKey, KeySource), ConfigError> {
+/// Checks that a key found at `source` is usable: not empty, at most [`MAX_KEY_CHARS`] long, and
+/// only printable ASCII without spaces (Vast.ai keys are hex). Anything else is a pasted quote or
+/// line break that the server would refuse after the key had already been sent. [`resolve`] and
+/// [`crate::ClientConfig::build`] check every key this way; an application that stores a key
+/// checks it first with this.
+pub fn validate(key: ApiKey, source: KeySource) -> Result<(ApiKey, KeySource), ConfigError> {
     if key.expose().is_empty() {
-        return Err(ConfigError::EmptyApiKey {
-            source_name: source.to_string(),
-        });
+        return Err(ConfigError::EmptyApiKey { key_source: source });
     }
     if key.expose().len() > MAX_KEY_CHARS {
         return Err(ConfigError::ApiKeyTooLong {
-            source_name: source.to_string(),
+            key_source: source,
             length: key.expose().chars().count(),
         });
     }
     if !key.expose().bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ConfigError::InvalidApiKey {
-            source_name: source.to_string(),
-        });
+        return Err(ConfigError::InvalidApiKey { key_source: source });
     }
     Ok((key, source))
 }
@@ -273,6 +189,27 @@ mod tests {
         let key = ApiKey::new("sekrit-123");
         assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
         assert_eq!(format!("{:?}", Some(key)), "Some(ApiKey(<redacted>))");
+    }
+
+    /// The library's words for a source are no application's: no flag, no command.
+    #[test]
+    fn sources_are_named_neutrally() {
+        let shown = [
+            KeySource::Explicit,
+            KeySource::Environment,
+            KeySource::File(PathBuf::from("/h/.vast_api_key")),
+            KeySource::Stdin,
+        ]
+        .map(|source| source.to_string());
+        assert_eq!(
+            shown,
+            [
+                "explicit configuration",
+                "VAST_API_KEY",
+                "/h/.vast_api_key",
+                "standard input"
+            ]
+        );
     }
 
     #[test]
@@ -320,7 +257,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().to_str().unwrap();
         let err = resolve_from(Some("  ".into()), &env(&[("HOME", home)])).unwrap_err();
-        assert_eq!(err.to_string(), "the API key from --api-key is empty");
+        assert_eq!(
+            err.to_string(),
+            "the API key from explicit configuration is empty"
+        );
         // A blank variable counts as unset: the search goes on to the files.
         let err = resolve_from(None, &env(&[("HOME", home), ("VAST_API_KEY", " ")])).unwrap_err();
         assert!(matches!(err, ConfigError::NoApiKey { .. }), "{err}");
@@ -329,7 +269,7 @@ mod tests {
         let text = err.to_string();
         assert!(
             text.starts_with(&format!(
-                "the API key from the key file {home}/.vast_api_key contains spaces"
+                "the API key from {home}/.vast_api_key contains spaces"
             )),
             "{text}"
         );
@@ -338,68 +278,7 @@ mod tests {
         let err = resolve_from(None, &env(&[("HOME", home)])).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("the API key from the key file {home}/.vast_api_key is empty")
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn save_writes_an_owner_only_file_in_an_owner_only_folder() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config/vastai/vast_api_key");
-        save_to(&ApiKey::new("abc123"), &path).unwrap();
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc123");
-        assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o600, 0o700));
-        assert_eq!(loose_permissions(&path), None);
-        // Saving again replaces the key; no temporary file is left behind.
-        save_to(&ApiKey::new("def456"), &path).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "def456");
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1
-        );
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(
-            loose_permissions(&path).unwrap(),
-            format!(
-                "the key file {} can be read by other users (mode 644); fix: chmod 600 {}",
-                path.display(),
-                path.display()
-            )
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn save_never_writes_through_a_planted_symlink_or_keeps_a_planted_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("vastai");
-        std::fs::create_dir(&folder).unwrap();
-        let path = folder.join("vast_api_key");
-        // What another user could plant at the name the save once used.
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, "precious").unwrap();
-        let planted = folder.join(format!(".vast_api_key.{}.tmp", std::process::id()));
-        std::os::unix::fs::symlink(&victim, &planted).unwrap();
-        save_to(&ApiKey::new("abc12345"), &path).unwrap();
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc12345");
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&path), 0o600);
-        // A stale readable file at that name: the key still ends up owner-only.
-        std::fs::remove_file(&planted).unwrap();
-        std::fs::write(&planted, "").unwrap();
-        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o644)).unwrap();
-        save_to(&ApiKey::new("def45678"), &path).unwrap();
-        assert_eq!(
-            (
-                std::fs::read_to_string(&path).unwrap().as_str(),
-                mode(&path)
-            ),
-            ("def45678", 0o600)
+            format!("the API key from {home}/.vast_api_key is empty")
         );
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
-use crate::api_key::{self, ApiKey};
+use crate::api_key::{self, ApiKey, KeySource};
 use crate::local_file;
 use crate::proxy::Proxies;
 use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
@@ -20,46 +20,113 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// [`ClientConfig::from_env`] found no key: `VAST_API_KEY` is unset and no key file exists.
     #[error(
         "no API key found: set VAST_API_KEY, or save the key in {}{}",
         searched.first().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/vastai/vast_api_key".into()),
         match searched.get(1) { Some(p) => format!(" (also read: {})", p.display()), None => String::new() }
     )]
-    NoApiKey { searched: Vec<PathBuf> },
+    NoApiKey {
+        /// The key files looked for, in order ([`api_key::key_files`]).
+        searched: Vec<PathBuf>,
+    },
+    /// [`ClientConfig::new`] was built without [`ClientConfig::api_key`].
     #[error(
         "no API key set: call ClientConfig::api_key, or use ClientConfig::from_env to read VAST_API_KEY and the key files"
     )]
     MissingApiKey,
-    #[error("the API key from {source_name} is empty")]
-    EmptyApiKey { source_name: String },
-    #[error(
-        "the API key from {source_name} is {length} characters long, longer than any API key (at most {}): check that it holds the key alone",
-        api_key::MAX_KEY_CHARS
-    )]
-    ApiKeyTooLong { source_name: String, length: usize },
+    /// The key is empty, or only whitespace.
+    #[error("{}", self.naming_key_source(ToString::to_string))]
+    EmptyApiKey {
+        /// Where the key came from.
+        key_source: KeySource,
+    },
+    /// The key is longer than [`api_key::MAX_KEY_CHARS`]: a pasted document, not a key.
+    #[error("{}", self.naming_key_source(ToString::to_string))]
+    ApiKeyTooLong {
+        /// Where the key came from.
+        key_source: KeySource,
+        /// Its length in characters.
+        length: usize,
+    },
+    /// A key file exists but cannot be read (or is not a small regular file).
     #[error("cannot read the key file {}: {reason}", path.display())]
-    KeyFile { path: PathBuf, reason: String },
-    #[error("cannot save the key in {}: {reason}", path.display())]
-    KeyFileWrite { path: PathBuf, reason: String },
-    #[error(
-        "the API key from {source_name} contains spaces or characters that are not printable ASCII: check for stray quotes or a line break"
-    )]
-    InvalidApiKey { source_name: String },
+    KeyFile {
+        /// The key file.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
+    },
+    /// The key holds spaces, line breaks or characters that are not printable ASCII.
+    #[error("{}", self.naming_key_source(ToString::to_string))]
+    InvalidApiKey {
+        /// Where the key came from.
+        key_source: KeySource,
+    },
+    /// The server URL is not an `http://` or `https://` URL the client can use.
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given, shortened and with control characters replaced.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A proxy variable (`HTTPS_PROXY`, `ALL_PROXY`, …) holds no usable proxy URL.
     #[error("the proxy in {variable} is not usable: {reason}")]
     InvalidProxy {
+        /// The environment variable.
         variable: &'static str,
+        /// What is wrong with its value.
         reason: String,
     },
+    /// `SSL_CERT_FILE` or `SSL_CERT_DIR` names certificates that cannot be used.
     #[error("the CA certificates named by {variable} ({}) cannot be used: {reason}", path.display())]
     Certificates {
+        /// `SSL_CERT_FILE` or `SSL_CERT_DIR`.
         variable: &'static str,
+        /// The file or folder it names.
         path: PathBuf,
+        /// What is wrong with it.
         reason: String,
     },
+    /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
+}
+
+impl ConfigError {
+    /// The message, with the key's source named by `name` rather than by [`KeySource`]'s
+    /// `Display`, so that an application can name sources in its own terms (a command-line
+    /// flag, say). Errors that are not about a key's content read as their `Display`.
+    ///
+    /// ```
+    /// use vast_api::{ClientConfig, KeySource};
+    ///
+    /// let err = ClientConfig::new().api_key(" ").build().unwrap_err();
+    /// assert_eq!(err.to_string(), "the API key from explicit configuration is empty");
+    /// let named = err.naming_key_source(|source| match source {
+    ///     KeySource::Explicit => "the key setting".to_string(),
+    ///     other => other.to_string(),
+    /// });
+    /// assert_eq!(named, "the API key from the key setting is empty");
+    /// ```
+    pub fn naming_key_source(&self, name: impl Fn(&KeySource) -> String) -> String {
+        match self {
+            Self::EmptyApiKey { key_source } => {
+                format!("the API key from {} is empty", name(key_source))
+            }
+            Self::ApiKeyTooLong { key_source, length } => format!(
+                "the API key from {} is {length} characters long, longer than any API key (at most {}): check that it holds the key alone",
+                name(key_source),
+                api_key::MAX_KEY_CHARS
+            ),
+            Self::InvalidApiKey { key_source } => format!(
+                "the API key from {} contains spaces or characters that are not printable ASCII: check for stray quotes or a line break",
+                name(key_source)
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Why a redirect was not followed: the source of a [`reqwest::Error`] whose `is_redirect()`,
@@ -194,7 +261,7 @@ impl ClientConfig {
             api_key::resolve(explicit)?
         } else {
             let key = explicit.ok_or(ConfigError::MissingApiKey)?;
-            api_key::checked(key, api_key::KeySource::Explicit)?
+            api_key::validate(key, KeySource::Explicit)?
         };
         let base_url = check_base_url(&self.base_url)?;
         let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose()))
@@ -417,7 +484,9 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert!(
-            text.starts_with("the API key from --api-key contains spaces or characters"),
+            text.starts_with(
+                "the API key from explicit configuration contains spaces or characters"
+            ),
             "{text}"
         );
         assert!(!text.contains("bad"));
