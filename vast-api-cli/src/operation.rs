@@ -47,7 +47,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         .base_url(&base_url)
         .timeout(Duration::from_secs(timeout_secs))
         .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
-        .retry(RetryPolicy::default().attempts(attempts))
+        .retry(RetryPolicy::default().with_attempts(attempts))
         .capture_responses(capture.clone())
         .build()?;
 

@@ -20,7 +20,13 @@ pub(crate) fn size_text(bytes: usize) -> String {
     }
 }
 
-/// What the hooks need to know about the client they serve; set through [`crate::ClientConfig`].
+/// The settings every call of a [`Client`](crate::Client) reads, besides the HTTP client itself:
+/// the response size limit, the [`RetryPolicy`], and the [`ResponseCapture`], if any.
+///
+/// [`ClientConfig`](crate::ClientConfig) makes one from its settings; you need one yourself only
+/// to give [`Client::new_with_client`](crate::Client::new_with_client) a `reqwest::Client` of
+/// your own, and then `ClientState::default()` holds the defaults: 3 attempts for idempotent
+/// requests ([`RetryPolicy::default`]), bodies up to [`DEFAULT_MAX_RESPONSE_BYTES`], no capture.
 #[derive(Debug, Clone)]
 pub struct ClientState {
     pub(crate) max_response_bytes: usize,
@@ -43,16 +49,31 @@ impl Default for ClientState {
 }
 
 /// Keeps the last call's outcome as received: the status and exact body bytes of its final
-/// response, how many attempts it took, and why retrying stopped early. `vast --raw` prints the
-/// bytes unchanged (fields the spec does not list included), and its errors quote them.
+/// response, how many attempts it took, and why retrying stopped early: for printing a body
+/// unchanged (fields the spec does not list included), or quoting it in an error message.
+///
+/// ```
+/// use vast_api::{ClientConfig, ResponseCapture};
+///
+/// let capture = ResponseCapture::new();
+/// let client = ClientConfig::new()
+///     .api_key("0123456789abcdef")
+///     .capture_responses(capture.clone())
+///     .build()?;
+/// // After `client.show_api_keys().send().await`, `capture.last_response()` holds its body.
+/// assert!(capture.last().is_none());
+/// # Ok::<(), vast_api::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ResponseCapture(Arc<Mutex<Option<CapturedCall>>>);
 
+/// One call as received, kept by a [`ResponseCapture`].
 #[derive(Debug, Clone)]
 pub struct CapturedCall {
     /// The final response, if there was one (none after a connection failure); when its body
     /// broke off, the part that arrived.
     pub response: Option<CapturedResponse>,
+    /// How many times the request was sent: 1, or more when it was retried.
     pub attempts: u32,
     /// Why no further attempt was made although the failure was transient.
     pub gave_up: Option<String>,
@@ -60,13 +81,18 @@ pub struct CapturedCall {
     pub redirected_to: Option<reqwest::Url>,
 }
 
+/// A response's status and body bytes exactly as the server sent them.
 #[derive(Debug, Clone)]
 pub struct CapturedResponse {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The body, unchanged (at most the client's response size limit).
     pub body: Bytes,
 }
 
 impl ResponseCapture {
+    /// An empty capture, to give [`ClientConfig::capture_responses`](crate::ClientConfig::capture_responses)
+    /// while keeping a clone to read from: the clones share what is recorded.
     pub fn new() -> Self {
         Self::default()
     }

@@ -135,8 +135,10 @@ impl ConfigError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RedirectRefused {
+    /// More redirects than the client follows (the number is that limit).
     #[error("more than {0} redirects")]
     TooMany(usize),
+    /// A redirect to another scheme (the URL it led to).
     #[error("a redirect to a URL that is neither http:// nor https://: {0}")]
     Scheme(String),
 }
@@ -208,6 +210,8 @@ impl ClientConfig {
         config
     }
 
+    /// The API key; it is checked when the client is built ([`api_key::validate`]), and never
+    /// shown in `Debug` output.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -225,11 +229,13 @@ impl ClientConfig {
         self
     }
 
+    /// The limit for connecting (TCP and TLS), 10 s by default; part of [`timeout`](Self::timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
+    /// The `User-Agent` header, `vast-api-rust/<version>` by default.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -255,6 +261,9 @@ impl ClientConfig {
         self
     }
 
+    /// The client. Checks the key and the server URL, reads the proxy variables and, for an
+    /// `https://` server, `SSL_CERT_FILE`/`SSL_CERT_DIR`; installs rustls' ring provider as the
+    /// process default unless one is installed already.
     pub fn build(self) -> Result<Client, ConfigError> {
         let explicit = self.api_key;
         let (key, _) = if self.search_key {
@@ -294,6 +303,12 @@ impl Client {
     /// A client configured as the vendor CLI is: [`ClientConfig::from_env`].
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientConfig::from_env().build()
+    }
+
+    /// The server this client calls, as configured but without a trailing `/`:
+    /// `https://console.vast.ai` by default.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
     }
 }
 
@@ -438,7 +453,6 @@ fn check_base_url(url: &str) -> Result<String, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ClientInfo;
 
     #[test]
     fn debug_of_config_and_client_never_shows_the_key() {
@@ -458,7 +472,7 @@ mod tests {
             .base_url("http://localhost:8080/")
             .build()
             .unwrap();
-        assert_eq!(client.baseurl(), "http://localhost:8080");
+        assert_eq!(client.base_url(), "http://localhost:8080");
         let err = ClientConfig::new()
             .api_key("k")
             .base_url("console.vast.ai")

@@ -492,30 +492,24 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Vast.ai API
-
-Vast.ai REST API for managing GPU cloud instances, machine operations, and AI/ML workflows.
-
-## AI Agent Quick-Start
-
-Install the CLI skill for your agent (Claude Code, Cursor, Windsurf, etc.):
-  npx skills add vast-ai/vast-cli
-
-CLI reference: https://raw.githubusercontent.com/vast-ai/vast-cli/master/vastai/SKILL.md
-SDK reference: https://raw.githubusercontent.com/vast-ai/vast-cli/master/vastai_sdk/SKILL.md
-
-## Auth
-All endpoints require `Authorization: Bearer $VAST_API_KEY`.
-Get your key at: https://cloud.vast.ai/manage-keys/
-
-## Key Quirks
-- `gpu_ram` in CLI = GB; in REST API = MB (CLI auto-converts)
-- SSH keys must be registered BEFORE creating an instance (VM: no recovery; Docker: can add post-create)
-- `onstart` field is limited to 4048 characters -- gzip+base64 for longer scripts
-- `POST /api/v0/asks/{id}/` (create instance) returns `new_contract` as the instance ID, not `id`
-- Poll trap: if `actual_status` becomes `exited`, `unknown`, or `offline` it will never reach `running` -- destroy and retry
-
-Version: 1.0.0*/
+/// A client for the Vast.ai API (spec version 1.0.0): one method per operation,
+/// each returning a builder whose `send()` makes the request.
+///
+/// Build one with [`ClientConfig`](crate::ClientConfig), or with [`Client::from_env`], which reads
+/// `VAST_URL`, `VAST_API_KEY` and the key files as the vendor CLI does. A clone is cheap and shares
+/// the connection pool.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = vast_api::ClientConfig::new()
+///     .api_key("0123456789abcdef")
+///     .base_url("http://127.0.0.1:8080")
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+/// # Ok::<(), vast_api::ConfigError>(())
+/// ```
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -527,6 +521,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -537,12 +532,17 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
+    /// A client that sends through `client`, a `reqwest::Client` configured as
+    /// you need (default headers, a proxy), to the server at `baseurl` (scheme, host, and a path prefix
+    /// if any, without a trailing `/`).
     ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// None of [`ClientConfig`](crate::ClientConfig)'s settings apply: `client` must send the
+    /// `Authorization: Bearer <key>` header itself (as a default header), and its timeouts are its own.
+    /// `inner` holds what every call reads besides the HTTP client (retries, the response size limit, a
+    /// capture): `ClientState::default()` for the defaults, see [`ClientState`](crate::ClientState).
+    /// reqwest is built here without a crypto provider of its own, so building `client` panics unless
+    /// one is installed: building any client with `ClientConfig` installs one, or call
+    /// `rustls::crypto::ring::default_provider().install_default()` first.
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,

@@ -10,10 +10,29 @@ use reqwest::{Method, StatusCode};
 /// How transient failures are retried: 429, 502, 503, 504, failed connections and timeouts.
 ///
 /// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried unless
-/// [`retry_non_idempotent`](Self::retry_non_idempotent) says otherwise: a POST that timed out
-/// may have been carried out. The wait is the server's `Retry-After` when it sends one (a longer
-/// one than [`max_retry_after`](Self::max_retry_after) ends the call at once), else exponential
-/// backoff with jitter. No retry starts after the [`deadline`](Self::deadline).
+/// [`with_retry_non_idempotent`](Self::with_retry_non_idempotent) says otherwise: a POST that
+/// timed out may have been carried out. The wait is the server's `Retry-After` when it sends one
+/// (a longer one than [`max_retry_after`](Self::max_retry_after) ends the call at once), else
+/// exponential backoff with jitter. No retry starts after the [`deadline`](Self::deadline).
+///
+/// ```
+/// use std::time::Duration;
+/// use vast_api::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .with_attempts(5)
+///     .with_backoff(Duration::from_millis(200), Duration::from_secs(5))
+///     .with_deadline(Duration::from_secs(30));
+/// assert_eq!(policy.attempts(), 5);
+/// assert_eq!(policy.backoff(), (Duration::from_millis(200), Duration::from_secs(5)));
+/// assert!(!policy.retries_non_idempotent());
+/// assert_eq!(RetryPolicy::none().attempts(), 1);
+/// // At least one attempt, and no wait cap below the first wait.
+/// let odd = RetryPolicy::default()
+///     .with_attempts(0)
+///     .with_backoff(Duration::from_secs(2), Duration::from_secs(1));
+/// assert_eq!((odd.attempts(), odd.backoff().1), (1, Duration::from_secs(2)));
+/// ```
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub(crate) attempts: u32,
@@ -49,34 +68,59 @@ impl RetryPolicy {
     }
 
     /// Attempts in all, the first included (at least 1).
-    pub fn attempts(mut self, attempts: u32) -> Self {
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts.max(1);
         self
     }
 
     /// Retry POST and PATCH too (only for operations known to be safe to repeat).
-    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+    pub fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
         self.non_idempotent = yes;
         self
     }
 
     /// The longest `Retry-After` waited for; a server asking for more ends the call at once.
-    pub fn max_retry_after(mut self, limit: Duration) -> Self {
+    pub fn with_max_retry_after(mut self, limit: Duration) -> Self {
         self.max_retry_after = limit;
         self
     }
 
-    /// The first backoff wait, and the most any one wait grows to.
-    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+    /// The first backoff wait, and the most any one wait grows to (at least the first).
+    pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
         self.base_delay = base;
         self.max_delay = max.max(base);
         self
     }
 
     /// No retry starts when it would end after this long from the first attempt.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
+    }
+
+    /// Attempts in all, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether POST and PATCH are retried too.
+    pub fn retries_non_idempotent(&self) -> bool {
+        self.non_idempotent
+    }
+
+    /// The longest `Retry-After` waited for.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The first backoff wait, and the most any one wait grows to.
+    pub fn backoff(&self) -> (Duration, Duration) {
+        (self.base_delay, self.max_delay)
+    }
+
+    /// How long after the first attempt retries may go on.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
     }
 
     pub(crate) fn may_retry(&self, method: &Method) -> bool {
@@ -181,8 +225,8 @@ mod tests {
 
     #[test]
     fn backoff_doubles_within_jitter_and_caps() {
-        let policy =
-            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(350));
+        let policy = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(350));
         for _ in 0..50 {
             let first = policy.backoff_after(1);
             assert!(
@@ -206,7 +250,7 @@ mod tests {
         assert!(
             policy
                 .clone()
-                .retry_non_idempotent(true)
+                .with_retry_non_idempotent(true)
                 .may_retry(&Method::POST)
         );
         assert!(!RetryPolicy::none().may_retry(&Method::GET));

@@ -143,11 +143,13 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     let api = read_openapi::to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
     let mock_api = read_openapi::to_openapi(mock_doc).map_err(|e| format!("{name}: {e}"))?;
     let cli_api = read_openapi::to_openapi(cli_doc).map_err(|e| format!("{name}: {e}"))?;
-    let client =
-        run_generator(&api, |g, api| g.generate_tokens(api)).map_err(|e| format!("{name}: {e}"))?;
-    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"))
+    let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
+        document_client(file, &api.info)
+    })
+    .map_err(|e| format!("{name}: {e}"))?;
+    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| {})
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"))
+    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|_| {})
         .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
     if let Some(c) = commands
@@ -198,15 +200,20 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs one progenitor emitter and formats its output. When progenitor fails or panics, each
-/// operation is tried alone so the error can name the one it came from.
-fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
+/// Runs one progenitor emitter, applies `edit` to its code, and formats it. When progenitor fails
+/// or panics, each operation is tried alone so the error can name the one it came from.
+fn run_generator(
+    api: &OpenAPI,
+    emit: Emit,
+    edit: &dyn Fn(&mut syn::File),
+) -> Result<String, String> {
     let attempt = |api: &OpenAPI| -> Result<String, String> {
         let tokens = panics::catch(|| emit(&mut Generator::new(&settings()), api))
             .map_err(|panic| format!("the generator panicked: {panic}"))?
             .map_err(|e| e.to_string())?;
-        let file: syn::File = syn::parse2(edition_2024(tokens))
+        let mut file: syn::File = syn::parse2(edition_2024(tokens))
             .map_err(|e| format!("generated code does not parse: {e}"))?;
+        edit(&mut file);
         Ok(prettyplease::unparse(&file))
     };
     let whole_error = match attempt(api) {
@@ -236,6 +243,88 @@ fn run_generator(api: &OpenAPI, emit: Emit) -> Result<String, String> {
         }
     }
     Err(whole_error)
+}
+
+/// The documentation of the generated `Client`, for any spec. progenitor makes the spec's
+/// `info.description` the type's doc comment: text about the API (for the vendor's spec, an "AI
+/// Agent Quick-Start"), where a reader looks for what the type is and how to get one; the
+/// operations carry the spec's own words. So the type gets ours. `Client::new` builds a
+/// `reqwest::Client` that panics without a rustls crypto provider installed (reqwest is built
+/// without one, see vast-api's Cargo.toml), so it is hidden from the docs, leaving
+/// `ClientConfig` the one way shown; `new_with_client`, the way in for a `reqwest::Client` of
+/// one's own, says what it leaves to the caller.
+fn document_client(file: &mut syn::File, info: &openapiv3::Info) {
+    let client_doc = CLIENT_DOC
+        .replace("{title}", &info.title)
+        .replace("{version}", &info.version);
+    for item in &mut file.items {
+        match item {
+            syn::Item::Struct(s) if s.ident == "Client" => set_doc(&mut s.attrs, &client_doc),
+            syn::Item::Impl(i) if i.trait_.is_none() && is_client(&i.self_ty) => {
+                for member in &mut i.items {
+                    let syn::ImplItem::Fn(f) = member else {
+                        continue;
+                    };
+                    if f.sig.ident == "new" {
+                        f.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+                    } else if f.sig.ident == "new_with_client" {
+                        set_doc(&mut f.attrs, NEW_WITH_CLIENT_DOC);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The doc comment of `Client`; `{title}` and `{version}` are the spec's.
+const CLIENT_DOC: &str = r#"A client for the {title} (spec version {version}): one method per operation,
+each returning a builder whose `send()` makes the request.
+
+Build one with [`ClientConfig`](crate::ClientConfig), or with [`Client::from_env`], which reads
+`VAST_URL`, `VAST_API_KEY` and the key files as the vendor CLI does. A clone is cheap and shares
+the connection pool.
+
+```
+use std::time::Duration;
+
+let client = vast_api::ClientConfig::new()
+    .api_key("0123456789abcdef")
+    .base_url("http://127.0.0.1:8080")
+    .timeout(Duration::from_secs(10))
+    .build()?;
+assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+# Ok::<(), vast_api::ConfigError>(())
+```"#;
+
+/// The doc comment of `Client::new_with_client`.
+const NEW_WITH_CLIENT_DOC: &str = r#"A client that sends through `client`, a `reqwest::Client` configured as
+you need (default headers, a proxy), to the server at `baseurl` (scheme, host, and a path prefix
+if any, without a trailing `/`).
+
+None of [`ClientConfig`](crate::ClientConfig)'s settings apply: `client` must send the
+`Authorization: Bearer <key>` header itself (as a default header), and its timeouts are its own.
+`inner` holds what every call reads besides the HTTP client (retries, the response size limit, a
+capture): `ClientState::default()` for the defaults, see [`ClientState`](crate::ClientState).
+reqwest is built here without a crypto provider of its own, so building `client` panics unless
+one is installed: building any client with `ClientConfig` installs one, or call
+`rustls::crypto::ring::default_provider().install_default()` first."#;
+
+fn is_client(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("Client"))
+}
+
+/// Replaces an item's doc comment with `text`, one `///` line per line.
+fn set_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    attrs.retain(|a| !a.path().is_ident("doc"));
+    attrs.extend(text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        syn::parse_quote!(#[doc = #line])
+    }));
 }
 
 /// progenitor and typify write edition 2021 code; in edition 2024 `gen` is a keyword (typify
@@ -509,6 +598,35 @@ pub mod tests {
                 "paths./api/v0/machines/{machine_id}/reports.get: the method name `show_api_keys` (from the operationId) is taken by paths./api/v0/auth/apikeys.get; named `show_reports` from the summary",
             ]
         );
+    }
+
+    /// Whatever the spec's `info` says, `Client`'s doc is ours (with the spec's title and
+    /// version), the panicking `new` is hidden, and `new_with_client` says what it leaves to
+    /// the caller; the spec's own words stay on its operations.
+    #[test]
+    fn the_client_is_documented_by_us_not_by_the_spec_info() {
+        let spec = spec_from(
+            "openapi: 3.0.3\ninfo: {title: Widget API, version: '2.5', description: 'AI Agent Quick-Start: npx skills add'}\npaths:\n  /w:\n    get:\n      operationId: list_widgets\n      description: Lists every widget.\n      responses:\n        '200': {description: ok}\n",
+        );
+        let generated = generate(&spec, &names::Table::default()).unwrap();
+        let client = generated.client();
+        assert!(!client.contains("Quick-Start"), "{client}");
+        assert!(client.contains(
+            "#[derive(Clone, Debug)]\n/// A client for the Widget API (spec version 2.5): one method per operation,\n"
+        ));
+        assert!(client.contains(
+            "/// Build one with [`ClientConfig`](crate::ClientConfig), or with [`Client::from_env`]"
+        ));
+        assert!(client.contains("    #[doc(hidden)]\n    pub fn new(baseurl: &str"));
+        let documented: String = NEW_WITH_CLIENT_DOC
+            .lines()
+            .map(|line| format!("    ///{}{line}\n", if line.is_empty() { "" } else { " " }))
+            .collect();
+        assert!(
+            client.contains(&format!("{documented}    pub fn new_with_client(")),
+            "{client}"
+        );
+        assert!(client.contains("Lists every widget."));
     }
 
     #[test]

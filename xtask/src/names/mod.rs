@@ -51,7 +51,7 @@ impl Naming {
 /// Method names that would clash with code progenitor writes: `Client`'s own methods and its
 /// traits' (a method shadows them), and the names the generated `builder` module uses, which an
 /// operation's builder type (`Error` for `error`) would hide.
-const RESERVED_METHODS: [(&str, &str); 22] = [
+const RESERVED_METHODS: [(&str, &str); 23] = [
     ("new", "`Client::new`, which the client itself defines"),
     (
         "new_with_client",
@@ -76,6 +76,10 @@ const RESERVED_METHODS: [(&str, &str); 22] = [
     (
         "from_env",
         "`Client::from_env`, which the client itself defines",
+    ),
+    (
+        "base_url",
+        "`Client::base_url`, which the client itself defines",
     ),
     (
         "byte_stream",
