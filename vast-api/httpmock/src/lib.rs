@@ -11,6 +11,9 @@
 //!     then.ok(&response);
 //! });
 //! ```
+//!
+//! A client built with [`vast_api::ClientConfig`] and `.base_url(server.base_url())` then gets
+//! these answers; `tests/testing_your_code.rs` in this crate tests a function that way.
 
 #![warn(missing_docs)]
 

@@ -1,0 +1,170 @@
+//! The library's examples (`vast-api/examples/`), built and run as a user runs them, with the
+//! server and key from the environment, against local servers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use httpmock::MockServer;
+use vast_api_httpmock::MockServerExt;
+use vast_tests::raw_server::{RawServer, Reply};
+use vast_tests::{SHOW_API_KEYS_EXAMPLE, TEST_KEY, show_api_keys_example};
+
+use crate::support::{Run, finished, home};
+
+/// The examples' binaries, built once per test run (`cargo test` builds examples without
+/// running them), in the folder beside the tests': target/debug/examples.
+fn example(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "vast-api",
+                "--example",
+                "list_keys",
+            ])
+            .args(["--example", "retries_and_timeout"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the examples failed");
+    });
+    // target/debug/deps/it-… → target/debug/examples/NAME
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs an example with a clean environment: `HOME` (empty) and the variables given.
+fn run(name: &str, args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
+    let child = Command::new(example(name))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example runs");
+    let output = finished(child, Duration::from_secs(60));
+    let run = Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(!run.stdout.contains(TEST_KEY) && !run.stderr.contains(TEST_KEY));
+    run
+}
+
+#[test]
+fn list_keys_prints_each_key_from_the_server_in_vast_url() {
+    let server = MockServer::start();
+    let mock = server.show_api_keys(|when, then| {
+        when.into_inner()
+            .header("authorization", format!("Bearer {TEST_KEY}"));
+        then.ok(&serde_json::from_value(show_api_keys_example()).unwrap());
+    });
+    let home = home();
+    let url = server.base_url();
+    let env = [("VAST_URL", url.as_str()), ("VAST_API_KEY", TEST_KEY)];
+    let run = run("list_keys", &[], &env, home.path());
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "123 read (team Team Alpha)\n", "")
+    );
+    mock.assert_calls(1);
+}
+
+#[test]
+fn list_keys_without_a_key_prints_the_error_and_exits_1() {
+    let home = home();
+    let run = run(
+        "list_keys",
+        &[],
+        &[("VAST_URL", "http://127.0.0.1:1")],
+        home.path(),
+    );
+    let dir = home.path().display();
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr),
+        (
+            1,
+            "",
+            format!(
+                "error: no API key found: set VAST_API_KEY, or save the key in \
+                 {dir}/.config/vastai/vast_api_key (also read: {dir}/.vast_api_key)\n"
+            )
+        )
+    );
+}
+
+#[test]
+fn list_keys_reports_a_refused_key_and_exits_1() {
+    let server = RawServer::start(vec![Reply::json(401, r#"{"msg": "invalid key"}"#)]);
+    let home = home();
+    let env = [
+        ("VAST_URL", server.url.as_str()),
+        ("VAST_API_KEY", TEST_KEY),
+    ];
+    let run = run("list_keys", &[], &env, home.path());
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert_eq!(server.requests().len(), 1, "a 401 is not retried");
+}
+
+#[test]
+fn retries_and_timeout_retries_a_503_and_says_how_many_attempts_it_took() {
+    let server = RawServer::start(vec![
+        Reply::json(503, r#"{"msg": "busy"}"#),
+        Reply::json(200, SHOW_API_KEYS_EXAMPLE),
+    ]);
+    let home = home();
+    // The URL argument wins over VAST_URL.
+    let env = [
+        ("VAST_URL", "http://127.0.0.1:1"),
+        ("VAST_API_KEY", TEST_KEY),
+    ];
+    let run = run("retries_and_timeout", &[&server.url], &env, home.path());
+    assert_eq!(
+        (run.code, run.stdout, run.stderr.as_str()),
+        (
+            0,
+            format!("1 API key(s) from {} in 2 attempt(s)\n", server.url),
+            ""
+        )
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// A server asking to wait longer than the example's `with_max_retry_after` (10 s) ends the
+/// call at once, with one request sent.
+#[test]
+fn retries_and_timeout_gives_up_on_a_long_retry_after() {
+    let server = RawServer::start(vec![Reply::Json(
+        503,
+        r#"{"msg": "busy"}"#.into(),
+        vec!["retry-after: 60".into()],
+    )]);
+    let home = home();
+    let env = [
+        ("VAST_URL", server.url.as_str()),
+        ("VAST_API_KEY", TEST_KEY),
+    ];
+    let started = std::time::Instant::now();
+    let run = run("retries_and_timeout", &[], &env, home.path());
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(run.stderr.contains("503"), "{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
