@@ -1,37 +1,5 @@
-//! A typed client for the [Vast.ai](https://vast.ai) API, generated from the vendor's OpenAPI spec.
-//!
-//! Every operation of the spec is a method on [`Client`] returning a builder; `send()` performs the
-//! request and returns the typed response, or an [`Error`] that keeps apart a documented error
-//! response (with its typed body), a communication failure, a body that is not what the spec says,
-//! and a response the spec does not list.
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! // The key comes from VAST_API_KEY or the vastai key file; the server from VAST_URL.
-//! let client = vast_api::Client::from_env()?;
-//! let keys = client.show_api_keys().send().await?.into_inner();
-//! for key in keys.apikeys.iter().flatten() {
-//!     println!("{:?} {:?}", key.id, key.rights);
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Configure it explicitly with [`ClientConfig`]:
-//!
-//! ```
-//! use std::time::Duration;
-//!
-//! let client = vast_api::ClientConfig::new()
-//!     .api_key("0123456789abcdef")
-//!     .base_url("http://127.0.0.1:8080")
-//!     .timeout(Duration::from_secs(10))
-//!     .user_agent("my-tool/1.0")
-//!     .build()?;
-//! assert_eq!(client.base_url(), "http://127.0.0.1:8080");
-//! # Ok::<(), vast_api::ConfigError>(())
-//! ```
-
+// The crate's documentation is its README, whose Rust examples run as doctests.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod api_key;
