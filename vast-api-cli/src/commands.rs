@@ -214,9 +214,8 @@ fn global_args() -> Vec<Arg> {
         Arg::new("url")
             .long("url")
             .value_name("URL")
-            .env("VAST_URL")
             .global(true)
-            .help("Server URL [default: https://console.vast.ai]"),
+            .help("Server URL [default: $VAST_URL, then https://console.vast.ai]"),
         Arg::new("raw")
             .long("raw")
             .action(ArgAction::SetTrue)

@@ -8,7 +8,7 @@ use vast_api::api_key;
 use vast_api::{ApiKey, ConfigError, KeySource};
 
 use crate::failure::{Exit, Failure};
-use crate::output;
+use crate::redact;
 
 /// Where a key came from, as `vast -v`, the 401 hint and key errors name it.
 pub fn source_text(source: &KeySource) -> String {
@@ -36,7 +36,7 @@ pub fn resolve(explicit: Option<ApiKey>) -> Result<(ApiKey, KeySource), Failure>
     if let KeySource::File(path) = &source
         && let Some(mode) = mode_if_any(path, 0o077)
     {
-        output::write_stderr(&format!(
+        redact::write_stderr(&format!(
             "warning: the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}\n",
             path.display(),
             path.display()
@@ -61,7 +61,7 @@ pub fn save(key: ApiKey, from: KeySource) -> Result<PathBuf, Failure> {
         && let Some(mode) = mode_if_any(dir, 0o022)
     {
         // Other users could replace the key file with one of their own.
-        output::write_stderr(&format!(
+        redact::write_stderr(&format!(
             "warning: the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}\n",
             dir.display(),
             dir.display()

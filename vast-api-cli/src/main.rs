@@ -7,6 +7,7 @@ mod key_file;
 mod key_input;
 mod operation;
 mod output;
+mod redact;
 mod render;
 mod transport;
 
@@ -30,22 +31,22 @@ fn main() -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     for key in given_keys(&args) {
-        output::redact(key);
+        redact::redact(key);
     }
     if let Some(key) = std::env::var_os("VAST_API_KEY") {
-        output::redact(key.to_string_lossy().trim());
+        redact::redact(key.to_string_lossy().trim());
     }
     let matches = match commands::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(e) => {
             // --help and --version print to stdout and succeed; anything else is a usage error.
             let text = e.render().to_string();
-            if output::redacted_text(&text) == text {
+            if redact::redacted_text(&text) == text {
                 let _ = e.print();
             } else if e.use_stderr() {
-                output::write_stderr(&text);
+                redact::write_stderr(&text);
             } else {
-                let _ = output::write_stdout(text.as_bytes());
+                let _ = redact::write_stdout(text.as_bytes());
             }
             return if e.use_stderr() {
                 Exit::Usage.into()
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
     match run(&matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            output::write_stderr(&format!("{failure}\n"));
+            redact::write_stderr(&format!("{failure}\n"));
             failure.exit.into()
         }
     }
@@ -71,7 +72,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 .expect("required by clap");
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut commands::command(), "vast", &mut script);
-            output::write_stdout(&script)
+            redact::write_stdout(&script)
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }
         Some(("set", sub)) if sub.subcommand_name() == Some("api-key") => {
@@ -83,12 +84,12 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 Some(key) => (ApiKey::new(key.as_str()), KeySource::Explicit),
                 None => {
                     let key = ApiKey::new(key_input::read_key()?);
-                    output::redact(key.expose());
+                    redact::redact(key.expose());
                     (key, KeySource::Stdin)
                 }
             };
             let path = key_file::save(key, from)?;
-            output::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
+            redact::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }
         _ => {

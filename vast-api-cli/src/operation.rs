@@ -1,60 +1,107 @@
-//! Running one generated operation: the key, the server, the client, and the call itself.
+//! Running one generated operation in three steps: the settings from the command line and the
+//! environment, the client they make, and the call with its output.
 
 use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use vast_api::{ApiKey, ClientConfig, DEFAULT_BASE_URL, ResponseCapture, RetryPolicy};
+use vast_api::proxy::ProxyUrl;
+use vast_api::{
+    ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, KeySource, ResponseCapture, RetryPolicy,
+};
 
 use crate::commands;
 use crate::failure::{Exit, Failure};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::key_file;
-use crate::output::{self, Output};
+use crate::output::Output;
+use crate::redact;
 use crate::render::Layout;
 use crate::transport;
 
 pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
-    let verbose = matches.get_flag("verbose");
-    let timeout_secs = *matches.get_one::<u64>("timeout").expect("has a default");
-
-    let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
-    let (key, source) = key_file::resolve(explicit)?;
-    output::redact(key.expose());
-    let key_source = key_file::source_text(&source);
-    // An empty VAST_URL counts as unset, as in the vendor CLI; an empty --url is a mistake.
-    let from_flag = matches.value_source("url") == Some(clap::parser::ValueSource::CommandLine);
-    let base_url = match matches.get_one::<String>("url") {
-        Some(url) if from_flag || !url.is_empty() => url.trim_end_matches('/').to_string(),
-        _ => DEFAULT_BASE_URL.to_string(),
-    };
-    transport::check(&base_url, matches.get_flag("allow-http"))?;
-    let proxy = transport::proxy_for(&base_url, &vast_api::proxy::Proxies::from_env()?);
-    if verbose {
-        let through = proxy
-            .as_ref()
-            .map(|p| format!("\nvast: through {p}"))
-            .unwrap_or_default();
-        output::write_stderr(&format!(
-            "vast: API key from {key_source}\nvast: server {base_url}{through}\n"
-        ));
-    }
+    let settings = Settings::read(matches)?;
     let capture = ResponseCapture::new();
-    let attempts = *matches.get_one::<u32>("retry").expect("has a default");
-    let client = ClientConfig::new()
-        .api_key(key)
-        .base_url(&base_url)
-        .timeout(Duration::from_secs(timeout_secs))
-        .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
-        .retry(RetryPolicy::default().with_attempts(attempts))
-        .capture_responses(capture.clone())
-        .build()?;
+    let client = settings.client(&capture)?;
+    execute(&settings, client, capture, operation, leaf)
+}
 
+/// What the command line and the environment say about the call.
+struct Settings {
+    key: ApiKey,
+    key_source: KeySource,
+    base_url: String,
+    proxy: Option<ProxyUrl>,
+    timeout_secs: u64,
+    attempts: u32,
+    raw: bool,
+    verbose: bool,
+}
+
+impl Settings {
+    fn read(matches: &ArgMatches) -> Result<Self, Failure> {
+        let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
+        let (key, key_source) = key_file::resolve(explicit)?;
+        redact::redact(key.expose());
+        // An empty VAST_URL counts as unset, as in the vendor CLI; an empty --url is a mistake.
+        let base_url = match matches.get_one::<String>("url") {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => vast_api::base_url_from_env()
+                .map(|url| url.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+        };
+        transport::check(&base_url, matches.get_flag("allow-http"))?;
+        let proxy = transport::proxy_for(&base_url, &vast_api::proxy::Proxies::from_env()?);
+        Ok(Settings {
+            key,
+            key_source,
+            base_url,
+            proxy,
+            timeout_secs: *matches.get_one::<u64>("timeout").expect("has a default"),
+            attempts: *matches.get_one::<u32>("retry").expect("has a default"),
+            raw: matches.get_flag("raw"),
+            verbose: matches.get_flag("verbose"),
+        })
+    }
+
+    /// The client these settings describe, keeping each response in `capture` for `--raw`.
+    fn client(&self, capture: &ResponseCapture) -> Result<Client, Failure> {
+        if self.verbose {
+            let through = self
+                .proxy
+                .as_ref()
+                .map(|p| format!("\nvast: through {p}"))
+                .unwrap_or_default();
+            redact::write_stderr(&format!(
+                "vast: API key from {}\nvast: server {}{through}\n",
+                key_file::source_text(&self.key_source),
+                self.base_url
+            ));
+        }
+        Ok(ClientConfig::new()
+            .api_key(self.key.clone())
+            .base_url(&self.base_url)
+            .timeout(Duration::from_secs(self.timeout_secs))
+            .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
+            .retry(RetryPolicy::default().with_attempts(self.attempts))
+            .capture_responses(capture.clone())
+            .build()?)
+    }
+}
+
+/// Runs the operation, printing its response, until it ends or Ctrl-C.
+fn execute(
+    settings: &Settings,
+    client: Client,
+    capture: ResponseCapture,
+    operation: CliCommand,
+    leaf: &ArgMatches,
+) -> Result<(), Failure> {
     let force_tty = std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
     let terminal = force_tty || std::io::stdout().is_terminal();
     let output = Output {
-        raw: matches.get_flag("raw"),
+        raw: settings.raw,
         layout: if terminal {
             Layout::Terminal
         } else {
@@ -62,10 +109,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         },
         columns: commands::spec_of(operation).columns,
         capture: capture.clone(),
-        key_source,
-        base_url,
-        proxy,
-        timeout_secs,
+        key_source: key_file::source_text(&settings.key_source),
         failure: RefCell::new(None),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -89,8 +133,10 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     let Some(result) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
-    if verbose && let Some(response) = capture.last_response() {
-        output::write_stderr(&format!(
+    if settings.verbose
+        && let Some(response) = capture.last_response()
+    {
+        redact::write_stderr(&format!(
             "vast: {} in {} ms, {} bytes\n",
             response.status,
             started.elapsed().as_millis(),

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
+use vast_api::text::{clean, is_unsafe};
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -332,26 +333,6 @@ fn pretty(body: &[u8], out: &mut dyn Write) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, Escaping::default());
     serde_transcode::transcode(&mut de, &mut ser).map_err(io::Error::other)?;
     out.write_all(b"\n")
-}
-
-/// A character a server must not get to a terminal as itself: control characters (C0, DEL,
-/// C1 such as U+009B, the one-byte CSI), bidirectional controls that reorder what is shown
-/// (U+202E, U+2066…), invisible format characters (U+200B, U+FEFF…) and the line and paragraph
-/// separators U+2028 and U+2029.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
-            | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
-}
-
-/// A server's text must not move the cursor, change colours, reorder a line or break a row:
-/// in tables and messages, each unsafe character (see [`is_unsafe`]) becomes a space.
-pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if is_unsafe(c) { ' ' } else { c })
-        .collect()
 }
 
 /// Formatter methods that are the pretty printer's own, passed on to it.

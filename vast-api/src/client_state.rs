@@ -1,24 +1,19 @@
 //! Per-client settings and state that the hooks read, held in the generated `Client`'s `inner`.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::RetryPolicy;
+use crate::api_key::ApiKey;
+use crate::error::GaveUp;
+use crate::proxy::ProxyUrl;
 
 /// The largest response body read, 32 MiB: more than any Vast.ai response, and a bound on the
 /// memory a broken or hostile server can make a client use.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
-
-/// `32 MiB`, `512 KiB`, `100 bytes`: a size limit as a message shows it.
-pub(crate) fn size_text(bytes: usize) -> String {
-    match bytes {
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
-    }
-}
 
 /// The settings every call of a [`Client`](crate::Client) reads, besides the HTTP client itself:
 /// the response size limit, the [`RetryPolicy`], and the [`ResponseCapture`], if any.
@@ -35,6 +30,11 @@ pub struct ClientState {
     /// Where the last redirect led, set by the redirect policy: an error names the original
     /// URL, and after a redirect that is not the host that failed.
     pub(crate) last_redirect: Arc<Mutex<Option<reqwest::Url>>>,
+    /// What errors say of the client: the proxy its server is reached through, the time an
+    /// attempt may take, and the key, which their quotes of a server's text never show.
+    pub(crate) proxy: Option<ProxyUrl>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) secret: Option<ApiKey>,
 }
 
 impl Default for ClientState {
@@ -44,6 +44,9 @@ impl Default for ClientState {
             retry: RetryPolicy::default(),
             capture: None,
             last_redirect: Arc::default(),
+            proxy: None,
+            timeout: None,
+            secret: None,
         }
     }
 }
@@ -76,7 +79,7 @@ pub struct CapturedCall {
     /// How many times the request was sent: 1, or more when it was retried.
     pub attempts: u32,
     /// Why no further attempt was made although the failure was transient.
-    pub gave_up: Option<String>,
+    pub gave_up: Option<GaveUp>,
     /// Where the final attempt's last redirect led, if it was redirected.
     pub redirected_to: Option<reqwest::Url>,
 }
@@ -111,7 +114,7 @@ impl ResponseCapture {
         &self,
         attempts: u32,
         response: Option<(StatusCode, Bytes)>,
-        gave_up: Option<String>,
+        gave_up: Option<GaveUp>,
         redirected_to: Option<reqwest::Url>,
     ) {
         let response = response.map(|(status, body)| CapturedResponse { status, body });

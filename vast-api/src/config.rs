@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey, KeySource};
@@ -204,7 +205,7 @@ impl ClientConfig {
     pub fn from_env() -> Self {
         let mut config = Self::new();
         config.search_key = true;
-        if let Some(url) = std::env::var("VAST_URL").ok().filter(|u| !u.is_empty()) {
+        if let Some(url) = base_url_from_env() {
             config.base_url = url;
         }
         config
@@ -279,6 +280,13 @@ impl ClientConfig {
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
+        let proxies = Proxies::from_env()?;
+        let mut state = self.state;
+        state.proxy = Url::parse(&base_url)
+            .ok()
+            .and_then(|url| proxies.for_url(&url).cloned());
+        state.timeout = Some(self.timeout);
+        state.secret = Some(key.clone());
         let builder = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(self.user_agent)
@@ -288,15 +296,20 @@ impl ClientConfig {
             // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
             .retry(reqwest::retry::never().max_retries_per_request(0))
-            .redirect(redirect_policy(self.state.last_redirect.clone()))
+            .redirect(redirect_policy(state.last_redirect.clone()))
             // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
             // on this machine never goes through one (see `proxy.rs`).
-            .proxy(Proxies::from_env()?.to_reqwest());
+            .proxy(proxies.to_reqwest());
         let http = tls(builder, &base_url)?
             .build()
             .map_err(|e| build_error(&e, &base_url))?;
-        Ok(Client::new_with_client(&base_url, http, self.state))
+        Ok(Client::new_with_client(&base_url, http, state))
     }
+}
+
+/// The server `VAST_URL` names, as the vendor CLI reads it: unset and empty are the same.
+pub fn base_url_from_env() -> Option<String> {
+    std::env::var("VAST_URL").ok().filter(|url| !url.is_empty())
 }
 
 impl Client {

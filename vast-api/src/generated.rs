@@ -619,60 +619,73 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::ShowApiKeysResponse>,
-            Error<types::ShowApiKeysError>,
+            crate::Error<types::ShowApiKeysError>,
         > {
-            let Self { client } = self;
-            let url = format!("{}/api/v0/auth/apikeys/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let client = self.client;
+            crate::error::call(
+                    client,
+                    "GET",
+                    "/api/v0/auth/apikeys/",
+                    async move {
+                        let Self { client } = self;
+                        let url = format!("{}/api/v0/auth/apikeys/", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .headers(header_map)
+                            .build()?;
+                        let info = OperationInfo {
+                            operation_id: "show_api_keys",
+                        };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            400u16 => {
+                                Err(
+                                    Error::ErrorResponse(
+                                        ResponseValue::from_response(response).await?,
+                                    ),
+                                )
+                            }
+                            401u16 => {
+                                Err(
+                                    Error::ErrorResponse(
+                                        ResponseValue::from_response(response).await?,
+                                    ),
+                                )
+                            }
+                            429u16 => {
+                                Err(
+                                    Error::ErrorResponse(
+                                        ResponseValue::from_response(response).await?,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    },
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_api_keys",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .await
         }
     }
 }

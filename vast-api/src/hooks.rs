@@ -8,7 +8,8 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 use crate::Client;
 use crate::client_state::{BodyCopy, ClientState};
-use crate::retry::{is_retryable_status, retry_after};
+use crate::error::{self, GaveUp, Limit};
+use crate::retry::{Next, Outcome, next_attempt};
 
 /// progenitor sends an `api-version` header with the spec's `info.version`. Vast.ai versions its
 /// API in the path (`/api/v0/`) and documents no such header, and `info.version` is the document's
@@ -47,97 +48,47 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        let policy = &state.retry;
-        let may_retry = policy.may_retry(request.method());
+        let may_retry = state.retry.may_retry(request.method());
         let started = Instant::now();
         let mut request = request;
         let mut attempt = 1;
         loop {
             // A request whose body cannot be copied (a stream) is sent once.
-            let again = (may_retry && attempt < policy.attempts)
+            let again = (may_retry && attempt < state.retry.attempts)
                 .then(|| request.try_clone())
                 .flatten();
-            // What the capture keeps of a response whose body broke off: status and the part read.
-            let mut broken: Option<(reqwest::StatusCode, Bytes)> = None;
-            *state
-                .last_redirect
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = None;
-            let result = match self.client().execute(request).await {
-                // A declared length within the limit bounds what hyper will read, so unless the
-                // body must be kept for the capture it is left for progenitor to read: buffering
-                // it here measurably slowed every call (see BENCHMARKS.md).
-                Ok(response)
-                    if state.capture.is_none()
-                        && response
-                            .content_length()
-                            .is_some_and(|n| n <= state.max_response_bytes as u64) =>
-                {
-                    Ok(response)
-                }
-                Ok(response) => match read_body(response, state.max_response_bytes).await {
-                    Ok(response) => Ok(response),
-                    Err((status, partial, e)) => {
-                        broken = Some((status, partial));
-                        Err(e)
-                    }
-                },
-                Err(e) => Err(e),
+            let repeatable = may_retry && (again.is_some() || attempt >= state.retry.attempts);
+            let (result, broken) = attempt_once(self, request).await;
+            let outcome = match &result {
+                Ok(response) => Outcome::Status(response.status(), response.headers()),
+                Err(e) if e.is_connect() || e.is_timeout() => Outcome::Unreached,
+                Err(_) => Outcome::Other,
             };
-            let record = |note: Option<String>| {
-                if let Some(capture) = &state.capture {
-                    let response = match (&result, &broken) {
-                        (Ok(response), _) => Some((response.status(), body_of(response))),
-                        (Err(_), Some((status, partial))) => Some((*status, partial.clone())),
-                        (Err(_), None) => None,
-                    };
-                    let redirected = state
-                        .last_redirect
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .clone();
-                    capture.record(attempt, response, note, redirected);
-                }
-            };
-            let Some(next) = again else {
-                record(None);
+            let next = next_attempt(
+                &state.retry,
+                repeatable,
+                outcome,
+                attempt,
+                started.elapsed(),
+                SystemTime::now(),
+            );
+            let (Next::RetryAfter(wait), Some(next_request)) = (&next, again) else {
+                let gave_up = match next {
+                    Next::Stop(gave_up) => gave_up,
+                    Next::RetryAfter(_) => None,
+                };
+                record(state, attempt, &result, broken, gave_up);
                 return result;
             };
-            let wait = match &result {
-                Err(e) if e.is_connect() || e.is_timeout() => policy.backoff_after(attempt),
-                Ok(response) if is_retryable_status(response.status()) => {
-                    match retry_after(response.headers(), SystemTime::now()) {
-                        Some(asked) if asked > policy.max_retry_after => {
-                            // A number too large to read is shown as what it means.
-                            let asked = match asked.as_secs() {
-                                u64::MAX => "longer than can be counted".to_string(),
-                                secs => format!("{secs} s"),
-                            };
-                            record(Some(format!(
-                                "the server asked to wait {asked} before retrying, more than the {} s limit",
-                                policy.max_retry_after.as_secs()
-                            )));
-                            return result;
-                        }
-                        Some(asked) => asked,
-                        None => policy.backoff_after(attempt),
-                    }
-                }
-                _ => {
-                    record(None);
-                    return result;
-                }
-            };
-            if started.elapsed() + wait > policy.deadline {
-                record(Some(format!(
-                    "no retry within the {} s deadline",
-                    policy.deadline.as_secs()
-                )));
-                return result;
-            }
-            tokio::time::sleep(wait).await;
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "transient failure; retrying"
+            );
+            tokio::time::sleep(*wait).await;
             attempt += 1;
-            request = next;
+            request = next_request;
         }
     }
 
@@ -149,20 +100,88 @@ impl ClientHooks<ClientState> for Client {
         let Ok(response) = result else {
             return Ok(());
         };
-        if let Some(BodyTooLarge(limit)) = response.extensions().get::<BodyTooLarge>() {
-            return Err(Error::Custom(format!(
-                "the response ({}) is larger than the {} limit and was not read",
-                response.status(),
-                crate::client_state::size_text(*limit)
-            )));
+        let limit = if let Some(BodyTooLarge(limit)) = response.extensions().get() {
+            Limit::Size(*limit)
+        } else if let Some(BodyTooComplex(limit)) = response.extensions().get() {
+            Limit::Containers(*limit)
+        } else {
+            return Ok(());
+        };
+        error::note(|call| call.limit = Some(limit));
+        // Only a stop for progenitor: `error::call` makes the typed error from the note.
+        Err(Error::Custom("the response body was refused".into()))
+    }
+}
+
+/// One attempt: the request sent, the body read here when it must be (see the comment inside),
+/// and the status and part of a body that broke off.
+async fn attempt_once(
+    client: &Client,
+    request: reqwest::Request,
+) -> (
+    reqwest::Result<reqwest::Response>,
+    Option<(reqwest::StatusCode, Bytes)>,
+) {
+    let state = client.inner();
+    *state
+        .last_redirect
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = None;
+    match client.client().execute(request).await {
+        // A declared length within the limit bounds what hyper will read, so unless the body
+        // must be kept (for the capture, or for the error an error status becomes) it is left
+        // for progenitor to read: buffering it here measurably slowed every call (see
+        // BENCHMARKS.md).
+        Ok(response)
+            if state.capture.is_none()
+                && response.status().is_success()
+                && response
+                    .content_length()
+                    .is_some_and(|n| n <= state.max_response_bytes as u64) =>
+        {
+            (Ok(response), None)
         }
-        if let Some(BodyTooComplex(limit)) = response.extensions().get::<BodyTooComplex>() {
-            return Err(Error::Custom(format!(
-                "the response ({}) holds more than {limit} JSON objects and arrays, the limit for its size, and was not decoded",
-                response.status(),
-            )));
-        }
-        Ok(())
+        Ok(response) => match read_body(response, state.max_response_bytes).await {
+            Ok(response) => (Ok(response), None),
+            Err((status, partial, e)) => (Err(e), Some((status, partial))),
+        },
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// What the call's error and the capture need to know of its final attempt.
+fn record(
+    state: &ClientState,
+    attempts: u32,
+    result: &reqwest::Result<reqwest::Response>,
+    broken: Option<(reqwest::StatusCode, Bytes)>,
+    gave_up: Option<GaveUp>,
+) {
+    let redirected = state
+        .last_redirect
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let response = match (result, broken) {
+        (Ok(response), _) => Some((response.status(), body_of(response))),
+        (Err(_), broken) => broken,
+    };
+    error::note(|call| {
+        call.attempts = attempts;
+        call.gave_up = gave_up.clone();
+        call.status = response.as_ref().map(|(status, _)| *status);
+        call.error_body = response
+            .as_ref()
+            .filter(|(status, _)| !status.is_success())
+            .map(|(_, body)| body.clone());
+        call.received = match result {
+            Err(_) => response.as_ref().map(|(_, body)| body.len()),
+            Ok(_) => None,
+        };
+        call.redirected_to = redirected.clone();
+    });
+    if let Some(capture) = &state.capture {
+        capture.record(attempts, response, gave_up, redirected);
     }
 }
 

@@ -5,10 +5,12 @@
 pub mod api_key;
 mod client_state;
 mod config;
+mod error;
 mod hooks;
 mod local_file;
 pub mod proxy;
 mod retry;
+pub mod text;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix,
 // and its documentation is the spec's (`cargo xtask gen` writes the client's own).
@@ -21,6 +23,8 @@ pub use api_key::{ApiKey, KeySource};
 pub use client_state::{
     CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
 };
-pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused};
+pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, base_url_from_env};
+// Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
+pub use error::{Error, ErrorKind, GaveUp};
 pub use generated::*;
 pub use retry::RetryPolicy;

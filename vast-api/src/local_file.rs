@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::client_state::size_text;
+use crate::text::size_text;
 
 /// Why a local file was not read.
 #[derive(Debug)]

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
+use crate::error::GaveUp;
+
 /// How transient failures are retried: 429, 502, 503, 504, failed connections and timeouts.
 ///
 /// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried unless
@@ -146,7 +148,7 @@ fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
@@ -162,6 +164,66 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// How an attempt ended, as far as retrying is concerned.
+pub(crate) enum Outcome<'a> {
+    /// A status came, with these headers.
+    Status(StatusCode, &'a HeaderMap),
+    /// No connection, or no answer in time: the request may not have reached the server.
+    Unreached,
+    /// Anything else: not worth trying again.
+    Other,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Keep this outcome; the reason is given when the failure was a transient one.
+    Stop(Option<GaveUp>),
+    /// Wait this long, then try again.
+    RetryAfter(Duration),
+}
+
+/// The retry decision after attempt number `attempt` (from 1) ended in `outcome`, `elapsed`
+/// after the first began. `repeatable` says whether the request may be sent again at all (its
+/// method, and a body that can be copied). Only the backoff's jitter is random.
+pub(crate) fn next_attempt(
+    policy: &RetryPolicy,
+    repeatable: bool,
+    outcome: Outcome,
+    attempt: u32,
+    elapsed: Duration,
+    now: SystemTime,
+) -> Next {
+    let wait = match outcome {
+        Outcome::Unreached => policy.backoff_after(attempt),
+        Outcome::Status(status, headers) if is_retryable_status(status) => {
+            match retry_after(headers, now) {
+                Some(asked) if repeatable && attempt < policy.attempts => {
+                    if asked > policy.max_retry_after {
+                        return Next::Stop(Some(GaveUp::WaitTooLong {
+                            asked: (asked.as_secs() != u64::MAX).then_some(asked),
+                            limit: policy.max_retry_after,
+                        }));
+                    }
+                    asked
+                }
+                _ => policy.backoff_after(attempt),
+            }
+        }
+        Outcome::Status(..) | Outcome::Other => return Next::Stop(None),
+    };
+    if !repeatable {
+        return Next::Stop(None);
+    }
+    if attempt >= policy.attempts {
+        return Next::Stop(Some(GaveUp::AttemptsUsed));
+    }
+    if elapsed + wait > policy.deadline {
+        return Next::Stop(Some(GaveUp::Deadline(policy.deadline)));
+    }
+    Next::RetryAfter(wait)
 }
 
 #[cfg(test)]
@@ -254,5 +316,92 @@ mod tests {
                 .may_retry(&Method::POST)
         );
         assert!(!RetryPolicy::none().may_retry(&Method::GET));
+    }
+
+    fn decide(policy: &RetryPolicy, outcome: Outcome, attempt: u32, elapsed: u64) -> Next {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        next_attempt(
+            policy,
+            true,
+            outcome,
+            attempt,
+            Duration::from_secs(elapsed),
+            now,
+        )
+    }
+
+    #[test]
+    fn transient_failures_are_retried_until_the_attempts_are_used() {
+        let policy = RetryPolicy::default();
+        let none = HeaderMap::new();
+        for outcome in [
+            Outcome::Unreached,
+            Outcome::Status(StatusCode::TOO_MANY_REQUESTS, &none),
+            Outcome::Status(StatusCode::BAD_GATEWAY, &none),
+            Outcome::Status(StatusCode::SERVICE_UNAVAILABLE, &none),
+            Outcome::Status(StatusCode::GATEWAY_TIMEOUT, &none),
+        ] {
+            let Next::RetryAfter(wait) = decide(&policy, outcome, 1, 0) else {
+                panic!("a transient failure is retried")
+            };
+            assert!(wait <= Duration::from_millis(500), "{wait:?}");
+        }
+        assert_eq!(
+            decide(&policy, Outcome::Unreached, 3, 0),
+            Next::Stop(Some(GaveUp::AttemptsUsed))
+        );
+    }
+
+    #[test]
+    fn other_outcomes_stop_at_once() {
+        let policy = RetryPolicy::default();
+        let none = HeaderMap::new();
+        for status in [200, 400, 401, 404, 500, 501] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert_eq!(
+                decide(&policy, Outcome::Status(status, &none), 1, 0),
+                Next::Stop(None)
+            );
+        }
+        assert_eq!(decide(&policy, Outcome::Other, 1, 0), Next::Stop(None));
+        let now = SystemTime::now();
+        assert_eq!(
+            next_attempt(&policy, false, Outcome::Unreached, 1, Duration::ZERO, now),
+            Next::Stop(None),
+            "a request that cannot be repeated is sent once"
+        );
+    }
+
+    #[test]
+    fn the_servers_wait_is_honoured_up_to_the_limit_and_the_deadline() {
+        let policy = RetryPolicy::default();
+        let busy = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            decide(&policy, Outcome::Status(busy, &headers("7")), 1, 0),
+            Next::RetryAfter(Duration::from_secs(7))
+        );
+        assert_eq!(
+            decide(&policy, Outcome::Status(busy, &headers("61")), 1, 0),
+            Next::Stop(Some(GaveUp::WaitTooLong {
+                asked: Some(Duration::from_secs(61)),
+                limit: Duration::from_secs(60)
+            }))
+        );
+        assert_eq!(
+            decide(
+                &policy,
+                Outcome::Status(busy, &headers("99999999999999999999999")),
+                1,
+                0
+            ),
+            Next::Stop(Some(GaveUp::WaitTooLong {
+                asked: None,
+                limit: Duration::from_secs(60)
+            }))
+        );
+        assert_eq!(
+            decide(&policy, Outcome::Status(busy, &headers("30")), 1, 100),
+            Next::Stop(Some(GaveUp::Deadline(Duration::from_secs(120))))
+        );
     }
 }

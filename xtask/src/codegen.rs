@@ -5,7 +5,7 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use crate::{commands, names, normalize, panics, read_openapi, spec, surface};
+use crate::{commands, names, normalize, panics, read_openapi, spec, surface, typed_errors};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
@@ -137,6 +137,7 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
         }
     })?;
     let commands = commands::commands(&doc, &naming);
+    let operations = typed_errors::operations(&doc);
     let (mut mock_doc, mut cli_doc) = (doc.clone(), doc.clone());
     rewrites.extend(normalize::for_httpmock(&mut mock_doc));
     rewrites.extend(normalize::for_cli(&mut cli_doc));
@@ -144,12 +145,13 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     let mock_api = read_openapi::to_openapi(mock_doc).map_err(|e| format!("{name}: {e}"))?;
     let cli_api = read_openapi::to_openapi(cli_doc).map_err(|e| format!("{name}: {e}"))?;
     let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
-        document_client(file, &api.info)
+        document_client(file, &api.info);
+        typed_errors::apply(file, &operations)
     })
     .map_err(|e| format!("{name}: {e}"))?;
-    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| {})
+    let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|_| {})
+    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
     if let Some(c) = commands
@@ -200,12 +202,13 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs one progenitor emitter, applies `edit` to its code, and formats it. When progenitor fails
-/// or panics, each operation is tried alone so the error can name the one it came from.
+/// Runs one progenitor emitter, then `rewrite` on its syntax tree, and formats the result. When
+/// progenitor fails or panics, each operation is tried alone so the error can name the one it
+/// came from.
 fn run_generator(
     api: &OpenAPI,
     emit: Emit,
-    edit: &dyn Fn(&mut syn::File),
+    rewrite: &dyn Fn(&mut syn::File) -> Result<(), String>,
 ) -> Result<String, String> {
     let attempt = |api: &OpenAPI| -> Result<String, String> {
         let tokens = panics::catch(|| emit(&mut Generator::new(&settings()), api))
@@ -213,7 +216,7 @@ fn run_generator(
             .map_err(|e| e.to_string())?;
         let mut file: syn::File = syn::parse2(edition_2024(tokens))
             .map_err(|e| format!("generated code does not parse: {e}"))?;
-        edit(&mut file);
+        rewrite(&mut file)?;
         Ok(prettyplease::unparse(&file))
     };
     let whole_error = match attempt(api) {

@@ -15,6 +15,7 @@ mod spec;
 mod spec_mock;
 mod surface;
 mod try_spec;
+mod typed_errors;
 mod update_spec;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vast_api::{ClientConfig, Error, RetryPolicy};
+use vast_api::{ClientConfig, ErrorKind, RetryPolicy};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
@@ -396,12 +396,14 @@ async fn the_library_reports_a_huge_body_as_an_error_not_an_allocation() {
         .max_response_bytes(1 << 20)
         .build()
         .unwrap();
-    match client.show_api_keys().send().await {
-        Err(Error::Custom(message)) => {
-            assert_eq!(
-                message,
-                "the response (200 OK) is larger than the 1 MiB limit and was not read"
-            )
+    let e = client.show_api_keys().send().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the response (200 OK) is larger than the 1 MiB limit and was not read"
+    );
+    match e.kind() {
+        ErrorKind::BodyTooLarge { status, limit } => {
+            assert_eq!((status.as_u16(), *limit), (200, 1 << 20))
         }
         other => panic!("expected the size error, got {other:?}"),
     }

@@ -5,7 +5,7 @@
 
 use httpmock::{Method::GET, MockServer};
 use serde_json::{Value, json};
-use vast_api::{Client, ClientConfig, Error, RetryPolicy};
+use vast_api::{Client, ClientConfig, ErrorKind, RetryPolicy};
 use vast_api_httpmock::MockServerExt;
 use vast_tests::{TEST_KEY, show_api_keys_example};
 
@@ -109,8 +109,13 @@ async fn unknown_fields_and_nulls_are_accepted() {
 async fn error_body(status: u16, body: Value) -> (u16, Value) {
     let server = MockServer::start_async().await;
     exact_request(&server, status, &body.to_string());
-    match client(&server).show_api_keys().send().await {
-        Err(Error::ErrorResponse(response)) => (
+    match client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .map_err(|e| e.into_kind())
+    {
+        Err(ErrorKind::Api(response)) => (
             response.status().as_u16(),
             serde_json::to_value(response.into_inner()).unwrap(),
         ),
@@ -164,9 +169,18 @@ async fn each_documented_error_shape_is_typed() {
 async fn a_status_the_spec_does_not_list_is_unexpected() {
     let server = MockServer::start_async().await;
     exact_request(&server, 500, r#"{"msg": "boom"}"#);
-    match client(&server).show_api_keys().send().await {
-        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status(), 500),
-        other => panic!("expected an unexpected response, got {other:?}"),
+    let e = client(&server).show_api_keys().send().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the server answered 500 Internal Server Error: boom"
+    );
+    assert_eq!(
+        (e.status().map(|s| s.as_u16()), e.server_message()),
+        (Some(500), Some("boom"))
+    );
+    match e.kind() {
+        ErrorKind::Status { body, .. } => assert_eq!(&body[..], br#"{"msg": "boom"}"#),
+        other => panic!("expected an undocumented status, got {other:?}"),
     }
 }
 
@@ -174,12 +188,17 @@ async fn a_status_the_spec_does_not_list_is_unexpected() {
 async fn a_non_json_200_is_an_invalid_payload() {
     let server = MockServer::start_async().await;
     exact_request(&server, 200, "<html>maintenance</html>");
-    match client(&server).show_api_keys().send().await {
-        Err(Error::InvalidResponsePayload(body, e)) => {
+    let e = client(&server).show_api_keys().send().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the server's response (200 OK) is not what the API spec describes: expected value at line 1 column 1; body: <html>maintenance</html>"
+    );
+    match e.kind() {
+        ErrorKind::InvalidBody { body, source, .. } => {
             assert_eq!(&body[..], b"<html>maintenance</html>");
-            assert!(e.is_syntax(), "{e}");
+            assert!(source.is_syntax(), "{source}");
         }
-        other => panic!("expected an invalid payload, got {other:?}"),
+        other => panic!("expected an invalid body, got {other:?}"),
     }
 }
 
@@ -187,9 +206,14 @@ async fn a_non_json_200_is_an_invalid_payload() {
 async fn wrong_types_are_an_invalid_payload() {
     let server = MockServer::start_async().await;
     exact_request(&server, 200, r#"{"apikeys": [{"id": "one"}]}"#);
-    match client(&server).show_api_keys().send().await {
-        Err(Error::InvalidResponsePayload(_, e)) => assert!(e.is_data(), "{e}"),
-        other => panic!("expected an invalid payload, got {other:?}"),
+    match client(&server)
+        .show_api_keys()
+        .send()
+        .await
+        .map_err(|e| e.into_kind())
+    {
+        Err(ErrorKind::InvalidBody { source, .. }) => assert!(source.is_data(), "{source}"),
+        other => panic!("expected an invalid body, got {other:?}"),
     }
 }
 
@@ -207,9 +231,15 @@ async fn a_refused_connection_is_a_communication_error() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    match client.show_api_keys().send().await {
-        Err(Error::CommunicationError(e)) => assert!(e.is_connect(), "{e}"),
-        other => panic!("expected a communication error, got {other:?}"),
+    let e = client.show_api_keys().send().await.unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with(&format!("cannot connect to http://127.0.0.1:{port}: ")),
+        "{e}"
+    );
+    match e.kind() {
+        ErrorKind::Connect(source) => assert!(source.is_connect(), "{source}"),
+        other => panic!("expected a failed connection, got {other:?}"),
     }
 }
 

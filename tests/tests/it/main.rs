@@ -1,6 +1,7 @@
 //! All end-to-end tests in one binary (one link instead of one per file).
 
 mod cli;
+mod errors;
 mod examples;
 mod hostile;
 mod library;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use vast_api::{ClientConfig, ClientState, Error, RetryPolicy};
+use vast_api::{ClientConfig, ClientState, ErrorKind, RetryPolicy};
 use vast_tests::TEST_KEY;
 
 use crate::support::show_api_keys_at;
@@ -178,8 +178,11 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
         ),
     ] {
         let forcing = preferring(&prism.url, &format!("code={status}"));
-        match runtime.block_on(forcing.show_api_keys().send()) {
-            Err(Error::ErrorResponse(response)) => {
+        match runtime
+            .block_on(forcing.show_api_keys().send())
+            .map_err(|e| e.into_kind())
+        {
+            Err(ErrorKind::Api(response)) => {
                 assert_eq!(response.status().as_u16(), status);
                 assert_conforming(response.headers(), &format!("code={status}"));
                 let body = serde_json::to_value(response.into_inner()).unwrap();

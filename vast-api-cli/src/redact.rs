@@ -1,0 +1,223 @@
+//! Keys kept out of everything `vast` writes: a server may echo a key (in an error's message,
+//! say), so may a usage error, and the terminal or a log file is no place for it. Every write to
+//! stdout and stderr goes through here.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::sync::Mutex;
+
+/// The keys this run may use: given on the command line or in `VAST_API_KEY`, then the one
+/// resolved.
+static KEYS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// What a key in output is replaced by.
+const REDACTED: &[u8] = b"<redacted>";
+
+/// Keys shorter than this are not looked for: no issued key is that short, and replacing every
+/// `k` or `1` in the output would garble it.
+const SHORTEST_REDACTED: usize = 8;
+
+/// From here on, `key` never reaches stdout or stderr.
+pub fn redact(key: &str) {
+    let mut keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    if key.len() >= SHORTEST_REDACTED && !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
+}
+
+fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
+    let keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = Cow::Borrowed(text);
+    for key in keys.iter() {
+        let mut found = memchr::memmem::find_iter(&text, key.as_bytes()).peekable();
+        if found.peek().is_none() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(text.len());
+        let mut from = 0;
+        for at in found {
+            out.extend_from_slice(&text[from..at]);
+            out.extend_from_slice(REDACTED);
+            from = at + key.len();
+        }
+        out.extend_from_slice(&text[from..]);
+        text = Cow::Owned(out);
+    }
+    text
+}
+
+/// `json` with every string that spells a key with escapes (`"sekri\u0074…"`) written again
+/// with the key replaced: the byte-level redaction cannot see through escapes, and anything that
+/// decodes the output would find the key. Strings without escapes are left to that redaction.
+pub fn escaped_keys_redacted(json: &[u8]) -> Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(found) = memchr::memchr(b'"', &json[at..]) {
+        let start = at + found;
+        let (mut end, mut escapes) = (start + 1, false);
+        while end < json.len() && json[end] != b'"' {
+            escapes |= json[end] == b'\\';
+            end += if json[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(json.len() - 1);
+        at = end + 1;
+        if !escapes {
+            continue;
+        }
+        let Ok(text) = serde_json::from_slice::<String>(&json[start..=end]) else {
+            continue;
+        };
+        let clean = redacted_text(&text);
+        if clean != text {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(json.len()));
+            out.extend_from_slice(&json[copied..start]);
+            out.extend_from_slice(
+                serde_json::to_string(&clean)
+                    .expect("a string serialises")
+                    .as_bytes(),
+            );
+            copied = at;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.extend_from_slice(&json[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(json),
+    }
+}
+
+/// `text` with every key replaced: for messages that are cut short before they are written,
+/// which would leave part of a key that the final write could no longer recognise.
+pub fn redacted_text(text: &str) -> String {
+    String::from_utf8_lossy(&redacted(text.as_bytes())).into_owned()
+}
+
+/// Writes to stderr; if stderr is gone (`vast … 2>&1 | head -1`) there is nobody left to tell.
+pub fn write_stderr(text: &str) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(&redacted(text.as_bytes()));
+}
+
+/// Writes to stdout; a closed pipe (`vast … | head -1`) is the reader's choice, not an error.
+pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
+    stream_stdout(|out| out.write_all(text))
+}
+
+/// Lets `write` stream its output to stdout, keys replaced, as it goes; a closed pipe ends it
+/// quietly.
+pub fn stream_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = Redacting::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// A writer that replaces the keys in what passes through it, including a key split between
+/// two writes: it holds back the last bytes of each batch, which could be a key's start.
+struct Redacting<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+/// How much output is gathered before it is redacted and passed on.
+const BATCH: usize = 64 << 10;
+
+impl<W: Write> Redacting<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Passes on the pending output, redacted, except for the bytes that could be the start of
+    /// a key (none when `all`).
+    fn pass_on(&mut self, all: bool) -> std::io::Result<()> {
+        let longest = KEYS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        let text = redacted(&self.pending).into_owned();
+        let keep = if all { 0 } else { longest.saturating_sub(1) };
+        let cut = text.len().saturating_sub(keep);
+        self.inner.write_all(&text[..cut])?;
+        self.pending = text[cut..].to_vec();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Redacting<W> {
+    /// Takes at most a batch at a time (`write_all` comes back for the rest), so a large write
+    /// is not copied whole.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let taken = buf.len().min(BATCH);
+        self.pending.extend_from_slice(&buf[..taken]);
+        if self.pending.len() >= BATCH {
+            self.pass_on(false)?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on(true)?;
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_spelt_with_escapes_are_replaced_in_raw_json() {
+        redact("esc-key-777");
+        let body = br#"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777"}"#;
+        assert_eq!(
+            String::from_utf8(escaped_keys_redacted(body).into_owned()).unwrap(),
+            r#"{"a": "<redacted>!", "b": "x\"y", "c": "esc-key-777"}"#
+        );
+        assert!(matches!(
+            escaped_keys_redacted(br#"{"a": "\n"}"#),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn keys_split_between_writes_are_replaced_too() {
+        redact("split-key-4242");
+        let mut out = Vec::new();
+        let mut writer = Redacting::new(&mut out);
+        let mut text = vec![b'.'; BATCH - 5];
+        text.extend_from_slice(b"split-");
+        writer.write_all(&text).unwrap();
+        writer.write_all(b"key-4242 and split-key-4242").unwrap();
+        writer.flush().unwrap();
+        let shown = String::from_utf8(out).unwrap();
+        assert!(
+            shown.ends_with("...<redacted> and <redacted>") && !shown.contains("split"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
+    }
+
+    #[test]
+    fn keys_are_replaced_wherever_they_appear() {
+        redact("k3y-0123");
+        redact("other-key-9");
+        redact("short");
+        assert_eq!(
+            &*redacted(b"bad key Bearer k3y-0123; k3y-0123k3y-0123 k3y-012 other-key-9 short"),
+            b"bad key Bearer <redacted>; <redacted><redacted> k3y-012 <redacted> short"
+        );
+        assert!(matches!(redacted(b"nothing here"), Cow::Borrowed(_)));
+    }
+}

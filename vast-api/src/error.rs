@@ -1,0 +1,645 @@
+//! What went wrong in a call: a value a program can match on ([`ErrorKind`]) and one sentence a
+//! person can read (`Display`), with the details behind accessors and `source()`.
+//!
+//! Every operation's `send()` returns this type. It is made at the end of the call from
+//! progenitor's error and what the hooks saw on the way ([`CallRecord`]): how many attempts,
+//! why retrying stopped, the final status, how much of a broken body arrived.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::{StatusCode, Url};
+
+use crate::api_key::ApiKey;
+use crate::proxy::ProxyUrl;
+use crate::text;
+use crate::{Client, ClientInfo, ResponseValue};
+
+/// The error of a call: what went wrong ([`kind`](Self::kind)), how many attempts were made, and
+/// the server it concerned. `Display` gives one sentence, e.g. `the server rejected the API key
+/// (401 Unauthorized): Invalid API key.`; everything a server wrote in it is cut to
+/// [`text::EXCERPT_CHARS`] characters, made safe for a terminal, and never shows the key.
+///
+/// `E` is the operation's documented error body, e.g. [`types::ShowApiKeysError`](crate::types::ShowApiKeysError).
+///
+/// ```
+/// # async fn example(client: vast_api::Client) {
+/// match client.show_api_keys().send().await {
+///     Ok(keys) => println!("{} keys", keys.apikeys.as_ref().map_or(0, Vec::len)),
+///     Err(e) if e.status().is_some_and(|s| s == 401) => {
+///         eprintln!("check the key: {}", e.server_message().unwrap_or("no reason given"))
+///     }
+///     Err(e) => eprintln!("error: {e}"),
+/// }
+/// # }
+/// ```
+pub struct Error<E = ()> {
+    kind: ErrorKind<E>,
+    attempts: u32,
+    gave_up: Option<GaveUp>,
+    context: Box<Context>,
+}
+
+/// What went wrong. Matching on it tells a documented error from a broken server or network;
+/// new kinds may be added, so a match needs a `_` arm.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind<E> {
+    /// The server answered with an error status the spec documents for the operation, and a
+    /// body of the documented shape: its status, headers and typed body.
+    Api(ResponseValue<E>),
+    /// The server answered with a status the spec does not list for the operation, or with an
+    /// error status whose body is not the documented shape (a proxy's HTML page, an empty body).
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// The body as received.
+        body: Bytes,
+    },
+    /// A success status with a body that is not what the spec describes.
+    InvalidBody {
+        /// The status.
+        status: StatusCode,
+        /// The body as received.
+        body: Bytes,
+        /// Why it did not decode.
+        source: serde_json::Error,
+    },
+    /// The body was larger than [`ClientConfig::max_response_bytes`](crate::ClientConfig::max_response_bytes)
+    /// and was dropped unread.
+    BodyTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The body held more JSON objects and arrays than its size allows (one per 8 bytes of the
+    /// size limit), and was dropped undecoded: decoded, it could have taken gigabytes.
+    BodyTooComplex {
+        /// The status.
+        status: StatusCode,
+        /// The most objects and arrays allowed.
+        limit: usize,
+    },
+    /// A proxy between here and the server wants credentials (`407 Proxy Authentication
+    /// Required`); nothing reached the server.
+    ProxyAuthentication,
+    /// The status came but the body did not complete: the connection broke off or the timeout
+    /// passed.
+    BodyBrokeOff {
+        /// The status.
+        status: StatusCode,
+        /// How many bytes of the body arrived, when the client read it itself.
+        received: Option<usize>,
+        /// What ended it.
+        source: reqwest::Error,
+    },
+    /// No answer within the timeout.
+    Timeout(reqwest::Error),
+    /// The connection could not be made (refused, no route, a name that does not resolve, a
+    /// TLS handshake or certificate that failed).
+    Connect(reqwest::Error),
+    /// A redirect that was not followed: too many, or to a URL that is not `http://` or `https://`.
+    Redirect(reqwest::Error),
+    /// What came back is not HTTP (a bad status line or `Content-Length`, headers too large).
+    InvalidHttp(reqwest::Error),
+    /// The connection failed after it was made, before a status came.
+    Connection(reqwest::Error),
+    /// The request could not be made from the values given (a parameter, a header value, the
+    /// URL): nothing was sent. The text says what was wrong.
+    InvalidRequest(String),
+}
+
+/// Why retrying a transient failure (429, 502, 503, 504, a failed connection, a timeout) stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GaveUp {
+    /// Every attempt the [`RetryPolicy`](crate::RetryPolicy) allows was made.
+    AttemptsUsed,
+    /// The server asked (`Retry-After`) to wait longer than the policy's `max_retry_after`;
+    /// `asked` is `None` for a number too large to count.
+    WaitTooLong {
+        /// The wait the server asked for.
+        asked: Option<Duration>,
+        /// The longest wait the policy allows.
+        limit: Duration,
+    },
+    /// The next attempt would have started after the policy's deadline.
+    Deadline(Duration),
+}
+
+impl fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GaveUp::AttemptsUsed => f.write_str("every attempt was used"),
+            GaveUp::WaitTooLong { asked, limit } => {
+                let asked = match asked {
+                    Some(asked) => seconds(*asked),
+                    None => "longer than can be counted".into(),
+                };
+                write!(
+                    f,
+                    "the server asked to wait {asked} before retrying, more than the {} limit",
+                    seconds(*limit)
+                )
+            }
+            GaveUp::Deadline(deadline) => {
+                write!(f, "no retry within the {} deadline", seconds(*deadline))
+            }
+        }
+    }
+}
+
+/// What a message needs to know besides the failure itself.
+#[derive(Debug, Default)]
+struct Context {
+    /// The client's key: a server may echo it into a body, and `Debug` shows the body.
+    secret: Option<ApiKey>,
+    /// The client's base URL.
+    server: String,
+    proxy: Option<ProxyUrl>,
+    timeout: Option<Duration>,
+    redirected_to: Option<Url>,
+    /// The server's own message (`msg`, `detail`, …) as an excerpt.
+    message: Option<String>,
+    /// What else a message quotes, already made safe: an excerpt of a body that is not the
+    /// documented JSON, or the words of the failure's innermost cause.
+    quoted: Option<String>,
+}
+
+impl<E> Error<E> {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.kind
+    }
+
+    /// What went wrong, taken out (to own the typed body, say).
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.kind
+    }
+
+    /// The final response's status, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.kind {
+            ErrorKind::Api(response) => Some(response.status()),
+            ErrorKind::Status { status, .. }
+            | ErrorKind::InvalidBody { status, .. }
+            | ErrorKind::BodyTooLarge { status, .. }
+            | ErrorKind::BodyTooComplex { status, .. }
+            | ErrorKind::BodyBrokeOff { status, .. } => Some(*status),
+            ErrorKind::ProxyAuthentication => Some(StatusCode::PROXY_AUTHENTICATION_REQUIRED),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, typed.
+    pub fn body(&self) -> Option<&E> {
+        match &self.kind {
+            ErrorKind::Api(response) => Some(response.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The server's message: the `msg`, `detail`, `message` or `error` field of its error body,
+    /// whichever it has (as an excerpt: safe to print, at most 200 characters).
+    pub fn server_message(&self) -> Option<&str> {
+        self.context.message.as_deref()
+    }
+
+    /// An excerpt of a body that is not the documented JSON (an HTML error page, say): safe to
+    /// print, at most 200 characters.
+    pub fn excerpt(&self) -> Option<&str> {
+        match self.kind {
+            ErrorKind::Status { .. } | ErrorKind::InvalidBody { .. } => {
+                self.context.quoted.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// How many attempts were made, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Why no further attempt was made, when the failure was one that is retried.
+    pub fn gave_up(&self) -> Option<&GaveUp> {
+        self.gave_up.as_ref()
+    }
+
+    /// The proxy the call went through, if any.
+    pub fn proxy(&self) -> Option<&ProxyUrl> {
+        self.context.proxy.as_ref()
+    }
+
+    /// Where the final attempt's redirects led, when that is another server than the client's
+    /// (which may be the one that failed).
+    pub fn redirected_to(&self) -> Option<&Url> {
+        self.context.redirected_to.as_ref()
+    }
+
+    /// "after 3 attempts; gave up: …", when there was more than one attempt or retrying
+    /// stopped early.
+    fn retries(&self) -> Option<String> {
+        let attempts = (self.attempts > 1).then(|| format!("after {} attempts", self.attempts));
+        let gave_up = self
+            .gave_up
+            .as_ref()
+            .filter(|g| **g != GaveUp::AttemptsUsed)
+            .map(|g| format!("gave up: {g}"));
+        match (attempts, gave_up) {
+            (None, None) => None,
+            (Some(a), None) => Some(a),
+            (None, Some(g)) => Some(g),
+            (Some(a), Some(g)) => Some(format!("{a}; {g}")),
+        }
+    }
+
+    /// The server as messages name it: with the proxy when there is one, which may be the host
+    /// that failed.
+    fn server(&self) -> String {
+        match &self.context.proxy {
+            Some(proxy) => format!("{} through {proxy}", self.context.server),
+            None => self.context.server.clone(),
+        }
+    }
+
+    /// The host that failed: after a redirect to another server, that one.
+    fn failed_host(&self) -> String {
+        match &self.context.redirected_to {
+            Some(to) => format!(
+                "{} (where {} redirected the call)",
+                text::said(&to.origin().ascii_serialization(), None),
+                self.server()
+            ),
+            None => self.server(),
+        }
+    }
+
+    fn status_sentence(&self, f: &mut fmt::Formatter<'_>, status: StatusCode) -> fmt::Result {
+        let said = self
+            .context
+            .message
+            .as_ref()
+            .or(self.context.quoted.as_ref())
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let said = match self.retries() {
+            Some(retries) => format!("{said} ({retries})"),
+            None => said,
+        };
+        match status.as_u16() {
+            401 | 403 => write!(f, "the server rejected the API key ({status}){said}"),
+            429 => write!(f, "rate limited by the server ({status}){said}"),
+            300..=399 => write!(
+                f,
+                "the server answered {status}, a redirect that was not followed: its Location is missing or not an http:// or https:// URL{said}"
+            ),
+            400..=499 => write!(f, "the server refused the request ({status}){said}"),
+            _ => write!(f, "the server answered {status}{said}"),
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let quoted = self.context.quoted.as_deref().unwrap_or_default();
+        let retries = self
+            .retries()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let timeout = self.context.timeout.map(seconds).unwrap_or_default();
+        match &self.kind {
+            ErrorKind::Api(response) => self.status_sentence(f, response.status()),
+            ErrorKind::Status { status, .. } => self.status_sentence(f, *status),
+            ErrorKind::InvalidBody { status, .. } => write!(
+                f,
+                "the server's response ({status}) is not what the API spec describes: {quoted}"
+            ),
+            ErrorKind::BodyTooLarge { status, limit } => write!(
+                f,
+                "the response ({status}) is larger than the {} limit and was not read",
+                text::size_text(*limit)
+            ),
+            ErrorKind::BodyTooComplex { status, limit } => write!(
+                f,
+                "the response ({status}) holds more than {limit} JSON objects and arrays, the limit for its size, and was not decoded"
+            ),
+            ErrorKind::ProxyAuthentication => {
+                let who = match &self.context.proxy {
+                    Some(proxy) => proxy.to_string(),
+                    None => "a proxy between here and the server".into(),
+                };
+                write!(
+                    f,
+                    "{who} requires authentication (407 Proxy Authentication Required); nothing reached {}",
+                    self.context.server
+                )
+            }
+            ErrorKind::BodyBrokeOff {
+                status,
+                received,
+                source,
+            } => {
+                let server = self.failed_host();
+                let what = if source.is_timeout() {
+                    "stalled"
+                } else {
+                    "broke off"
+                };
+                let received = received
+                    .map(|n| format!(" after {n} bytes"))
+                    .unwrap_or_default();
+                let why = if source.is_timeout() {
+                    format!("timed out after {timeout}")
+                } else {
+                    quoted.to_string()
+                };
+                write!(
+                    f,
+                    "the response from {server} ({status}) {what}{received}: {why}"
+                )
+            }
+            ErrorKind::Timeout(_) => write!(
+                f,
+                "no answer from {}: timed out after {timeout}{retries}",
+                self.failed_host()
+            ),
+            ErrorKind::Connect(_) => {
+                write!(
+                    f,
+                    "cannot connect to {}: {quoted}{retries}",
+                    self.failed_host()
+                )
+            }
+            ErrorKind::Redirect(_) => write!(
+                f,
+                "the server at {} answered with a redirect that was not followed: {quoted}",
+                self.server()
+            ),
+            ErrorKind::InvalidHttp(_) => write!(
+                f,
+                "the response from {} is not valid HTTP: {quoted}",
+                self.failed_host()
+            ),
+            ErrorKind::Connection(_) => write!(
+                f,
+                "the connection to {} failed: {quoted}",
+                self.failed_host()
+            ),
+            ErrorKind::InvalidRequest(why) => f.write_str(why),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = format!(
+            "Error {{ kind: {:?}, attempts: {}, gave_up: {:?}, context: {:?} }}",
+            self.kind, self.attempts, self.gave_up, self.context
+        );
+        match &self.context.secret {
+            Some(secret) if secret.expose().len() >= text::SHORTEST_SECRET => {
+                f.write_str(&shown.replace(secret.expose(), "<redacted>"))
+            }
+            _ => f.write_str(&shown),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::InvalidBody { source, .. } => Some(source),
+            ErrorKind::BodyBrokeOff { source, .. }
+            | ErrorKind::Timeout(source)
+            | ErrorKind::Connect(source)
+            | ErrorKind::Redirect(source)
+            | ErrorKind::InvalidHttp(source)
+            | ErrorKind::Connection(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// `30 s`, `0.5 s`: a duration as a message shows it.
+fn seconds(d: Duration) -> String {
+    match d.subsec_millis() {
+        0 => format!("{} s", d.as_secs()),
+        _ => format!("{} s", d.as_secs_f64()),
+    }
+}
+
+/// A body limit the hooks enforced, noted for the error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Limit {
+    Size(usize),
+    Containers(usize),
+}
+
+/// What the hooks saw during one call, for the error made at its end. Kept per task, since
+/// progenitor's hooks get no per-call state of their own.
+#[derive(Debug, Default)]
+pub(crate) struct CallRecord {
+    pub(crate) attempts: u32,
+    pub(crate) gave_up: Option<GaveUp>,
+    /// The final attempt's status, when a status came.
+    pub(crate) status: Option<StatusCode>,
+    /// How much of a body that broke off arrived, when the hooks read it.
+    pub(crate) received: Option<usize>,
+    pub(crate) limit: Option<Limit>,
+    /// The final response's body, when its status is not a success (the hooks read those).
+    pub(crate) error_body: Option<Bytes>,
+    pub(crate) redirected_to: Option<Url>,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+/// Lets the hooks note what they see about the call in progress; outside [`call`] (a hook run
+/// by hand) there is nothing to note into.
+pub(crate) fn note(f: impl FnOnce(&mut CallRecord)) {
+    let _ = CALL.try_with(|record| f(&mut record.borrow_mut()));
+}
+
+/// Runs one generated operation's request (`send`, as progenitor wrote it) and turns its error
+/// into an [`Error`]. The generated `send()` calls this (see `cargo xtask gen`) with the
+/// operation's method and path template, which name its span under the `tracing` feature.
+pub(crate) async fn call<T, E>(
+    client: &Client,
+    method: &'static str,
+    path: &'static str,
+    send: impl Future<Output = Result<T, progenitor_client::Error<E>>>,
+) -> Result<T, Error<E>> {
+    #[cfg(feature = "tracing")]
+    let (span, started) = (
+        tracing::info_span!(
+            "vast_api.request",
+            method,
+            path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        ),
+        std::time::Instant::now(),
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (method, path);
+    let scoped = CALL.scope(RefCell::new(CallRecord::default()), async {
+        let result = send.await;
+        (result, CALL.with(|record| record.take()))
+    });
+    #[cfg(feature = "tracing")]
+    let scoped = tracing::Instrument::instrument(scoped, span.clone());
+    let (result, record) = scoped.await;
+    #[cfg(feature = "tracing")]
+    {
+        if let Some(status) = record.status {
+            span.record("status", status.as_u16());
+        }
+        span.record("attempts", record.attempts.max(1));
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    }
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(Error::new(e, record, client).await),
+    }
+}
+
+impl<E> Error<E> {
+    async fn new(e: progenitor_client::Error<E>, record: CallRecord, client: &Client) -> Self {
+        use progenitor_client::Error as P;
+        let state = client.inner();
+        let secret = state.secret.as_ref().map(|k| k.expose());
+        let mut context = Context {
+            secret: state.secret.clone(),
+            server: client.baseurl.clone(),
+            proxy: state.proxy.clone(),
+            timeout: state.timeout,
+            redirected_to: record.redirected_to.clone().filter(|to| {
+                Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
+            }),
+            ..Context::default()
+        };
+        // Set by the hooks before any body is decoded, so a decoding error always finds it.
+        let status = record.status.unwrap_or_default();
+        let status_kind = |status: StatusCode, body: Bytes, context: &mut Context| {
+            if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                return ErrorKind::ProxyAuthentication;
+            }
+            context.message = text::server_message(&body, secret);
+            if context.message.is_none() {
+                context.quoted = text::body_message(&body, secret);
+            }
+            ErrorKind::Status { status, body }
+        };
+        let kind = match e {
+            P::ErrorResponse(response) => {
+                let body = record.error_body.as_deref().unwrap_or_default();
+                context.message = text::server_message(body, secret);
+                ErrorKind::Api(response)
+            }
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                // Within the size limit: the hooks read it, or its declared length is in bounds.
+                let body = response.bytes().await.unwrap_or_default();
+                status_kind(status, body, &mut context)
+            }
+            P::InvalidResponsePayload(body, _) if !status.is_success() => {
+                status_kind(status, body, &mut context)
+            }
+            P::InvalidResponsePayload(body, source) => {
+                context.quoted = Some(format!(
+                    "{}; body: {}",
+                    text::said(&source.to_string(), secret),
+                    text::excerpt(&body, secret)
+                ));
+                ErrorKind::InvalidBody {
+                    status,
+                    body,
+                    source,
+                }
+            }
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                transport(e, &record, &mut context, secret)
+            }
+            P::InvalidRequest(why) => ErrorKind::InvalidRequest(format!("invalid request: {why}")),
+            // Made only by this crate's `post` hook, which notes the limit first.
+            P::Custom(why) => match record.limit {
+                Some(Limit::Size(limit)) => ErrorKind::BodyTooLarge { status, limit },
+                Some(Limit::Containers(limit)) => ErrorKind::BodyTooComplex { status, limit },
+                None => ErrorKind::InvalidRequest(why),
+            },
+        };
+        Error {
+            kind,
+            attempts: record.attempts.max(1),
+            gave_up: record.gave_up,
+            context: Box::new(context),
+        }
+    }
+}
+
+/// The kind of a failure reqwest reports, from what failed; `context.quoted` gets its words.
+fn transport<E>(
+    e: reqwest::Error,
+    record: &CallRecord,
+    context: &mut Context,
+    secret: Option<&str>,
+) -> ErrorKind<E> {
+    // The innermost cause says what happened ("Connection refused"); the outer layers only
+    // repeat the URL.
+    let causes = || {
+        std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+    };
+    let cause = causes().last().map(ToString::to_string).unwrap_or_default();
+    if e.is_redirect() {
+        let why = causes()
+            .find_map(|c| c.downcast_ref::<crate::RedirectRefused>())
+            .map(ToString::to_string)
+            .unwrap_or(cause);
+        context.quoted = Some(text::said(&why, secret));
+        return ErrorKind::Redirect(e);
+    }
+    // hyper's words for a status line or headers that are not HTTP: the server's fault, not
+    // the network's.
+    if let Some(parse) = causes()
+        .filter_map(|c| c.downcast_ref::<hyper::Error>())
+        .find(|h| h.is_parse())
+    {
+        context.quoted = Some(text::said(&parse.to_string(), secret));
+        return ErrorKind::InvalidHttp(e);
+    }
+    if e.is_builder() {
+        return ErrorKind::InvalidRequest(format!(
+            "cannot make a request to {}: {}",
+            context.server,
+            text::said(&cause, secret)
+        ));
+    }
+    context.quoted = Some(text::clean(&cause));
+    if let Some(status) = record.status {
+        return ErrorKind::BodyBrokeOff {
+            status,
+            received: record.received,
+            source: e,
+        };
+    }
+    if e.is_timeout() {
+        return ErrorKind::Timeout(e);
+    }
+    // reqwest's words for a 407 answer to the `CONNECT` that opens an https:// tunnel.
+    if e.is_connect() && cause.contains("proxy authorization required") {
+        return ErrorKind::ProxyAuthentication;
+    }
+    if e.is_connect() {
+        return ErrorKind::Connect(e);
+    }
+    ErrorKind::Connection(e)
+}
