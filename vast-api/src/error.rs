@@ -311,7 +311,11 @@ impl<E> fmt::Display for Error<E> {
             .retries()
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
-        let timeout = self.context.timeout.map(seconds).unwrap_or_default();
+        // A client made from a `reqwest::Client` of the caller's own has no timeout known here.
+        let timed_out = match self.context.timeout {
+            Some(timeout) => format!("timed out after {}", seconds(timeout)),
+            None => "timed out".into(),
+        };
         match &self.kind {
             ErrorKind::Api(response) => self.status_sentence(f, response.status()),
             ErrorKind::Status { status, .. } => self.status_sentence(f, *status),
@@ -354,7 +358,7 @@ impl<E> fmt::Display for Error<E> {
                     .map(|n| format!(" after {n} bytes"))
                     .unwrap_or_default();
                 let why = if source.is_timeout() {
-                    format!("timed out after {timeout}")
+                    timed_out
                 } else {
                     quoted.to_string()
                 };
@@ -365,7 +369,7 @@ impl<E> fmt::Display for Error<E> {
             }
             ErrorKind::Timeout(_) => write!(
                 f,
-                "no answer from {}: timed out after {timeout}{retries}",
+                "no answer from {}: {timed_out}{retries}",
                 self.failed_host()
             ),
             ErrorKind::Connect(_) => {
