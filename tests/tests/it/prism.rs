@@ -5,8 +5,8 @@
 //! is installed, and is skipped, saying so, when it is not (under CI it must be).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, Error, RetryPolicy};
+use vast_test_servers::http::{Reply, Server};
 use vast_tests::TEST_KEY;
 
 use crate::support::show_api_keys_at;
@@ -279,6 +280,7 @@ fn rows(body: &str) -> String {
 struct Proxy {
     url: String,
     seen: Arc<Mutex<Seen>>,
+    _server: Server,
 }
 
 #[derive(Default)]
@@ -290,22 +292,44 @@ struct Seen {
 
 impl Proxy {
     fn start(upstream: &str, prefer: Option<&str>) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
         let prefer = prefer
             .map(|p| format!("prefer: {p}\r\n"))
             .unwrap_or_default();
         let seen = Arc::new(Mutex::new(Seen::default()));
         let keep = seen.clone();
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                if let Err(e) = forward(client, &upstream, &prefer, &keep) {
-                    keep.lock().unwrap().last_body = format!("(the proxy failed: {e})");
+        let server = Server::answering(move |request| {
+            // What the response shows is kept before the client gets it, so it is there once the
+            // client is done.
+            let forwarded = forward(&request.head, &upstream, &prefer);
+            let mut seen = keep.lock().unwrap();
+            match forwarded {
+                Ok(response) => {
+                    let text = String::from_utf8_lossy(&response);
+                    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                    seen.last_body = body.to_string();
+                    seen.violations.extend(headers.lines().filter_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case(VIOLATIONS)
+                            .then(|| value.trim().to_string())
+                    }));
+                    Reply::Raw(response)
+                }
+                Err(e) => {
+                    seen.last_body = format!("(the proxy failed: {e})");
+                    Reply::Raw(
+                        b"HTTP/1.1 502 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                            .to_vec(),
+                    )
                 }
             }
-        });
-        Proxy { url, seen }
+        })
+        .unwrap();
+        Proxy {
+            url: server.url.clone(),
+            seen,
+            _server: server,
+        }
     }
 
     fn last_body(&self) -> String {
@@ -321,48 +345,19 @@ impl Proxy {
     }
 }
 
-/// One request, with `prefer` (a header line, or nothing) added. What the response shows is kept
-/// in `seen` before the client gets it, so it is there once the client is done.
-fn forward(
-    client: TcpStream,
-    upstream: &str,
-    prefer: &str,
-    seen: &Mutex<Seen>,
-) -> std::io::Result<()> {
-    seen.lock().unwrap().last_body.clear();
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        if line == "\r\n" {
-            break;
-        }
-        if !line.to_ascii_lowercase().starts_with("connection:") {
-            head.push_str(&line);
-        }
-    }
-    head.push_str(&format!("{prefer}connection: close\r\n\r\n"));
+/// Prism's whole response to a request with this head (and no body), `prefer` (a header line, or
+/// nothing) added; on a connection of its own, closed after the response, so that it ends.
+fn forward(head: &str, upstream: &str, prefer: &str) -> std::io::Result<Vec<u8>> {
+    let mut request: String = head
+        .split_inclusive("\r\n")
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    request.push_str(&format!("{prefer}connection: close\r\n\r\n"));
     let mut server = TcpStream::connect(upstream)?;
-    server.write_all(head.as_bytes())?;
+    server.write_all(request.as_bytes())?;
     let mut response = Vec::new();
     server.read_to_end(&mut response)?;
-    let text = String::from_utf8_lossy(&response);
-    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    {
-        let mut seen = seen.lock().unwrap();
-        seen.last_body = body.to_string();
-        seen.violations.extend(headers.lines().filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case(VIOLATIONS)
-                .then(|| value.trim().to_string())
-        }));
-    }
-    let mut client = client;
-    client.write_all(&response)?;
-    client.shutdown(std::net::Shutdown::Both)
+    Ok(response)
 }
 
 #[test]

@@ -1,0 +1,4 @@
+//! Servers on 127.0.0.1 shared by `xtask` and the tests: [`http::Server`], which answers with
+//! canned replies, well-formed or not.
+
+pub mod http;
