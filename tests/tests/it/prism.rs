@@ -1,104 +1,35 @@
 //! Conformance against Prism (`@stoplight/prism-cli`, installed by `npm ci` in `tests/prism/`),
 //! an independent implementation that mocks `openapi.yaml` and validates each request against
-//! it, naming what a request got wrong in an `sl-violations` response header. `.ci/run` starts
-//! it and passes its address in `VAST_PRISM_URL`; without that a test starts its own when Prism
-//! is installed, and is skipped, saying so, when it is not (under CI it must be).
+//! it, naming what a request got wrong in an `sl-violations` response header. Each test starts
+//! its own; without Prism installed the tests are skipped, saying so (under CI they fail).
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, Error, RetryPolicy};
 use vast_test_servers::http::{Reply, Server};
+use vast_test_servers::prism::{NotStarted, Prism};
 use vast_tests::TEST_KEY;
 
 use crate::support::show_api_keys_at;
 
 const VIOLATIONS: &str = "sl-violations";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-struct Prism {
-    url: String,
-    /// The Prism this test started, and the folder of its log; none when `.ci/run` started it.
-    own: Option<(Child, tempfile::TempDir)>,
-}
-
-impl Prism {
-    /// Prism serving openapi.yaml in static mode; `None` (skip) when it is not installed.
-    fn serving_openapi_yaml() -> Option<Prism> {
-        if let Ok(url) = std::env::var("VAST_PRISM_URL") {
-            return Some(Prism { url, own: None });
+/// Prism serving openapi.yaml in static mode; `None` when the test is skipped.
+fn prism() -> Option<Prism> {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
+    match Prism::start(&spec, &[]) {
+        Ok(prism) => Some(prism),
+        Err(NotStarted::Skipped(why)) => {
+            eprintln!("SKIPPED: {why}");
+            None
         }
-        let bin = root().join("tests/prism/node_modules/.bin/prism");
-        if !bin.exists() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "Prism is not installed: .ci/run runs `npm ci` in tests/prism"
-            );
-            eprintln!("SKIPPED: Prism is not installed (cd tests/prism && npm ci)");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("prism.log");
-        let out = std::fs::File::create(&log).unwrap();
-        // Port 0: Prism takes a free port and says which, so no other server can be mistaken
-        // for it.
-        let child = Command::new(bin)
-            .args(["mock", root().join("openapi.yaml").to_str().unwrap()])
-            .args(["-h", "127.0.0.1", "-p", "0"])
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .unwrap();
-        // Owned before waiting, so that a failed start still stops it.
-        let mut prism = Prism {
-            url: String::new(),
-            own: Some((child, dir)),
-        };
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while prism.url.is_empty() {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            match listening_url(&text) {
-                Some(url) => prism.url = url,
-                None => {
-                    let (child, _) = prism.own.as_mut().expect("started here");
-                    if let Ok(Some(status)) = child.try_wait() {
-                        panic!("Prism exited ({status}) before listening:\n{text}");
-                    }
-                    assert!(Instant::now() < deadline, "Prism did not start:\n{text}");
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-            }
-        }
-        Some(prism)
-    }
-}
-
-/// The address in Prism's "Prism is listening on http://127.0.0.1:N" line.
-fn listening_url(log: &str) -> Option<String> {
-    let (_, rest) = log.split_once("Prism is listening on ")?;
-    let url = rest.split_whitespace().next()?;
-    Some(url.to_string())
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        if let Some((child, _)) = &mut self.own {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        Err(NotStarted::Failed(why)) => panic!("{why}"),
     }
 }
 
@@ -145,7 +76,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 #[test]
 fn static_mode_serves_the_example_and_sees_conforming_requests() {
-    let Some(prism) = Prism::serving_openapi_yaml() else {
+    let Some(prism) = prism() else {
         return;
     };
     let proxy = Proxy::start(&prism.url, None);
@@ -211,7 +142,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
 
 #[test]
 fn hundreds_of_dynamic_responses_all_decode_and_print() {
-    let Some(prism) = Prism::serving_openapi_yaml() else {
+    let Some(prism) = prism() else {
         return;
     };
     // Not seeded: given `--seed`, Prism generates the same body for every request (an empty
@@ -358,15 +289,4 @@ fn forward(head: &str, upstream: &str, prefer: &str) -> std::io::Result<Vec<u8>>
     let mut response = Vec::new();
     server.read_to_end(&mut response)?;
     Ok(response)
-}
-
-#[test]
-fn the_listening_line_gives_the_url() {
-    assert_eq!(
-        listening_url(
-            "[2:51:33 PM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:40607\n"
-        ),
-        Some("http://127.0.0.1:40607".into())
-    );
-    assert_eq!(listening_url("starting…"), None);
 }
