@@ -1,7 +1,10 @@
 //! What the tests and the demo server share: the spec's example response, a test key, and a raw
 //! HTTP server for what httpmock cannot express.
 
-pub mod raw_server;
+/// The HTTP server xtask's mock runs on, under the name the tests know it by.
+pub mod raw_server {
+    pub use vast_test_servers::http::{Reply, Server as RawServer};
+}
 
 use serde_json::Value;
 

@@ -1,13 +1,10 @@
-//! A small HTTP server for `cargo xtask try-spec` and `bench`: it answers every operation of a
-//! spec with the example of its success response and records each request it saw. Plain std
-//! networking, a thread per connection, keep-alive, 127.0.0.1 only; it stops when dropped.
+//! A mock for `cargo xtask try-spec` and `bench`: it answers every operation of a spec with the
+//! example of its success response and records each request it saw; it stops when dropped.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+use vast_test_servers::http::{Reply, Server};
 
 use crate::examples;
 use crate::openapi::path_matches;
@@ -23,7 +20,7 @@ pub struct Seen {
 pub struct SpecMock {
     pub url: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
+    _server: Server,
 }
 
 /// What the server answers to a method and path (a spec path: `{name}` matches any segment).
@@ -41,35 +38,28 @@ impl SpecMock {
 
     /// Answers these routes with 200 and their bodies; anything else with 404.
     pub fn serve(routes: Vec<Route>) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let url = format!("http://{}", listener.local_addr()?);
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (seen2, stop2) = (seen.clone(), stop.clone());
-        let routes = Arc::new(routes);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop2.load(Ordering::Relaxed) {
-                    break;
-                }
-                if let Ok(stream) = stream {
-                    let _ = stream.set_nodelay(true);
-                    let (routes, seen) = (routes.clone(), seen2.clone());
-                    std::thread::spawn(
-                        move || while let Ok(true) = answer(&stream, &routes, &seen) {},
-                    );
-                }
+        let keep = seen.clone();
+        let server = Server::answering(move |request| {
+            let (method, path) = (request.method(), request.path());
+            keep.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
+                method: method.to_string(),
+                path: path.to_string(),
+                authorization: request.header("authorization").map(str::to_string),
+            });
+            match routes
+                .iter()
+                .find(|r| r.method == method && path_matches(&r.path, path))
+            {
+                Some(route) => Reply::json(200, &route.body),
+                None => Reply::json(404, r#"{"msg": "no such operation in the spec"}"#),
             }
-        });
-        Ok(Self { url, seen, stop })
-    }
-}
-
-impl Drop for SpecMock {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        })?;
+        Ok(Self {
+            url: server.url.clone(),
+            seen,
+            _server: server,
+        })
     }
 }
 
@@ -103,59 +93,4 @@ fn routes(doc: &Value) -> Vec<Route> {
             }
         })
         .collect()
-}
-
-/// Answers one request on the connection; `Ok(false)` when the client has closed it.
-fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std::io::Result<bool> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    if reader.read_line(&mut line)? == 0 {
-        return Ok(false);
-    }
-    let mut parts = line.split_whitespace();
-    let (method, target) = (
-        parts.next().unwrap_or_default().to_string(),
-        parts.next().unwrap_or_default().to_string(),
-    );
-    let mut authorization = None;
-    let mut length = 0usize;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            match name.trim().to_ascii_lowercase().as_str() {
-                "authorization" => authorization = Some(value.trim().to_string()),
-                "content-length" => length = value.trim().parse().unwrap_or(0),
-                _ => {}
-            }
-        }
-    }
-    let mut body = vec![0; length.min(1 << 20)];
-    reader.read_exact(&mut body)?;
-    let path = target.split('?').next().unwrap_or_default().to_string();
-    let (status, body) = match routes
-        .iter()
-        .find(|r| r.method == method && path_matches(&r.path, &path))
-    {
-        Some(route) => ("200 OK", route.body.as_str()),
-        None => (
-            "404 Not Found",
-            r#"{"msg": "no such operation in the spec"}"#,
-        ),
-    };
-    seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
-        method,
-        path,
-        authorization,
-    });
-    // One write: a response split over several small writes waits on delayed ACKs.
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = stream;
-    stream.write_all(response.as_bytes())?;
-    Ok(true)
 }

@@ -162,7 +162,7 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
         .filter(|c| c.positional.is_empty())
         .map(|c| c.words.clone())
         .collect();
-    let prism = crate::prism::check(root, &workspace.join(codegen::SPEC), &vast, &plain_gets)?;
+    let prism = crate::prism::check(&workspace.join(codegen::SPEC), &vast, &plain_gets)?;
 
     println!("try-spec: results");
     println!("  operations: {}", table.len());

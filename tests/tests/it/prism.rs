@@ -1,103 +1,35 @@
 //! Conformance against Prism (`@stoplight/prism-cli`, installed by `npm ci` in `tests/prism/`),
 //! an independent implementation that mocks `openapi.yaml` and validates each request against
-//! it, naming what a request got wrong in an `sl-violations` response header. `.ci/run` starts
-//! it and passes its address in `VAST_PRISM_URL`; without that a test starts its own when Prism
-//! is installed, and is skipped, saying so, when it is not (under CI it must be).
+//! it, naming what a request got wrong in an `sl-violations` response header. Each test starts
+//! its own; without Prism installed the tests are skipped, saying so (under CI they fail).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, ErrorKind, RetryPolicy};
+use vast_test_servers::http::{Reply, Server};
+use vast_test_servers::prism::{NotStarted, Prism};
 use vast_tests::TEST_KEY;
 
 use crate::support::show_api_keys_at;
 
 const VIOLATIONS: &str = "sl-violations";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-struct Prism {
-    url: String,
-    /// The Prism this test started, and the folder of its log; none when `.ci/run` started it.
-    own: Option<(Child, tempfile::TempDir)>,
-}
-
-impl Prism {
-    /// Prism serving openapi.yaml in static mode; `None` (skip) when it is not installed.
-    fn serving_openapi_yaml() -> Option<Prism> {
-        if let Ok(url) = std::env::var("VAST_PRISM_URL") {
-            return Some(Prism { url, own: None });
+/// Prism serving openapi.yaml in static mode; `None` when the test is skipped.
+fn prism() -> Option<Prism> {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
+    match Prism::start(&spec, &[]) {
+        Ok(prism) => Some(prism),
+        Err(NotStarted::Skipped(why)) => {
+            eprintln!("SKIPPED: {why}");
+            None
         }
-        let bin = root().join("tests/prism/node_modules/.bin/prism");
-        if !bin.exists() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "Prism is not installed: .ci/run runs `npm ci` in tests/prism"
-            );
-            eprintln!("SKIPPED: Prism is not installed (cd tests/prism && npm ci)");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("prism.log");
-        let out = std::fs::File::create(&log).unwrap();
-        // Port 0: Prism takes a free port and says which, so no other server can be mistaken
-        // for it.
-        let child = Command::new(bin)
-            .args(["mock", root().join("openapi.yaml").to_str().unwrap()])
-            .args(["-h", "127.0.0.1", "-p", "0"])
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .unwrap();
-        // Owned before waiting, so that a failed start still stops it.
-        let mut prism = Prism {
-            url: String::new(),
-            own: Some((child, dir)),
-        };
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while prism.url.is_empty() {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            match listening_url(&text) {
-                Some(url) => prism.url = url,
-                None => {
-                    let (child, _) = prism.own.as_mut().expect("started here");
-                    if let Ok(Some(status)) = child.try_wait() {
-                        panic!("Prism exited ({status}) before listening:\n{text}");
-                    }
-                    assert!(Instant::now() < deadline, "Prism did not start:\n{text}");
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-            }
-        }
-        Some(prism)
-    }
-}
-
-/// The address in Prism's "Prism is listening on http://127.0.0.1:N" line.
-fn listening_url(log: &str) -> Option<String> {
-    let (_, rest) = log.split_once("Prism is listening on ")?;
-    let url = rest.split_whitespace().next()?;
-    Some(url.to_string())
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        if let Some((child, _)) = &mut self.own {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        Err(NotStarted::Failed(why)) => panic!("{why}"),
     }
 }
 
@@ -144,7 +76,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 #[test]
 fn static_mode_serves_the_example_and_sees_conforming_requests() {
-    let Some(prism) = Prism::serving_openapi_yaml() else {
+    let Some(prism) = prism() else {
         return;
     };
     let proxy = Proxy::start(&prism.url, None);
@@ -213,7 +145,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
 
 #[test]
 fn hundreds_of_dynamic_responses_all_decode_and_print() {
-    let Some(prism) = Prism::serving_openapi_yaml() else {
+    let Some(prism) = prism() else {
         return;
     };
     // Not seeded: given `--seed`, Prism generates the same body for every request (an empty
@@ -282,6 +214,7 @@ fn rows(body: &str) -> String {
 struct Proxy {
     url: String,
     seen: Arc<Mutex<Seen>>,
+    _server: Server,
 }
 
 #[derive(Default)]
@@ -293,22 +226,44 @@ struct Seen {
 
 impl Proxy {
     fn start(upstream: &str, prefer: Option<&str>) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
         let prefer = prefer
             .map(|p| format!("prefer: {p}\r\n"))
             .unwrap_or_default();
         let seen = Arc::new(Mutex::new(Seen::default()));
         let keep = seen.clone();
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                if let Err(e) = forward(client, &upstream, &prefer, &keep) {
-                    keep.lock().unwrap().last_body = format!("(the proxy failed: {e})");
+        let server = Server::answering(move |request| {
+            // What the response shows is kept before the client gets it, so it is there once the
+            // client is done.
+            let forwarded = forward(&request.head, &upstream, &prefer);
+            let mut seen = keep.lock().unwrap();
+            match forwarded {
+                Ok(response) => {
+                    let text = String::from_utf8_lossy(&response);
+                    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                    seen.last_body = body.to_string();
+                    seen.violations.extend(headers.lines().filter_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case(VIOLATIONS)
+                            .then(|| value.trim().to_string())
+                    }));
+                    Reply::Raw(response)
+                }
+                Err(e) => {
+                    seen.last_body = format!("(the proxy failed: {e})");
+                    Reply::Raw(
+                        b"HTTP/1.1 502 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                            .to_vec(),
+                    )
                 }
             }
-        });
-        Proxy { url, seen }
+        })
+        .unwrap();
+        Proxy {
+            url: server.url.clone(),
+            seen,
+            _server: server,
+        }
     }
 
     fn last_body(&self) -> String {
@@ -324,57 +279,17 @@ impl Proxy {
     }
 }
 
-/// One request, with `prefer` (a header line, or nothing) added. What the response shows is kept
-/// in `seen` before the client gets it, so it is there once the client is done.
-fn forward(
-    client: TcpStream,
-    upstream: &str,
-    prefer: &str,
-    seen: &Mutex<Seen>,
-) -> std::io::Result<()> {
-    seen.lock().unwrap().last_body.clear();
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        if line == "\r\n" {
-            break;
-        }
-        if !line.to_ascii_lowercase().starts_with("connection:") {
-            head.push_str(&line);
-        }
-    }
-    head.push_str(&format!("{prefer}connection: close\r\n\r\n"));
+/// Prism's whole response to a request with this head (and no body), `prefer` (a header line, or
+/// nothing) added; on a connection of its own, closed after the response, so that it ends.
+fn forward(head: &str, upstream: &str, prefer: &str) -> std::io::Result<Vec<u8>> {
+    let mut request: String = head
+        .split_inclusive("\r\n")
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    request.push_str(&format!("{prefer}connection: close\r\n\r\n"));
     let mut server = TcpStream::connect(upstream)?;
-    server.write_all(head.as_bytes())?;
+    server.write_all(request.as_bytes())?;
     let mut response = Vec::new();
     server.read_to_end(&mut response)?;
-    let text = String::from_utf8_lossy(&response);
-    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    {
-        let mut seen = seen.lock().unwrap();
-        seen.last_body = body.to_string();
-        seen.violations.extend(headers.lines().filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case(VIOLATIONS)
-                .then(|| value.trim().to_string())
-        }));
-    }
-    let mut client = client;
-    client.write_all(&response)?;
-    client.shutdown(std::net::Shutdown::Both)
-}
-
-#[test]
-fn the_listening_line_gives_the_url() {
-    assert_eq!(
-        listening_url(
-            "[2:51:33 PM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:40607\n"
-        ),
-        Some("http://127.0.0.1:40607".into())
-    );
-    assert_eq!(listening_url("starting…"), None);
+    Ok(response)
 }

@@ -4,12 +4,10 @@
 
 use serde_json::Value;
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::{for_each_operation, resolve};
 
-const RULE: &str = "auth-headers";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     let original = doc.clone();
     let is_auth = |param: &Value| {
         let param = resolve(param, &original);
@@ -20,15 +18,14 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
                 .is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
     };
     let drop_from =
-        |params: &mut Value, at: &crate::openapi::Location, rewrites: &mut Vec<Rewrite>| {
+        |params: &mut Value, at: &crate::openapi::Location, rewrites: &mut Vec<Change>| {
             let Some(list) = params.as_array_mut() else {
                 return;
             };
             let before = list.len();
             list.retain(|p| !is_auth(p));
             if list.len() < before {
-                rewrites.push(Rewrite {
-                rule: RULE,
+                rewrites.push(Change {
                 at: at.clone(),
                 what: "Authorization header parameter dropped: the client sends the configured key"
                     .into(),
@@ -79,7 +76,7 @@ mod tests {
         assert_eq!(names, [&json!("X-Trace"), &json!("authorization")]);
         assert_eq!(
             rewrites[0].to_string(),
-            "auth-headers: paths./ssh.get.parameters: Authorization header parameter dropped: the client sends the configured key"
+            "paths./ssh.get.parameters: Authorization header parameter dropped: the client sends the configured key"
         );
     }
 }

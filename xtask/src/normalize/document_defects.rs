@@ -13,18 +13,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use super::walk::for_each_schema;
 use crate::openapi::Location;
 use crate::openapi::METHODS;
 
-const RULE: &str = "document-defects";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     let root = Location::root();
     let mut note = |at: Location, what: &str| {
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at,
             what: what.into(),
         })
@@ -78,12 +75,11 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
 /// A subschema left empty in YAML (`success:` with nothing after it) is `null`, which is no
 /// schema at all to a strict reader; renderers show such a field with no type, so it is read as
 /// any value.
-fn empty_subschemas(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+fn empty_subschemas(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Change>) {
     let mut fix = |slot: &mut Value, at: Location| {
         if slot.is_null() {
             *slot = json!({});
-            rewrites.push(Rewrite {
-                rule: RULE,
+            rewrites.push(Change {
                 at,
                 what: "an empty schema (null): any value".into(),
             });
@@ -182,7 +178,7 @@ fn operation(
     }
 }
 
-fn property_required(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+fn property_required(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Change>) {
     let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
@@ -195,8 +191,7 @@ fn property_required(at: &Location, schema: &mut Map<String, Value>, rewrites: &
             if required {
                 moved.push(name.clone());
             }
-            rewrites.push(Rewrite {
-                rule: RULE,
+            rewrites.push(Change {
                 at: at.key("properties").key(name.as_str()).key("required"),
                 what: format!(
                     "`required: {required}` on a property: moved to the object's `required` list"
@@ -239,8 +234,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "document-defects: components.schemas.R.properties.success: an empty schema (null): any value",
-                "document-defects: components.schemas.L.items: an empty schema (null): any value",
+                "components.schemas.R.properties.success: an empty schema (null): any value",
+                "components.schemas.L.items: an empty schema (null): any value",
             ]
         );
     }
@@ -264,10 +259,10 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "document-defects: info.title: missing or not text: set to \"API\"",
-                "document-defects: info.version: missing or not text: set to 2",
-                "document-defects: paths./a.get.responses: missing: none listed",
-                "document-defects: paths./a.put.responses.200.description: missing: set empty",
+                "info.title: missing or not text: set to \"API\"",
+                "info.version: missing or not text: set to 2",
+                "paths./a.get.responses: missing: none listed",
+                "paths./a.put.responses.200.description: missing: set empty",
             ]
         );
     }
@@ -288,7 +283,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "document-defects: paths./m/{machine_id}/r/{rid}.get.parameters.0.required: a path parameter is always required: set true"
+                "paths./m/{machine_id}/r/{rid}.get.parameters.0.required: a path parameter is always required: set true"
             ]
         );
 
@@ -302,7 +297,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "document-defects: paths./x/{id}.delete.parameters: path parameter `id` not declared: declared as a string"
+                "paths./x/{id}.delete.parameters: path parameter `id` not declared: declared as a string"
             ]
         );
     }

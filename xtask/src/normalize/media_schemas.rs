@@ -5,17 +5,15 @@
 
 use serde_json::{Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::Location;
 
-const RULE: &str = "media-schemas";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     visit(doc, &mut Location::root(), rewrites);
 }
 
 /// Every `content` map in the document: responses, request bodies, parameters, components.
-fn visit(value: &mut Value, at: &mut Location, rewrites: &mut Vec<Rewrite>) {
+fn visit(value: &mut Value, at: &mut Location, rewrites: &mut Vec<Change>) {
     let Some(map) = value.as_object_mut() else {
         if let Some(items) = value.as_array_mut() {
             for (i, item) in items.iter_mut().enumerate() {
@@ -36,8 +34,7 @@ fn visit(value: &mut Value, at: &mut Location, rewrites: &mut Vec<Rewrite>) {
                         && media.get("schema").is_none_or(Value::is_null)
                     {
                         media.insert("schema".into(), json!({}));
-                        rewrites.push(Rewrite {
-                            rule: RULE,
+                        rewrites.push(Change {
                             at: here.key(media_type.as_str()),
                             what: "JSON body without a schema: typed as any JSON value".into(),
                         });
@@ -85,7 +82,7 @@ mod tests {
         assert_eq!(
             rewrites.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
-                "media-schemas: paths./a.get.responses.200.content.application/json: JSON body without a schema: typed as any JSON value"
+                "paths./a.get.responses.200.content.application/json: JSON body without a schema: typed as any JSON value"
             ]
         );
     }

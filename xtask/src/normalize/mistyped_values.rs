@@ -9,13 +9,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use super::walk::for_each_schema;
 use crate::openapi::Location;
 
-const RULE: &str = "mistyped-values";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     for_each_schema(doc, &mut |at, schema| fix(at, schema, rewrites));
 }
 
@@ -62,7 +60,7 @@ fn coerce(kind: &str, value: &Value) -> Option<Value> {
     }
 }
 
-fn fix(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+fn fix(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Change>) {
     let Some(kind) = schema
         .get("type")
         .and_then(Value::as_str)
@@ -107,8 +105,7 @@ fn fix(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrit
                 format!("{keyword} {value} is not a {kind}: dropped")
             }
         };
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: at.clone(),
             what,
         });
@@ -135,7 +132,7 @@ mod tests {
         assert_eq!(s, json!({"type": "integer", "default": 64}));
         assert_eq!(
             lines,
-            ["mistyped-values: components.schemas.S: default \"64\" is not a integer: read as 64"]
+            ["components.schemas.S: default \"64\" is not a integer: read as 64"]
         );
         assert_eq!(
             run(json!({"type": "boolean", "default": "false"})).0["default"],
@@ -153,7 +150,7 @@ mod tests {
         assert_eq!(s, json!({"type": "array"}));
         assert_eq!(
             lines,
-            ["mistyped-values: components.schemas.S: default \"none\" is not a array: dropped"]
+            ["components.schemas.S: default \"none\" is not a array: dropped"]
         );
     }
 
@@ -163,9 +160,7 @@ mod tests {
         assert_eq!(s, json!({"type": "string", "example": "18.04"}));
         assert_eq!(
             lines,
-            [
-                "mistyped-values: components.schemas.S: example 18.04 is not a string: read as \"18.04\""
-            ]
+            ["components.schemas.S: example 18.04 is not a string: read as \"18.04\""]
         );
         let (s, lines) = run(json!({"type": "object", "description": "filters",
             "properties": {"gpu": {"type": "string"}}, "example": "verified=true rentable=true"}));
@@ -177,7 +172,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "mistyped-values: components.schemas.S: example \"verified=true rentable=true\" is not a object: accepts a object or a string"
+                "components.schemas.S: example \"verified=true rentable=true\" is not a object: accepts a object or a string"
             ]
         );
     }

@@ -6,13 +6,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use super::walk::for_each_schema;
 use crate::openapi::Location;
 
-const RULE: &str = "openapi-3.1";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String> {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) -> Result<(), String> {
     let root = Location::root();
     let version = match doc.get("openapi") {
         Some(Value::String(v)) => v.clone(),
@@ -26,8 +24,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
     };
     if version.starts_with("3.1") {
         doc["openapi"] = json!("3.0.3");
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: root.key("openapi"),
             what: format!("declared {version}, generated as 3.0.3"),
         });
@@ -39,8 +36,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
     if doc.get("paths").is_none() {
         // 3.1 makes `paths` optional; 3.0 requires it.
         doc["paths"] = json!({});
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: root.key("paths"),
             what: "missing; added as empty".into(),
         });
@@ -49,10 +45,9 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
     Ok(())
 }
 
-fn convert_schema(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+fn convert_schema(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Change>) {
     let mut note = |what: String| {
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: at.clone(),
             what,
         })
@@ -129,10 +124,7 @@ mod tests {
     fn declares_31_documents_as_303() {
         let (doc, lines) = run(json!({"openapi": "3.1.0", "paths": {}}));
         assert_eq!(doc["openapi"], "3.0.3");
-        assert_eq!(
-            lines,
-            ["openapi-3.1: openapi: declared 3.1.0, generated as 3.0.3"]
-        );
+        assert_eq!(lines, ["openapi: declared 3.1.0, generated as 3.0.3"]);
     }
 
     #[test]
@@ -152,7 +144,7 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "openapi-3.1: components.schemas.S: type list [\"integer\", \"null\"] as type \"integer\", nullable"
+            "components.schemas.S: type list [\"integer\", \"null\"] as type \"integer\", nullable"
         );
     }
 

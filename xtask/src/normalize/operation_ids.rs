@@ -5,14 +5,12 @@
 
 use serde_json::{Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::commands::method_name;
 use crate::names::Naming;
 use crate::openapi::for_each_operation;
 
-const RULE: &str = "operation-id";
-
-pub fn apply(doc: &mut Value, naming: &Naming, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, naming: &Naming, rewrites: &mut Vec<Change>) {
     for_each_operation(doc, |at, op| {
         let Some(named) = naming.of(at) else { return };
         let given = op.get("operationId").and_then(Value::as_str);
@@ -24,8 +22,7 @@ pub fn apply(doc: &mut Value, naming: &Naming, rewrites: &mut Vec<Rewrite>) {
         };
         op.insert("operationId".into(), json!(named.rust));
         if let Some(what) = what {
-            rewrites.push(Rewrite {
-                rule: RULE,
+            rewrites.push(Change {
                 at: at.key("operationId"),
                 what,
             });
@@ -55,7 +52,7 @@ mod tests {
         );
         assert_eq!(
             lines,
-            ["operation-id: paths./api/v0/auth/apikeys/.get.operationId: missing: `show_api_keys`"]
+            ["paths./api/v0/auth/apikeys/.get.operationId: missing: `show_api_keys`"]
         );
     }
 
@@ -82,9 +79,7 @@ mod tests {
         );
         assert_eq!(
             lines,
-            [
-                "operation-id: paths./api/v0/auth/apikeys.get.operationId: `listUserAPIKeys` → `show_api_keys`"
-            ]
+            ["paths./api/v0/auth/apikeys.get.operationId: `listUserAPIKeys` → `show_api_keys`"]
         );
     }
 
@@ -98,9 +93,6 @@ mod tests {
             &Table::default(),
         );
         assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "get_b");
-        assert_eq!(
-            lines,
-            ["operation-id: paths./b.get.operationId: `list` → `get_b`"]
-        );
+        assert_eq!(lines, ["paths./b.get.operationId: `list` → `get_b`"]);
     }
 }

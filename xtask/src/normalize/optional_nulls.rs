@@ -6,17 +6,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use super::walk::for_each_schema;
 use crate::openapi::Location;
 
-const RULE: &str = "optional-nulls";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     for_each_schema(doc, &mut |at, schema| mark(at, schema, rewrites));
 }
 
-fn mark(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewrite>) {
+fn mark(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Change>) {
     let required: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -43,8 +41,7 @@ fn mark(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Rewri
             continue;
         }
         property.insert("nullable".into(), json!(true));
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: at.key("properties").key(name.as_str()),
             what: "optional list or map: accepts null".into(),
         });
@@ -79,8 +76,8 @@ mod tests {
         assert_eq!(
             rewrites.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
-                "optional-nulls: components.schemas.S.properties.items: optional list or map: accepts null",
-                "optional-nulls: components.schemas.S.properties.meta: optional list or map: accepts null",
+                "components.schemas.S.properties.items: optional list or map: accepts null",
+                "components.schemas.S.properties.meta: optional list or map: accepts null",
             ]
         );
     }

@@ -8,14 +8,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::names::Naming;
 use crate::openapi::{Location, METHODS, resolve};
 use crate::openapi::{path_params, with_params};
 
-const RULE: &str = "path-params";
-
-pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Change>) {
     let original = doc.clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -55,8 +53,7 @@ pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Rewrite>) 
                 || (!taken_paths.contains(&renamed) && !paths.contains_key(&renamed));
             let (key, names) = if free && rename(&mut part, &pairs, &original) {
                 if !pairs.is_empty() {
-                    rewrites.push(Rewrite {
-                        rule: RULE,
+                    rewrites.push(Change {
                         at: at.clone(),
                         what: format!(
                             "{} for {}, as names.toml names them: `{renamed}`",
@@ -214,7 +211,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "path-params: paths./i/{id}/ssh: {id} is {instance_id} for get, as names.toml names them: `/i/{instance_id}/ssh`"
+                "paths./i/{id}/ssh: {id} is {instance_id} for get, as names.toml names them: `/i/{instance_id}/ssh`"
             ]
         );
         let renamed = naming

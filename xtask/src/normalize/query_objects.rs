@@ -6,12 +6,10 @@
 
 use serde_json::{Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::{for_each_operation, resolve};
 
-const RULE: &str = "query-objects";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     let original = doc.clone();
     // Path-level parameters apply to every operation of the path.
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
@@ -36,7 +34,7 @@ fn rewrite_params(
     params: &mut Value,
     at: &crate::openapi::Location,
     doc: &Value,
-    rewrites: &mut Vec<Rewrite>,
+    rewrites: &mut Vec<Change>,
 ) {
     let Some(params) = params.as_array_mut() else {
         return;
@@ -71,8 +69,7 @@ fn rewrite_params(
             param_obj["example"] = json!(example.to_string());
         }
         *param = param_obj;
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: at.key(i.to_string()),
             what: format!(
                 "object query parameter `{}` sent as a JSON-encoded string",
@@ -134,7 +131,7 @@ mod tests {
         );
         assert_eq!(
             rewrites[0].to_string(),
-            "query-objects: paths./search.post.parameters.0: object query parameter `q` sent as a JSON-encoded string"
+            "paths./search.post.parameters.0: object query parameter `q` sent as a JSON-encoded string"
         );
         assert_eq!(rewrites.len(), 3);
     }

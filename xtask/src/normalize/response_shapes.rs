@@ -13,11 +13,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::for_each_operation;
 use crate::openapi::{Location, resolve};
-
-const RULE: &str = "response-shapes";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -25,7 +23,7 @@ enum Kind {
     Error,
 }
 
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String> {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) -> Result<(), String> {
     // References are resolved against the document as it stood before this rule.
     let original = doc.clone();
     let mut taken_names: BTreeSet<String> = original
@@ -56,8 +54,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) -> Result<(), String>
             match merge_kind(responses, kind, &id, &original, &at, &mut taken_names) {
                 Ok(Some(merged)) => {
                     new_schemas.push((merged.name, merged.schema));
-                    rewrites.push(Rewrite {
-                        rule: RULE,
+                    rewrites.push(Change {
                         at: at.clone(),
                         what: merged.what,
                     });
@@ -111,7 +108,7 @@ fn split_default(
     responses: &mut Map<String, Value>,
     original: &Value,
     at: &Location,
-    rewrites: &mut Vec<Rewrite>,
+    rewrites: &mut Vec<Change>,
 ) {
     let (Some(default), true) = (responses.get("default"), has_success(responses)) else {
         return;
@@ -135,8 +132,7 @@ fn split_default(
             added.push(range);
         }
     }
-    rewrites.push(Rewrite {
-        rule: RULE,
+    rewrites.push(Change {
         at: at.key("default"),
         what: format!(
             "a default body beside success bodies of another shape: listed as {}",
@@ -198,7 +194,7 @@ fn untype_other_bodies(
     kind: Kind,
     original: &Value,
     at: &Location,
-    rewrites: &mut Vec<Rewrite>,
+    rewrites: &mut Vec<Change>,
 ) {
     let statuses = statuses_of(responses, kind);
     let shapes: BTreeSet<Shape> = statuses
@@ -220,8 +216,7 @@ fn untype_other_bodies(
                 .remove("content")
                 .and_then(|c| c.as_object().map(|c| c.keys().cloned().collect()))
                 .unwrap_or_default();
-            rewrites.push(Rewrite {
-                rule: RULE,
+            rewrites.push(Change {
                 at: at.key(status.as_str()).key("content"),
                 what: format!(
                     "a {} body beside other bodies of its kind: read without its own type",
@@ -479,7 +474,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "response-shapes: paths./keys/.get.responses: error statuses 400, 401, 429 answer in 3 shapes: \
+                "paths./keys/.get.responses: error statuses 400, 401, 429 answer in 3 shapes: \
               merged into `ShowApiKeysError` (fields: msg, success, error, detail)"
             ]
         );
@@ -499,7 +494,7 @@ mod tests {
         assert!(responses["502"]["content"].get("text/html").is_none());
         assert_eq!(
             lines[0],
-            "response-shapes: paths./keys/.get.responses.502.content: a text/html body beside other bodies of its kind: read without its own type"
+            "paths./keys/.get.responses.502.content: a text/html body beside other bodies of its kind: read without its own type"
         );
     }
 
@@ -598,7 +593,7 @@ mod tests {
         assert!(responses.contains_key("4XX") && responses.contains_key("5XX"));
         assert_eq!(
             lines[0],
-            "response-shapes: paths./keys/.get.responses.default: a default body beside success bodies of another shape: listed as 4XX and 5XX"
+            "paths./keys/.get.responses.default: a default body beside success bodies of another shape: listed as 4XX and 5XX"
         );
     }
 

@@ -6,12 +6,10 @@
 
 use serde_json::{Value, json};
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::{for_each_operation, resolve};
 
-const RULE: &str = "scalar-bodies";
-
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     let original = doc.clone();
     for_each_operation(doc, |at, op| {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
@@ -38,8 +36,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
                 {
                     *schema = json!({});
                     changed = true;
-                    rewrites.push(Rewrite {
-                        rule: RULE,
+                    rewrites.push(Change {
                         at: at
                             .key("responses")
                             .key(status.as_str())
@@ -84,7 +81,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "scalar-bodies: paths./p.get.responses.200.content.application/json: a bare number body: the mock helper takes any JSON value"
+                "paths./p.get.responses.200.content.application/json: a bare number body: the mock helper takes any JSON value"
             ]
         );
     }

@@ -5,10 +5,8 @@
 
 use serde_json::Value;
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::for_each_operation;
-
-const RULE: &str = "status-codes";
 
 /// The codes that have a reason phrase in the `http` crate progenitor names them with.
 fn is_standard(code: u16) -> bool {
@@ -18,7 +16,7 @@ fn is_standard(code: u16) -> bool {
     )
 }
 
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     for_each_operation(doc, |at, op| {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             return;
@@ -33,8 +31,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
             .collect();
         for status in odd {
             responses.remove(&status);
-            rewrites.push(Rewrite {
-                rule: RULE,
+            rewrites.push(Change {
                 at: at.key("responses").key(status.as_str()),
                 what: "non-standard status: no mock helper (the client still matches it)".into(),
             });
@@ -59,7 +56,7 @@ mod tests {
         assert_eq!(
             rewrites.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
-                "status-codes: paths./a.get.responses.483: non-standard status: no mock helper (the client still matches it)"
+                "paths./a.get.responses.483: non-standard status: no mock helper (the client still matches it)"
             ]
         );
     }

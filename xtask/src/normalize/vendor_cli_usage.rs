@@ -5,13 +5,12 @@
 
 use serde_json::Value;
 
-use super::Rewrite;
+use super::Change;
 use crate::openapi::for_each_operation;
 
-const RULE: &str = "vendor-cli-usage";
 const MARK: &str = "CLI Usage:";
 
-pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
+pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     for_each_operation(doc, |at, op| {
         let Some(text) = op.get("description").and_then(Value::as_str) else {
             return;
@@ -31,8 +30,7 @@ pub fn apply(doc: &mut Value, rewrites: &mut Vec<Rewrite>) {
         } else {
             op.insert("description".into(), Value::String(kept));
         }
-        rewrites.push(Rewrite {
-            rule: RULE,
+        rewrites.push(Change {
             at: at.key("description"),
             what: "the vendor CLI's usage: left out of `vast` help".into(),
         });
@@ -64,8 +62,8 @@ mod tests {
         assert_eq!(
             rewrites.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
-                "vendor-cli-usage: paths./a.get.description: the vendor CLI's usage: left out of `vast` help",
-                "vendor-cli-usage: paths./b.get.description: the vendor CLI's usage: left out of `vast` help",
+                "paths./a.get.description: the vendor CLI's usage: left out of `vast` help",
+                "paths./b.get.description: the vendor CLI's usage: left out of `vast` help",
             ]
         );
     }

@@ -1,6 +1,8 @@
-//! A raw HTTP/1.1 server for the cases httpmock cannot express: bodies that break off, servers
-//! that never answer, huge or invalid bytes, redirects to another address, connection counting.
-//! 127.0.0.x only; it stops when dropped.
+//! An HTTP/1.1 server that answers each request with a [`Reply`]: well-formed responses for
+//! xtask's mock of a spec, and for the tests the cases httpmock cannot express (bodies that break
+//! off, servers that never answer, huge or invalid bytes, redirects to another address,
+//! connection counting). Plain std networking, a thread per connection, keep-alive, 127.0.0.x
+//! only; it stops when dropped.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -28,7 +30,39 @@ impl Reply {
     }
 }
 
-pub struct RawServer {
+/// A request as the server read it.
+pub struct Request {
+    /// The request line and header lines, as sent.
+    pub head: String,
+    /// How many requests the server had read before this one.
+    pub index: usize,
+}
+
+impl Request {
+    pub fn method(&self) -> &str {
+        self.head.split_whitespace().next().unwrap_or_default()
+    }
+
+    /// The request target without its query.
+    pub fn path(&self) -> &str {
+        let target = self.head.split_whitespace().nth(1).unwrap_or_default();
+        target.split('?').next().unwrap_or_default()
+    }
+
+    /// The value of the first header with this name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then_some(value.trim())
+        })
+    }
+}
+
+type Answer = dyn Fn(&Request) -> Reply + Send + Sync;
+
+pub struct Server {
     pub url: String,
     requests: Arc<Mutex<Vec<String>>>,
     connections: Arc<AtomicUsize>,
@@ -36,19 +70,31 @@ pub struct RawServer {
     addr: String,
 }
 
-impl RawServer {
+impl Server {
     /// The n-th request gets `replies[n]`, the last one repeating.
     pub fn start(replies: Vec<Reply>) -> Self {
         Self::start_on("127.0.0.1", replies)
     }
 
+    /// As [`Server::start`], on another loopback address (127.0.0.2: another host to a client).
     pub fn start_on(ip: &str, replies: Vec<Reply>) -> Self {
-        let listener = TcpListener::bind((ip, 0)).expect("a free local port");
-        let addr = listener.local_addr().unwrap().to_string();
+        let answer = move |request: &Request| replies[request.index.min(replies.len() - 1)].clone();
+        Self::bind(ip, Arc::new(answer)).expect("a free local port")
+    }
+
+    /// Each request gets what `answer` makes of it.
+    pub fn answering(
+        answer: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        Self::bind("127.0.0.1", Arc::new(answer))
+    }
+
+    fn bind(ip: &str, answer: Arc<Answer>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((ip, 0))?;
+        let addr = listener.local_addr()?.to_string();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let replies = Arc::new(replies);
         let (r, c, s) = (requests.clone(), connections.clone(), stop.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -57,22 +103,25 @@ impl RawServer {
                 }
                 let Ok(stream) = stream else { continue };
                 c.fetch_add(1, Ordering::Relaxed);
-                let (r, s, replies) = (r.clone(), s.clone(), replies.clone());
-                std::thread::spawn(move || serve(stream, &r, &s, &replies));
+                let (r, s, answer) = (r.clone(), s.clone(), answer.clone());
+                std::thread::spawn(move || serve(stream, &r, &s, &*answer));
             }
         });
-        Self {
+        Ok(Self {
             url: format!("http://{addr}"),
             requests,
             connections,
             stop,
             addr,
-        }
+        })
     }
 
     /// The head (request line and headers) of every request, in arrival order.
     pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn connections(&self) -> usize {
@@ -80,14 +129,15 @@ impl RawServer {
     }
 }
 
-impl Drop for RawServer {
+impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // Wakes the accept loop so that it sees the flag.
         let _ = TcpStream::connect(&self.addr);
     }
 }
 
-fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, replies: &[Reply]) {
+fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, answer: &Answer) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::new(stream.try_clone().expect("a socket clones"));
     let mut writer = stream;
@@ -113,15 +163,14 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, re
             return;
         }
         let index = {
-            let mut all = requests.lock().unwrap();
-            all.push(head);
+            let mut all = requests.lock().unwrap_or_else(|e| e.into_inner());
+            all.push(head.clone());
             all.len() - 1
         };
-        let reply = &replies[index.min(replies.len() - 1)];
-        let keep = match reply {
+        let keep = match answer(&Request { head, index }) {
             Reply::Raw(bytes) => {
-                let _ = writer.write_all(bytes);
-                !String::from_utf8_lossy(bytes)
+                let _ = writer.write_all(&bytes);
+                !String::from_utf8_lossy(&bytes)
                     .to_ascii_lowercase()
                     .contains("connection: close")
             }
@@ -131,11 +180,12 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, re
                     body.len()
                 );
                 for line in extra {
-                    text.push_str(line);
+                    text.push_str(&line);
                     text.push_str("\r\n");
                 }
                 text.push_str("\r\n");
-                text.push_str(body);
+                text.push_str(&body);
+                // One write: a response split over several small writes waits on delayed ACKs.
                 writer.write_all(text.as_bytes()).is_ok()
             }
             Reply::Hang => {
@@ -151,7 +201,7 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, re
                 let chunk = vec![b' '; 1 << 16];
                 let mut sent = 0;
                 let mut ok = writer.write_all(head.as_bytes()).is_ok();
-                while ok && sent < *size {
+                while ok && sent < size {
                     let n = chunk.len().min(size - sent);
                     ok = writer.write_all(&chunk[..n]).is_ok();
                     sent += n;
@@ -162,5 +212,23 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, re
         if !keep {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_gives_its_method_path_and_headers() {
+        let request = Request {
+            head: "GET /api/v0/users/?owner=me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                .into(),
+            index: 0,
+        };
+        assert_eq!(request.method(), "GET");
+        assert_eq!(request.path(), "/api/v0/users/");
+        assert_eq!(request.header("authorization"), Some("Bearer k"));
+        assert_eq!(request.header("accept"), None);
     }
 }

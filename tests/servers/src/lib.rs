@@ -1,0 +1,5 @@
+//! Servers on 127.0.0.1 shared by `xtask` and the tests: [`http::Server`], which answers with
+//! canned replies (well-formed or not), and [`prism::Prism`], the independent mock of a spec.
+
+pub mod http;
+pub mod prism;
