@@ -90,14 +90,12 @@ pub fn from_api_error<T>(error: &Error<T>, key_source: &str) -> Failure {
                 )),
                 // Retrying stopped early: the server asked for a longer wait than allowed, or
                 // the wait would have passed the deadline.
-                429 => failure(Exit::RateLimited).hint(
-                    match error.gave_up() {
-                        Some(GaveUp::AttemptsUsed) | None => "wait a little and try again",
-                        Some(_) => "try again once the server's wait is over",
-                    },
-                ),
-                300..=399 => failure(Exit::Failure),
+                429 => failure(Exit::RateLimited).hint(match error.gave_up() {
+                    Some(GaveUp::WaitTooLong { .. }) => "try again once the server's wait is over",
+                    _ => "wait a little and try again",
+                }),
                 400..=499 => failure(Exit::BadRequest),
+                // 5xx, and 3xx: a redirect that could not be followed.
                 _ => failure(Exit::Failure),
             }
         }

@@ -27,9 +27,6 @@ pub struct ClientState {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) capture: Option<ResponseCapture>,
-    /// Where the last redirect led, set by the redirect policy: an error names the original
-    /// URL, and after a redirect that is not the host that failed.
-    pub(crate) last_redirect: Arc<Mutex<Option<reqwest::Url>>>,
     /// What errors say of the client: the proxy its server is reached through, the time an
     /// attempt may take, and the key, which their quotes of a server's text never show.
     pub(crate) proxy: Option<ProxyUrl>,
@@ -43,7 +40,6 @@ impl Default for ClientState {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             capture: None,
-            last_redirect: Arc::default(),
             proxy: None,
             timeout: None,
             secret: None,
@@ -84,13 +80,23 @@ pub struct CapturedCall {
     pub redirected_to: Option<reqwest::Url>,
 }
 
-/// A response's status and body bytes exactly as the server sent them.
-#[derive(Debug, Clone)]
+/// A response's status and body bytes exactly as the server sent them. Its `Debug` shows the
+/// body's length only: a server may echo the key into it.
+#[derive(Clone)]
 pub struct CapturedResponse {
     /// The HTTP status.
     pub status: StatusCode,
     /// The body, unchanged (at most the client's response size limit).
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for CapturedResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CapturedResponse")
+            .field("status", &self.status)
+            .field("body", &format!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl ResponseCapture {

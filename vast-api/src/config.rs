@@ -1,7 +1,6 @@
 //! Building a [`Client`]: key, server, timeouts and user agent, explicit or from the environment.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::Url;
@@ -148,8 +147,9 @@ pub enum RedirectRefused {
 const MAX_REDIRECTS: usize = 10;
 
 /// reqwest's default (at most 10 redirects) with one more rule: only to http:// and https://.
-/// Each redirect followed is noted in `last`, so that errors can name the host that failed.
-fn redirect_policy(last: Arc<Mutex<Option<reqwest::Url>>>) -> reqwest::redirect::Policy {
+/// Each redirect followed is noted for the call in progress (reqwest follows redirects inside
+/// the call's own future), so that its error can name the host that failed.
+fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         if !matches!(attempt.url().scheme(), "http" | "https") {
             let url = attempt.url().to_string();
@@ -157,7 +157,8 @@ fn redirect_policy(last: Arc<Mutex<Option<reqwest::Url>>>) -> reqwest::redirect:
         } else if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS))
         } else {
-            *last.lock().unwrap_or_else(|e| e.into_inner()) = Some(attempt.url().clone());
+            let to = attempt.url().clone();
+            crate::error::note(|call| call.redirected_to = Some(to));
             attempt.follow()
         }
     })
@@ -296,7 +297,7 @@ impl ClientConfig {
             // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
             .retry(reqwest::retry::never().max_retries_per_request(0))
-            .redirect(redirect_policy(state.last_redirect.clone()))
+            .redirect(redirect_policy())
             // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
             // on this machine never goes through one (see `proxy.rs`).
             .proxy(proxies.to_reqwest());

@@ -13,7 +13,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::{StatusCode, Url};
 
-use crate::api_key::ApiKey;
 use crate::proxy::ProxyUrl;
 use crate::text;
 use crate::{Client, ClientInfo, ResponseValue};
@@ -36,6 +35,7 @@ use crate::{Client, ClientInfo, ResponseValue};
 /// }
 /// # }
 /// ```
+#[derive(Debug)]
 pub struct Error<E = ()> {
     kind: ErrorKind<E>,
     attempts: u32,
@@ -45,7 +45,9 @@ pub struct Error<E = ()> {
 
 /// What went wrong. Matching on it tells a documented error from a broken server or network;
 /// new kinds may be added, so a match needs a `_` arm.
-#[derive(Debug)]
+///
+/// Its `Debug` shows no server content (bodies by their length, a decoding error by its kind):
+/// a server may echo the key into anything it sends.
 #[non_exhaustive]
 pub enum ErrorKind<E> {
     /// The server answered with an error status the spec documents for the operation, and a
@@ -76,8 +78,8 @@ pub enum ErrorKind<E> {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// The body held more JSON objects and arrays than its size allows (one per 8 bytes of the
-    /// size limit), and was dropped undecoded: decoded, it could have taken gigabytes.
+    /// The body held more JSON objects and arrays than the size limit allows for, and was dropped
+    /// undecoded: decoded, it could have taken many times the limit in memory.
     BodyTooComplex {
         /// The status.
         status: StatusCode,
@@ -111,6 +113,60 @@ pub enum ErrorKind<E> {
     /// The request could not be made from the values given (a parameter, a header value, the
     /// URL): nothing was sent. The text says what was wrong.
     InvalidRequest(String),
+}
+
+impl<E> fmt::Debug for ErrorKind<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = |body: &Bytes| format!("<{} bytes>", body.len());
+        match self {
+            ErrorKind::Api(response) => f
+                .debug_struct("Api")
+                .field("status", &response.status())
+                .finish_non_exhaustive(),
+            ErrorKind::Status { status, body } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("body", &bytes(body))
+                .finish(),
+            ErrorKind::InvalidBody {
+                status,
+                body,
+                source,
+            } => f
+                .debug_struct("InvalidBody")
+                .field("status", status)
+                .field("body", &bytes(body))
+                .field("source", &source.classify())
+                .finish(),
+            ErrorKind::BodyTooLarge { status, limit } => f
+                .debug_struct("BodyTooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
+            ErrorKind::BodyTooComplex { status, limit } => f
+                .debug_struct("BodyTooComplex")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
+            ErrorKind::ProxyAuthentication => f.write_str("ProxyAuthentication"),
+            ErrorKind::BodyBrokeOff {
+                status,
+                received,
+                source,
+            } => f
+                .debug_struct("BodyBrokeOff")
+                .field("status", status)
+                .field("received", received)
+                .field("source", source)
+                .finish(),
+            ErrorKind::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
+            ErrorKind::Connect(e) => f.debug_tuple("Connect").field(e).finish(),
+            ErrorKind::Redirect(e) => f.debug_tuple("Redirect").field(e).finish(),
+            ErrorKind::InvalidHttp(e) => f.debug_tuple("InvalidHttp").field(e).finish(),
+            ErrorKind::Connection(e) => f.debug_tuple("Connection").field(e).finish(),
+            ErrorKind::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
+        }
+    }
 }
 
 /// Why retrying a transient failure (429, 502, 503, 504, a failed connection, a timeout) stopped.
@@ -156,8 +212,6 @@ impl fmt::Display for GaveUp {
 /// What a message needs to know besides the failure itself.
 #[derive(Debug, Default)]
 struct Context {
-    /// The client's key: a server may echo it into a body, and `Debug` shows the body.
-    secret: Option<ApiKey>,
     /// The client's base URL.
     server: String,
     proxy: Option<ProxyUrl>,
@@ -165,8 +219,10 @@ struct Context {
     redirected_to: Option<Url>,
     /// The server's own message (`msg`, `detail`, …) as an excerpt.
     message: Option<String>,
-    /// What else a message quotes, already made safe: an excerpt of a body that is not the
-    /// documented JSON, or the words of the failure's innermost cause.
+    /// An excerpt of a body that is not the documented JSON.
+    excerpt: Option<String>,
+    /// What else a message quotes, already made safe: the decoder's words, or those of the
+    /// failure's innermost cause.
     quoted: Option<String>,
 }
 
@@ -204,23 +260,19 @@ impl<E> Error<E> {
     }
 
     /// The server's message: the `msg`, `detail`, `message` or `error` field of its error body,
-    /// whichever it has (as an excerpt: safe to print, at most 200 characters).
+    /// whichever it has (as an excerpt: safe to print, cut at [`text::EXCERPT_CHARS`]).
     pub fn server_message(&self) -> Option<&str> {
         self.context.message.as_deref()
     }
 
     /// An excerpt of a body that is not the documented JSON (an HTML error page, say): safe to
-    /// print, at most 200 characters.
+    /// print, cut at [`text::EXCERPT_CHARS`].
     pub fn excerpt(&self) -> Option<&str> {
-        match self.kind {
-            ErrorKind::Status { .. } | ErrorKind::InvalidBody { .. } => {
-                self.context.quoted.as_deref()
-            }
-            _ => None,
-        }
+        self.context.excerpt.as_deref()
     }
 
-    /// How many attempts were made, the first included.
+    /// How many times the request was sent: 0 when it could not be made, more than 1 when it
+    /// was retried.
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
@@ -284,7 +336,7 @@ impl<E> Error<E> {
             .context
             .message
             .as_ref()
-            .or(self.context.quoted.as_ref())
+            .or(self.context.excerpt.as_ref())
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
         let said = match self.retries() {
@@ -321,7 +373,8 @@ impl<E> fmt::Display for Error<E> {
             ErrorKind::Status { status, .. } => self.status_sentence(f, *status),
             ErrorKind::InvalidBody { status, .. } => write!(
                 f,
-                "the server's response ({status}) is not what the API spec describes: {quoted}"
+                "the server's response ({status}) is not what the API spec describes: {quoted}; body: {}",
+                self.context.excerpt.as_deref().unwrap_or_default()
             ),
             ErrorKind::BodyTooLarge { status, limit } => write!(
                 f,
@@ -364,7 +417,7 @@ impl<E> fmt::Display for Error<E> {
                 };
                 write!(
                     f,
-                    "the response from {server} ({status}) {what}{received}: {why}"
+                    "the response from {server} ({status}) {what}{received}: {why}{retries}"
                 )
             }
             ErrorKind::Timeout(_) => write!(
@@ -386,30 +439,15 @@ impl<E> fmt::Display for Error<E> {
             ),
             ErrorKind::InvalidHttp(_) => write!(
                 f,
-                "the response from {} is not valid HTTP: {quoted}",
+                "the response from {} is not valid HTTP: {quoted}{retries}",
                 self.failed_host()
             ),
             ErrorKind::Connection(_) => write!(
                 f,
-                "the connection to {} failed: {quoted}",
+                "the connection to {} failed: {quoted}{retries}",
                 self.failed_host()
             ),
             ErrorKind::InvalidRequest(why) => f.write_str(why),
-        }
-    }
-}
-
-impl<E: fmt::Debug> fmt::Debug for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = format!(
-            "Error {{ kind: {:?}, attempts: {}, gave_up: {:?}, context: {:?} }}",
-            self.kind, self.attempts, self.gave_up, self.context
-        );
-        match &self.context.secret {
-            Some(secret) if secret.expose().len() >= text::SHORTEST_SECRET => {
-                f.write_str(&shown.replace(secret.expose(), "<redacted>"))
-            }
-            _ => f.write_str(&shown),
         }
     }
 }
@@ -464,10 +502,10 @@ tokio::task_local! {
     static CALL: RefCell<CallRecord>;
 }
 
-/// Lets the hooks note what they see about the call in progress; outside [`call`] (a hook run
-/// by hand) there is nothing to note into.
-pub(crate) fn note(f: impl FnOnce(&mut CallRecord)) {
-    let _ = CALL.try_with(|record| f(&mut record.borrow_mut()));
+/// Lets the hooks note what they see about the call in progress (and read it back); outside
+/// [`call`] (a hook run by hand) there is nothing to note into.
+pub(crate) fn note<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> {
+    CALL.try_with(|record| f(&mut record.borrow_mut())).ok()
 }
 
 /// Runs one generated operation's request (`send`, as progenitor wrote it) and turns its error
@@ -505,7 +543,7 @@ pub(crate) async fn call<T, E>(
         if let Some(status) = record.status {
             span.record("status", status.as_u16());
         }
-        span.record("attempts", record.attempts.max(1));
+        span.record("attempts", record.attempts);
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
     }
     match result {
@@ -520,7 +558,6 @@ impl<E> Error<E> {
         let state = client.inner();
         let secret = state.secret.as_ref().map(|k| k.expose());
         let mut context = Context {
-            secret: state.secret.clone(),
             server: client.baseurl.clone(),
             proxy: state.proxy.clone(),
             timeout: state.timeout,
@@ -537,7 +574,7 @@ impl<E> Error<E> {
             }
             context.message = text::server_message(&body, secret);
             if context.message.is_none() {
-                context.quoted = text::body_message(&body, secret);
+                context.excerpt = text::body_message(&body, secret);
             }
             ErrorKind::Status { status, body }
         };
@@ -557,11 +594,8 @@ impl<E> Error<E> {
                 status_kind(status, body, &mut context)
             }
             P::InvalidResponsePayload(body, source) => {
-                context.quoted = Some(format!(
-                    "{}; body: {}",
-                    text::said(&source.to_string(), secret),
-                    text::excerpt(&body, secret)
-                ));
+                context.quoted = Some(text::said(&source.to_string(), secret));
+                context.excerpt = Some(text::excerpt(&body, secret));
                 ErrorKind::InvalidBody {
                     status,
                     body,
@@ -581,7 +615,7 @@ impl<E> Error<E> {
         };
         Error {
             kind,
-            attempts: record.attempts.max(1),
+            attempts: record.attempts,
             gave_up: record.gave_up,
             context: Box::new(context),
         }
@@ -627,7 +661,7 @@ fn transport<E>(
             text::said(&cause, secret)
         ));
     }
-    context.quoted = Some(text::clean(&cause));
+    context.quoted = Some(text::said(&cause, secret));
     if let Some(status) = record.status {
         return ErrorKind::BodyBrokeOff {
             status,

@@ -123,10 +123,7 @@ async fn attempt_once(
     Option<(reqwest::StatusCode, Bytes)>,
 ) {
     let state = client.inner();
-    *state
-        .last_redirect
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = None;
+    error::note(|call| call.redirected_to = None);
     match client.client().execute(request).await {
         // A declared length within the limit bounds what hyper will read, so unless the body
         // must be kept (for the capture, or for the error an error status becomes) it is left
@@ -157,16 +154,11 @@ fn record(
     broken: Option<(reqwest::StatusCode, Bytes)>,
     gave_up: Option<GaveUp>,
 ) {
-    let redirected = state
-        .last_redirect
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
     let response = match (result, broken) {
         (Ok(response), _) => Some((response.status(), body_of(response))),
         (Err(_), broken) => broken,
     };
-    error::note(|call| {
+    let redirected = error::note(|call| {
         call.attempts = attempts;
         call.gave_up = gave_up.clone();
         call.status = response.as_ref().map(|(status, _)| *status);
@@ -178,8 +170,9 @@ fn record(
             Err(_) => response.as_ref().map(|(_, body)| body.len()),
             Ok(_) => None,
         };
-        call.redirected_to = redirected.clone();
-    });
+        call.redirected_to.clone()
+    })
+    .flatten();
     if let Some(capture) = &state.capture {
         capture.record(attempts, response, gave_up, redirected);
     }

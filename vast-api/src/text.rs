@@ -58,7 +58,7 @@ const SCAN_CHARS: usize = EXCERPT_CHARS + crate::api_key::MAX_KEY_CHARS;
 
 /// Secrets shorter than this are not looked for: no issued key is that short, and replacing every
 /// `k` in a message would garble it.
-pub(crate) const SHORTEST_SECRET: usize = 8;
+const SHORTEST_SECRET: usize = 8;
 
 fn safe_start(text: impl Iterator<Item = char>, secret: Option<&str>) -> String {
     let (mut start, mut count, mut space) = (String::new(), 0, false);

@@ -6,16 +6,18 @@
 
 use std::collections::BTreeMap;
 
+use heck::ToSnakeCase;
 use proc_macro2::TokenTree;
 use serde_json::Value;
-use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+use syn::{ImplItem, Item, ReturnType, Type};
 
-/// Each operation's method and path template, by operationId, from the normalised document.
+/// Each operation's method and path template, by operationId as progenitor spells it in the
+/// code (snake case), from the normalised document.
 pub fn operations(doc: &Value) -> BTreeMap<String, (String, String)> {
     crate::openapi::operations(doc)
         .filter_map(|(path, method, op)| {
-            let id = op.get("operationId")?.as_str()?;
-            Some((id.to_string(), (method.to_uppercase(), path.to_string())))
+            let id = op.get("operationId")?.as_str()?.to_snake_case();
+            Some((id, (method.to_uppercase(), path.to_string())))
         })
         .collect()
 }
@@ -40,26 +42,46 @@ pub fn apply(
                 let ImplItem::Fn(function) = item else {
                     continue;
                 };
-                if function.sig.ident != "send" {
-                    continue;
-                }
-                let id = operation_id(&function.block);
-                let Some((method, path)) = id.as_ref().and_then(|id| operations.get(id)) else {
-                    return Err(format!(
-                        "internal error: a generated `send` names the operation {id:?}, which the spec does not have"
-                    ));
-                };
-                if returns_progenitor_error(&mut function.sig.output) {
-                    let body = &function.block;
-                    function.block = syn::parse_quote!({
-                        let client = self.client;
-                        crate::error::call(client, #method, #path, async move #body).await
-                    });
+                match function.sig.ident.to_string().as_str() {
+                    "send" => wrap_send(function, operations)?,
+                    // progenitor's paginated `stream()` yields what `send()` returns: its type is
+                    // rewritten by the guard, and one that cannot be is refused.
+                    "stream" if !returns_progenitor_error(&mut function.sig.output) => {
+                        return Err(unrecognised("stream"));
+                    }
+                    _ => {}
                 }
             }
         }
     }
     Ok(())
+}
+
+fn wrap_send(
+    function: &mut syn::ImplItemFn,
+    operations: &BTreeMap<String, (String, String)>,
+) -> Result<(), String> {
+    let id = operation_id(&function.block);
+    let Some((method, path)) = id.as_ref().and_then(|id| operations.get(id)) else {
+        return Err(format!(
+            "internal error: a generated `send` names the operation {id:?}, which the spec does not have"
+        ));
+    };
+    if !returns_progenitor_error(&mut function.sig.output) {
+        return Err(unrecognised("send"));
+    }
+    let body = &function.block;
+    function.block = syn::parse_quote!({
+        let client = self.client;
+        crate::error::call(client, #method, #path, async move #body).await
+    });
+    Ok(())
+}
+
+fn unrecognised(function: &str) -> String {
+    format!(
+        "internal error: a generated `{function}` does not return `Result<_, Error<_>>`, so it cannot return vast_api::Error (has progenitor changed?)"
+    )
 }
 
 /// The operation a `send` performs: the `operation_id: "…"` of the `OperationInfo` it hands
@@ -90,31 +112,50 @@ fn operation_id(block: &syn::Block) -> Option<String> {
     find(quote::quote!(#block))
 }
 
-/// Points `Result<T, Error<E>>` at `crate::Error<E>`; false for any other return type.
+/// Points every bare `Error<…>` in a return type (`Result<T, Error<E>>`, or a stream's
+/// `Item = Result<T, Error<E>>`) at `crate::Error<…>`; false when there is none.
 fn returns_progenitor_error(output: &mut ReturnType) -> bool {
-    let ReturnType::Type(_, ty) = output else {
+    let ReturnType::Type(arrow, ty) = output else {
         return false;
     };
-    let Type::Path(result) = &mut **ty else {
-        return false;
-    };
-    let Some(segment) = result.path.segments.last_mut() else {
-        return false;
-    };
-    let PathArguments::AngleBracketed(arguments) = &mut segment.arguments else {
-        return false;
-    };
-    let Some(GenericArgument::Type(Type::Path(error))) = arguments.args.iter_mut().nth(1) else {
-        return false;
-    };
-    let bare_error = error.path.leading_colon.is_none()
-        && error.path.segments.len() == 1
-        && error.path.segments[0].ident == "Error";
-    if segment.ident != "Result" || !bare_error {
-        return false;
+    let (tokens, found) = crate_errors(quote::quote!(#ty));
+    match syn::parse2::<Type>(tokens) {
+        Ok(rewritten) if found => {
+            *output = ReturnType::Type(*arrow, Box::new(rewritten));
+            true
+        }
+        _ => false,
     }
-    error.path.segments.insert(0, syn::parse_quote!(crate));
-    true
+}
+
+/// `tokens` with `crate::` before each `Error <` that is not already part of a path.
+fn crate_errors(tokens: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, bool) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let is_punct = |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let mut out = Vec::new();
+    let mut found = false;
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(ident)
+                if ident == "Error"
+                    && is_punct(trees.get(i + 1), '<')
+                    && !is_punct(i.checked_sub(1).and_then(|j| trees.get(j)), ':') =>
+            {
+                out.extend(quote::quote!(crate::));
+                out.push(tree.clone());
+                found = true;
+            }
+            TokenTree::Group(group) => {
+                let (inner, inner_found) = crate_errors(group.stream());
+                let mut rewritten = proc_macro2::Group::new(group.delimiter(), inner);
+                rewritten.set_span(group.span());
+                out.push(TokenTree::Group(rewritten));
+                found |= inner_found;
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    (out.into_iter().collect(), found)
 }
 
 #[cfg(test)]
@@ -129,6 +170,7 @@ mod tests {
                         let info = OperationInfo { operation_id: "show_things" };
                         todo!()
                     }
+                    pub fn stream(self) -> impl futures::Stream<Item = Result<types::Thing, Error<types::Oops>>> + Unpin + 'a { todo!() }
                     pub fn other(self) -> Result<(), Error<()>> { todo!() }
                 }
             }
@@ -153,6 +195,10 @@ mod tests {
                 r#"crate::error::call(client,"GET","/things/{id}/",asyncmove{letSelf{client}=self;"#
             ),
             "{code}"
+        );
+        assert!(
+            code.contains("Item=Result<types::Thing,crate::Error<types::Oops>>"),
+            "a paginated stream yields what send returns: {code}"
         );
         assert!(
             code.contains("fnother(self)->Result<(),Error<()>>"),
