@@ -15,6 +15,7 @@ mod read_openapi;
 mod spec;
 mod spec_mock;
 mod surface;
+mod try_lists;
 mod try_spec;
 mod typed_errors;
 mod update_spec;

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-struct Running(Child);
+pub struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -25,15 +25,11 @@ pub fn check(
     vast: &Path,
     commands: &[Vec<String>],
 ) -> Result<Vec<String>, String> {
-    let bin = root.join("tests/prism/node_modules/.bin/prism");
-    if !bin.exists() {
-        if std::env::var_os("CI").is_some() {
-            return Err("Prism is not installed: .ci/run runs `npm ci` in tests/prism".into());
-        }
+    let Some(bin) = installed(root)? else {
         return Ok(vec![
             "Prism is not installed (cd tests/prism && npm ci): conformance SKIPPED".into(),
         ]);
-    }
+    };
     let mut lines = Vec::new();
     // Dynamic mode is not seeded: with `--seed`, Prism sends the same body every time. A
     // failure quotes the body (vast's errors do), which is what reproduces it.
@@ -72,9 +68,21 @@ pub fn check(
     Ok(lines)
 }
 
+/// Prism's program, if `npm ci` installed it in tests/prism; under CI it must have.
+pub fn installed(root: &Path) -> Result<Option<std::path::PathBuf>, String> {
+    let bin = root.join("tests/prism/node_modules/.bin/prism");
+    if bin.exists() {
+        Ok(Some(bin))
+    } else if std::env::var_os("CI").is_some() {
+        Err("Prism is not installed: .ci/run runs `npm ci` in tests/prism".into())
+    } else {
+        Ok(None)
+    }
+}
+
 /// Prism serving `spec` on a port of its choosing (port 0, so no other server can be mistaken
 /// for it), and its address, from its "Prism is listening on http://…" line.
-fn start(bin: &Path, spec: &Path, extra: &[&str]) -> Result<(Running, String), String> {
+pub fn start(bin: &Path, spec: &Path, extra: &[&str]) -> Result<(Running, String), String> {
     let mut child = Command::new(bin)
         .args([
             "mock",

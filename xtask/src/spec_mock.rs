@@ -18,6 +18,9 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub authorization: Option<String>,
+    /// The query string, without the `?`.
+    pub query: String,
+    pub body: String,
 }
 
 pub struct SpecMock {
@@ -65,6 +68,17 @@ impl SpecMock {
     }
 }
 
+impl SpecMock {
+    /// The last request the server saw.
+    pub fn last(&self) -> Option<Seen> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last()
+            .cloned()
+    }
+}
+
 impl Drop for SpecMock {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
@@ -73,7 +87,7 @@ impl Drop for SpecMock {
     }
 }
 
-fn routes(doc: &Value) -> Vec<Route> {
+pub fn routes(doc: &Value) -> Vec<Route> {
     crate::openapi::operations(doc)
         .map(|(path, method, op)| {
             // The response's own example first, as Prism serves it; else one built from the schema.
@@ -134,8 +148,9 @@ fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std:
     }
     let mut body = vec![0; length.min(1 << 20)];
     reader.read_exact(&mut body)?;
-    let path = target.split('?').next().unwrap_or_default().to_string();
-    let (status, body) = match routes
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let (path, query) = (path.to_string(), query.to_string());
+    let (status, reply) = match routes
         .iter()
         .find(|r| r.method == method && path_matches(&r.path, &path))
     {
@@ -149,11 +164,13 @@ fn answer(stream: &TcpStream, routes: &[Route], seen: &Mutex<Vec<Seen>>) -> std:
         method,
         path,
         authorization,
+        query,
+        body: String::from_utf8_lossy(&body).into_owned(),
     });
     // One write: a response split over several small writes waits on delayed ACKs.
     let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}",
+        reply.len()
     );
     let mut stream = stream;
     stream.write_all(response.as_bytes())?;
