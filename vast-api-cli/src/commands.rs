@@ -16,8 +16,34 @@ pub struct CommandSpec {
     pub aliases: &'static [&'static [&'static str]],
     /// The scalar fields a list response shows as table columns, in the spec's order.
     pub columns: &'static [&'static str],
+    /// The listed objects' other properties (objects, lists), shown by `--all-cols` or `--cols`.
+    pub more_columns: &'static [&'static str],
     /// Path parameters, taken positionally in this order (`vast show instance 123`).
     pub positional: &'static [&'static str],
+    /// When the JSON body is a filter of operator objects: its fields, taken as a filter
+    /// expression (crate::filter).
+    pub filter: &'static [FilterField],
+    /// When the response names a next page: `--all` follows it.
+    pub pagination: Option<Pagination>,
+    /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
+    /// overrides that field of `--json-body`.
+    pub body_flags: &'static [(&'static str, &'static str)],
+}
+
+/// A field of a filter body, and the value type the spec gives some of its operators
+/// (`("in", "integer")`: a list of whole numbers).
+#[derive(Debug)]
+pub struct FilterField {
+    pub name: &'static str,
+    pub typed: &'static [(&'static str, &'static str)],
+}
+
+/// The response field naming the next page (`next_token`) and the query parameter that takes
+/// it back (`after_token`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pagination {
+    pub response_field: &'static str,
+    pub query_param: &'static str,
 }
 
 pub const AFTER_HELP: &str = "\
@@ -51,7 +77,11 @@ const UNLISTED: CommandSpec = CommandSpec {
     words: &["unlisted"],
     aliases: &[],
     columns: &[],
+    more_columns: &[],
     positional: &[],
+    filter: &[],
+    pagination: None,
+    body_flags: &[],
 };
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
@@ -66,9 +96,12 @@ pub fn command() -> Command {
     let mut groups: Vec<Command> = Vec::new();
     for op in CliCommand::iter() {
         let spec = spec_of(op);
-        let leaf = adapted(
-            with_short_about(Cli::<&Output>::get_command(op)),
-            spec.positional,
+        let leaf = with_list_options(
+            adapted(
+                with_short_about(Cli::<&Output<'static>>::get_command(op)),
+                spec.positional,
+            ),
+            spec,
         );
         for alias in spec.aliases {
             let leaf = leaf.clone().hide(true).before_help(format!(
@@ -79,14 +112,22 @@ pub fn command() -> Command {
         }
         let leaf = match spec.aliases {
             [] => leaf,
-            aliases => leaf.after_long_help(format!(
-                "Also runs as: {}",
-                aliases
-                    .iter()
-                    .map(|a| format!("vast {}", a.join(" ")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            aliases => {
+                let also = format!(
+                    "Also runs as: {}",
+                    aliases
+                        .iter()
+                        .map(|a| format!("vast {}", a.join(" ")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                // After the filter grammar, when the command has one.
+                let help = match leaf.get_after_long_help() {
+                    Some(grammar) => format!("{grammar}\n\n{also}"),
+                    None => also,
+                };
+                leaf.after_long_help(help)
+            }
         };
         place(&mut root, &mut groups, spec.words, leaf);
     }
@@ -184,6 +225,45 @@ fn adapted(command: Command, positional: &[&str]) -> Command {
         })
 }
 
+/// The filter expression and `--all`, for the commands whose spec calls for them.
+fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
+    let command = if spec.filter.is_empty() {
+        command
+    } else {
+        let fields: Vec<&str> = spec.filter.iter().map(|f| f.name).collect();
+        command
+            .arg(
+                Arg::new(QUERY)
+                    .value_name("QUERY")
+                    .num_args(1..)
+                    .index(spec.positional.len() + 1)
+                    .help("Filter expression, as in 'gpu_ram>=24 num_gpus=1' (grammar below)"),
+            )
+            .after_long_help(format!(
+                "{}\n\nFields: {}",
+                crate::filter::HELP,
+                fields.join(", ")
+            ))
+    };
+    match spec.pagination {
+        None => command,
+        Some(p) => command.arg(
+            Arg::new(ALL_PAGES)
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help(format!(
+                    "Follow `{}` to fetch every page (at most {}), printing them as one list",
+                    p.response_field,
+                    crate::pages::PAGE_CAP
+                )),
+        ),
+    }
+}
+
+/// The argument ids of the options [`with_list_options`] adds.
+pub const QUERY: &str = "vast-filter-query";
+pub const ALL_PAGES: &str = "vast-all-pages";
+
 /// The operation a parsed command line names, with the matches of its own arguments.
 pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
     let (first, first_matches) = matches.subcommand()?;
@@ -221,6 +301,19 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Print the server's JSON response as it came"),
+        Arg::new("cols")
+            .long("cols")
+            .value_name("A,B,C")
+            .value_delimiter(',')
+            .num_args(1)
+            .global(true)
+            .conflicts_with("all-cols")
+            .help("Table columns to show, in this order"),
+        Arg::new("all-cols")
+            .long("all-cols")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Show every column, not only those that fit the terminal"),
         Arg::new("retry")
             .long("retry")
             .value_name("N")

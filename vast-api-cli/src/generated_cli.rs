@@ -77,6 +77,14 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// The typed body for the text of a `--json-body` file; `None` leaves the
+    /// body to the flags.
+    fn json_body<B: serde::de::DeserializeOwned>(
+        &self,
+        text: &str,
+    ) -> anyhow::Result<Option<B>> {
+        Ok(Some(serde_json::from_str::<B>(text)?))
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {

@@ -3,7 +3,8 @@
 
 //! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.
 
-use crate::commands::CommandSpec;
+#[allow(unused_imports)] // Only a spec with filters and pages uses them all.
+use crate::commands::{CommandSpec, FilterField, Pagination};
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -11,6 +12,10 @@ pub const COMMANDS: &[CommandSpec] = &[
         words: &["show", "api-keys"],
         aliases: &[],
         columns: &["id", "user_id", "rights", "team_id", "team_name"],
+        more_columns: &[],
         positional: &[],
+        filter: &[],
+        pagination: None,
+        body_flags: &[],
     },
 ];

@@ -3,28 +3,63 @@
 
 use std::cell::RefCell;
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
+use clap::parser::ValueSource;
 use vast_api::proxy::ProxyUrl;
 use vast_api::{
     ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, KeySource, ResponseCapture, RetryPolicy,
 };
 
-use crate::commands;
+use crate::commands::{self, Pagination};
 use crate::failure::{Exit, Failure};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::key_file;
 use crate::output::Output;
 use crate::redact;
-use crate::render::Layout;
+use crate::render::{Choice, Columns, Layout};
+use crate::request_edit::{self, Edits};
 use crate::transport;
+use crate::{filter, pages};
 
 pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let settings = Settings::read(matches)?;
     let capture = ResponseCapture::new();
-    let client = settings.client(&capture)?;
-    execute(&settings, client, capture, operation, leaf)
+    let (edits, edit) = request_edit::editor();
+    read_edits(
+        &mut edits.lock().unwrap_or_else(|e| e.into_inner()),
+        operation,
+        leaf,
+    )?;
+    let client = settings.client(&capture, edit)?;
+    execute(&settings, client, capture, edits, operation, leaf)
+}
+
+/// What the command line says to change in the request the generated code builds: the filter
+/// expression, and which body fields the flags set.
+fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
+    let spec = commands::spec_of(operation);
+    if !spec.filter.is_empty()
+        && let Some(words) = leaf.get_many::<String>(commands::QUERY)
+    {
+        let query = words.map(String::as_str).collect::<Vec<_>>().join(" ");
+        let filter =
+            filter::parse(&query, spec.filter).map_err(|e| Failure::new(Exit::Usage, e))?;
+        edits.filter = Some(filter);
+    }
+    edits.flag_fields = spec
+        .body_flags
+        .iter()
+        // Only ids the command has may be asked about (clap panics otherwise): those present.
+        .filter(|(flag, _)| {
+            leaf.ids().any(|id| id.as_str() == *flag)
+                && leaf.value_source(flag) == Some(ValueSource::CommandLine)
+        })
+        .map(|(_, field)| *field)
+        .collect();
+    Ok(())
 }
 
 /// What the command line and the environment say about the call.
@@ -66,7 +101,11 @@ impl Settings {
     }
 
     /// The client these settings describe, keeping each response in `capture` for `--raw`.
-    fn client(&self, capture: &ResponseCapture) -> Result<Client, Failure> {
+    fn client(
+        &self,
+        capture: &ResponseCapture,
+        edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Result<Client, Failure> {
         if self.verbose {
             let through = self
                 .proxy
@@ -86,20 +125,38 @@ impl Settings {
             .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
             .retry(RetryPolicy::default().with_attempts(self.attempts))
             .capture_responses(capture.clone())
+            .edit_requests(edit)
             .build()?)
     }
 }
 
-/// Runs the operation, printing its response, until it ends or Ctrl-C.
+/// Runs the operation, printing its response (with `--all`, every page's), until it ends or
+/// Ctrl-C.
 fn execute(
     settings: &Settings,
     client: Client,
     capture: ResponseCapture,
+    edits: Arc<Mutex<Edits>>,
     operation: CliCommand,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
     let force_tty = std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
     let terminal = force_tty || std::io::stdout().is_terminal();
+    let spec = commands::spec_of(operation);
+    let chosen: Option<Vec<String>> = leaf.get_many::<String>("cols").map(|c| {
+        c.map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    });
+    let choice = match &chosen {
+        Some(given) => Choice::Given(given),
+        None if leaf.get_flag("all-cols") => Choice::All,
+        None => Choice::Default {
+            width: terminal_width(),
+        },
+    };
+    let pagination = spec.pagination;
+    let all_pages = pagination.is_some() && leaf.get_flag(commands::ALL_PAGES);
     let output = Output {
         raw: settings.raw,
         layout: if terminal {
@@ -107,8 +164,14 @@ fn execute(
         } else {
             Layout::Pipe
         },
-        columns: commands::spec_of(operation).columns,
+        columns: Columns {
+            scalar: spec.columns,
+            more: spec.more_columns,
+            choice,
+        },
         capture: capture.clone(),
+        pages: all_pages.then(RefCell::default),
+        edits: edits.clone(),
         key_source: key_file::source_text(&settings.key_source),
         failure: RefCell::new(None),
     };
@@ -123,13 +186,10 @@ fn execute(
         })?;
     let started = Instant::now();
     let cli = Cli::new(client, &output);
-    // Ctrl-C ends the call at once, even in the middle of a wait between retries.
-    let result = runtime.block_on(async {
-        tokio::select! {
-            result = cli.execute(operation, leaf) => Some(result),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
+    let follow = pagination
+        .filter(|_| all_pages)
+        .map(|p| (p, pages::PAGE_CAP));
+    let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
     let Some(result) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
@@ -147,5 +207,205 @@ fn execute(
         return Err(failure);
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
-    result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))
+    result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
+    if let Some(pages) = &output.pages {
+        let pages = pages.take();
+        if !pages.is_empty() {
+            output.print_body(&pages::joined(&pages), &output.columns);
+        }
+    } else if let (Some(p), true) = (pagination, terminal)
+        && let Some(token) = capture
+            .last_response()
+            .and_then(|r| pages::token(&r.body, p.response_field))
+    {
+        redact::write_stderr(&format!(
+            "vast: more results: --all fetches every page, --{} {token} the next\n",
+            p.query_param.replace('_', "-")
+        ));
+    }
+    Ok(())
+}
+
+/// Calls the operation; with `follow`, again with each next page's token, for at most that
+/// many pages. `None` when Ctrl-C ended it, at once, even in the middle of a wait between
+/// retries.
+async fn call(
+    cli: &Cli<&Output<'_>>,
+    operation: CliCommand,
+    leaf: &ArgMatches,
+    capture: &ResponseCapture,
+    edits: &Mutex<Edits>,
+    follow: Option<(Pagination, usize)>,
+) -> Option<anyhow::Result<()>> {
+    let mut follower = follow.map(|(p, cap)| (p, pages::Follower::new(p.response_field, cap)));
+    loop {
+        let result = tokio::select! {
+            result = cli.execute(operation, leaf) => result,
+            _ = tokio::signal::ctrl_c() => return None,
+        };
+        let (Ok(()), Some((p, follower))) = (&result, follower.as_mut()) else {
+            return Some(result);
+        };
+        let body = capture.last_response().map(|r| r.body).unwrap_or_default();
+        let token = match follower.after(&body) {
+            pages::Next::Fetch(token) => token,
+            pages::Next::Done => return Some(result),
+            pages::Next::Repeated(token) => {
+                redact::write_stderr(&format!(
+                    "vast: stopped after {} pages: the server gave the page token {token:?} a \
+                     second time\n",
+                    follower.fetched()
+                ));
+                return Some(result);
+            }
+            pages::Next::Capped => {
+                redact::write_stderr(&format!(
+                    "vast: stopped after {} pages, the most --all fetches; the server names more\n",
+                    follower.fetched()
+                ));
+                return Some(result);
+            }
+        };
+        edits.lock().unwrap_or_else(|e| e.into_inner()).page = Some((p.query_param, token));
+    }
+}
+
+/// The terminal's width in character cells: `COLUMNS` when set, else the width of the
+/// terminal on stdout, else 80.
+fn terminal_width() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return columns;
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: TIOCGWINSZ writes a `winsize` into the struct it is given, and nothing else.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        if unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0
+            && size.ws_col > 0
+        {
+            return usize::from(size.ws_col);
+        }
+    }
+    80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use httpmock::{Method::GET, MockServer};
+
+    /// Pages of `show api-keys`, as a paged operation would answer them, from a local server:
+    /// the request for each page carries the previous page's token.
+    fn serve_pages(server: &MockServer, pages: &[(Option<&str>, serde_json::Value)]) {
+        for (asked, body) in pages {
+            server.mock(|when, then| {
+                let when = when.method(GET).path("/api/v0/auth/apikeys/");
+                match asked {
+                    Some(token) => when.query_param("after_token", *token),
+                    None => when.query_param_missing("after_token"),
+                };
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(body.to_string());
+            });
+        }
+    }
+
+    fn page(id: i64, next: Option<&str>) -> serde_json::Value {
+        serde_json::json!({"apikeys": [{"id": id}], "next_token": next})
+    }
+
+    /// Runs `show api-keys` with `--all`, as if it paged by `next_token` into `after_token`,
+    /// within `cap` pages; the ids of the rows fetched.
+    fn fetch_all(server: &MockServer, cap: usize) -> Vec<i64> {
+        let capture = ResponseCapture::new();
+        let (edits, edit) = request_edit::editor();
+        let client = ClientConfig::new()
+            .api_key("0123456789abcdef")
+            .base_url(server.base_url())
+            .capture_responses(capture.clone())
+            .edit_requests(edit)
+            .build()
+            .unwrap();
+        let output = Output {
+            raw: false,
+            layout: Layout::Pipe,
+            columns: Columns {
+                scalar: &["id"],
+                more: &[],
+                choice: Choice::All,
+            },
+            capture: capture.clone(),
+            pages: Some(RefCell::default()),
+            edits: edits.clone(),
+            key_source: String::new(),
+            failure: RefCell::new(None),
+        };
+        let leaf = Cli::<&Output>::get_command(CliCommand::ShowApiKeys).get_matches_from(["x"]);
+        let cli = Cli::new(client, &output);
+        let follow = Some((
+            Pagination {
+                response_field: "next_token",
+                query_param: "after_token",
+            },
+            cap,
+        ));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(call(
+            &cli,
+            CliCommand::ShowApiKeys,
+            &leaf,
+            &capture,
+            &edits,
+            follow,
+        ));
+        result.unwrap().unwrap();
+        let joined: serde_json::Value =
+            serde_json::from_slice(&pages::joined(&output.pages.unwrap().take())).unwrap();
+        joined["apikeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["id"].as_i64().unwrap())
+            .collect()
+    }
+
+    /// A server with three pages, asked for with no token, then `a`, then `b`; each page names
+    /// the next token given here.
+    fn three_pages(next: [Option<&str>; 3]) -> MockServer {
+        let server = MockServer::start();
+        let asked = [None, Some("a"), Some("b")];
+        let pages: Vec<_> = (0..3)
+            .map(|i| (asked[i], page(i as i64 + 1, next[i])))
+            .collect();
+        serve_pages(&server, &pages);
+        server
+    }
+
+    #[test]
+    fn all_follows_each_token_until_none() {
+        assert_eq!(
+            fetch_all(&three_pages([Some("a"), Some("b"), None]), 10),
+            [1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn all_stops_when_a_token_repeats() {
+        let repeating = three_pages([Some("a"), Some("b"), Some("a")]);
+        assert_eq!(fetch_all(&repeating, 10), [1, 2, 3]);
+    }
+
+    #[test]
+    fn all_stops_at_the_cap() {
+        let endless = three_pages([Some("a"), Some("b"), Some("c")]);
+        assert_eq!(fetch_all(&endless, 2), [1, 2]);
+    }
 }

@@ -2,33 +2,42 @@
 //! `main` to report with their exit code.
 
 use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use vast_api::{Error, ResponseCapture, ResponseValue};
 
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
-use crate::redact::{escaped_keys_redacted, stream_stdout};
-use crate::render::{self, Layout};
+use crate::redact::{self, escaped_keys_redacted, stream_stdout};
+use crate::render::{self, Columns, Layout};
+use crate::request_edit::Edits;
 
-pub struct Output {
+pub struct Output<'a> {
     pub raw: bool,
     pub layout: Layout,
-    /// The table columns of the command being run.
-    pub columns: &'static [&'static str],
+    /// The table columns of the command being run, and the user's choice.
+    pub columns: Columns<'a>,
     pub capture: ResponseCapture,
+    /// With `--all`, the pages' bodies, kept to print as one list at the end (`--raw` prints
+    /// each as it comes).
+    pub pages: Option<RefCell<Vec<bytes::Bytes>>>,
+    /// Where the `--json-body` document goes, to be sent as written.
+    pub edits: Arc<Mutex<Edits>>,
     /// Where the key came from, in the CLI's words, for the hint of a rejected key.
     pub key_source: String,
     pub failure: RefCell<Option<Failure>>,
 }
 
-impl Output {
+impl Output<'_> {
     fn fail(&self, failure: Failure) {
         self.failure.borrow_mut().get_or_insert(failure);
     }
 
-    /// The body with `--raw` as it came (with a final newline), else as a table or pretty JSON.
-    fn print_body(&self, body: &[u8], columns: &[&str]) {
+    /// The body with `--raw` as it came (with a final newline), else as a table or pretty JSON;
+    /// columns left out to fit the terminal are named on stderr.
+    pub fn print_body(&self, body: &[u8], columns: &Columns) {
+        let mut hidden = render::Hidden::default();
         let printed = stream_stdout(|out| {
             if self.raw {
                 out.write_all(&escaped_keys_redacted(body))?;
@@ -37,7 +46,8 @@ impl Output {
                 }
                 out.write_all(b"\n")
             } else {
-                render::render(body, columns, self.layout, out)
+                hidden = render::render(body, columns, self.layout, out)?;
+                Ok(())
             }
         });
         if let Err(e) = printed {
@@ -46,10 +56,27 @@ impl Output {
                 format!("cannot write the output: {e}"),
             ));
         }
+        if !hidden.0.is_empty() {
+            redact::write_stderr(&hidden_note(&hidden.0));
+        }
     }
 }
 
-impl CliConfig for &Output {
+/// The note on stderr naming the columns left out to fit the terminal (the first few).
+fn hidden_note(hidden: &[String]) -> String {
+    const NAMED: usize = 5;
+    let mut named = hidden[..hidden.len().min(NAMED)].join(", ");
+    if hidden.len() > NAMED {
+        named.push_str(", …");
+    }
+    format!(
+        "vast: {} more column{} ({named}): --cols A,B,C chooses, --all-cols shows all\n",
+        hidden.len(),
+        if hidden.len() == 1 { "" } else { "s" },
+    )
+}
+
+impl CliConfig for &Output<'_> {
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
@@ -62,7 +89,10 @@ impl CliConfig for &Output {
                 .expect("generated types serialise")
                 .into(),
         };
-        self.print_body(&body, self.columns);
+        match &self.pages {
+            Some(pages) if !self.raw => pages.borrow_mut().push(body),
+            _ => self.print_body(&body, &self.columns),
+        }
     }
     fn success_no_item(&self, _value: &ResponseValue<()>) {}
 
@@ -84,7 +114,14 @@ impl CliConfig for &Output {
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
         let json = serde_json::to_vec(value).expect("generated types serialise");
-        self.print_body(&json, &[]);
+        self.print_body(
+            &json,
+            &Columns {
+                scalar: &[],
+                more: &[],
+                ..self.columns
+            },
+        );
     }
 
     fn list_end_success<T>(&self)
@@ -93,10 +130,40 @@ impl CliConfig for &Output {
     {
     }
 
+    /// The `--json-body` document is kept as written, to be sent so (see request_edit); the
+    /// typed body, when the spec's types accept the document, is what the flags apply over.
+    fn json_body<B: serde::de::DeserializeOwned>(&self, text: &str) -> anyhow::Result<Option<B>> {
+        let written: serde_json::Value = serde_json::from_str(text)?;
+        let typed = serde_json::from_value(written.clone()).ok();
+        self.edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .json_body = Some(written);
+        Ok(typed)
+    }
+
     fn list_end_error<T>(&self, error: &Error<T>)
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
         self.error(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hidden_note;
+
+    #[test]
+    fn the_note_names_the_first_hidden_columns() {
+        let names = |n: usize| (1..=n).map(|i| format!("c{i}")).collect::<Vec<_>>();
+        assert_eq!(
+            hidden_note(&names(1)),
+            "vast: 1 more column (c1): --cols A,B,C chooses, --all-cols shows all\n"
+        );
+        assert_eq!(
+            hidden_note(&names(7)),
+            "vast: 7 more columns (c1, c2, c3, c4, c5, …): --cols A,B,C chooses, --all-cols shows all\n"
+        );
     }
 }

@@ -19,21 +19,61 @@ pub enum Layout {
     Pipe,
 }
 
+/// Which columns a table shows.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns<'a> {
+    /// The listed objects' scalar properties, in the spec's order; empty when the spec does
+    /// not list them (they are then found in the rows, in order of appearance).
+    pub scalar: &'a [&'a str],
+    /// Their other properties (objects, lists), printed as compact JSON when asked for.
+    pub more: &'a [&'a str],
+    pub choice: Choice<'a>,
+}
+
+/// The user's choice of columns.
+#[derive(Clone, Copy, Debug)]
+pub enum Choice<'a> {
+    /// The scalar columns; on a terminal, as many as fit in this many character cells.
+    Default { width: usize },
+    /// `--all-cols`: the scalar columns, then the others.
+    All,
+    /// `--cols a,b,c`.
+    Given(&'a [String]),
+}
+
+impl Columns<'_> {
+    /// The columns the spec lists, for a table without a choice (tests, messages).
+    #[cfg(test)]
+    pub fn of<'a>(scalar: &'a [&'a str]) -> Columns<'a> {
+        Columns {
+            scalar,
+            more: &[],
+            choice: Choice::Default { width: usize::MAX },
+        }
+    }
+}
+
+/// Scalar columns left out to fit the terminal; `vast` names them on stderr.
+#[derive(Debug, PartialEq, Default)]
+pub struct Hidden(pub Vec<String>);
+
 /// Writes `body`, a JSON document, to `out`. A top-level array of objects, or an object whose
-/// one array field holds objects, prints as a table of scalar columns (`columns` from the spec
-/// when it lists them, else as found); anything else as pretty JSON.
+/// one array field holds objects, prints as a table (see [`Columns`]); anything else as pretty
+/// JSON. Returns the columns left out to fit the terminal.
 pub fn render(
     body: &[u8],
-    columns: &[&str],
+    columns: &Columns,
     layout: Layout,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> io::Result<Hidden> {
     match shape(body) {
         Shape::Rows(rows) => table(body, &rows, columns, layout, out),
         // A list response (the spec gives its columns) whose list is `null` or absent: servers
         // say "nothing" that way, and it prints as the empty table it means.
-        Shape::Blank if !columns.is_empty() => table(body, &Rows::None, columns, layout, out),
-        _ => pretty(body, out),
+        Shape::Blank if !columns.scalar.is_empty() => {
+            table(body, &Rows::None, columns, layout, out)
+        }
+        _ => pretty(body, out).map(|()| Hidden::default()),
     }
 }
 
@@ -266,23 +306,40 @@ fn is_scalar(v: &Value) -> bool {
 fn table(
     body: &[u8],
     rows: &Rows,
-    columns: &[&str],
+    columns: &Columns,
     layout: Layout,
     out: &mut dyn Write,
-) -> io::Result<()> {
-    let mut names: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+) -> io::Result<Hidden> {
+    let listed = !columns.scalar.is_empty();
+    let all = matches!(columns.choice, Choice::All);
+    let mut names: Vec<String> = match columns.choice {
+        Choice::Given(given) => given.to_vec(),
+        Choice::All => columns
+            .scalar
+            .iter()
+            .chain(columns.more)
+            .map(|c| c.to_string())
+            .collect(),
+        Choice::Default { .. } => columns.scalar.iter().map(|c| c.to_string()).collect(),
+    };
+    let find = !listed && !matches!(columns.choice, Choice::Given(_));
     let mut widths: Vec<usize> = names.iter().map(|c| clean(c).width()).collect();
-    // No list schema in the spec: the scalar fields in the order they first appear. On a
-    // terminal, also each column's width. Either needs a pass of its own before any row prints.
-    if columns.is_empty() || layout == Layout::Terminal {
+    // Columns the spec does not list are found in the rows (scalars, and with --all-cols the
+    // rest after them), in the order they first appear. On a terminal, each column's width
+    // is needed too. Either needs a pass of its own before any row prints.
+    if find || layout == Layout::Terminal {
         let wanted = names.clone();
-        let keep = (!columns.is_empty()).then_some(wanted.as_slice());
+        let keep = (!find).then_some(wanted.as_slice());
+        let mut nested: Vec<String> = Vec::new();
         for_each_row(body, rows, keep, &mut |row| {
-            if columns.is_empty() {
+            if find {
                 for (key, value) in &row {
                     if is_scalar(value) && !names.contains(key) {
                         widths.push(clean(key).width());
                         names.push(key.clone());
+                    } else if all && !is_scalar(value) && !value.is_null() && !nested.contains(key)
+                    {
+                        nested.push(key.clone());
                     }
                 }
             }
@@ -291,6 +348,24 @@ fn table(
             }
             Ok(())
         })?;
+        if !nested.is_empty() {
+            nested.retain(|n| !names.contains(n));
+            let start = names.len();
+            names.extend(nested);
+            widths.extend(names[start..].iter().map(|n| clean(n).width()));
+            for_each_row(body, rows, Some(&names[start..]), &mut |row| {
+                for (i, name) in names[start..].iter().enumerate() {
+                    widths[start + i] = widths[start + i].max(cell(row.get(name)).width());
+                }
+                Ok(())
+            })?;
+        }
+    }
+    let mut hidden = Hidden::default();
+    if let (Choice::Default { width }, Layout::Terminal) = (columns.choice, layout) {
+        let fit = fitting(&widths, width);
+        hidden.0 = names.split_off(fit);
+        widths.truncate(fit);
     }
     let mut line = String::new();
     let mut write_line = |cells: Vec<String>| -> io::Result<()> {
@@ -314,7 +389,20 @@ fn table(
     }
     for_each_row(body, rows, Some(&names), &mut |row| {
         write_line(names.iter().map(|name| cell(row.get(name))).collect())
-    })
+    })?;
+    Ok(hidden)
+}
+
+/// How many of the first columns fit in `width` cells, two spaces apart; at least one.
+fn fitting(widths: &[usize], width: usize) -> usize {
+    let mut used = 0usize;
+    for (i, w) in widths.iter().enumerate() {
+        used = used.saturating_add(w + if i == 0 { 0 } else { 2 });
+        if used > width {
+            return i.max(1);
+        }
+    }
+    widths.len()
 }
 
 /// A value as a table cell: absent and `null` are blank; nested values print as compact JSON.
@@ -390,15 +478,81 @@ mod tests {
 
     /// What `render` writes for `value`'s JSON text.
     fn render(value: &Value, columns: &[&str], layout: Layout) -> String {
+        chosen(value, &Columns::of(columns), layout).0
+    }
+
+    /// What `render` writes with these columns, and the columns it left out.
+    fn chosen(value: &Value, columns: &Columns, layout: Layout) -> (String, Vec<String>) {
         let mut out = Vec::new();
-        super::render(
+        let hidden = super::render(
             &serde_json::to_vec(value).unwrap(),
             columns,
             layout,
             &mut out,
         )
         .unwrap();
-        String::from_utf8(out).unwrap()
+        (String::from_utf8(out).unwrap(), hidden.0)
+    }
+
+    fn with(choice: Choice<'_>) -> Columns<'_> {
+        Columns {
+            scalar: &["id", "name", "price"],
+            more: &["tags"],
+            choice,
+        }
+    }
+
+    #[test]
+    fn default_columns_fit_the_width_in_spec_order() {
+        let value = json!({"offers": [
+            {"id": 1, "name": "alpha", "price": 0.25, "tags": ["a"]},
+            {"id": 22, "name": "b", "price": 1, "tags": null},
+        ]});
+        // "id  name   price": 16 cells.
+        for (width, shown, hidden) in [
+            (
+                16,
+                "id  name   price\n1   alpha  0.25\n22  b      1\n",
+                vec![],
+            ),
+            (15, "id  name\n1   alpha\n22  b\n", vec!["price"]),
+            (1, "id\n1\n22\n", vec!["name", "price"]),
+        ] {
+            let (out, left) = chosen(&value, &with(Choice::Default { width }), Layout::Terminal);
+            assert_eq!(out, shown, "width {width}");
+            assert_eq!(left, hidden, "width {width}");
+        }
+        let (piped, left) = chosen(&value, &with(Choice::Default { width: 1 }), Layout::Pipe);
+        assert_eq!(
+            piped, "1\talpha\t0.25\n22\tb\t1\n",
+            "a pipe gets every scalar column"
+        );
+        assert!(left.is_empty());
+    }
+
+    #[test]
+    fn chosen_and_all_columns() {
+        let value = json!([{"id": 1, "name": "alpha", "price": 0.25, "tags": ["a", "b"]}]);
+        let cols = ["tags".to_string(), "id".to_string(), "absent".to_string()];
+        assert_eq!(
+            chosen(&value, &with(Choice::Given(&cols)), Layout::Terminal).0,
+            "tags       id  absent\n[\"a\",\"b\"]  1\n"
+        );
+        assert_eq!(
+            chosen(&value, &with(Choice::All), Layout::Pipe).0,
+            "1\talpha\t0.25\t[\"a\",\"b\"]\n"
+        );
+        let unlisted = Columns {
+            scalar: &[],
+            more: &[],
+            choice: Choice::All,
+        };
+        let found = json!([{"nested": {"x": 1}, "a": 1}, {"b": true, "list": [1]}]);
+        assert_eq!(
+            chosen(&found, &unlisted, Layout::Terminal).0,
+            "a  b     nested   list\n1        {\"x\":1}\n   true           [1]\n",
+            "found columns: scalars first, then the others"
+        );
     }
 
     #[test]

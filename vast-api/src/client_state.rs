@@ -32,6 +32,18 @@ pub struct ClientState {
     pub(crate) proxy: Option<ProxyUrl>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) secret: Option<ApiKey>,
+    pub(crate) edit: Option<RequestEdit>,
+}
+
+/// A change made to every request just before it is sent, set with
+/// [`ClientConfig::edit_requests`](crate::ClientConfig::edit_requests).
+#[derive(Clone)]
+pub(crate) struct RequestEdit(pub(crate) Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
+
+impl std::fmt::Debug for RequestEdit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestEdit")
+    }
 }
 
 impl Default for ClientState {
@@ -43,6 +55,7 @@ impl Default for ClientState {
             proxy: None,
             timeout: None,
             secret: None,
+            edit: None,
         }
     }
 }

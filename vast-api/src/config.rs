@@ -263,6 +263,19 @@ impl ClientConfig {
         self
     }
 
+    /// Calls `edit` with every request just before it is sent (once per call, before any retry):
+    /// for a program that must send what the spec's types cannot say, such as a JSON body with
+    /// an operator the spec does not list, or a query parameter the operation does not declare.
+    /// The `vast` CLI sends its `--json-body` and filter expressions, and follows pages, this
+    /// way. What the edit does is not checked against the spec.
+    pub fn edit_requests(
+        mut self,
+        edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.state.edit = Some(crate::client_state::RequestEdit(std::sync::Arc::new(edit)));
+        self
+    }
+
     /// The client. Checks the key and the server URL, reads the proxy variables and, for an
     /// `https://` server, `SSL_CERT_FILE`/`SSL_CERT_DIR`; installs rustls' ring provider as the
     /// process default unless one is installed already.

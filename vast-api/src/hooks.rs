@@ -39,6 +39,9 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION_HEADER);
+        if let Some(edit) = &self.inner().edit {
+            (edit.0)(request);
+        }
         Ok(())
     }
 

@@ -5,7 +5,9 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use crate::{commands, names, normalize, panics, read_openapi, spec, surface, typed_errors};
+use crate::{
+    cli_bodies, commands, names, normalize, panics, read_openapi, spec, surface, typed_errors,
+};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
@@ -151,8 +153,12 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|_| Ok(()))
-        .map_err(|e| format!("{name}: {e}"))?;
+    let cli = run_generator(
+        &cli_api,
+        |g, api| g.cli(api, "vast_api"),
+        &cli_bodies::apply,
+    )
+    .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
     if let Some(c) = commands
         .iter()

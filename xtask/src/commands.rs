@@ -16,10 +16,39 @@ pub struct Command {
     /// Other words that run the same command: the name the spec now suggests for a kept one.
     pub aliases: Vec<Vec<String>>,
     pub columns: Vec<String>,
+    /// The listed objects' other properties (objects, arrays), shown with `--all-cols` or
+    /// `--cols`.
+    pub more_columns: Vec<String>,
     /// Path parameters, as progenitor names their arguments (kebab case): given positionally,
     /// in path order, as in the vendor CLI (`vast show instance 123`).
     pub positional: Vec<String>,
+    /// The JSON body's fields that take operator objects, when the body is a filter (see
+    /// [`filter_fields`]).
+    pub filter: Vec<FilterField>,
+    /// How the response names the next page and which query parameter takes it back.
+    pub pagination: Option<Pagination>,
+    /// Each flag progenitor made for a JSON body field: (flag id, field name).
+    pub body_flags: Vec<(String, String)>,
 }
+
+/// A field of a filter body: its name, and the operators whose value type the spec gives.
+#[derive(Debug, PartialEq)]
+pub struct FilterField {
+    pub name: String,
+    /// (operator, JSON type of its value or, for `in`/`notin`, of the list's items).
+    pub typed: Vec<(String, String)>,
+}
+
+/// A response field holding the next page's token and the query parameter that asks for it.
+#[derive(Debug, PartialEq)]
+pub struct Pagination {
+    pub response_field: String,
+    pub query_param: String,
+}
+
+/// The vendor's query convention: a filter field is an object of these operators
+/// (`{"gpu_ram": {"gte": 24}}`), as the search endpoints' descriptions list them.
+const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "in", "notin"];
 
 /// Every operation of the normalised document, in document order.
 pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
@@ -27,19 +56,29 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
         .filter_map(|(path, method, op)| {
             let at = Location::root().key("paths").key(path).key(method);
             let named = naming.of(&at)?;
-            let columns = op
+            let response = op
                 .get("responses")
                 .and_then(Value::as_object)
                 .and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')).map(|(_, v)| v))
-                .and_then(|r| r.pointer("/content/application~1json/schema"))
-                .map(|s| table_columns(s, doc))
-                .unwrap_or_default();
+                .map(|r| resolve(r, doc))
+                .and_then(|r| r.pointer("/content/application~1json/schema"));
+            let (columns, more_columns) =
+                response.map(|s| table_columns(s, doc)).unwrap_or_default();
+            let body = op
+                .get("requestBody")
+                .map(|b| resolve(b, doc))
+                .and_then(|b| b.pointer("/content/application~1json/schema"))
+                .map(|s| resolve(s, doc));
             Some(Command {
                 operation_id: named.rust.clone(),
                 words: named.words.clone(),
                 aliases: named.aliases.clone(),
                 columns,
+                more_columns,
                 positional: path_parameters(path),
+                filter: body.map(|b| filter_fields(b, doc)).unwrap_or_default(),
+                pagination: response.and_then(|r| pagination(op, r, doc)),
+                body_flags: body.map(|b| body_flags(b, doc)).unwrap_or_default(),
             })
         })
         .collect()
@@ -62,8 +101,8 @@ fn path_parameters(path: &str) -> Vec<String> {
 }
 
 /// The scalar properties of the listed objects, when the response is a list: a top-level array
-/// of objects, or an object whose one array property holds objects.
-fn table_columns(schema: &Value, doc: &Value) -> Vec<String> {
+/// of objects, or an object whose one array property holds objects; then their other properties.
+fn table_columns(schema: &Value, doc: &Value) -> (Vec<String>, Vec<String>) {
     let schema = resolve(schema, doc);
     let items = if schema.get("type") == Some(&Value::from("array")) {
         schema.get("items")
@@ -83,43 +122,173 @@ fn table_columns(schema: &Value, doc: &Value) -> Vec<String> {
             _ => None,
         }
     };
-    let Some(item) = items.map(|i| resolve(i, doc)) else {
+    let Some(props) = items
+        .map(|i| resolve(i, doc))
+        .and_then(|i| i.get("properties"))
+        .and_then(Value::as_object)
+    else {
+        return Default::default();
+    };
+    let (scalars, others): (Vec<_>, Vec<_>) =
+        props.iter().partition(|(_, p)| is_scalar(resolve(p, doc)));
+    let names = |v: Vec<(&String, &Value)>| v.into_iter().map(|(n, _)| n.clone()).collect();
+    (names(scalars), names(others))
+}
+
+fn is_scalar(schema: &Value) -> bool {
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean")
+    )
+}
+
+/// An object whose declared properties are all operators (`{"eq": {"type": "boolean"}}`).
+fn is_operator_object(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty() && p.keys().all(|k| OPERATORS.contains(&k.as_str())))
+}
+
+/// The fields of a filter body: a JSON body with at least one operator object among its
+/// properties uses the vendor's query convention, and then each property that is an object
+/// with nothing but operators declared (often nothing at all: `{"type": "object"}`) is a filter
+/// field. Other bodies have none.
+fn filter_fields(body: &Value, doc: &Value) -> Vec<FilterField> {
+    let Some(props) = body.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
-    item.get("properties")
-        .and_then(Value::as_object)
-        .map(|props| {
-            props
-                .iter()
-                .filter(|(_, p)| {
-                    matches!(
-                        resolve(p, doc).get("type").and_then(Value::as_str),
-                        Some("string" | "integer" | "number" | "boolean")
-                    )
-                })
-                .map(|(name, _)| name.clone())
-                .collect()
+    if !props.values().any(|p| is_operator_object(resolve(p, doc))) {
+        return Vec::new();
+    }
+    props
+        .iter()
+        .map(|(name, p)| (name, resolve(p, doc)))
+        .filter(|(_, p)| {
+            p.get("type") == Some(&Value::from("object"))
+                && (p.get("properties").is_none() || is_operator_object(p))
         })
-        .unwrap_or_default()
+        .map(|(name, p)| FilterField {
+            name: name.clone(),
+            typed: p
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(op, s)| {
+                    let s = resolve(s, doc);
+                    let s = match s.get("items") {
+                        Some(items) => resolve(items, doc),
+                        None => s,
+                    };
+                    let ty = s.get("type")?.as_str()?;
+                    Some((op.clone(), ty.to_string()))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The response's next-page token and the query parameter that takes it back, matched by
+/// name: a scalar response field `next_<what>` (or `next`) and a query parameter that names
+/// the same thing: `<what>`, or `<what>` after `after_`, `from_`, `since_`, `start_` or `next_`
+/// (`next_token` and `after_token`; `next_offset` and `offset`; `next` and `cursor`).
+fn pagination(op: &Value, response: &Value, doc: &Value) -> Option<Pagination> {
+    let response = resolve(response, doc);
+    let queries: Vec<String> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(p, doc))
+        .filter(|p| p.get("in") == Some(&Value::from("query")))
+        .filter_map(|p| Some(p.get("name")?.as_str()?.to_string()))
+        .collect();
+    let stem_of_query = |q: &str| -> String {
+        ["after_", "from_", "since_", "start_", "next_"]
+            .iter()
+            .find_map(|prefix| q.strip_prefix(prefix))
+            .unwrap_or(q)
+            .to_string()
+    };
+    response
+        .get("properties")
+        .and_then(Value::as_object)?
+        .iter()
+        .filter(|(_, s)| is_scalar(resolve(s, doc)))
+        .find_map(|(field, _)| {
+            let stem = match field.as_str() {
+                "next" => "cursor",
+                other => other.strip_prefix("next_")?,
+            };
+            let query = queries.iter().find(|q| stem_of_query(q) == stem)?;
+            Some(Pagination {
+                response_field: field.clone(),
+                query_param: query.clone(),
+            })
+        })
+}
+
+/// The flags progenitor makes for a JSON body's fields, named as it names them (kebab case).
+fn body_flags(body: &Value, doc: &Value) -> Vec<(String, String)> {
+    use heck::ToKebabCase;
+    body.get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| is_scalar(resolve(p, doc)))
+        .map(|(name, _)| (name.to_kebab_case(), name.clone()))
+        .collect()
 }
 
 /// The Rust source of `vast-api-cli/src/generated_commands.rs` (without its header).
 pub fn render(commands: &[Command]) -> String {
     let mut out = String::from(
         "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
-         use crate::commands::CommandSpec;\n\n\
+         #[allow(unused_imports)] // Only a spec with filters and pages uses them all.\n\
+         use crate::commands::{CommandSpec, FilterField, Pagination};\n\n\
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let pairs = |items: &[(String, String)]| {
+        items
+            .iter()
+            .map(|(a, b)| format!("({a:?}, {b:?})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for c in commands {
-        let list = |items: &[String]| {
-            items
-                .iter()
-                .map(|w| format!("{w:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let filter: String = c
+            .filter
+            .iter()
+            .map(|f| {
+                format!(
+                    "\n            FilterField {{ name: {:?}, typed: &[{}] }},",
+                    f.name,
+                    pairs(&f.typed)
+                )
+            })
+            .collect();
+        let filter = if filter.is_empty() {
+            filter
+        } else {
+            format!("{filter}\n        ")
+        };
+        let pagination = match &c.pagination {
+            Some(p) => format!(
+                "Some(Pagination {{ response_field: {:?}, query_param: {:?} }})",
+                p.response_field, p.query_param
+            ),
+            None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        positional: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: &[{filter}],\n        pagination: {pagination},\n        body_flags: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -128,7 +297,9 @@ pub fn render(commands: &[Command]) -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
             list(&c.columns),
+            list(&c.more_columns),
             list(&c.positional),
+            pairs(&c.body_flags),
         ));
     }
     out.push_str("];\n");
@@ -170,13 +341,93 @@ mod tests {
     }
 
     #[test]
+    fn columns_beyond_the_scalars_are_kept_apart() {
+        let commands = run(json!({"/k": {"get": {"summary": "show things",
+        "responses": {"200": {"content": {"application/json": {"schema": {"type": "array",
+            "items": {"type": "object", "properties": {
+                "tags": {"type": "array"}, "id": {"type": "integer"}, "owner": {"type": "object"}
+            }}}}}}}}}}));
+        assert_eq!(commands[0].columns, ["id"]);
+        assert_eq!(commands[0].more_columns, ["tags", "owner"]);
+    }
+
+    #[test]
+    fn a_body_of_operator_objects_is_a_filter() {
+        let body = |props: Value| {
+            json!({"/s": {"post": {"summary": "search things", "requestBody": {"content": {
+                "application/json": {"schema": {"type": "object", "properties": props}}}}}}})
+        };
+        let commands = run(body(json!({
+            "limit": {"type": "integer"},
+            "verified": {"type": "object", "properties": {"eq": {"type": "boolean"}}},
+            "num_gpus": {"type": "object", "properties": {"in": {"type": "array", "items": {"type": "integer"}}}},
+            "gpu_ram": {"type": "object"},
+            "settings": {"type": "object", "properties": {"color": {"type": "string"}}},
+            "order": {"type": "array"}
+        })));
+        let fields: Vec<(&str, Vec<(String, String)>)> = commands[0]
+            .filter
+            .iter()
+            .map(|f| (f.name.as_str(), f.typed.clone()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("verified", vec![("eq".into(), "boolean".into())]),
+                ("num_gpus", vec![("in".into(), "integer".into())]),
+                ("gpu_ram", vec![]),
+            ]
+        );
+        assert_eq!(commands[0].body_flags, [("limit".into(), "limit".into())]);
+        // Objects without one operator object among them are no filter.
+        let plain = run(body(
+            json!({"gpu_ram": {"type": "object"}, "limit": {"type": "integer"}}),
+        ));
+        assert!(plain[0].filter.is_empty());
+    }
+
+    #[test]
+    fn a_next_token_and_the_query_parameter_that_takes_it_are_paired() {
+        let op = |field: &str, query: &str| {
+            run(json!({"/p": {"get": {"summary": "show pages",
+                "parameters": [{"name": query, "in": "query", "schema": {"type": "string"}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"results": {"type": "array"}, field: {"type": "string"}}}}}}}}}}))
+            .remove(0)
+            .pagination
+        };
+        for (field, query) in [
+            ("next_token", "after_token"),
+            ("next_offset", "offset"),
+            ("next", "cursor"),
+            ("next_page", "page"),
+        ] {
+            assert_eq!(
+                op(field, query),
+                Some(Pagination {
+                    response_field: field.into(),
+                    query_param: query.into()
+                }),
+                "{field}"
+            );
+        }
+        assert_eq!(op("next_token", "before_token"), None);
+        assert_eq!(op("token", "after_token"), None);
+    }
+
+    #[test]
     fn the_table_lists_aliases() {
         let command = Command {
             operation_id: "show_api_keys".into(),
             words: vec!["show".into(), "api-keys".into()],
             aliases: vec![vec!["list".into(), "user-api-keys".into()]],
             columns: vec!["id".into()],
+            more_columns: vec![],
             positional: vec![],
+            filter: vec![],
+            pagination: None,
+            body_flags: vec![],
         };
         assert!(
             render(&[command]).contains(

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
 mod bench;
+mod cli_bodies;
 mod codegen;
 mod commands;
 mod demo;
@@ -14,6 +15,7 @@ mod read_openapi;
 mod spec;
 mod spec_mock;
 mod surface;
+mod try_lists;
 mod try_spec;
 mod typed_errors;
 mod update_spec;

@@ -15,6 +15,9 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub authorization: Option<String>,
+    /// The query string, without the `?`.
+    pub query: String,
+    pub body: String,
 }
 
 pub struct SpecMock {
@@ -46,6 +49,8 @@ impl SpecMock {
                 method: method.to_string(),
                 path: path.to_string(),
                 authorization: request.header("authorization").map(str::to_string),
+                query: request.query().to_string(),
+                body: String::from_utf8_lossy(&request.body).into_owned(),
             });
             match routes
                 .iter()
@@ -61,9 +66,18 @@ impl SpecMock {
             _server: server,
         })
     }
+
+    /// The last request the server saw.
+    pub fn last(&self) -> Option<Seen> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last()
+            .cloned()
+    }
 }
 
-fn routes(doc: &Value) -> Vec<Route> {
+pub fn routes(doc: &Value) -> Vec<Route> {
     crate::openapi::operations(doc)
         .map(|(path, method, op)| {
             // The response's own example first, as Prism serves it; else one built from the schema.

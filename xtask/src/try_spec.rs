@@ -155,6 +155,13 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     let table = commands::commands(&doc, &normalised.naming);
     let every = every_command_runs(&vast, &table)?;
     let ran = run_commands(&vast, &doc, &table)?;
+    let lists = crate::try_lists::check(
+        &scratch,
+        &workspace.join(codegen::SPEC),
+        &vast,
+        &doc,
+        &table,
+    )?;
     let plain_gets: Vec<Vec<String>> = operations(&doc)
         .into_iter()
         .filter(Op::is_plain_get)
@@ -182,6 +189,9 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     );
     println!("  {every}");
     println!("  commands run against the mock: {}", ran.join("; "));
+    for line in lists {
+        println!("  {line}");
+    }
     for line in prism {
         println!("  {line}");
     }
@@ -311,12 +321,7 @@ fn run_commands(
         if stdout.contains(KEY) || stderr.contains(KEY) {
             return Err(format!("`{shown}` printed the API key"));
         }
-        let seen = mock
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .last()
-            .cloned();
+        let seen = mock.last();
         let expected_path = path.replace("{", "").replace("}", "");
         let ok = seen.as_ref().is_some_and(|s| {
             s.method == *method

@@ -36,6 +36,8 @@ pub struct Request {
     pub head: String,
     /// How many requests the server had read before this one.
     pub index: usize,
+    /// The body, as sent.
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -47,6 +49,12 @@ impl Request {
     pub fn path(&self) -> &str {
         let target = self.head.split_whitespace().nth(1).unwrap_or_default();
         target.split('?').next().unwrap_or_default()
+    }
+
+    /// The query string, without the `?` (empty when there is none).
+    pub fn query(&self) -> &str {
+        let target = self.head.split_whitespace().nth(1).unwrap_or_default();
+        target.split_once('?').map_or("", |(_, query)| query)
     }
 
     /// The value of the first header with this name.
@@ -167,7 +175,7 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, an
             all.push(head.clone());
             all.len() - 1
         };
-        let keep = match answer(&Request { head, index }) {
+        let keep = match answer(&Request { head, index, body }) {
             Reply::Raw(bytes) => {
                 let _ = writer.write_all(&bytes);
                 !String::from_utf8_lossy(&bytes)
@@ -220,14 +228,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_request_gives_its_method_path_and_headers() {
+    fn a_request_gives_its_method_path_query_and_headers() {
         let request = Request {
             head: "GET /api/v0/users/?owner=me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
                 .into(),
             index: 0,
+            body: b"{}".to_vec(),
         };
         assert_eq!(request.method(), "GET");
         assert_eq!(request.path(), "/api/v0/users/");
+        assert_eq!(request.query(), "owner=me");
         assert_eq!(request.header("authorization"), Some("Bearer k"));
         assert_eq!(request.header("accept"), None);
     }

@@ -77,6 +77,47 @@ fn a_pipe_gets_tab_separated_rows() {
 }
 
 #[test]
+fn a_terminal_table_keeps_the_columns_that_fit_and_names_the_rest() {
+    let server = MockServer::start();
+    keys_example(&server);
+    let tty = [("VAST_FORCE_TTY", "1"), ("COLUMNS", "22")];
+    let run = show_api_keys_at(&server.base_url(), &[], &tty);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "id   user_id  rights\n123  456      read\n7    456\n",
+            "vast: 2 more columns (team_id, team_name): --cols A,B,C chooses, --all-cols shows all\n"
+        )
+    );
+    let chosen = show_api_keys_at(
+        &server.base_url(),
+        &["--cols", "team_name,id,created"],
+        &tty,
+    );
+    assert_eq!(
+        (chosen.code, chosen.stdout.as_str(), chosen.stderr.as_str()),
+        (
+            0,
+            "team_name   id   created\nTeam Alpha  123\n            7    2026-01-01\n",
+            ""
+        ),
+        "--cols shows any field, in its order, however wide"
+    );
+    let all = show_api_keys_at(&server.base_url(), &["--all-cols"], &tty);
+    assert_eq!(
+        (all.code, all.stdout.as_str(), all.stderr.as_str()),
+        (
+            0,
+            "id   user_id  rights  team_id  team_name\n123  456      read    789      Team Alpha\n7    456\n",
+            ""
+        )
+    );
+    let conflicting = show_api_keys_at(&server.base_url(), &["--all-cols", "--cols", "id"], &tty);
+    assert_eq!(conflicting.code, 2, "{}", conflicting.stderr);
+}
+
+#[test]
 fn raw_prints_the_servers_document_unchanged() {
     let server = MockServer::start();
     let body = r#"{"apikeys": [{"id": 1, "undocumented": {"kept": true}}]}"#;

@@ -50,6 +50,32 @@ async fn the_spec_example_comes_back_typed() {
 }
 
 #[tokio::test]
+async fn edit_requests_changes_each_request_once_before_it_is_sent() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method(GET).path(PATH).query_param("page", "2");
+        then.status(503);
+    });
+    let edits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = edits.clone();
+    let client = ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::default().with_attempts(2))
+        .edit_requests(move |request| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            request.url_mut().query_pairs_mut().append_pair("page", "2");
+        })
+        .build()
+        .unwrap();
+    let error = client.show_api_keys().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    // Both attempts carried the edit; the edit ran once, so the retry did not add it twice.
+    mock.assert_calls(2);
+    assert_eq!(edits.load(std::sync::atomic::Ordering::Relaxed), 1);
+}
+
+#[tokio::test]
 async fn the_generated_mock_helper_serves_typed_values() {
     let server = MockServer::start_async().await;
     let mock = server.show_api_keys(|_, then| {

@@ -1,0 +1,159 @@
+//! What the CLI changes in a request after the generated code built it, through
+//! `ClientConfig::edit_requests`: the JSON body as the user wrote it, and the next page's token.
+//!
+//! The generated code can only send the operation's typed body, which drops what the spec's
+//! types do not list (`{"num_gpus":{"gte":2}}` went out as `{"num_gpus":{}}`) and refuses
+//! what they forbid. So the body sent is the `--json-body` document as written, with the
+//! fields of the flags given on the command line taken from the typed body, then the filter
+//! expression's fields merged in.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value};
+
+/// What the edit needs to know, filled in as the command line is read and pages are followed.
+#[derive(Debug, Default)]
+pub struct Edits {
+    /// The `--json-body` document as written.
+    pub json_body: Option<Value>,
+    /// The body fields whose flags were given on the command line.
+    pub flag_fields: Vec<&'static str>,
+    /// The filter expression's fields: operator objects, or `null` to leave a field out.
+    pub filter: Option<Map<String, Value>>,
+    /// The query parameter that asks for a page, and the token to send in it.
+    pub page: Option<(&'static str, String)>,
+}
+
+/// The shared state and the edit that reads it, for `ClientConfig::edit_requests`.
+pub fn editor() -> (
+    Arc<Mutex<Edits>>,
+    impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+) {
+    let edits = Arc::new(Mutex::new(Edits::default()));
+    let state = edits.clone();
+    let edit = move |request: &mut reqwest::Request| {
+        let edits = state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((param, token)) = &edits.page {
+            let mut url = request.url().clone();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != param)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair(param, token);
+            *request.url_mut() = url;
+        }
+        let typed = request.body().and_then(|b| b.as_bytes());
+        if let Some(body) = composed(typed, &edits) {
+            *request.body_mut() = Some(body.into());
+        }
+    };
+    (edits, edit)
+}
+
+/// The body to send instead of the typed one, when the user wrote JSON or a filter.
+pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
+    if edits.json_body.is_none() && edits.filter.is_none() {
+        return None;
+    }
+    let typed: Value = typed
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .unwrap_or(Value::Object(Map::new()));
+    let mut body = match &edits.json_body {
+        Some(written) => {
+            let mut body = written.clone();
+            if let (Value::Object(fields), Value::Object(typed)) = (&mut body, &typed) {
+                for field in &edits.flag_fields {
+                    if let Some(value) = typed.get(*field) {
+                        fields.insert(field.to_string(), value.clone());
+                    }
+                }
+            }
+            body
+        }
+        None => typed,
+    };
+    if let (Some(filter), Value::Object(fields)) = (&edits.filter, &mut body) {
+        for (field, ops) in filter {
+            match (fields.get_mut(field), ops) {
+                (_, Value::Null) => {
+                    fields.remove(field);
+                }
+                (Some(Value::Object(present)), Value::Object(ops)) => {
+                    present.extend(ops.clone());
+                }
+                (_, ops) => {
+                    fields.insert(field.clone(), ops.clone());
+                }
+            }
+        }
+    }
+    Some(serde_json::to_vec(&body).expect("JSON values serialise"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sent(typed: Value, edits: Edits) -> Value {
+        let typed = serde_json::to_vec(&typed).unwrap();
+        serde_json::from_slice(&composed(Some(&typed), &edits).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_written_body_goes_out_as_written_with_given_flags_over_it() {
+        let edits = Edits {
+            json_body: Some(
+                json!({"num_gpus": {"gte": 2}, "order": [["score", "desc"]], "limit": 5}),
+            ),
+            flag_fields: vec!["limit"],
+            ..Edits::default()
+        };
+        // The typed body lost the operator and holds the flag's value and a default.
+        let typed = json!({"num_gpus": {}, "limit": 10, "verified": {"eq": true}});
+        assert_eq!(
+            sent(typed, edits),
+            json!({"num_gpus": {"gte": 2}, "order": [["score", "desc"]], "limit": 10})
+        );
+    }
+
+    #[test]
+    fn the_filter_merges_into_the_body() {
+        let edits = Edits {
+            filter: Some(
+                json!({"gpu_ram": {"gte": 24}, "verified": {"eq": false}, "rentable": null})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+            ..Edits::default()
+        };
+        let typed =
+            json!({"verified": {"eq": true}, "rentable": {"eq": true}, "gpu_ram": {"lt": 80}});
+        assert_eq!(
+            sent(typed, edits),
+            json!({"verified": {"eq": false}, "gpu_ram": {"lt": 80, "gte": 24}})
+        );
+    }
+
+    #[test]
+    fn nothing_written_leaves_the_typed_body() {
+        assert_eq!(composed(Some(b"{}"), &Edits::default()), None);
+    }
+
+    #[test]
+    fn the_page_token_replaces_the_query_parameter() {
+        let (edits, edit) = editor();
+        edits.lock().unwrap().page = Some(("after_token", "t 2".into()));
+        let mut request = reqwest::Request::new(
+            reqwest::Method::GET,
+            "http://127.0.0.1/x?limit=5&after_token=t1".parse().unwrap(),
+        );
+        edit(&mut request);
+        assert_eq!(request.url().query(), Some("limit=5&after_token=t+2"));
+    }
+}
