@@ -39,6 +39,12 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION_HEADER);
+        if let Some(hold) = &self.inner().hold {
+            hold.record(request);
+            error::note(|call| call.not_sent = true);
+            // Only a stop for progenitor: `error::call` makes `ErrorKind::NotSent` from the note.
+            return Err(Error::Custom("the request was held, not sent".into()));
+        }
         Ok(())
     }
 
