@@ -12,5 +12,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         aliases: &[],
         columns: &["id", "user_id", "rights", "team_id", "team_name"],
         positional: &[],
+        method: "GET",
+        files: &[],
     },
 ];

@@ -1,14 +1,15 @@
 //! Running one generated operation in three steps: the settings from the command line and the
 //! environment, the client they make, and the call with its output.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
 use vast_api::proxy::ProxyUrl;
 use vast_api::{
-    ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, KeySource, ResponseCapture, RetryPolicy,
+    ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, HeldRequest, KeySource, RequestCapture,
+    ResponseCapture, RetryPolicy,
 };
 
 use crate::commands;
@@ -22,9 +23,71 @@ use crate::transport;
 
 pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let settings = Settings::read(matches)?;
+    if settings.dry_run {
+        let request = held_request(&settings, operation, leaf)?;
+        return redact::write_stdout(request_text(&request).as_bytes())
+            .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
+    }
+    if commands::spec_of(operation).method == "DELETE" && !commands::confirmed(leaf) {
+        confirm(&settings, operation, leaf)?;
+    }
     let capture = ResponseCapture::new();
-    let client = settings.client(&capture)?;
+    let client = settings.client(&capture, None)?;
     execute(&settings, client, capture, operation, leaf)
+}
+
+/// The request the command line describes, made by the client but not sent.
+fn held_request(
+    settings: &Settings,
+    operation: CliCommand,
+    leaf: &ArgMatches,
+) -> Result<HeldRequest, Failure> {
+    let hold = RequestCapture::new();
+    let capture = ResponseCapture::new();
+    let client = settings.client(&capture, Some(&hold))?;
+    execute(settings, client, capture, operation, leaf)?;
+    hold.last()
+        .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
+}
+
+/// A request as `--dry-run` and the confirmation show it: the method and the whole URL, then the
+/// body as it would be sent. Never a header: the key travels in one.
+fn request_text(request: &HeldRequest) -> String {
+    let body = request
+        .body
+        .as_ref()
+        .map(|b| format!("{}\n", String::from_utf8_lossy(b)))
+        .unwrap_or_default();
+    format!("{} {}\n{body}", request.method, request.url)
+}
+
+/// A DELETE goes ahead only when confirmed: `--yes`, or `y` typed at the prompt. Without a
+/// terminal to ask on, it is refused (exit 2), so a script never deletes by default.
+fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
+    let command = format!("vast {}", commands::spec_of(operation).words.join(" "));
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("`{command}` deletes, and there is no terminal to confirm it on"),
+        )
+        .hint("add --yes (-y) to delete without asking"));
+    }
+    let request = held_request(settings, operation, leaf)?;
+    redact::write_stderr(&format!(
+        "{command} sends:\n{}Delete? [y/N] ",
+        request_text(&request)
+    ));
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(Exit::Failure, format!("cannot read the answer: {e}")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Failure::new(
+            Exit::Failure,
+            "not confirmed: nothing was sent",
+        )),
+    }
 }
 
 /// What the command line and the environment say about the call.
@@ -36,6 +99,7 @@ struct Settings {
     timeout_secs: u64,
     attempts: u32,
     raw: bool,
+    dry_run: bool,
     verbose: bool,
 }
 
@@ -61,13 +125,20 @@ impl Settings {
             timeout_secs: *matches.get_one::<u64>("timeout").expect("has a default"),
             attempts: *matches.get_one::<u32>("retry").expect("has a default"),
             raw: matches.get_flag("raw"),
+            dry_run: matches.get_flag("dry-run"),
             verbose: matches.get_flag("verbose"),
         })
     }
 
-    /// The client these settings describe, keeping each response in `capture` for `--raw`.
-    fn client(&self, capture: &ResponseCapture) -> Result<Client, Failure> {
-        if self.verbose {
+    /// The client these settings describe, keeping each response in `capture` for `--raw`, and
+    /// holding its requests in `hold` instead of sending them when given.
+    fn client(
+        &self,
+        capture: &ResponseCapture,
+        hold: Option<&RequestCapture>,
+    ) -> Result<Client, Failure> {
+        // Said once: a confirmed DELETE makes its request twice, held and then sent.
+        if self.verbose && (hold.is_none() || self.dry_run) {
             let through = self
                 .proxy
                 .as_ref()
@@ -79,7 +150,11 @@ impl Settings {
                 self.base_url
             ));
         }
-        Ok(ClientConfig::new()
+        let config = match hold {
+            Some(hold) => ClientConfig::new().hold_requests(hold.clone()),
+            None => ClientConfig::new(),
+        };
+        Ok(config
             .api_key(self.key.clone())
             .base_url(&self.base_url)
             .timeout(Duration::from_secs(self.timeout_secs))
@@ -111,6 +186,7 @@ fn execute(
         capture: capture.clone(),
         key_source: key_file::source_text(&settings.key_source),
         failure: RefCell::new(None),
+        settled: Cell::new(false),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -145,6 +221,9 @@ fn execute(
     }
     if let Some(failure) = output.failure.take() {
         return Err(failure);
+    }
+    if output.settled.get() {
+        return Ok(());
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))

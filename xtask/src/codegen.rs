@@ -5,7 +5,9 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use crate::{commands, names, normalize, panics, read_openapi, spec, surface, typed_errors};
+use crate::{
+    cli_switches, commands, names, normalize, panics, read_openapi, spec, surface, typed_errors,
+};
 
 pub const SPEC: &str = "openapi.yaml";
 /// The generated client: types, `Client`, builders.
@@ -151,8 +153,11 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|_| Ok(()))
-        .map_err(|e| format!("{name}: {e}"))?;
+    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
+        cli_switches::apply(file);
+        Ok(())
+    })
+    .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
     if let Some(c) = commands
         .iter()
@@ -506,7 +511,8 @@ pub mod tests {
                 "operation-id",
                 "response-shapes",
                 "optional-nulls",
-                "vendor-cli-usage"
+                "vendor-cli-usage",
+                "summaries"
             ]
         );
     }
@@ -575,16 +581,19 @@ pub mod tests {
         }
         let all = [
             "auth-headers",
+            "defaulted-required",
             "document-defects",
             "media-schemas",
             "mistyped-values",
             "openapi-3.1",
             "operation-id",
             "optional-nulls",
+            "plain-help",
             "query-objects",
             "response-shapes",
             "scalar-bodies",
             "status-codes",
+            "summaries",
             "vendor-cli-usage",
         ];
         assert_eq!(fired.into_iter().collect::<Vec<_>>(), all);

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
 mod bench;
+mod cli_switches;
 mod codegen;
 mod commands;
 mod demo;

@@ -5,6 +5,7 @@
 //! `cargo xtask gen` can print one line per change.
 
 mod auth_headers;
+mod defaulted_required;
 mod document_defects;
 mod media_schemas;
 mod mistyped_values;
@@ -12,10 +13,12 @@ mod openapi_31;
 mod operation_ids;
 mod optional_nulls;
 mod path_params;
+mod plain_help;
 mod query_objects;
 mod response_shapes;
 mod scalar_bodies;
 mod status_codes;
+mod summaries;
 mod vendor_cli_usage;
 mod walk;
 
@@ -59,6 +62,7 @@ pub fn normalize(mut doc: Value, recorded: &Table) -> Result<Normalised, String>
     document_defects::apply(&mut doc, &mut rewrites);
     media_schemas::apply(&mut doc, &mut rewrites);
     mistyped_values::apply(&mut doc, &mut rewrites);
+    defaulted_required::apply(&mut doc, &mut rewrites);
     query_objects::apply(&mut doc, &mut rewrites);
     auth_headers::apply(&mut doc, &mut rewrites);
     let mut naming = names::assign(&doc, recorded)?;
@@ -96,6 +100,8 @@ pub fn for_httpmock(doc: &mut Value) -> Vec<Rewrite> {
 pub fn for_cli(doc: &mut Value) -> Vec<Rewrite> {
     let mut rewrites = Vec::new();
     vendor_cli_usage::apply(doc, &mut rewrites);
+    plain_help::apply(doc, &mut rewrites);
+    summaries::apply(doc, &mut rewrites);
     rewrites
 }
 
