@@ -28,6 +28,10 @@ pub struct CommandSpec {
     /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
     /// overrides that field of `--json-body`.
     pub body_flags: &'static [(&'static str, &'static str)],
+    /// The HTTP method, upper case: a `DELETE` is confirmed first.
+    pub method: &'static str,
+    /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
+    pub files: &'static [&'static str],
 }
 
 /// A field of a filter body, and the value type the spec gives some of its operators
@@ -51,7 +55,8 @@ Exit status:
   0  success
   1  any other failure (server error, a response that does not match the API spec or is not
      valid HTTP, a redirect that is not followed, a body over the size or object limits)
-  2  invalid command line, or an unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
+  2  invalid command line (a DELETE without --yes and no terminal to confirm it on too), or an
+     unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
   3  no usable API key (none found, empty, malformed or too long; an unreadable key file)
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
@@ -82,6 +87,8 @@ const UNLISTED: CommandSpec = CommandSpec {
     filter: &[],
     pagination: None,
     body_flags: &[],
+    method: "",
+    files: &[],
 };
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
@@ -99,7 +106,7 @@ pub fn command() -> Command {
         let leaf = with_list_options(
             adapted(
                 with_short_about(Cli::<&Output<'static>>::get_command(op)),
-                spec.positional,
+                spec,
             ),
             spec,
         );
@@ -203,17 +210,55 @@ fn with_short_about(command: Command) -> Command {
     command.about(summary).long_about(full)
 }
 
-/// Adapts a generated command to the vendor CLI's habits: path parameters are positional rather
-/// than `--flags`, and progenitor's `--json-body-template`, which does nothing yet (its help says
-/// "XXX"), is hidden.
-fn adapted(command: Command, positional: &[&str]) -> Command {
+/// Adapts a generated command to the vendor CLI's habits and to typing: path parameters are
+/// positional rather than `--flags`; a boolean is a switch pair (`--vm`, `--no-vm`; read through
+/// [`switch`]); a string takes values that start with `-` (`--env '-e A=1'`); a key or
+/// certificate also takes `@PATH` (see [`file_or_text`]); a `DELETE` has `--yes`. progenitor's
+/// `--json-body-template`, which does nothing yet (its help says "XXX"), is hidden.
+fn adapted(command: Command, spec: &CommandSpec) -> Command {
     let has = |command: &Command, id: &str| command.get_arguments().any(|a| a.get_id() == id);
     let command = if has(&command, "json-body-template") {
         command.mut_arg("json-body-template", |arg| arg.hide(true))
     } else {
         command
     };
-    positional
+    // Arguments that take a value: progenitor's own switches (`--json-body-template`) stay.
+    let ids: Vec<(String, std::any::TypeId)> = command
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .map(|a| (a.get_id().to_string(), type_of(a)))
+        .collect();
+    let mut command = command;
+    for (id, ty) in ids {
+        if ty == std::any::TypeId::of::<bool>() && !has(&command, &negated(&id)) {
+            command = switch_pair(command, &id);
+        } else if ty == std::any::TypeId::of::<String>() {
+            let reads_file = spec.files.contains(&id.as_str());
+            command = command.mut_arg(&id, |arg| {
+                let arg = arg.allow_hyphen_values(true);
+                if reads_file {
+                    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    arg.value_parser(file_or_text).help(format!(
+                        "{}{}@PATH, or the path of a file, sends the file's contents",
+                        help.trim_end(),
+                        if help.trim().is_empty() { "" } else { "\n" }
+                    ))
+                } else {
+                    arg
+                }
+            });
+        }
+    }
+    if spec.method == "DELETE" && !has(&command, "yes") {
+        command = command.arg(
+            Arg::new("yes")
+                .short('y')
+                .long("yes")
+                .action(ArgAction::SetTrue)
+                .help("Delete without asking (needed when standard input is not a terminal)"),
+        );
+    }
+    spec.positional
         .iter()
         .enumerate()
         .fold(command, |command, (i, name)| {
@@ -263,6 +308,107 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
 /// The argument ids of the options [`with_list_options`] adds.
 pub const QUERY: &str = "vast-filter-query";
 pub const ALL_PAGES: &str = "vast-all-pages";
+fn type_of(arg: &Arg) -> std::any::TypeId {
+    // clap's own id of the value type compares with std's.
+    let ty = arg.get_value_parser().type_id();
+    [
+        std::any::TypeId::of::<bool>(),
+        std::any::TypeId::of::<String>(),
+    ]
+    .into_iter()
+    .find(|t| ty == *t)
+    .unwrap_or(std::any::TypeId::of::<()>())
+}
+
+fn negated(id: &str) -> String {
+    format!("no-{id}")
+}
+
+/// `--NAME` sends true and `--no-NAME` false; the last one given wins, neither sends nothing. A
+/// boolean the spec requires needs one of the two.
+fn switch_pair(command: Command, id: &str) -> Command {
+    let no = negated(id);
+    let required = command
+        .get_arguments()
+        .any(|a| a.get_id() == id && a.is_required_set());
+    // `--no-NAME` is named in `--NAME`'s help rather than listed: half as many lines.
+    let command = command
+        .mut_arg(id, |arg| {
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let sep = if help.trim().is_empty() { "" } else { " " };
+            arg.action(ArgAction::SetTrue)
+                .required(false)
+                .overrides_with(no.clone())
+                .help(format!("{}{sep}[--{no} sends false]", help.trim_end()))
+        })
+        .arg(
+            Arg::new(no.clone())
+                .long(no.clone())
+                .action(ArgAction::SetTrue)
+                .overrides_with(id.to_string())
+                .hide(true),
+        );
+    if required {
+        command.group(
+            clap::ArgGroup::new(format!("{id}-switch"))
+                .args([id.to_string(), no])
+                .required(true),
+        )
+    } else {
+        command
+    }
+}
+
+/// The value of a boolean argument made a switch pair by [`adapted`]: `Some(&true)` for
+/// `--NAME`, `Some(&false)` for `--no-NAME`, `None` for neither. The generated code reads every
+/// boolean through this (`cargo xtask gen` rewrites progenitor's `get_one::<bool>`).
+#[allow(
+    dead_code,
+    reason = "called by the generated code when the spec has a boolean argument; the seed has none"
+)]
+pub fn switch(matches: &clap::ArgMatches, id: &str) -> Option<&'static bool> {
+    let given = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
+    if given(id) {
+        Some(&true)
+    } else if given(&negated(id)) {
+        Some(&false)
+    } else {
+        None
+    }
+}
+
+/// Whether a DELETE command line says `--yes`.
+pub fn confirmed(leaf: &clap::ArgMatches) -> bool {
+    leaf.try_get_one::<bool>("yes").ok().flatten() == Some(&true)
+}
+
+/// The most a key or certificate file may hold; real ones hold a few KiB.
+const MAX_FILE_BYTES: u64 = 64 << 10;
+
+/// A key or certificate argument: `@PATH` (`@~/.ssh/id_ed25519.pub`; `~/` is the home folder)
+/// or the path of an existing file sends the file's contents, without a final line break; any
+/// other text is sent as it is. A key's text never names a file, so the two cannot be confused.
+fn file_or_text(value: &str) -> Result<String, String> {
+    let path = match value.strip_prefix('@') {
+        Some(path) => match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+            (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+            _ => std::path::PathBuf::from(path),
+        },
+        None if std::path::Path::new(value).is_file() => std::path::PathBuf::from(value),
+        None => return Ok(value.to_string()),
+    };
+    let cannot = |why: String| format!("cannot read {}: {why}", path.display());
+    let metadata = std::fs::metadata(&path).map_err(|e| cannot(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(cannot("not a regular file".into()));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(cannot(format!("larger than {} KiB", MAX_FILE_BYTES >> 10)));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| cannot(e.to_string()))?;
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    Ok(text.strip_suffix('\r').unwrap_or(text).to_string())
+}
 
 /// The operation a parsed command line names, with the matches of its own arguments.
 pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
@@ -314,6 +460,11 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Show every column, not only those that fit the terminal"),
+        Arg::new("dry-run")
+            .long("dry-run")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print the request (method, URL, body; never the key) instead of sending it"),
         Arg::new("retry")
             .long("retry")
             .value_name("N")
@@ -355,7 +506,13 @@ mod tests {
                     .long("json-body-template")
                     .action(ArgAction::SetTrue),
             );
-        let mut command = adapted(generated, &["id"]);
+        let mut command = adapted(
+            generated,
+            &CommandSpec {
+                positional: &["id"],
+                ..UNLISTED
+            },
+        );
         let matches = command
             .clone()
             .try_get_matches_from(["show-instance", "42"])
@@ -372,6 +529,106 @@ mod tests {
             help.contains("<id>") && !help.contains("json-body-template"),
             "{help}"
         );
+    }
+
+    /// What progenitor makes of a boolean body field, a string and a key, on a DELETE.
+    fn typed_command() -> Command {
+        let generated = Command::new("x")
+            .arg(
+                Arg::new("vm")
+                    .long("vm")
+                    .value_parser(value_parser!(bool))
+                    .required(false),
+            )
+            .arg(
+                Arg::new("env")
+                    .long("env")
+                    .value_parser(value_parser!(String)),
+            )
+            .arg(
+                Arg::new("ssh-key")
+                    .long("ssh-key")
+                    .value_parser(value_parser!(String))
+                    .help("The SSH key"),
+            );
+        adapted(
+            generated,
+            &CommandSpec {
+                method: "DELETE",
+                files: &["ssh-key"],
+                ..UNLISTED
+            },
+        )
+    }
+
+    #[test]
+    fn a_boolean_is_a_switch_pair_and_the_last_one_wins() {
+        let value = |args: &[&str]| {
+            let matches = typed_command()
+                .try_get_matches_from([&["x"], args].concat())
+                .unwrap();
+            switch(&matches, "vm").copied()
+        };
+        assert_eq!(value(&[]), None);
+        assert_eq!(value(&["--vm"]), Some(true));
+        assert_eq!(value(&["--no-vm"]), Some(false));
+        assert_eq!(value(&["--vm", "--no-vm"]), Some(false));
+        assert_eq!(value(&["--no-vm", "--vm"]), Some(true));
+        assert!(
+            typed_command()
+                .try_get_matches_from(["x", "--vm", "true"])
+                .is_err()
+        );
+        let help = typed_command().render_help().to_string();
+        assert!(
+            help.contains("--vm                 [--no-vm sends false]\n"),
+            "{help}"
+        );
+        assert!(!help.contains("\n      --no-vm"), "{help}");
+    }
+
+    #[test]
+    fn strings_take_values_that_start_with_a_hyphen() {
+        let matches = typed_command()
+            .try_get_matches_from(["x", "--env", "-e A=1 -p 80:80"])
+            .unwrap();
+        assert_eq!(matches.get_one::<String>("env").unwrap(), "-e A=1 -p 80:80");
+    }
+
+    #[test]
+    fn a_key_takes_at_path_or_a_file_and_plain_text_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("id.pub");
+        std::fs::write(&path, "ssh-ed25519 AAAA me@host\n").unwrap();
+        let path = path.to_str().unwrap();
+        let key = |value: &str| {
+            typed_command()
+                .try_get_matches_from(["x", "--ssh-key", value])
+                .map(|m| m.get_one::<String>("ssh-key").unwrap().clone())
+                .map_err(|e| e.kind())
+        };
+        assert_eq!(
+            key(&format!("@{path}")),
+            Ok("ssh-ed25519 AAAA me@host".into())
+        );
+        assert_eq!(key(path), Ok("ssh-ed25519 AAAA me@host".into()));
+        assert_eq!(key("ssh-rsa BBBB"), Ok("ssh-rsa BBBB".into()));
+        assert_eq!(
+            key("@/nonexistent/id.pub"),
+            Err(clap::error::ErrorKind::ValueValidation)
+        );
+        assert_eq!(
+            key(&format!("@{}", dir.path().display())),
+            Err(clap::error::ErrorKind::ValueValidation)
+        );
+    }
+
+    #[test]
+    fn a_delete_takes_yes() {
+        let matches = typed_command().try_get_matches_from(["x", "-y"]).unwrap();
+        assert!(confirmed(&matches));
+        let matches = typed_command().try_get_matches_from(["x"]).unwrap();
+        assert!(!confirmed(&matches));
     }
 
     #[test]

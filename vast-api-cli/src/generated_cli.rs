@@ -18,9 +18,7 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_show_api_keys() -> ::clap::Command {
         ::clap::Command::new("")
-            .about(
-                "show api keys\n\nRetrieves all API keys associated with the authenticated user.",
-            )
+            .about("Retrieves all API keys associated with the authenticated user.")
     }
     pub async fn execute(
         &self,

@@ -17,5 +17,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         filter: &[],
         pagination: None,
         body_flags: &[],
+        method: "GET",
+        files: &[],
     },
 ];

@@ -1,7 +1,7 @@
 //! Running one generated operation in three steps: the settings from the command line and the
 //! environment, the client they make, and the call with its output.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -10,7 +10,8 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use vast_api::proxy::ProxyUrl;
 use vast_api::{
-    ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, KeySource, ResponseCapture, RetryPolicy,
+    ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, HeldRequest, KeySource, RequestCapture,
+    ResponseCapture, RetryPolicy,
 };
 
 use crate::commands::{self, Pagination};
@@ -26,15 +27,25 @@ use crate::{filter, pages};
 
 pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let settings = Settings::read(matches)?;
+    if settings.dry_run {
+        let request = held_request(&settings, operation, leaf)?;
+        return redact::write_stdout(request_text(&request).as_bytes())
+            .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
+    }
+    if commands::spec_of(operation).method == "DELETE" && !commands::confirmed(leaf) {
+        confirm(&settings, operation, leaf)?;
+    }
     let capture = ResponseCapture::new();
-    let (edits, edit) = request_edit::editor();
-    read_edits(
-        &mut edits.lock().unwrap_or_else(|e| e.into_inner()),
-        operation,
-        leaf,
-    )?;
-    let client = settings.client(&capture, edit)?;
+    let edits = request_edits(operation, leaf)?;
+    let client = settings.client(&capture, request_edit::editor(&edits), None)?;
     execute(&settings, client, capture, edits, operation, leaf)
+}
+
+/// The request edits the command line asks for.
+fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Mutex<Edits>>, Failure> {
+    let mut edits = Edits::default();
+    read_edits(&mut edits, operation, leaf)?;
+    Ok(Arc::new(Mutex::new(edits)))
 }
 
 /// What the command line says to change in the request the generated code builds: the filter
@@ -62,6 +73,61 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
     Ok(())
 }
 
+/// The request the command line describes, made by the client but not sent.
+fn held_request(
+    settings: &Settings,
+    operation: CliCommand,
+    leaf: &ArgMatches,
+) -> Result<HeldRequest, Failure> {
+    let hold = RequestCapture::new();
+    let capture = ResponseCapture::new();
+    let edits = request_edits(operation, leaf)?;
+    let client = settings.client(&capture, request_edit::editor(&edits), Some(&hold))?;
+    execute(settings, client, capture, edits, operation, leaf)?;
+    hold.last()
+        .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
+}
+
+/// A request as `--dry-run` and the confirmation show it: the method and the whole URL, then the
+/// body as it would be sent. Never a header: the key travels in one.
+fn request_text(request: &HeldRequest) -> String {
+    let body = request
+        .body
+        .as_ref()
+        .map(|b| format!("{}\n", String::from_utf8_lossy(b)))
+        .unwrap_or_default();
+    format!("{} {}\n{body}", request.method, request.url)
+}
+
+/// A DELETE goes ahead only when confirmed: `--yes`, or `y` typed at the prompt. Without a
+/// terminal to ask on, it is refused (exit 2), so a script never deletes by default.
+fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
+    let command = format!("vast {}", commands::spec_of(operation).words.join(" "));
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("`{command}` deletes, and there is no terminal to confirm it on"),
+        )
+        .hint("add --yes (-y) to delete without asking"));
+    }
+    let request = held_request(settings, operation, leaf)?;
+    redact::write_stderr(&format!(
+        "{command} sends:\n{}Delete? [y/N] ",
+        request_text(&request)
+    ));
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(Exit::Failure, format!("cannot read the answer: {e}")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Failure::new(
+            Exit::Failure,
+            "not confirmed: nothing was sent",
+        )),
+    }
+}
+
 /// What the command line and the environment say about the call.
 struct Settings {
     key: ApiKey,
@@ -71,6 +137,7 @@ struct Settings {
     timeout_secs: u64,
     attempts: u32,
     raw: bool,
+    dry_run: bool,
     verbose: bool,
 }
 
@@ -96,17 +163,22 @@ impl Settings {
             timeout_secs: *matches.get_one::<u64>("timeout").expect("has a default"),
             attempts: *matches.get_one::<u32>("retry").expect("has a default"),
             raw: matches.get_flag("raw"),
+            dry_run: matches.get_flag("dry-run"),
             verbose: matches.get_flag("verbose"),
         })
     }
 
-    /// The client these settings describe, keeping each response in `capture` for `--raw`.
+    /// The client these settings describe, keeping each response in `capture` for `--raw`,
+    /// changing each request with `edit`, and holding its requests in `hold` instead of sending
+    /// them when given.
     fn client(
         &self,
         capture: &ResponseCapture,
         edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+        hold: Option<&RequestCapture>,
     ) -> Result<Client, Failure> {
-        if self.verbose {
+        // Said once: a confirmed DELETE makes its request twice, held and then sent.
+        if self.verbose && (hold.is_none() || self.dry_run) {
             let through = self
                 .proxy
                 .as_ref()
@@ -118,7 +190,11 @@ impl Settings {
                 self.base_url
             ));
         }
-        Ok(ClientConfig::new()
+        let config = match hold {
+            Some(hold) => ClientConfig::new().hold_requests(hold.clone()),
+            None => ClientConfig::new(),
+        };
+        Ok(config
             .api_key(self.key.clone())
             .base_url(&self.base_url)
             .timeout(Duration::from_secs(self.timeout_secs))
@@ -174,6 +250,7 @@ fn execute(
         edits: edits.clone(),
         key_source: key_file::source_text(&settings.key_source),
         failure: RefCell::new(None),
+        settled: Cell::new(false),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -205,6 +282,9 @@ fn execute(
     }
     if let Some(failure) = output.failure.take() {
         return Err(failure);
+    }
+    if output.settled.get() {
+        return Ok(());
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
@@ -323,12 +403,12 @@ mod tests {
     /// within `cap` pages; the ids of the rows fetched.
     fn fetch_all(server: &MockServer, cap: usize) -> Vec<i64> {
         let capture = ResponseCapture::new();
-        let (edits, edit) = request_edit::editor();
+        let edits = Arc::new(Mutex::new(Edits::default()));
         let client = ClientConfig::new()
             .api_key("0123456789abcdef")
             .base_url(server.base_url())
             .capture_responses(capture.clone())
-            .edit_requests(edit)
+            .edit_requests(request_edit::editor(&edits))
             .build()
             .unwrap();
         let output = Output {
@@ -344,6 +424,7 @@ mod tests {
             edits: edits.clone(),
             key_source: String::new(),
             failure: RefCell::new(None),
+            settled: Cell::new(false),
         };
         let leaf = Cli::<&Output>::get_command(CliCommand::ShowApiKeys).get_matches_from(["x"]);
         let cli = Cli::new(client, &output);

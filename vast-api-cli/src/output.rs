@@ -1,11 +1,11 @@
 //! The generated CLI's output hooks (`CliConfig`): successes print, failures are recorded for
 //! `main` to report with their exit code.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use vast_api::{Error, ResponseCapture, ResponseValue};
+use vast_api::{Error, ErrorKind, ResponseCapture, ResponseValue};
 
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
@@ -27,6 +27,10 @@ pub struct Output<'a> {
     /// Where the key came from, in the CLI's words, for the hint of a rejected key.
     pub key_source: String,
     pub failure: RefCell<Option<Failure>>,
+    /// Set when the call ended in an error that is not a failure: `--raw` printed a success
+    /// body the spec describes otherwise, or the request was held (`--dry-run`, a DELETE's
+    /// confirmation).
+    pub settled: Cell<bool>,
 }
 
 impl Output<'_> {
@@ -100,6 +104,22 @@ impl CliConfig for &Output<'_> {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
+        // `--raw` promises the bytes the server sent: a success whose body the spec describes
+        // otherwise (a field of another type, say) is still what the server answered, so it is
+        // printed, and the mismatch is a warning rather than a failure: exit 0. Scripts reading
+        // the body get it; the warning tells a person the spec is out of date.
+        if self.raw
+            && let ErrorKind::InvalidBody { body, .. } = error.kind()
+        {
+            self.print_body(body, &self.columns);
+            redact::write_stderr(&format!("warning: {error}; printed as received\n"));
+            self.settled.set(true);
+            return;
+        }
+        if let ErrorKind::NotSent = error.kind() {
+            self.settled.set(true);
+            return;
+        }
         self.fail(failure::from_api_error(error, &self.key_source));
     }
 

@@ -24,14 +24,11 @@ pub struct Edits {
     pub page: Option<(&'static str, String)>,
 }
 
-/// The shared state and the edit that reads it, for `ClientConfig::edit_requests`.
-pub fn editor() -> (
-    Arc<Mutex<Edits>>,
-    impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
-) {
-    let edits = Arc::new(Mutex::new(Edits::default()));
+/// The edit that applies `edits` (shared: the page token changes between calls), for
+/// `ClientConfig::edit_requests`.
+pub fn editor(edits: &Arc<Mutex<Edits>>) -> impl Fn(&mut reqwest::Request) + Send + Sync + 'static {
     let state = edits.clone();
-    let edit = move |request: &mut reqwest::Request| {
+    move |request: &mut reqwest::Request| {
         let edits = state.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((param, token)) = &edits.page {
             let mut url = request.url().clone();
@@ -50,8 +47,7 @@ pub fn editor() -> (
         if let Some(body) = composed(typed, &edits) {
             *request.body_mut() = Some(body.into());
         }
-    };
-    (edits, edit)
+    }
 }
 
 /// The body to send instead of the typed one, when the user wrote JSON or a filter.
@@ -147,7 +143,8 @@ mod tests {
 
     #[test]
     fn the_page_token_replaces_the_query_parameter() {
-        let (edits, edit) = editor();
+        let edits = Arc::new(Mutex::new(Edits::default()));
+        let edit = editor(&edits);
         edits.lock().unwrap().page = Some(("after_token", "t 2".into()));
         let mut request = reqwest::Request::new(
             reqwest::Method::GET,

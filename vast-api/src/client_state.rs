@@ -27,6 +27,8 @@ pub struct ClientState {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) capture: Option<ResponseCapture>,
+    /// When set, requests are recorded here and never sent (a dry run).
+    pub(crate) hold: Option<RequestCapture>,
     /// What errors say of the client: the proxy its server is reached through, the time an
     /// attempt may take, and the key, which their quotes of a server's text never show.
     pub(crate) proxy: Option<ProxyUrl>,
@@ -52,6 +54,7 @@ impl Default for ClientState {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             capture: None,
+            hold: None,
             proxy: None,
             timeout: None,
             secret: None,
@@ -142,6 +145,46 @@ impl ResponseCapture {
             attempts,
             gave_up,
             redirected_to,
+        });
+    }
+}
+
+/// Keeps the last request a client configured with
+/// [`ClientConfig::hold_requests`](crate::ClientConfig::hold_requests) made and did not send: a
+/// dry run, which shows what a call would send.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCapture(Arc<Mutex<Option<HeldRequest>>>);
+
+/// A request as it would have gone on the wire, without its headers (the key is one of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldRequest {
+    /// The HTTP method, `GET`, `DELETE`, ….
+    pub method: String,
+    /// The whole URL, query included.
+    pub url: String,
+    /// The body, when the request has one.
+    pub body: Option<Bytes>,
+}
+
+impl RequestCapture {
+    /// An empty capture, to give `hold_requests` while keeping a clone to read from.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The last request held.
+    pub fn last(&self) -> Option<HeldRequest> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn record(&self, request: &reqwest::Request) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(HeldRequest {
+            method: request.method().to_string(),
+            url: request.url().to_string(),
+            body: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(Bytes::copy_from_slice),
         });
     }
 }

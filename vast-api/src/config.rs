@@ -9,7 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use crate::api_key::{self, ApiKey, KeySource};
 use crate::local_file;
 use crate::proxy::Proxies;
-use crate::{Client, ClientState, ResponseCapture, RetryPolicy};
+use crate::{Client, ClientState, RequestCapture, ResponseCapture, RetryPolicy};
 
 /// The vendor's production server, as in the spec's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://console.vast.ai";
@@ -273,6 +273,14 @@ impl ClientConfig {
         edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
     ) -> Self {
         self.state.edit = Some(crate::client_state::RequestEdit(std::sync::Arc::new(edit)));
+        self
+    }
+
+    /// Records each request in `capture` instead of sending it: every call then ends in
+    /// [`ErrorKind::NotSent`](crate::ErrorKind::NotSent), and `capture` holds what it would have
+    /// sent. For showing a request before it is made (a CLI's `--dry-run`).
+    pub fn hold_requests(mut self, capture: RequestCapture) -> Self {
+        self.state.hold = Some(capture);
         self
     }
 

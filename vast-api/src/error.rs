@@ -113,6 +113,9 @@ pub enum ErrorKind<E> {
     /// The request could not be made from the values given (a parameter, a header value, the
     /// URL): nothing was sent. The text says what was wrong.
     InvalidRequest(String),
+    /// The client holds its requests instead of sending them
+    /// ([`ClientConfig::hold_requests`](crate::ClientConfig::hold_requests)): nothing was sent.
+    NotSent,
 }
 
 impl<E> fmt::Debug for ErrorKind<E> {
@@ -149,6 +152,7 @@ impl<E> fmt::Debug for ErrorKind<E> {
                 .field("limit", limit)
                 .finish(),
             ErrorKind::ProxyAuthentication => f.write_str("ProxyAuthentication"),
+            ErrorKind::NotSent => f.write_str("NotSent"),
             ErrorKind::BodyBrokeOff {
                 status,
                 received,
@@ -448,6 +452,7 @@ impl<E> fmt::Display for Error<E> {
                 self.failed_host()
             ),
             ErrorKind::InvalidRequest(why) => f.write_str(why),
+            ErrorKind::NotSent => f.write_str("the request was held, not sent"),
         }
     }
 }
@@ -496,6 +501,8 @@ pub(crate) struct CallRecord {
     /// The final response's body, when its status is not a success (the hooks read those).
     pub(crate) error_body: Option<Bytes>,
     pub(crate) redirected_to: Option<Url>,
+    /// The request was held, not sent.
+    pub(crate) not_sent: bool,
 }
 
 tokio::task_local! {
@@ -606,7 +613,9 @@ impl<E> Error<E> {
                 transport(e, &record, &mut context, secret)
             }
             P::InvalidRequest(why) => ErrorKind::InvalidRequest(format!("invalid request: {why}")),
-            // Made only by this crate's `post` hook, which notes the limit first.
+            // Made only by this crate's hooks, which note why first: `pre` holding the request,
+            // `post` refusing a body over a limit.
+            P::Custom(_) if record.not_sent => ErrorKind::NotSent,
             P::Custom(why) => match record.limit {
                 Some(Limit::Size(limit)) => ErrorKind::BodyTooLarge { status, limit },
                 Some(Limit::Containers(limit)) => ErrorKind::BodyTooComplex { status, limit },

@@ -42,6 +42,12 @@ impl ClientHooks<ClientState> for Client {
         if let Some(edit) = &self.inner().edit {
             (edit.0)(request);
         }
+        if let Some(hold) = &self.inner().hold {
+            hold.record(request);
+            error::note(|call| call.not_sent = true);
+            // Only a stop for progenitor: `error::call` makes `ErrorKind::NotSent` from the note.
+            return Err(Error::Custom("the request was held, not sent".into()));
+        }
         Ok(())
     }
 

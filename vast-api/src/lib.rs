@@ -21,7 +21,8 @@ mod generated;
 
 pub use api_key::{ApiKey, KeySource};
 pub use client_state::{
-    CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, ResponseCapture,
+    CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, HeldRequest,
+    RequestCapture, ResponseCapture,
 };
 pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, base_url_from_env};
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.

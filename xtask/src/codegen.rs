@@ -6,7 +6,8 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::{
-    cli_bodies, commands, names, normalize, panics, read_openapi, spec, surface, typed_errors,
+    cli_bodies, cli_switches, commands, names, normalize, panics, read_openapi, spec, surface,
+    typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -153,11 +154,10 @@ pub fn generate(spec: &spec::Spec, recorded: &names::Table) -> Result<Generated,
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(
-        &cli_api,
-        |g, api| g.cli(api, "vast_api"),
-        &cli_bodies::apply,
-    )
+    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
+        cli_switches::apply(file);
+        cli_bodies::apply(file)
+    })
     .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
     if let Some(c) = commands
@@ -512,7 +512,8 @@ pub mod tests {
                 "operation-id",
                 "response-shapes",
                 "optional-nulls",
-                "vendor-cli-usage"
+                "vendor-cli-usage",
+                "summaries"
             ]
         );
     }
@@ -581,16 +582,19 @@ pub mod tests {
         }
         let all = [
             "auth-headers",
+            "defaulted-required",
             "document-defects",
             "media-schemas",
             "mistyped-values",
             "openapi-3.1",
             "operation-id",
             "optional-nulls",
+            "plain-help",
             "query-objects",
             "response-shapes",
             "scalar-bodies",
             "status-codes",
+            "summaries",
             "vendor-cli-usage",
         ];
         assert_eq!(fired.into_iter().collect::<Vec<_>>(), all);

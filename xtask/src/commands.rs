@@ -29,6 +29,11 @@ pub struct Command {
     pub pagination: Option<Pagination>,
     /// Each flag progenitor made for a JSON body field: (flag id, field name).
     pub body_flags: Vec<(String, String)>,
+    /// The HTTP method, upper case: `vast` asks before a `DELETE`.
+    pub method: String,
+    /// String parameters and body fields that hold a key or certificate (see [`takes_file`]), as
+    /// progenitor names their arguments: they also take `@PATH`, the file's contents.
+    pub files: Vec<String>,
 }
 
 /// A field of a filter body: its name, and the operators whose value type the spec gives.
@@ -79,6 +84,8 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 filter: body.map(|b| filter_fields(b, doc)).unwrap_or_default(),
                 pagination: response.and_then(|r| pagination(op, r, doc)),
                 body_flags: body.map(|b| body_flags(b, doc)).unwrap_or_default(),
+                method: method.to_uppercase(),
+                files: file_arguments(op, doc),
             })
         })
         .collect()
@@ -98,6 +105,68 @@ fn path_parameters(path: &str) -> Vec<String> {
         .iter()
         .map(|name| name.to_snake_case().to_kebab_case())
         .collect()
+}
+
+/// The arguments of `op` whose value may come from a file: its string parameters and top-level
+/// JSON body fields that [`takes_file`], in kebab case as progenitor names them.
+fn file_arguments(op: &Value, doc: &Value) -> Vec<String> {
+    use heck::{ToKebabCase, ToSnakeCase};
+    let parameters = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(p, doc))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let schema = resolve(p.get("schema")?, doc);
+            Some((name, p.get("description").unwrap_or(&Value::Null), schema))
+        });
+    let body = op
+        .pointer("/requestBody/content/application~1json/schema")
+        .map(|s| resolve(s, doc))
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| {
+            let schema = resolve(schema, doc);
+            let description = schema.get("description").unwrap_or(&Value::Null);
+            (name.as_str(), description, schema)
+        });
+    let mut files: Vec<String> = parameters
+        .chain(body)
+        .filter(|(name, description, schema)| {
+            schema.get("type").and_then(Value::as_str) == Some("string")
+                && takes_file(name, description.as_str().unwrap_or_default())
+        })
+        .map(|(name, _, _)| name.to_snake_case().to_kebab_case())
+        .collect();
+    files.dedup();
+    files
+}
+
+/// Whether a string field holds a key or certificate, which people keep in files
+/// (`~/.ssh/id_ed25519.pub`) rather than type: its name ends in `ssh_key`, `public_key`, `pubkey`,
+/// `cert` or `certificate`, or its description speaks of an SSH or public key or a certificate.
+/// A secret's *name* (`key`, an environment variable's) or an API key does not qualify: neither is
+/// kept in a file of its own.
+pub fn takes_file(name: &str, description: &str) -> bool {
+    use heck::ToSnakeCase;
+    let name = name.to_snake_case();
+    let by_name = ["ssh_key", "public_key", "pubkey", "cert", "certificate"]
+        .iter()
+        .any(|end| name == *end || name.ends_with(&format!("_{end}")));
+    let words: Vec<String> = description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    // "SSH key", "public key", "SSH public key", "public SSH key": a kind, at most one word, `key`.
+    let by_description = words.iter().enumerate().any(|(i, w)| {
+        (w == "ssh" || w == "public") && words[i + 1..].iter().take(2).any(|next| next == "key")
+    }) || words.iter().any(|w| w == "certificate");
+    by_name || by_description
 }
 
 /// The scalar properties of the listed objects, when the response is a list: a top-level array
@@ -288,7 +357,7 @@ pub fn render(commands: &[Command]) -> String {
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: &[{filter}],\n        pagination: {pagination},\n        body_flags: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: &[{filter}],\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -300,6 +369,8 @@ pub fn render(commands: &[Command]) -> String {
             list(&c.more_columns),
             list(&c.positional),
             pairs(&c.body_flags),
+            c.method,
+            list(&c.files),
         ));
     }
     out.push_str("];\n");
@@ -417,6 +488,22 @@ mod tests {
     }
 
     #[test]
+    fn keys_and_certificates_take_files_and_other_strings_do_not() {
+        let commands = run(json!({"/k": {"post": {"summary": "add key",
+        "parameters": [{"name": "tlsCert", "in": "query", "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+            "ssh_key": {"type": "string"},
+            "key": {"type": "string", "description": "The key of the environment variable"},
+            "api_key": {"type": "string", "description": "API key for authentication."},
+            "value": {"type": "string", "description": "The public SSH key to add (from .pub file)"},
+            "path": {"type": "string", "description": "Path of the file on the instance"},
+            "pubkey_count": {"type": "integer", "description": "How many SSH keys"}
+        }}}}}}}}));
+        assert_eq!(commands[0].method, "POST");
+        assert_eq!(commands[0].files, ["tls-cert", "ssh-key", "value"]);
+    }
+
+    #[test]
     fn the_table_lists_aliases() {
         let command = Command {
             operation_id: "show_api_keys".into(),
@@ -428,6 +515,8 @@ mod tests {
             filter: vec![],
             pagination: None,
             body_flags: vec![],
+            method: "GET".into(),
+            files: vec![],
         };
         assert!(
             render(&[command]).contains(

@@ -162,6 +162,7 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
         &doc,
         &table,
     )?;
+    let typed = arguments_behave(&vast, &doc, &table)?;
     let plain_gets: Vec<Vec<String>> = operations(&doc)
         .into_iter()
         .filter(Op::is_plain_get)
@@ -189,7 +190,7 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     );
     println!("  {every}");
     println!("  commands run against the mock: {}", ran.join("; "));
-    for line in lists {
+    for line in lists.into_iter().chain(typed) {
         println!("  {line}");
     }
     for line in prism {
@@ -340,6 +341,149 @@ fn run_commands(
         ran.push(shown);
     }
     Ok(ran)
+}
+
+/// What people type, checked on the first operations of the spec that have it: a DELETE that
+/// needs only its path parameters (no body) prints its request with `--dry-run` and sends nothing, and
+/// without `--yes` in a pipe is refused with exit 2, sending nothing; a boolean body field or
+/// query parameter is a switch (`--NAME`, with `--no-NAME` named in its help).
+fn arguments_behave(
+    vast: &Path,
+    doc: &Value,
+    table: &[commands::Command],
+) -> Result<Vec<String>, String> {
+    let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
+    let run = |args: &[String]| -> Result<(i32, String, String), String> {
+        let output = Command::new(vast)
+            .args(["--url", &mock.url, "--api-key", KEY, "--retry", "1"])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run vast: {e}"))?;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        );
+        if stdout.contains(KEY) || stderr.contains(KEY) {
+            return Err(format!("`vast {}` printed the API key", args.join(" ")));
+        }
+        Ok((output.status.code().unwrap_or(-1), stdout, stderr))
+    };
+    let sent_nothing = |shown: &str| -> Result<(), String> {
+        match mock
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_slice()
+        {
+            [] => Ok(()),
+            seen => Err(format!("`{shown}` sent a request: {seen:?}")),
+        }
+    };
+    let mut checked = Vec::new();
+    let has_body = |id: &str| {
+        crate::openapi::operations(doc).any(|(_, _, op)| {
+            op.get("operationId").and_then(Value::as_str) == Some(id)
+                && op.get("requestBody").is_some()
+        })
+    };
+    let delete = operations(doc).into_iter().find_map(|op| {
+        let params = crate::openapi::path_params(&op.path);
+        let command = table.iter().find(|c| c.operation_id == op.id)?;
+        (op.method == "DELETE" && op.required.len() == params.len() && !has_body(&op.id))
+            .then_some((op, command))
+    });
+    if let Some((op, command)) = delete {
+        let mut args: Vec<String> = command.words.clone();
+        args.extend(command.positional.iter().map(|_| "42".to_string()));
+        let shown = format!("vast {}", args.join(" "));
+        let dry = [args.clone(), vec!["--dry-run".into()]].concat();
+        let (code, stdout, stderr) = run(&dry)?;
+        let first = stdout.lines().next().unwrap_or_default();
+        let url = format!(
+            "{}{}",
+            mock.url,
+            op.path.split('{').next().unwrap_or_default()
+        );
+        if code != 0 || !first.starts_with(&format!("DELETE {url}")) {
+            return Err(format!(
+                "`{shown} --dry-run` should print `DELETE {url}…` and exit 0; exit {code}:\n{stdout}{stderr}"
+            ));
+        }
+        sent_nothing(&format!("{shown} --dry-run"))?;
+        let (code, stdout, stderr) = run(&args)?;
+        if code != 2 || !stderr.contains("--yes") {
+            return Err(format!(
+                "`{shown}` in a pipe should refuse with exit 2 and name --yes; exit {code}:\n{stdout}{stderr}"
+            ));
+        }
+        sent_nothing(&shown)?;
+        checked.push(format!(
+            "`{shown} --dry-run` printed `{first}` and sent nothing; without --yes in a pipe: exit 2, nothing sent"
+        ));
+    }
+    let switch = table.iter().find_map(|c| {
+        let (_, _, op) = crate::openapi::operations(doc).find(|(_, _, op)| {
+            op.get("operationId").and_then(Value::as_str) == Some(&c.operation_id)
+        })?;
+        let name = boolean_argument(op, doc)?;
+        Some((c, name))
+    });
+    if let Some((command, name)) = switch {
+        let shown = format!("vast {} --help", command.words.join(" "));
+        let (code, stdout, stderr) = run(&[command.words.clone(), vec!["--help".into()]].concat())?;
+        // The help may wrap `[--no-NAME sends false]`; the names are whole.
+        let flag = format!("--{name}");
+        let listed = stdout
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(flag.as_str()));
+        if code != 0 || !listed || !stdout.contains(&format!("[--no-{name} sends")) {
+            return Err(format!(
+                "`{shown}` should list the switch `--{name}` and name `--no-{name}`; exit {code}:\n{stdout}{stderr}"
+            ));
+        }
+        checked.push(format!(
+            "`{shown}` lists the switch --{name} (and --no-{name})"
+        ));
+    }
+    Ok(checked)
+}
+
+/// The first boolean query parameter or top-level JSON body field of `op`, as progenitor names
+/// its argument (kebab case).
+fn boolean_argument(op: &Value, doc: &Value) -> Option<String> {
+    use heck::{ToKebabCase, ToSnakeCase};
+    let is_bool = |schema: &Value| {
+        crate::openapi::resolve(schema, doc)
+            .get("type")
+            .and_then(Value::as_str)
+            == Some("boolean")
+    };
+    let query = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| crate::openapi::resolve(p, doc))
+        .find(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query")
+                && p.get("schema").is_some_and(is_bool)
+        })
+        .and_then(|p| p.get("name")?.as_str().map(String::from));
+    let body = || {
+        op.pointer("/requestBody/content/application~1json/schema")
+            .map(|s| crate::openapi::resolve(s, doc))
+            .and_then(|s| s.get("properties")?.as_object())
+            .and_then(|props| {
+                props
+                    .iter()
+                    .find(|(_, s)| is_bool(s))
+                    .map(|(n, _)| n.clone())
+            })
+    };
+    query
+        .or_else(body)
+        .map(|name| name.to_snake_case().to_kebab_case())
 }
 
 /// Whether a body has rows a table would show (a list response: an array, or an object with one

@@ -292,6 +292,39 @@ fn a_body_that_is_not_the_spec_says_what_and_quotes_it() {
     );
 }
 
+/// `--raw` prints what the server sent, whatever the spec says: a mistyped success body is
+/// printed as received (the key redacted), the mismatch is a warning, and the call succeeds.
+#[test]
+fn raw_prints_a_body_that_is_not_the_spec_with_a_warning() {
+    let server = MockServer::start();
+    let body = format!(r#"{{"apikeys": [{{"id": "one", "key": "{TEST_KEY}"}}]}}"#);
+    serve(&server, TEST_KEY, 200, &body);
+    let run = show_api_keys_at(&server.base_url(), &["--raw"], &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "{\"apikeys\": [{\"id\": \"one\", \"key\": \"<redacted>\"}]}\n",
+            "warning: the server's response (200 OK) is not what the API spec describes: \
+             invalid type: string \"one\", expected i64 at line 1 column 25; body: \
+             {\"apikeys\": [{\"id\": \"one\", \"key\": \"<redacted>\"}]}; printed as received\n"
+        )
+    );
+}
+
+/// `--dry-run` prints the request the command would send (never the key) and sends nothing.
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let server = MockServer::start();
+    let mock = keys_example(&server);
+    let run = show_api_keys_at(&server.base_url(), &["--dry-run"], &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, format!("GET {}{PATH}\n", server.base_url()).as_str(), "")
+    );
+    mock.assert_calls(0);
+}
+
 #[test]
 fn a_refused_connection_is_one_line_and_a_hint() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -442,10 +475,19 @@ fn help_documents_exit_codes_and_completions_are_generated() {
     let run = vast(&["show", "api-keys", "--help"], &[], home.path());
     assert!(
         run.stdout.starts_with(
-            "show api keys\n\nRetrieves all API keys associated with the authenticated user.\n\n\
+            "Retrieves all API keys associated with the authenticated user.\n\n\
              Usage: vast show api-keys [OPTIONS]\n"
         ),
-        "the spec's description, without the vendor CLI's usage line:\n{}",
+        "the description's first sentence in place of a summary that restates the command, \
+         without the vendor CLI's usage line:\n{}",
+        run.stdout
+    );
+    let run = vast(&["show", "--help"], &[], home.path());
+    assert!(
+        run.stdout.contains(
+            "  api-keys  Retrieves all API keys associated with the authenticated user.\n"
+        ),
+        "{}",
         run.stdout
     );
     for shell in ["bash", "zsh", "fish"] {

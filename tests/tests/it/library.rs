@@ -5,7 +5,7 @@
 
 use httpmock::{Method::GET, MockServer};
 use serde_json::{Value, json};
-use vast_api::{Client, ClientConfig, ErrorKind, RetryPolicy};
+use vast_api::{Client, ClientConfig, ErrorKind, HeldRequest, RequestCapture, RetryPolicy};
 use vast_api_httpmock::MockServerExt;
 use vast_tests::{TEST_KEY, show_api_keys_example};
 
@@ -285,4 +285,33 @@ async fn from_env_reads_the_key_and_url_like_the_vendor_cli() {
     let client = Client::from_env().unwrap();
     client.show_api_keys().send().await.unwrap();
     mock.assert_calls(1);
+}
+
+/// A client that holds its requests records each one (never its headers) and sends nothing.
+#[tokio::test]
+async fn held_requests_are_recorded_and_not_sent() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET);
+        then.status(200).body("{}");
+    });
+    let held = RequestCapture::new();
+    let client = ClientConfig::new()
+        .api_key(TEST_KEY)
+        .base_url(server.base_url())
+        .hold_requests(held.clone())
+        .build()
+        .unwrap();
+    let e = client.show_api_keys().send().await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::NotSent), "{e:?}");
+    assert_eq!(e.to_string(), "the request was held, not sent");
+    assert_eq!(
+        held.last(),
+        Some(HeldRequest {
+            method: "GET".into(),
+            url: format!("{}/api/v0/auth/apikeys/", server.base_url()),
+            body: None,
+        })
+    );
+    mock.assert_calls(0);
 }

@@ -5,6 +5,7 @@
 //! `cargo xtask gen` can print one line per change.
 
 mod auth_headers;
+mod defaulted_required;
 mod document_defects;
 mod media_schemas;
 mod mistyped_values;
@@ -12,10 +13,12 @@ mod openapi_31;
 mod operation_ids;
 mod optional_nulls;
 mod path_params;
+mod plain_help;
 mod query_objects;
 mod response_shapes;
 mod scalar_bodies;
 mod status_codes;
+mod summaries;
 mod vendor_cli_usage;
 mod walk;
 
@@ -108,6 +111,10 @@ pub const RULES: &[Rule] = &[
         runs: Runs::Spec(mistyped_values::apply),
     },
     Rule {
+        name: "defaulted-required",
+        runs: Runs::Spec(defaulted_required::apply),
+    },
+    Rule {
         name: "query-objects",
         runs: Runs::Spec(query_objects::apply),
     },
@@ -142,6 +149,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "vendor-cli-usage",
         runs: Runs::Copy(Generator::Cli, vendor_cli_usage::apply),
+    },
+    Rule {
+        name: "plain-help",
+        runs: Runs::Copy(Generator::Cli, plain_help::apply),
+    },
+    Rule {
+        name: "summaries",
+        runs: Runs::Copy(Generator::Cli, summaries::apply),
     },
 ];
 
