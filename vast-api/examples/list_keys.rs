@@ -24,14 +24,17 @@ async fn main() -> ExitCode {
 async fn list_keys() -> Result<(), Box<dyn std::error::Error>> {
     let client = vast_api::Client::from_env()?;
     let keys = client.show_api_keys().send().await?.into_inner();
-    for key in keys.apikeys.iter().flatten() {
-        let shown = |value: Option<String>| value.unwrap_or_else(|| "-".into());
-        let mut line = format!(
-            "{} {}",
-            shown(key.id.map(|id| id.to_string())),
-            shown(key.rights.clone())
-        );
-        if let Some(team) = &key.team_name {
+    // Read through JSON, so this example builds with any version of the spec (`cargo xtask
+    // try-spec` builds it with others, where a key's fields are typed differently or not at all).
+    let keys = serde_json::to_value(keys)?;
+    for key in keys["apikeys"].as_array().into_iter().flatten() {
+        let shown = |value: &serde_json::Value| match value {
+            serde_json::Value::Null => "-".to_string(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let mut line = format!("{} {}", shown(&key["id"]), shown(&key["rights"]));
+        if let Some(team) = key["team_name"].as_str() {
             line.push_str(&format!(" (team {team})"));
         }
         println!("{line}");

@@ -8,7 +8,9 @@ use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
 /// One call of `show api keys` to `url`, with `policy` and a 1 s timeout.
-async fn fail(url: &str, policy: RetryPolicy) -> Error<vast_api::types::ShowApiKeysError> {
+/// The error type is whatever the spec gives the operation (`try-spec` builds these tests with
+/// other versions of it), so it is only serialised, never named.
+async fn fail(url: String, policy: RetryPolicy) -> Error<impl serde::Serialize + std::fmt::Debug> {
     ClientConfig::new()
         .api_key(TEST_KEY)
         .base_url(url)
@@ -22,10 +24,12 @@ async fn fail(url: &str, policy: RetryPolicy) -> Error<vast_api::types::ShowApiK
         .unwrap_err()
 }
 
-async fn fail_once(replies: Vec<Reply>) -> (Error<vast_api::types::ShowApiKeysError>, String) {
+async fn fail_once(
+    replies: Vec<Reply>,
+) -> (Error<impl serde::Serialize + std::fmt::Debug>, String) {
     let server = RawServer::start(replies);
     (
-        fail(&server.url, RetryPolicy::none()).await,
+        fail(server.url.clone(), RetryPolicy::none()).await,
         server.url.clone(),
     )
 }
@@ -43,7 +47,10 @@ async fn a_documented_error_reads_as_the_servers_message_with_its_typed_body() {
     );
     assert_eq!(e.status().unwrap(), 401);
     assert_eq!(e.server_message(), Some("Invalid API key."));
-    assert_eq!(e.body().unwrap().error.as_deref(), Some("invalid_api_key"));
+    assert_eq!(
+        serde_json::to_value(e.body().unwrap()).unwrap()["error"],
+        "invalid_api_key"
+    );
     assert!(matches!(e.kind(), ErrorKind::Api(_)));
     assert_eq!((e.attempts(), e.gave_up()), (1, None));
 
@@ -60,7 +67,7 @@ async fn retries_that_run_out_say_how_many_attempts_were_made() {
         429,
         r#"{"detail": "API requests too frequent"}"#,
     )]);
-    let e = fail(&server.url, RetryPolicy::default()).await;
+    let e = fail(server.url.clone(), RetryPolicy::default()).await;
     assert_eq!(
         e.to_string(),
         "rate limited by the server (429 Too Many Requests): API requests too frequent (after 3 attempts)"
@@ -76,7 +83,7 @@ async fn retries_that_run_out_say_how_many_attempts_were_made() {
         r#"{"detail": "maintenance"}"#.into(),
         vec!["retry-after: 3600".into()],
     )]);
-    let e = fail(&server.url, RetryPolicy::default()).await;
+    let e = fail(server.url.clone(), RetryPolicy::default()).await;
     assert_eq!(
         e.to_string(),
         "the server answered 503 Service Unavailable: maintenance (gave up: the server asked to wait 3600 s before retrying, more than the 60 s limit)"
@@ -176,7 +183,7 @@ async fn failures_without_a_response_name_the_server_and_what_happened() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let e = fail(&url, RetryPolicy::default().with_attempts(2)).await;
+    let e = fail(url.clone(), RetryPolicy::default().with_attempts(2)).await;
     assert!(
         e.to_string()
             .starts_with(&format!("cannot connect to {url}: ")),
@@ -195,7 +202,7 @@ async fn failures_without_a_response_name_the_server_and_what_happened() {
             .starts_with(&format!("the response from {url} (200 OK) broke off: ")),
         "{e}"
     );
-    assert!(matches!(e.kind(), ErrorKind::BodyBrokeOff { status, .. } if *status == 200));
+    assert!(matches!(e.kind(), ErrorKind::BodyBrokeOff { status, .. } if status.as_u16() == 200));
 
     let (e, url) = fail_once(vec![Reply::Raw(b"HTTP/1.1 2000 Nope\r\n\r\n".to_vec())]).await;
     assert!(
