@@ -327,12 +327,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
 
 #[test]
 fn a_refused_connection_is_one_line_and_a_hint() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = crate::support::unused_url();
     let run = show_api_keys_at(&url, &["--retry", "1"], &[]);
     assert_eq!(run.code, 7);
     assert_eq!(

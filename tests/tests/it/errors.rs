@@ -176,13 +176,7 @@ async fn failures_without_a_response_name_the_server_and_what_happened() {
     );
     assert!(matches!(e.kind(), ErrorKind::Timeout(_)));
 
-    // Bind and drop a listener: the port is free and nothing listens on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = crate::support::unused_url();
     let e = fail(url.clone(), RetryPolicy::default().with_attempts(2)).await;
     assert!(
         e.to_string()

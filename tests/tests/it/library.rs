@@ -245,22 +245,17 @@ async fn wrong_types_are_an_invalid_payload() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_communication_error() {
-    // Bind and drop a listener: the port is free and nothing listens on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let url = crate::support::unused_url();
     let client = ClientConfig::new()
         .api_key(TEST_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(&url)
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
     let e = client.show_api_keys().send().await.unwrap_err();
     assert!(
         e.to_string()
-            .starts_with(&format!("cannot connect to http://127.0.0.1:{port}: ")),
+            .starts_with(&format!("cannot connect to {url}: ")),
         "{e}"
     );
     match e.kind() {

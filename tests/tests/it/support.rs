@@ -149,6 +149,17 @@ pub fn show_api_keys_at(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     vast(&all, env, home.path())
 }
 
+/// A URL on this machine where nothing listens: a listener is bound and dropped, so the port is
+/// free.
+pub fn unused_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 pub fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
