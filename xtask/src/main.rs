@@ -15,6 +15,7 @@ mod prism;
 mod read_openapi;
 mod spec;
 mod spec_mock;
+mod subset;
 mod surface;
 mod try_lists;
 mod try_spec;
