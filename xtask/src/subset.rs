@@ -292,3 +292,274 @@ fn refs(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{codegen, names, normalize, spec};
+
+    /// Five operations: the seed; two under `/api/v0/instances` tagged `instances`, one of them
+    /// with a parameter; one under `/api/v0/instances2`; one tagged `templates`. Components:
+    /// some reached only through other components, and one nothing uses.
+    const SPEC: &str = r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /api/v0/auth/apikeys/:
+    get:
+      operationId: showApiKeys
+      tags: [accounts]
+      responses: {'200': {description: ok}}
+  /api/v0/instances/:
+    get:
+      operationId: listInstances
+      tags: [instances]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Instances'}}}
+  /api/v0/instances/{id}/:
+    delete:
+      operationId: destroyInstance
+      tags: [instances]
+      parameters: [{$ref: '#/components/parameters/Id'}]
+      responses: {'200': {description: ok}, '404': {$ref: '#/components/responses/NotFound'}}
+  /api/v0/instances2/:
+    get:
+      operationId: showOther
+      responses: {'200': {description: ok}}
+  /api/v0/template/:
+    post:
+      operationId: createTemplate
+      tags: [templates]
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Template'}}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Instances:
+      type: object
+      properties: {instances: {type: array, items: {$ref: '#/components/schemas/Instance'}}}
+    Instance: {type: object, properties: {id: {type: integer}}}
+    Missing: {type: object, properties: {msg: {type: string}}}
+    Template: {type: object, properties: {name: {type: string}}}
+    Unused: {type: object, properties: {x: {type: string}}}
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: integer}}
+  responses:
+    NotFound:
+      description: not found
+      content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}
+"##;
+
+    fn spec() -> spec::Spec {
+        spec::from_bytes(SPEC.as_bytes(), Path::new("openapi.yaml")).unwrap()
+    }
+
+    /// The Rust names of the operations `subset` keeps, and the components left, by kind.
+    fn kept(subset: &str) -> Result<(Vec<String>, Vec<String>), String> {
+        let normalize::Normalised {
+            mut doc, naming, ..
+        } = normalize::normalize(spec().doc, &names::Table::default()).unwrap();
+        Subset::parse(subset)?.apply(&mut doc, &naming)?;
+        let mut operations: Vec<String> = crate::openapi::operations(&doc)
+            .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_string())
+            .collect();
+        operations.sort();
+        let components = PRUNED
+            .iter()
+            .flat_map(|kind| {
+                let names = doc["components"][kind].as_object().cloned();
+                names
+                    .into_iter()
+                    .flatten()
+                    .map(move |(name, _)| format!("{kind}.{name}"))
+            })
+            .collect();
+        Ok((operations, components))
+    }
+
+    #[test]
+    fn a_path_prefix_is_whole_segments_and_a_parameter_matches_any_name() {
+        let (operations, _) = kept("paths = ['/api/v0/instances']").unwrap();
+        assert_eq!(
+            operations,
+            ["destroy_instance", "list_instances", "show_api_keys"]
+        );
+        let (operations, _) = kept("paths = ['/api/v0/instances/{instance_id}/']").unwrap();
+        assert_eq!(operations, ["destroy_instance", "show_api_keys"]);
+        assert!(is_prefix("/api/v0/instances2", "/api/v0/instances2/"));
+        assert!(!is_prefix(
+            "/api/v0/instances/{id}",
+            "/api/v0/instances/bid_price"
+        ));
+        assert!(!is_prefix(
+            "/api/v0/instances/{id}/ssh",
+            "/api/v0/instances/{id}"
+        ));
+    }
+
+    #[test]
+    fn operations_are_named_by_rust_name_or_operation_id_tags_by_tag_and_any_entry_keeps() {
+        let (operations, _) = kept("operations = ['destroy_instance', 'createTemplate']").unwrap();
+        assert_eq!(
+            operations,
+            ["create_template", "destroy_instance", "show_api_keys"]
+        );
+        let (operations, _) = kept("tags = ['instances']\noperations = ['show_other']").unwrap();
+        assert_eq!(
+            operations,
+            [
+                "destroy_instance",
+                "list_instances",
+                "show_api_keys",
+                "show_other"
+            ]
+        );
+    }
+
+    #[test]
+    fn show_api_keys_is_always_kept() {
+        assert_eq!(kept("").unwrap().0, ["show_api_keys"]);
+        assert_eq!(
+            kept("tags = ['templates']").unwrap().0,
+            ["create_template", "show_api_keys"]
+        );
+    }
+
+    #[test]
+    fn components_only_dropped_operations_use_are_dropped() {
+        let (_, components) = kept("tags = ['templates']").unwrap();
+        assert_eq!(components, ["schemas.Template"]);
+        let (_, components) = kept("operations = ['destroy_instance']").unwrap();
+        assert_eq!(
+            components,
+            ["schemas.Missing", "responses.NotFound", "parameters.Id"]
+        );
+        let (_, components) = kept("operations = ['list_instances']").unwrap();
+        assert_eq!(components, ["schemas.Instances", "schemas.Instance"]);
+    }
+
+    #[test]
+    fn an_entry_that_matches_nothing_is_refused_naming_the_closest() {
+        assert_eq!(
+            kept("operations = ['destroy_instanse']").unwrap_err(),
+            "subset.toml: operations: `destroy_instanse`: no operation has this Rust name (names.toml lists them) or operationId; did you mean `destroy_instance`?; correct the entry or remove it"
+        );
+        assert_eq!(
+            kept("tags = ['instance']").unwrap_err(),
+            "subset.toml: tags: `instance`: no operation has this tag; did you mean `instances`?; correct the entry or remove it"
+        );
+        assert_eq!(
+            kept("paths = ['/api/v0/instance']").unwrap_err(),
+            "subset.toml: paths: `/api/v0/instance`: no operation's path starts with these segments; did you mean `/api/v0/instances`?; correct the entry or remove it"
+        );
+        assert_eq!(
+            kept("paths = ['/v2']").unwrap_err(),
+            "subset.toml: paths: `/v2`: no operation's path starts with these segments; correct the entry or remove it"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_or_a_value_not_a_list_is_refused() {
+        assert_eq!(
+            Subset::parse("operation = ['show_other']").unwrap_err(),
+            "subset.toml: unknown key `operation`; did you mean `operations`?: the keys are `operations`, `tags` and `paths`"
+        );
+        assert_eq!(
+            Subset::parse("tags = 'instances'").unwrap_err(),
+            "subset.toml: `tags` must be a list of strings, as `tags = [\"…\"]`"
+        );
+        let err = Subset::parse("tags = [\n").unwrap_err();
+        assert!(err.starts_with("subset.toml: line 1: "), "{err}");
+    }
+
+    /// What users see: only the kept operations and their types are generated, the header says
+    /// so, and `names.toml` names every operation as without a subset.
+    #[test]
+    fn the_generated_code_has_only_what_is_kept_and_names_every_operation() {
+        let subset = Subset::parse("paths = ['/api/v0/instances']").unwrap();
+        let table = names::Table::default();
+        let part = codegen::generate(&spec(), &table, Some(&subset)).unwrap();
+        let whole = codegen::generate(&spec(), &table, None).unwrap();
+        let client = part.client();
+        for kept in [
+            "fn show_api_keys(",
+            "fn list_instances(",
+            "fn destroy_instance(",
+        ] {
+            assert!(client.contains(kept), "{kept}");
+        }
+        for dropped in [
+            "fn show_other(",
+            "fn create_template(",
+            "struct Template ",
+            "struct Unused ",
+        ] {
+            assert!(!client.contains(dropped), "{dropped}");
+            assert!(whole.client().contains(dropped), "{dropped}");
+        }
+        assert!(client.contains("pub struct Instance "));
+        assert_eq!(part.subset, Some(Kept { kept: 3, of: 5 }));
+        for (path, code) in &part.files[..codegen::GENERATED.len()] {
+            let header: Vec<&str> = code.lines().take(4).collect();
+            assert_eq!(
+                header[2..],
+                ["// Only the operations subset.toml keeps (3 of 5).", ""],
+                "{path}"
+            );
+        }
+        assert_eq!(part.file(names::FILE), whole.file(names::FILE));
+        assert!(
+            part.file(names::FILE)
+                .contains("rust = \"create_template\"")
+        );
+    }
+
+    /// `gen` and `gen --check` read the workspace's subset.toml: a changed subset makes the
+    /// checked-in code stale until `gen` runs.
+    #[test]
+    fn gen_check_notices_a_changed_subset() {
+        let dir = codegen::tests::scratch_workspace();
+        std::fs::write(dir.path().join(FILE), "operations = ['show_api_keys']\n").unwrap();
+        let err = codegen::run(dir.path(), codegen::Mode::Check).unwrap_err();
+        assert!(
+            err.starts_with("vast-api/src/generated.rs, vast-api/httpmock/src/generated_httpmock.rs, vast-api-cli/src/generated_cli.rs, vast-api-cli/src/generated_commands.rs are not what openapi.yaml produces"),
+            "{err}"
+        );
+        codegen::run(dir.path(), codegen::Mode::Write).unwrap();
+        codegen::run(dir.path(), codegen::Mode::Check).unwrap();
+        let client = std::fs::read_to_string(dir.path().join(codegen::CLIENT)).unwrap();
+        assert!(client.contains("\n// Only the operations subset.toml keeps (1 of 1).\n\n"));
+    }
+
+    /// The vendor's whole spec with a subset: 13 of its 100 operations generated, every name kept.
+    #[test]
+    fn the_vendor_spec_generates_a_subset_with_every_name() {
+        let root = crate::workspace_root();
+        let path = root.join(crate::try_spec::FULL_SPEC);
+        if !path.exists() {
+            eprintln!("SKIPPED: {} is absent", path.display());
+            return;
+        }
+        let spec = spec::load(&path, &path).unwrap();
+        let table = names::Table::load(&root).unwrap();
+        let subset = Subset::parse(
+            "tags = ['Billing']\npaths = ['/api/v0/instances/{id}']\noperations = ['showUser', 'get_machines']",
+        )
+        .unwrap();
+        let part = codegen::generate(&spec, &table, Some(&subset)).unwrap();
+        let whole = codegen::generate(&spec, &table, None).unwrap();
+        assert_eq!(part.subset, Some(Kept { kept: 13, of: 100 }));
+        assert_eq!(part.file(names::FILE), whole.file(names::FILE));
+        for kept in [
+            "fn show_api_keys(",
+            "fn show_invoices(",
+            "fn show_instance(",
+            "fn get_machines(",
+        ] {
+            assert!(part.client().contains(kept), "{kept}");
+        }
+        assert!(!part.client().contains("fn search_offers("));
+        assert!(part.client().lines().count() * 3 < whole.client().lines().count());
+    }
+}
