@@ -129,17 +129,15 @@ impl Subset {
             .iter()
             .map(|op| (op.path.to_string(), op.method))
             .collect();
-        let paths = doc
-            .get_mut("paths")
-            .and_then(Value::as_object_mut)
-            .expect("the document has the operations just read");
-        for (path, method) in dropped {
-            let item = paths[&path]
-                .as_object_mut()
-                .expect("an operation's path item");
-            item.remove(method);
-            if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
-                paths.remove(&path);
+        // `shift_remove` keeps the rest in the spec's order, which the generated code follows.
+        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+            for (path, method) in dropped {
+                if let Some(item) = paths.get_mut(&path).and_then(Value::as_object_mut) {
+                    item.shift_remove(method);
+                    if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+                        paths.shift_remove(&path);
+                    }
+                }
             }
         }
         prune_components(doc);
@@ -194,49 +192,49 @@ fn is_prefix(prefix: &str, path: &str) -> bool {
 
 /// The error for an entry that matches nothing, with the closest thing the spec has.
 fn no_match(key: &str, entry: &str, ops: &[Operation]) -> String {
-    let candidates: Vec<String> = match key {
-        "operations" => ops
-            .iter()
-            .flat_map(|op| std::iter::once(op.rust).chain(op.operation_id))
-            .map(String::from)
-            .collect(),
-        "tags" => ops
-            .iter()
-            .flat_map(|op| op.tags.iter().map(|t| t.to_string()))
-            .collect(),
-        // The paths cut to the entry's length: a mistyped prefix is close to a prefix.
-        _ => {
-            let segments = entry.trim_end_matches('/').split('/').count();
+    let (what, candidates, fix): (_, Vec<String>, _) = match key {
+        "operations" => (
+            "has the Rust name or operationId",
+            ops.iter()
+                .flat_map(|op| std::iter::once(op.rust).chain(op.operation_id))
+                .map(String::from)
+                .collect(),
+            "correct the entry (names.toml lists every operation's Rust name) or remove it",
+        ),
+        "tags" => (
+            "has the tag",
+            ops.iter()
+                .flat_map(|op| op.tags.iter().map(|t| t.to_string()))
+                .collect(),
+            "correct the entry or remove it",
+        ),
+        // Compared with the paths cut to the entry's length: a mistyped prefix is close to one.
+        _ => (
+            "has a path starting with the segments",
             ops.iter()
                 .map(|op| {
-                    op.path
-                        .split('/')
-                        .take(segments)
-                        .collect::<Vec<_>>()
-                        .join("/")
+                    let segments = entry.trim_end_matches('/').split('/').count();
+                    let cut: Vec<&str> = op.path.split('/').take(segments).collect();
+                    cut.join("/")
                 })
-                .collect()
-        }
-    };
-    let what = match key {
-        "operations" => "no operation has this Rust name (names.toml lists them) or operationId",
-        "tags" => "no operation has this tag",
-        _ => "no operation's path starts with these segments",
+                .collect(),
+            "correct the entry or remove it",
+        ),
     };
     format!(
-        "{FILE}: {key}: `{entry}`: {what}{}; correct the entry or remove it",
+        "{FILE}: {key}: no operation {what} `{entry}`{}: {fix}",
         did_you_mean(entry, candidates.iter().map(String::as_str))
     )
 }
 
-/// `; did you mean `x`?` for the candidate closest to `text`, if one is close.
+/// ` (did you mean `x`?)` for the candidate closest to `text`, if one is close.
 fn did_you_mean<'a>(text: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(text, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map_or_else(String::new, |(_, c)| format!("; did you mean `{c}`?"))
+        .map_or_else(String::new, |(_, c)| format!(" (did you mean `{c}`?)"))
 }
 
 /// Drops the components of the [`PRUNED`] kinds that nothing else in the document reaches
@@ -443,19 +441,19 @@ components:
     fn an_entry_that_matches_nothing_is_refused_naming_the_closest() {
         assert_eq!(
             kept("operations = ['destroy_instanse']").unwrap_err(),
-            "subset.toml: operations: `destroy_instanse`: no operation has this Rust name (names.toml lists them) or operationId; did you mean `destroy_instance`?; correct the entry or remove it"
+            "subset.toml: operations: no operation has the Rust name or operationId `destroy_instanse` (did you mean `destroy_instance`?): correct the entry (names.toml lists every operation's Rust name) or remove it"
         );
         assert_eq!(
             kept("tags = ['instance']").unwrap_err(),
-            "subset.toml: tags: `instance`: no operation has this tag; did you mean `instances`?; correct the entry or remove it"
+            "subset.toml: tags: no operation has the tag `instance` (did you mean `instances`?): correct the entry or remove it"
         );
         assert_eq!(
             kept("paths = ['/api/v0/instance']").unwrap_err(),
-            "subset.toml: paths: `/api/v0/instance`: no operation's path starts with these segments; did you mean `/api/v0/instances`?; correct the entry or remove it"
+            "subset.toml: paths: no operation has a path starting with the segments `/api/v0/instance` (did you mean `/api/v0/instances`?): correct the entry or remove it"
         );
         assert_eq!(
             kept("paths = ['/v2']").unwrap_err(),
-            "subset.toml: paths: `/v2`: no operation's path starts with these segments; correct the entry or remove it"
+            "subset.toml: paths: no operation has a path starting with the segments `/v2`: correct the entry or remove it"
         );
     }
 
@@ -463,7 +461,7 @@ components:
     fn an_unknown_key_or_a_value_not_a_list_is_refused() {
         assert_eq!(
             Subset::parse("operation = ['show_other']").unwrap_err(),
-            "subset.toml: unknown key `operation`; did you mean `operations`?: the keys are `operations`, `tags` and `paths`"
+            "subset.toml: unknown key `operation` (did you mean `operations`?): the keys are `operations`, `tags` and `paths`"
         );
         assert_eq!(
             Subset::parse("tags = 'instances'").unwrap_err(),
