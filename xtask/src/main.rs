@@ -15,6 +15,7 @@ mod prism;
 mod read_openapi;
 mod spec;
 mod spec_mock;
+mod subset;
 mod surface;
 mod try_lists;
 mod try_spec;
@@ -34,7 +35,8 @@ struct Xtask {
 
 #[derive(clap::Subcommand)]
 enum Task {
-    /// Regenerate vast-api from openapi.yaml, keeping the names in names.toml
+    /// Regenerate vast-api from openapi.yaml, keeping the names in names.toml (and only the
+    /// operations subset.toml keeps, if there is one)
     Gen {
         /// Fail, with a diff, if the checked-in code or names.toml is not what openapi.yaml gives
         #[arg(long)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{codegen, names, spec};
+use crate::{codegen, spec};
 
 /// The vendor's published spec: the file its API reference (docs.vast.ai) is rendered from, in
 /// its public docs repository. The earlier versions of it are the history this project is tested
@@ -20,7 +20,7 @@ pub fn run(root: &Path, source: Option<&str>) -> Result<(), String> {
     let source = source.unwrap_or(DEFAULT_URL);
     let bytes = fetch(source)?;
     let new = spec::from_bytes(&bytes, Path::new(source))?;
-    let generated = codegen::generate(&new, &names::Table::load(root)?).map_err(|e| {
+    let generated = codegen::generate_in(root, &new).map_err(|e| {
         format!("{e}\nopenapi.yaml is left as it was: this spec cannot be generated")
     })?;
     let target = root.join(codegen::SPEC);
@@ -92,6 +92,7 @@ fn fetch(source: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names;
     use crate::spec_mock::{Route, SpecMock};
 
     use crate::codegen::tests::scratch_workspace as workspace;

@@ -25,6 +25,8 @@ pub struct Named {
     pub identity: String,
     pub rust: String,
     pub words: Vec<String>,
+    /// The operationId as the spec writes it, which `subset.toml` may name the operation by.
+    pub operation_id: Option<String>,
     /// The path parameters' names, in path order: the recorded ones, else the spec's.
     pub params: Vec<String>,
     /// Other commands that run it: the name the spec now suggests, where the recorded one differs
@@ -517,6 +519,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             identity: op.identity.clone(),
             rust,
             words,
+            operation_id: op.operation_id.map(String::from),
             params,
             aliases,
         });
