@@ -25,9 +25,16 @@ impl<T: CliConfig> Cli<T> {
         cmd: CliCommand,
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
-        match cmd {
-            CliCommand::ShowApiKeys => self.execute_show_api_keys(matches).await,
-        }
+        let command: ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<Output = anyhow::Result<()>> + '_,
+            >,
+        > = match cmd {
+            CliCommand::ShowApiKeys => {
+                ::std::boxed::Box::pin(self.execute_show_api_keys(matches))
+            }
+        };
+        command.await
     }
     pub async fn execute_show_api_keys(
         &self,

@@ -6,6 +6,7 @@
 //! why retrying stopped, the final status, how much of a broken body arrived.
 
 use std::cell::RefCell;
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
@@ -560,67 +561,20 @@ pub(crate) async fn call<T, E>(
 }
 
 impl<E> Error<E> {
+    /// Only the documented error body depends on the operation; everything else is worked out
+    /// by [`untyped_kind`], compiled once rather than once per operation (generic, it took
+    /// about 17 KB of the release binary per operation).
     async fn new(e: progenitor_client::Error<E>, record: CallRecord, client: &Client) -> Self {
-        use progenitor_client::Error as P;
-        let state = client.inner();
-        let secret = state.secret.as_ref().map(|k| k.expose());
-        let mut context = Context {
-            server: client.baseurl.clone(),
-            proxy: state.proxy.clone(),
-            timeout: state.timeout,
-            redirected_to: record.redirected_to.clone().filter(|to| {
-                Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
-            }),
-            ..Context::default()
-        };
-        // Set by the hooks before any body is decoded, so a decoding error always finds it.
-        let status = record.status.unwrap_or_default();
-        let status_kind = |status: StatusCode, body: Bytes, context: &mut Context| {
-            if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
-                return ErrorKind::ProxyAuthentication;
-            }
-            context.message = text::server_message(&body, secret);
-            if context.message.is_none() {
-                context.excerpt = text::body_message(&body, secret);
-            }
-            ErrorKind::Status { status, body }
-        };
+        let mut context = call_context(&record, client);
         let kind = match e {
-            P::ErrorResponse(response) => {
+            progenitor_client::Error::ErrorResponse(response) => {
                 let body = record.error_body.as_deref().unwrap_or_default();
-                context.message = text::server_message(body, secret);
+                context.message = text::server_message(body, secret(client));
                 ErrorKind::Api(response)
             }
-            P::UnexpectedResponse(response) => {
-                let status = response.status();
-                // Within the size limit: the hooks read it, or its declared length is in bounds.
-                let body = response.bytes().await.unwrap_or_default();
-                status_kind(status, body, &mut context)
-            }
-            P::InvalidResponsePayload(body, _) if !status.is_success() => {
-                status_kind(status, body, &mut context)
-            }
-            P::InvalidResponsePayload(body, source) => {
-                context.quoted = Some(text::said(&source.to_string(), secret));
-                context.excerpt = Some(text::excerpt(&body, secret));
-                ErrorKind::InvalidBody {
-                    status,
-                    body,
-                    source,
-                }
-            }
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                transport(e, &record, &mut context, secret)
-            }
-            P::InvalidRequest(why) => ErrorKind::InvalidRequest(format!("invalid request: {why}")),
-            // Made only by this crate's hooks, which note why first: `pre` holding the request,
-            // `post` refusing a body over a limit.
-            P::Custom(_) if record.not_sent => ErrorKind::NotSent,
-            P::Custom(why) => match record.limit {
-                Some(Limit::Size(limit)) => ErrorKind::BodyTooLarge { status, limit },
-                Some(Limit::Containers(limit)) => ErrorKind::BodyTooComplex { status, limit },
-                None => ErrorKind::InvalidRequest(why),
-            },
+            other => untyped_kind(other.into_untyped(), &record, &mut context, client)
+                .await
+                .typed(),
         };
         Error {
             kind,
@@ -631,13 +585,134 @@ impl<E> Error<E> {
     }
 }
 
+fn secret(client: &Client) -> Option<&str> {
+    client.inner().secret.as_ref().map(|k| k.expose())
+}
+
+/// What every failed call's error says about where it went: the server, the proxy, the timeout
+/// and a redirect elsewhere.
+fn call_context(record: &CallRecord, client: &Client) -> Context {
+    let state = client.inner();
+    Context {
+        server: client.baseurl.clone(),
+        proxy: state.proxy.clone(),
+        timeout: state.timeout,
+        redirected_to: record.redirected_to.clone().filter(|to| {
+            Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
+        }),
+        ..Context::default()
+    }
+}
+
+/// The kind of every failure but a documented error body, which [`Error::new`] keeps typed.
+async fn untyped_kind(
+    e: progenitor_client::Error,
+    record: &CallRecord,
+    context: &mut Context,
+    client: &Client,
+) -> ErrorKind<Infallible> {
+    use progenitor_client::Error as P;
+    let secret = secret(client);
+    // Set by the hooks before any body is decoded, so a decoding error always finds it.
+    let status = record.status.unwrap_or_default();
+    let status_kind = |status: StatusCode, body: Bytes, context: &mut Context| {
+        if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return ErrorKind::ProxyAuthentication;
+        }
+        context.message = text::server_message(&body, secret);
+        if context.message.is_none() {
+            context.excerpt = text::body_message(&body, secret);
+        }
+        ErrorKind::Status { status, body }
+    };
+    match e {
+        // Not passed here (its typed body stays with `Error::new`); were it, the body as the
+        // hooks read it is all there is.
+        P::ErrorResponse(response) => {
+            let body = record.error_body.clone().unwrap_or_default();
+            status_kind(response.status(), body, context)
+        }
+        P::UnexpectedResponse(response) => {
+            let status = response.status();
+            // Within the size limit: the hooks read it, or its declared length is in bounds.
+            let body = response.bytes().await.unwrap_or_default();
+            status_kind(status, body, context)
+        }
+        P::InvalidResponsePayload(body, _) if !status.is_success() => {
+            status_kind(status, body, context)
+        }
+        P::InvalidResponsePayload(body, source) => {
+            context.quoted = Some(text::said(&source.to_string(), secret));
+            context.excerpt = Some(text::excerpt(&body, secret));
+            ErrorKind::InvalidBody {
+                status,
+                body,
+                source,
+            }
+        }
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+            transport(e, record, context, secret)
+        }
+        P::InvalidRequest(why) => ErrorKind::InvalidRequest(format!("invalid request: {why}")),
+        // Made only by this crate's hooks, which note why first: `pre` holding the request,
+        // `post` refusing a body over a limit.
+        P::Custom(_) if record.not_sent => ErrorKind::NotSent,
+        P::Custom(why) => match record.limit {
+            Some(Limit::Size(limit)) => ErrorKind::BodyTooLarge { status, limit },
+            Some(Limit::Containers(limit)) => ErrorKind::BodyTooComplex { status, limit },
+            None => ErrorKind::InvalidRequest(why),
+        },
+    }
+}
+
+impl ErrorKind<Infallible> {
+    /// The same kind as the error of an operation whose documented body is `E`: there is no
+    /// body to carry over, as an `ErrorKind<Infallible>` cannot be `Api`.
+    fn typed<E>(self) -> ErrorKind<E> {
+        match self {
+            ErrorKind::Api(response) => match *response {},
+            ErrorKind::Status { status, body } => ErrorKind::Status { status, body },
+            ErrorKind::InvalidBody {
+                status,
+                body,
+                source,
+            } => ErrorKind::InvalidBody {
+                status,
+                body,
+                source,
+            },
+            ErrorKind::BodyTooLarge { status, limit } => ErrorKind::BodyTooLarge { status, limit },
+            ErrorKind::BodyTooComplex { status, limit } => {
+                ErrorKind::BodyTooComplex { status, limit }
+            }
+            ErrorKind::ProxyAuthentication => ErrorKind::ProxyAuthentication,
+            ErrorKind::BodyBrokeOff {
+                status,
+                received,
+                source,
+            } => ErrorKind::BodyBrokeOff {
+                status,
+                received,
+                source,
+            },
+            ErrorKind::Timeout(e) => ErrorKind::Timeout(e),
+            ErrorKind::Connect(e) => ErrorKind::Connect(e),
+            ErrorKind::Redirect(e) => ErrorKind::Redirect(e),
+            ErrorKind::InvalidHttp(e) => ErrorKind::InvalidHttp(e),
+            ErrorKind::Connection(e) => ErrorKind::Connection(e),
+            ErrorKind::InvalidRequest(why) => ErrorKind::InvalidRequest(why),
+            ErrorKind::NotSent => ErrorKind::NotSent,
+        }
+    }
+}
+
 /// The kind of a failure reqwest reports, from what failed; `context.quoted` gets its words.
-fn transport<E>(
+fn transport(
     e: reqwest::Error,
     record: &CallRecord,
     context: &mut Context,
     secret: Option<&str>,
-) -> ErrorKind<E> {
+) -> ErrorKind<Infallible> {
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
     let causes = || {

@@ -41,7 +41,8 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
-fn is_cli(ty: &syn::Type) -> bool {
+/// Whether an `impl` is for the generated `Cli`.
+pub fn is_cli(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Cli"))
 }
 

@@ -6,8 +6,8 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::{
-    cli_bodies, cli_switches, commands, names, normalize, panics, read_openapi, spec, subset,
-    surface, typed_errors,
+    cli_bodies, cli_dispatch, cli_switches, commands, names, normalize, panics, read_openapi, spec,
+    subset, surface, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -179,7 +179,8 @@ pub fn generate(
         .map_err(|e| format!("{name}: {e}"))?;
     let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
         cli_switches::apply(file);
-        cli_bodies::apply(file)
+        cli_bodies::apply(file)?;
+        cli_dispatch::apply(file)
     })
     .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.

@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli_bodies;
+mod cli_dispatch;
 mod cli_switches;
 mod codegen;
 mod commands;
