@@ -31,6 +31,8 @@ pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
             "build",
             "--quiet",
             "--release",
+            // As installed: without the workspace-hack (README, "Run the tests").
+            "--no-default-features",
             "-p",
             "vast-api-cli",
             "--bin",
