@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{codegen, spec};
+use crate::{codegen, names, spec, subset};
 
 /// The vendor's published spec: the file its API reference (docs.vast.ai) is rendered from, in
 /// its public docs repository. The earlier versions of it are the history this project is tested
@@ -21,7 +21,14 @@ pub fn run(root: &Path, source: Option<&str>) -> Result<(), String> {
     let bytes = fetch(source)?;
     let new = spec::from_bytes(&bytes, Path::new(source))?;
     let generated = codegen::generate_in(root, &new).map_err(|e| {
-        format!("{e}\nopenapi.yaml is left as it was: this spec cannot be generated")
+        // names.toml and subset.toml were written for the old spec; an entry the new one
+        // no longer fits is theirs to change, not a fault of the spec.
+        let why = if e.starts_with(subset::FILE) || e.starts_with(names::FILE) {
+            "change that file to fit the new spec, then run update-spec again"
+        } else {
+            "this spec cannot be generated"
+        };
+        format!("{e}\nopenapi.yaml is left as it was: {why}")
     })?;
     let target = root.join(codegen::SPEC);
     if std::fs::read(&target).is_ok_and(|old| old == bytes) {
@@ -155,6 +162,31 @@ mod tests {
         let err = run(dir.path(), Some(&url)).unwrap_err();
         assert!(err.contains("cannot be generated"), "{err}");
         assert!(err.starts_with(&url), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            before
+        );
+    }
+
+    #[test]
+    fn a_subset_entry_the_new_spec_lacks_is_blamed_on_subset_toml() {
+        let dir = workspace();
+        let before = std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap();
+        std::fs::write(
+            dir.path().join(subset::FILE),
+            "operations = [\"show_instances\"]\n",
+        )
+        .unwrap();
+        let file = dir.path().join("new.yaml");
+        std::fs::write(&file, retitled()).unwrap();
+        let err = run(dir.path(), Some(file.to_str().unwrap())).unwrap_err();
+        assert!(err.starts_with("subset.toml: operations: "), "{err}");
+        assert!(
+            err.ends_with(
+                "openapi.yaml is left as it was: change that file to fit the new spec, then run update-spec again"
+            ),
+            "{err}"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
             before
