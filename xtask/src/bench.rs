@@ -25,37 +25,43 @@ pub enum Scope {
 pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("building release binaries…");
-    // Two builds: in one, the library example's dev-dependencies would add their features to
-    // the CLI's dependencies. `vast` as installed: without the workspace-hack (README, "Run the
-    // tests").
-    let builds: [&[&str]; 2] = [
-        &[
-            "-p",
-            "vast-api-cli",
-            "--bin",
-            "vast",
-            "--no-default-features",
-        ],
-        &["-p", "vast-api", "--example", "lib_bench"],
+    // `vast` as installed: the release profile, without the workspace-hack (README, "Run the
+    // tests"). The library as a program that depends on it builds it: its own profile
+    // (Cargo.toml, `library-bench`), since ours is for the size of `vast`. Two builds, also so
+    // that the example's dev-dependencies do not add their features to the CLI's.
+    let builds: [(&str, &[&str]); 2] = [
+        (
+            "release",
+            &[
+                "-p",
+                "vast-api-cli",
+                "--bin",
+                "vast",
+                "--no-default-features",
+            ],
+        ),
+        (
+            "library-bench",
+            &["-p", "vast-api", "--example", "lib_bench"],
+        ),
     ];
-    for build in builds {
+    for (profile, build) in builds {
         let status = Command::new(&cargo)
             .current_dir(root)
-            .args(["build", "--quiet", "--release"])
+            .args(["build", "--quiet", "--profile", profile])
             .args(build)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         if !status.success() {
             return Err(format!(
-                "the release build failed: cargo build --release {}",
+                "the build failed: cargo build --profile {profile} {}",
                 build.join(" ")
             ));
         }
     }
-    let release = std::env::var_os("CARGO_TARGET_DIR")
+    let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("release");
+        .unwrap_or_else(|| root.join("target"));
 
     let doc = normalize::load(root)?.doc;
     let mock = SpecMock::start(&doc).map_err(|e| format!("cannot start the local server: {e}"))?;
@@ -63,9 +69,9 @@ pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
         .ok_or("openapi.yaml has no show_api_keys")?;
     let url = format!("{}{path}", mock.url);
     if scope == Scope::All {
-        command_line(&release, &mock.url, &url)?;
+        command_line(&target.join("release"), &mock.url, &url)?;
     }
-    library(&release, &mock.url)
+    library(&target.join("library-bench"), &mock.url)
 }
 
 /// `vast` against curl and `vastai`: wall time, peak memory, and the binary's size.
@@ -161,10 +167,10 @@ fn command_line(release: &Path, server: &str, url: &str) -> Result<(), String> {
 
 /// `vast_api::Client` against a bare `reqwest::Client` (`vast-api/examples/lib_bench.rs`, which
 /// prints its own table).
-fn library(release: &Path, server: &str) -> Result<(), String> {
+fn library(profile_dir: &Path, server: &str) -> Result<(), String> {
     eprintln!("\ntiming the library…");
     println!();
-    let status = pinned(&release.join("examples/lib_bench"))
+    let status = pinned(&profile_dir.join("examples/lib_bench"))
         .args([server, LIB_CALLS])
         .status()
         .map_err(|e| format!("cannot run lib_bench: {e}"))?;
