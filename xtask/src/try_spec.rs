@@ -564,6 +564,7 @@ fn sync_workspace(root: &Path, to: &Path) -> Result<(), String> {
         ".cargo",
         "vast-api",
         "vast-api-cli",
+        "workspace-hack",
         "xtask",
         "tests",
     ] {
