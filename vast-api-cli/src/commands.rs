@@ -93,6 +93,71 @@ const UNLISTED: CommandSpec = CommandSpec {
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
 pub fn command() -> Command {
+    let (root, mut groups) = operations(|_| true);
+    add_to_group(&mut groups, "set", set_api_key());
+    with_groups(root, groups).subcommand(
+        Command::new("completions")
+            .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
+            .arg(
+                Arg::new("shell")
+                    .value_name("SHELL")
+                    .required(true)
+                    .value_parser(value_parser!(clap_complete::Shell)),
+            ),
+    )
+}
+
+/// The command for a command line that names an operation: the global flags and that operation
+/// only. With the vendor's 100 operations, building every command's arguments was most of what a
+/// run of `vast` executed (BENCHMARKS.md, "Release size"). `None` when the line names no
+/// operation by its words; anything clap would refuse or answer with help is left to
+/// [`command`], whose messages know every command.
+pub fn command_for(args: &[String]) -> Option<Command> {
+    let named = named_operation(args)?;
+    let (root, groups) = operations(|op| op.operation_id() == named.operation_id());
+    Some(with_groups(root, groups))
+}
+
+/// The operation whose words (or an alias's) come first on the command line, past the global
+/// flags before them and their values.
+fn named_operation(args: &[String]) -> Option<CliCommand> {
+    let globals = global_args();
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = args.iter().skip(1);
+    while words.len() < 2 {
+        let Some(arg) = rest.next() else { break };
+        if let Some(flag) = arg.strip_prefix("--") {
+            let (name, inline) = match flag.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (flag, false),
+            };
+            // `--` and any flag but a global one (`--help`): the whole tree decides.
+            let global = globals.iter().find(|g| g.get_long() == Some(name))?;
+            if global.get_action().takes_values() && !inline {
+                rest.next()?;
+            }
+        } else if let Some(shorts) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
+            let switch = |c: char| {
+                globals
+                    .iter()
+                    .any(|g| g.get_short() == Some(c) && !g.get_action().takes_values())
+            };
+            if !shorts.chars().all(switch) {
+                return None;
+            }
+        } else {
+            words.push(arg);
+        }
+    }
+    CliCommand::iter().find(|op| {
+        let spec = spec_of(*op);
+        words.starts_with(spec.words) || spec.aliases.iter().any(|a| words.starts_with(a))
+    })
+}
+
+/// The root command with its global flags, and the operations `keep` selects, grouped by their
+/// first word (the groups not yet added to the root, so more can join them).
+fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
     let mut root = Command::new("vast")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Command-line client for the Vast.ai API")
@@ -101,7 +166,7 @@ pub fn command() -> Command {
         .arg_required_else_help(true)
         .args(global_args());
     let mut groups: Vec<Command> = Vec::new();
-    for op in CliCommand::iter() {
+    for op in CliCommand::iter().filter(|op| keep(*op)) {
         let spec = spec_of(op);
         let leaf = with_list_options(
             adapted(
@@ -138,22 +203,16 @@ pub fn command() -> Command {
         };
         place(&mut root, &mut groups, spec.words, leaf);
     }
-    add_to_group(&mut groups, "set", set_api_key());
+    (root, groups)
+}
+
+fn with_groups(root: Command, groups: Vec<Command>) -> Command {
     // A group made only for aliases stays out of listings too.
     let groups = groups.into_iter().map(|g| {
         let hidden = g.get_subcommands().all(Command::is_hide_set);
         g.hide(hidden)
     });
-    root.subcommands(groups).subcommand(
-        Command::new("completions")
-            .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
-            .arg(
-                Arg::new("shell")
-                    .value_name("SHELL")
-                    .required(true)
-                    .value_parser(value_parser!(clap_complete::Shell)),
-            ),
-    )
+    root.subcommands(groups)
 }
 
 /// `vast set api-key KEY`, as in the vendor CLI: the one hand-written command, since saving the
@@ -496,6 +555,86 @@ fn global_args() -> Vec<Arg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(args: &[&str]) -> Vec<String> {
+        args.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_line_naming_an_operation_is_parsed_by_it_alone_as_by_the_whole_tree() {
+        for args in [
+            &["vast", "show", "api-keys"][..],
+            &["vast", "--raw", "show", "api-keys"],
+            &[
+                "vast",
+                "--url",
+                "http://127.0.0.1:1",
+                "-v",
+                "show",
+                "api-keys",
+                "--cols",
+                "id",
+            ],
+            &[
+                "vast",
+                "--api-key",
+                "-k-",
+                "--retry=2",
+                "show",
+                "--dry-run",
+                "api-keys",
+            ],
+            &["vast", "show", "api-keys", "--timeout", "5", "--all-cols"],
+        ] {
+            let args = line(args);
+            let narrowed = command_for(&args).unwrap_or_else(|| panic!("{args:?}"));
+            let groups: Vec<_> = narrowed.get_subcommands().map(Command::get_name).collect();
+            assert_eq!(groups, ["show"], "{args:?}");
+            let narrowed = narrowed.try_get_matches_from(&args).unwrap();
+            let whole = command().try_get_matches_from(&args).unwrap();
+            assert_eq!(parsed(&narrowed), parsed(&whole), "{args:?}");
+            assert!(parsed(&whole).contains(&"api-keys".to_string()), "{args:?}");
+        }
+    }
+
+    /// What a program reads from matches, level by level: each argument's source and values,
+    /// then the subcommand's name.
+    fn parsed(matches: &clap::ArgMatches) -> Vec<String> {
+        let mut seen: Vec<String> = matches
+            .ids()
+            .map(|id| {
+                let values = matches.get_raw(id.as_str()).map(|v| {
+                    v.map(|v| v.to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                });
+                format!("{id}: {:?} {values:?}", matches.value_source(id.as_str()))
+            })
+            .collect();
+        if let Some((name, sub)) = matches.subcommand() {
+            seen.push(name.to_string());
+            seen.extend(parsed(sub));
+        }
+        seen
+    }
+
+    #[test]
+    fn other_lines_are_left_to_the_whole_tree() {
+        for args in [
+            &["vast"][..],
+            &["vast", "--help"],
+            &["vast", "-h", "show", "api-keys"],
+            &["vast", "--version"],
+            &["vast", "show"],
+            &["vast", "show", "api-key"],
+            &["vast", "--", "show", "api-keys"],
+            &["vast", "--url"],
+            &["vast", "--nope", "show", "api-keys"],
+            &["vast", "completions", "bash"],
+            &["vast", "set", "api-key", "k"],
+        ] {
+            assert!(command_for(&line(args)).is_none(), "{args:?}");
+        }
+    }
 
     #[test]
     fn path_parameters_become_positional_and_the_template_flag_is_hidden() {

@@ -39,7 +39,11 @@ fn main() -> ExitCode {
     if let Some(key) = std::env::var_os("VAST_API_KEY") {
         redact::redact(key.to_string_lossy().trim());
     }
-    let matches = match commands::command().try_get_matches_from(&args) {
+    // The named operation's command alone parses a line it accepts exactly as the whole tree
+    // would; anything else (help, a mistake) is parsed again by the whole tree, for its messages.
+    let narrowed = commands::command_for(&args).and_then(|c| c.try_get_matches_from(&args).ok());
+    let parsed = narrowed.map_or_else(|| commands::command().try_get_matches_from(&args), Ok);
+    let matches = match parsed {
         Ok(matches) => matches,
         Err(e) => {
             // --help and --version print to stdout and succeed; anything else is a usage error.
