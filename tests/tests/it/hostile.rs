@@ -9,7 +9,9 @@ use vast_api::{ClientConfig, ErrorKind, RetryPolicy};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{assert_starts_with, home, show_api_keys_at, vast, vast_bin, vast_command};
+use crate::support::{
+    assert_starts_with, home, show_api_keys_at, show_api_keys_path, vast, vast_bin, vast_command,
+};
 
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
 
@@ -203,7 +205,7 @@ fn invalid_utf8_and_wrong_types_name_the_status_and_quote_safely() {
 #[test]
 fn the_key_does_not_follow_a_redirect_to_another_host() {
     let other = RawServer::start_on("127.0.0.2", vec![Reply::json(200, KEYS)]);
-    let location = format!("{}/api/v0/auth/apikeys/", other.url);
+    let location = format!("{}{}", other.url, show_api_keys_path());
     let first = RawServer::start(vec![Reply::Raw(
         format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n")
             .into_bytes(),

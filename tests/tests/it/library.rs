@@ -9,7 +9,7 @@ use vast_api::{Client, ClientConfig, ErrorKind, HeldRequest, RequestCapture, Ret
 use vast_api_httpmock::MockServerExt;
 use vast_tests::{TEST_KEY, show_api_keys_example};
 
-const PATH: &str = "/api/v0/auth/apikeys/";
+use crate::support::show_api_keys_path;
 
 fn client(server: &MockServer) -> Client {
     ClientConfig::new()
@@ -25,7 +25,7 @@ fn client(server: &MockServer) -> Client {
 fn exact_request<'a>(server: &'a MockServer, status: u16, body: &str) -> httpmock::Mock<'a> {
     server.mock(|when, then| {
         when.method(GET)
-            .path(PATH)
+            .path(show_api_keys_path())
             .header("authorization", format!("Bearer {TEST_KEY}"))
             .header("accept", "application/json")
             .header_missing("api-version");
@@ -53,7 +53,9 @@ async fn the_spec_example_comes_back_typed() {
 async fn edit_requests_changes_each_request_once_before_it_is_sent() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
-        when.method(GET).path(PATH).query_param("page", "2");
+        when.method(GET)
+            .path(show_api_keys_path())
+            .query_param("page", "2");
         then.status(503);
     });
     let edits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -304,7 +306,7 @@ async fn held_requests_are_recorded_and_not_sent() {
         held.last(),
         Some(HeldRequest {
             method: "GET".into(),
-            url: format!("{}/api/v0/auth/apikeys/", server.base_url()),
+            url: format!("{}{}", server.base_url(), show_api_keys_path()),
             body: None,
         })
     );

@@ -16,7 +16,7 @@ use vast_test_servers::http::{Reply, Server};
 use vast_test_servers::prism::{NotStarted, Prism};
 use vast_tests::TEST_KEY;
 
-use crate::support::show_api_keys_at;
+use crate::support::{show_api_keys_at, show_api_keys_path};
 
 const VIOLATIONS: &str = "sl-violations";
 
@@ -136,7 +136,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
 
     // The checks can fail: a request without the key is one Prism reports, to either of them.
     let proxy = Proxy::start(&prism.url, None);
-    let url = format!("{}/api/v0/auth/apikeys/", proxy.url);
+    let url = format!("{}{}", proxy.url, show_api_keys_path());
     let response = runtime.block_on(reqwest::get(url)).unwrap();
     assert_eq!(response.status(), 401);
     assert!(response.headers().contains_key(VIOLATIONS));

@@ -28,6 +28,33 @@ pub fn vast_bin() -> &'static Path {
     })
 }
 
+/// The path `show_api_keys` requests, as the spec in openapi.yaml spells it (the seed's ends in
+/// `/`, the vendor's whole spec's does not), read from a request the generated client holds.
+pub fn show_api_keys_path() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        // A thread of its own: async tests call this from inside their runtime.
+        std::thread::spawn(|| {
+            let held = vast_api::RequestCapture::new();
+            let client = vast_api::ClientConfig::new()
+                .api_key(TEST_KEY)
+                .base_url("http://127.0.0.1:9")
+                .hold_requests(held.clone())
+                .build()
+                .unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _not_sent = runtime.block_on(client.show_api_keys().send());
+            let url = held.last().expect("the request is held").url;
+            url.strip_prefix("http://127.0.0.1:9").unwrap().to_string()
+        })
+        .join()
+        .unwrap()
+    })
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
