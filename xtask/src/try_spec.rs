@@ -151,30 +151,10 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     let build_time = cargo(&build)?;
     let vast = scratch.join("target").join(profile).join("vast");
 
-    let normalised = normalize::load(&workspace)?;
-    let doc = normalised.doc;
-    let table = commands::commands(&doc, &normalised.naming);
-    let every = every_command_runs(&vast, &table)?;
-    let ran = run_commands(&vast, &doc, &table)?;
-    let lists = crate::try_lists::check(
-        &scratch,
-        &workspace.join(codegen::SPEC),
-        &vast,
-        &doc,
-        &table,
-    )?;
-    let typed = arguments_behave(&vast, &doc, &table)?;
-    let plain_gets: Vec<Vec<String>> = operations(&doc)
-        .into_iter()
-        .filter(Op::is_plain_get)
-        .filter_map(|op| table.iter().find(|c| c.operation_id == op.id))
-        .filter(|c| c.positional.is_empty())
-        .map(|c| c.words.clone())
-        .collect();
-    let prism = crate::prism::check(&workspace.join(codegen::SPEC), &vast, &plain_gets)?;
+    let results = exercise(&scratch, &workspace, &vast)?;
 
     println!("try-spec: results");
-    println!("  operations: {}", table.len());
+    println!("  operations: {}", generated.operations);
     for file in codegen::GENERATED {
         let lines = std::fs::read_to_string(workspace.join(file))
             .map(|t| t.lines().count())
@@ -189,12 +169,7 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
         "  vast binary ({profile}): {:.1} MiB",
         size as f64 / (1 << 20) as f64
     );
-    println!("  {every}");
-    println!("  commands run against the mock: {}", ran.join("; "));
-    for line in lists.into_iter().chain(typed) {
-        println!("  {line}");
-    }
-    for line in prism {
+    for line in results {
         println!("  {line}");
     }
     Ok(summary(
@@ -202,6 +177,32 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
         &generated,
         "builds; every command and alias answers --help; `vast show api-keys` works against the mock",
     ))
+}
+
+/// What a user does with the `vast` built from the workspace at `workspace`: every command and
+/// alias answers `--help`, commands run against a mock answering with the spec's examples
+/// (filters, pages and typed arguments included) and against Prism. The lines to print.
+/// `scratch` holds the files the runs need. The workspace's own tests run this on the vendored
+/// spec; try-spec on any other.
+pub fn exercise(scratch: &Path, workspace: &Path, vast: &Path) -> Result<Vec<String>, String> {
+    let normalised = normalize::load(workspace)?;
+    let doc = normalised.doc;
+    let table = commands::commands(&doc, &normalised.naming);
+    let spec = workspace.join(codegen::SPEC);
+    let mut lines = vec![every_command_runs(vast, &table)?];
+    let ran = run_commands(vast, &doc, &table)?;
+    lines.push(format!("commands run against the mock: {}", ran.join("; ")));
+    lines.extend(crate::try_lists::check(scratch, &spec, vast, &doc, &table)?);
+    lines.extend(arguments_behave(vast, &doc, &table)?);
+    let plain_gets: Vec<Vec<String>> = operations(&doc)
+        .into_iter()
+        .filter(Op::is_plain_get)
+        .filter_map(|op| table.iter().find(|c| c.operation_id == op.id))
+        .filter(|c| c.positional.is_empty())
+        .map(|c| c.words.clone())
+        .collect();
+    lines.extend(crate::prism::check(&spec, vast, &plain_gets)?);
+    Ok(lines)
 }
 
 /// Every operation's command, and every alias, is a command of the built `vast`.
@@ -617,4 +618,22 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
         return Ok(());
     }
     std::fs::write(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What try-spec does with any spec, done with the vendored one and the workspace's own
+    /// `vast`: every command answers, commands run against the spec's examples and Prism.
+    #[test]
+    fn the_vendored_spec_runs_against_the_mock_and_prism() {
+        let vast = vast_test_servers::vast_binary::vast_bin();
+        let scratch = tempfile::tempdir().unwrap();
+        let lines = exercise(scratch.path(), &crate::workspace_root(), vast).unwrap();
+        assert!(lines[0].starts_with("commands: all "), "{lines:?}");
+        for line in lines {
+            println!("{line}");
+        }
+    }
 }

@@ -8,25 +8,7 @@ use std::time::{Duration, Instant};
 
 use vast_tests::TEST_KEY;
 
-/// The `vast` binary, built once per test run (cargo builds only test harnesses for `cargo test`).
-pub fn vast_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "vast-api-cli", "--bin", "vast"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building vast failed");
-        // target/debug/deps/it-… → target/debug/vast
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join(format!("vast{}", std::env::consts::EXE_SUFFIX))
-    })
-}
+pub use vast_test_servers::vast_binary::vast_bin;
 
 /// The path `show_api_keys` requests, as the spec in openapi.yaml spells it (the seed's ends in
 /// `/`, the vendor's whole spec's does not), read from a request the generated client holds.
