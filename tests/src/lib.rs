@@ -1,4 +1,4 @@
-//! What the tests and the demo server share: the spec's example response, a test key, and a raw
+//! What the tests share: the spec's example response of `show api keys`, a test key, and a raw
 //! HTTP server for what httpmock cannot express.
 
 /// The HTTP server xtask's mock runs on, under the name the tests know it by.

@@ -94,6 +94,7 @@ pub fn for_each_operation(
 }
 
 /// The JSON schema of the first success response of the operation with this id.
+#[cfg(test)]
 pub fn success_schema(doc: &Value, operation_id: &str) -> Option<Value> {
     success_schema_of(operation(doc, operation_id)?.1)
 }

@@ -94,12 +94,13 @@ pub fn routes(doc: &Value) -> Vec<Route> {
                         .find_map(|e| crate::openapi::resolve(e, doc).get("value").cloned())
                 })
             });
-            let body = given
-                .or_else(|| {
-                    crate::openapi::success_schema_of(op)
-                        .map(|schema| examples::example(&schema, doc))
-                })
-                .unwrap_or(Value::Null);
+            let schema = crate::openapi::success_schema_of(op);
+            let body = match (given, &schema) {
+                (Some(given), Some(schema)) => fit(given, schema, doc, 0),
+                (Some(given), None) => given,
+                (None, Some(schema)) => examples::example(schema, doc),
+                (None, None) => Value::Null,
+            };
             Route {
                 method: method.to_ascii_uppercase(),
                 path: path.to_string(),
@@ -107,4 +108,69 @@ pub fn routes(doc: &Value) -> Vec<Route> {
             }
         })
         .collect()
+}
+
+/// A response example made to fit its schema where it gives one item for a list (the vendor's
+/// `search offers` example has an offer object where its schema has a list of offers): the item
+/// is wrapped in a list, at any depth, so the mock answers what the API would.
+fn fit(example: Value, schema: &Value, doc: &Value, depth: usize) -> Value {
+    let schema = crate::openapi::resolve(schema, doc);
+    if depth > 32 {
+        return example;
+    }
+    match example {
+        Value::Array(items) => {
+            let item = schema.get("items").unwrap_or(&Value::Null);
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| fit(v, item, doc, depth + 1))
+                    .collect(),
+            )
+        }
+        one if schema.get("type").and_then(Value::as_str) == Some("array") && !one.is_null() => {
+            fit(Value::Array(vec![one]), schema, doc, depth + 1)
+        }
+        Value::Object(fields) => {
+            let properties = schema.get("properties");
+            Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(name, v)| {
+                        let field = properties
+                            .and_then(|p| p.get(&name))
+                            .unwrap_or(&Value::Null);
+                        let fitted = fit(v, field, doc, depth + 1);
+                        (name, fitted)
+                    })
+                    .collect(),
+            )
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_item_given_for_a_list_is_wrapped_at_any_depth() {
+        let doc = json!({"components": {"schemas": {"Offers": {"type": "array", "items": {"type": "object"}}}}});
+        let schema = json!({"type": "object", "properties": {
+            "offers": {"$ref": "#/components/schemas/Offers"},
+            "ids": {"type": "array", "items": {"type": "integer"}},
+            "name": {"type": "string"}
+        }});
+        let example = json!({"offers": {"id": 1}, "ids": [1, 2], "name": "x", "extra": {"a": 1}});
+        assert_eq!(
+            fit(example, &schema, &doc, 0),
+            json!({"offers": [{"id": 1}], "ids": [1, 2], "name": "x", "extra": {"a": 1}})
+        );
+        assert_eq!(
+            fit(json!(null), &schema["properties"]["ids"], &doc, 0),
+            json!(null)
+        );
+    }
 }

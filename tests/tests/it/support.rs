@@ -1,7 +1,7 @@
 //! Running the real `vast` binary the way a user does, with a clean environment.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
