@@ -76,8 +76,31 @@ pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
         .unwrap_or(&UNLISTED)
 }
 
+/// The command that lists what `command` acts on, to check whether it took effect when its
+/// answer did not come: a GET without path parameters (the failed call returned no id to look
+/// up) whose object is the same word, plural or not (`create instance` → `show instances`,
+/// `rent volume` → `list volumes`), a `show` command first.
+pub fn listing_for(
+    command: &CommandSpec,
+    table: &'static [CommandSpec],
+) -> Option<&'static CommandSpec> {
+    let [_, object] = command.words else {
+        return None;
+    };
+    let same_object = |listed: &str| {
+        listed == *object
+            || listed.strip_suffix('s') == Some(object)
+            || listed.strip_suffix("es") == Some(object)
+    };
+    table
+        .iter()
+        .filter(|c| c.method == "GET" && c.positional.is_empty())
+        .filter(|c| matches!(c.words, [_, listed] if same_object(listed)))
+        .min_by_key(|c| c.words[0] != "show")
+}
+
 /// Never reached with code from `cargo xtask gen`; keeps a hand-edited table from crashing `vast`.
-const UNLISTED: CommandSpec = CommandSpec {
+pub(crate) const UNLISTED: CommandSpec = CommandSpec {
     operation_id: "",
     words: &["unlisted"],
     aliases: &[],
@@ -530,7 +553,7 @@ fn global_args() -> Vec<Arg> {
             .value_parser(value_parser!(u32).range(1..=100))
             .default_value("3")
             .global(true)
-            .help("Attempts in all for a request that fails transiently"),
+            .help("Attempts in all for a request that fails transiently; only a GET is sent again once it may have been carried out"),
         Arg::new("timeout")
             .long("timeout")
             .value_name("SECS")
@@ -792,5 +815,51 @@ mod tests {
                 assert_eq!(chosen, Some(op.operation_id()), "{words:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_change_is_checked_with_the_list_of_what_it_acts_on() {
+        const fn spec(
+            words: &'static [&'static str],
+            method: &'static str,
+            positional: &'static [&'static str],
+        ) -> CommandSpec {
+            CommandSpec {
+                words,
+                method,
+                positional,
+                ..UNLISTED
+            }
+        }
+        const TABLE: &[CommandSpec] = &[
+            spec(&["show", "instance"], "GET", &["id"]),
+            spec(&["list", "instances"], "GET", &[]),
+            spec(&["show", "instances"], "GET", &[]),
+            spec(&["list", "volumes"], "GET", &[]),
+            spec(&["show", "ssh-keys"], "GET", &["id"]),
+            spec(&["show", "env-var"], "POST", &[]),
+        ];
+        let check = |words: &'static [&'static str]| {
+            listing_for(&spec(words, "PUT", &["id"]), TABLE).map(|c| c.words)
+        };
+        assert_eq!(
+            check(&["create", "instance"]),
+            Some(&["show", "instances"][..])
+        );
+        assert_eq!(
+            check(&["reboot", "instance"]),
+            Some(&["show", "instances"][..])
+        );
+        assert_eq!(check(&["rent", "volume"]), Some(&["list", "volumes"][..]));
+        // Only a list needing no id will do, and only a GET.
+        assert_eq!(check(&["attach", "ssh-key"]), None);
+        assert_eq!(check(&["create", "env-var"]), None);
+        assert_eq!(check(&["copy"]), None);
+        // The generated table, whatever the spec: `show api-keys` is always in it.
+        let create_key = spec(&["create", "api-key"], "POST", &[]);
+        assert_eq!(
+            listing_for(&create_key, COMMANDS).map(|c| c.words),
+            Some(&["show", "api-keys"][..])
+        );
     }
 }

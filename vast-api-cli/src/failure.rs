@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use vast_api::{ConfigError, Error, ErrorKind, GaveUp};
 
+use crate::commands::{self, CommandSpec};
+use crate::generated_commands::COMMANDS;
+
 /// The exit codes listed in `vast --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -77,9 +80,31 @@ impl From<ConfigError> for Failure {
     }
 }
 
-/// A failed call as the user sees it: the library's sentence, and the exit code and hint that
-/// go with its kind. `key_source` is where the key came from, in the CLI's words.
-pub fn from_api_error<T>(error: &Error<T>, key_source: &str) -> Failure {
+/// A failed call of `command` as the user sees it: the library's sentence, and the exit code
+/// and hint that go with its kind. `key_source` is where the key came from, in the CLI's words.
+pub fn from_api_error<T>(error: &Error<T>, key_source: &str, command: &CommandSpec) -> Failure {
+    let failure = by_kind(error, key_source);
+    // Before anything else about the failure: running the command again could do it twice.
+    match error.may_have_been_carried_out() {
+        true => failure.hint(carried_out_hint(command, COMMANDS)),
+        false => failure,
+    }
+}
+
+/// What to do about a command that may have taken effect: look before running it again, with
+/// the command listing what it acts on when the table has one.
+fn carried_out_hint(command: &CommandSpec, table: &'static [CommandSpec]) -> String {
+    match commands::listing_for(command, table) {
+        Some(list) => format!(
+            "check with `vast {}` whether it took effect before running it again",
+            list.words.join(" ")
+        ),
+        None => "check whether it took effect before running it again".into(),
+    }
+}
+
+/// The exit code and hint of a failed call's kind.
+fn by_kind<T>(error: &Error<T>, key_source: &str) -> Failure {
     let failure = |exit| Failure::new(exit, error.to_string());
     match error.kind() {
         ErrorKind::Api(_) | ErrorKind::Status { .. } => {
@@ -151,4 +176,31 @@ fn connect_hint<T>(error: &Error<T>, e: &reqwest::Error) -> String {
         "check --url (or VAST_URL) and the network"
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_that_may_have_taken_effect_is_checked_before_it_runs_again() {
+        const TABLE: &[CommandSpec] = &[CommandSpec {
+            words: &["show", "instances"],
+            method: "GET",
+            ..commands::UNLISTED
+        }];
+        let command = |words| CommandSpec {
+            words,
+            method: "PUT",
+            ..commands::UNLISTED
+        };
+        assert_eq!(
+            carried_out_hint(&command(&["create", "instance"]), TABLE),
+            "check with `vast show instances` whether it took effect before running it again"
+        );
+        assert_eq!(
+            carried_out_hint(&command(&["execute"]), TABLE),
+            "check whether it took effect before running it again"
+        );
+    }
 }

@@ -249,6 +249,7 @@ fn execute(
         pages: all_pages.then(RefCell::default),
         edits: edits.clone(),
         key_source: key_file::source_text(&settings.key_source),
+        command: spec,
         failure: RefCell::new(None),
         settled: Cell::new(false),
     };
@@ -424,6 +425,7 @@ mod tests {
             pages: Some(RefCell::default()),
             edits: edits.clone(),
             key_source: String::new(),
+            command: commands::spec_of(CliCommand::ShowApiKeys),
             failure: RefCell::new(None),
             settled: Cell::new(false),
         };

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use vast_api::{Error, ErrorKind, ResponseCapture, ResponseValue};
 
+use crate::commands::CommandSpec;
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
 use crate::redact::{self, escaped_keys_redacted, stream_stdout};
@@ -26,6 +27,8 @@ pub struct Output<'a> {
     pub edits: Arc<Mutex<Edits>>,
     /// Where the key came from, in the CLI's words, for the hint of a rejected key.
     pub key_source: String,
+    /// The command being run, for the hint of a call that may have taken effect.
+    pub command: &'static CommandSpec,
     pub failure: RefCell<Option<Failure>>,
     /// Set when the call ended in an error that is not a failure: `--raw` printed a success
     /// body the spec describes otherwise, or the request was held (`--dry-run`, a DELETE's
@@ -120,7 +123,11 @@ impl CliConfig for &Output<'_> {
             self.settled.set(true);
             return;
         }
-        self.fail(failure::from_api_error(error, &self.key_source));
+        self.fail(failure::from_api_error(
+            error,
+            &self.key_source,
+            self.command,
+        ));
     }
 
     fn list_start<T>(&self)

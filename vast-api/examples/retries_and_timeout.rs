@@ -29,9 +29,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(url) = std::env::args().nth(1) {
         config = config.base_url(url);
     }
-    // Up to 4 attempts for idempotent requests (this GET is one), waiting 0.1 s, then 0.2 s,
-    // 0.4 s (each with jitter), or what the server's Retry-After asks up to 10 s; no retry
-    // starts once 20 s have passed.
+    // Up to 4 attempts after a transient failure (a GET, this one, is sent again after any),
+    // waiting 0.1 s, then 0.2 s, 0.4 s (each with jitter), or what the server's Retry-After asks
+    // up to 10 s; no retry starts once 20 s have passed.
     let retry = RetryPolicy::default()
         .with_attempts(4)
         .with_backoff(Duration::from_millis(100), Duration::from_secs(1))

@@ -20,8 +20,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 ///
 /// [`ClientConfig`](crate::ClientConfig) makes one from its settings; you need one yourself only
 /// to give [`Client::new_with_client`](crate::Client::new_with_client) a `reqwest::Client` of
-/// your own, and then `ClientState::default()` holds the defaults: 3 attempts for idempotent
-/// requests ([`RetryPolicy::default`]), bodies up to [`DEFAULT_MAX_RESPONSE_BYTES`], no capture.
+/// your own, and then `ClientState::default()` holds the defaults: 3 attempts as
+/// [`RetryPolicy::default`] allows them, bodies up to [`DEFAULT_MAX_RESPONSE_BYTES`], no capture.
 #[derive(Debug, Clone)]
 pub struct ClientState {
     pub(crate) max_response_bytes: usize,

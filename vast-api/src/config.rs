@@ -250,8 +250,8 @@ impl ClientConfig {
         self
     }
 
-    /// How transient failures are retried ([`RetryPolicy::default`]: 3 attempts for idempotent
-    /// requests).
+    /// How transient failures are retried ([`RetryPolicy::default`]: 3 attempts, an ambiguous
+    /// failure sent again only for a safe method such as GET).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.state.retry = policy;
         self

@@ -41,6 +41,7 @@ pub struct Error<E = ()> {
     kind: ErrorKind<E>,
     attempts: u32,
     gave_up: Option<GaveUp>,
+    carried_out: bool,
     context: Box<Context>,
 }
 
@@ -287,6 +288,17 @@ impl<E> Error<E> {
         self.gave_up.as_ref()
     }
 
+    /// Whether the server may have carried the request out although the call failed: the
+    /// request, of a method that is not safe (anything but GET, HEAD, OPTIONS and TRACE), was
+    /// sent, or may have been, and its last attempt got no complete answer (a timeout once
+    /// connected, a connection that broke, a body that broke off) or got 502, 503 or 504. Such
+    /// a failure is not retried unless the [`RetryPolicy`](crate::RetryPolicy) says to; check
+    /// what the server did before sending the request again. `Display` then ends with `; the
+    /// request may have been carried out`.
+    pub fn may_have_been_carried_out(&self) -> bool {
+        self.carried_out
+    }
+
     /// The proxy the call went through, if any.
     pub fn proxy(&self) -> Option<&ProxyUrl> {
         self.context.proxy.as_ref()
@@ -363,16 +375,20 @@ impl<E> Error<E> {
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.what_failed(f)?;
+        if self.carried_out {
+            f.write_str("; the request may have been carried out")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E> Error<E> {
+    /// The sentence of `Display`, but for what the failure leaves open.
+    fn what_failed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let quoted = self.context.quoted.as_deref().unwrap_or_default();
-        let retries = self
-            .retries()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        // A client made from a `reqwest::Client` of the caller's own has no timeout known here.
-        let timed_out = match self.context.timeout {
-            Some(timeout) => format!("timed out after {}", seconds(timeout)),
-            None => "timed out".into(),
-        };
+        let retries = self.retries_note();
+        let timed_out = self.timed_out();
         match &self.kind {
             ErrorKind::Api(response) => self.status_sentence(f, response.status()),
             ErrorKind::Status { status, .. } => self.status_sentence(f, *status),
@@ -405,26 +421,7 @@ impl<E> fmt::Display for Error<E> {
                 status,
                 received,
                 source,
-            } => {
-                let server = self.failed_host();
-                let what = if source.is_timeout() {
-                    "stalled"
-                } else {
-                    "broke off"
-                };
-                let received = received
-                    .map(|n| format!(" after {n} bytes"))
-                    .unwrap_or_default();
-                let why = if source.is_timeout() {
-                    timed_out
-                } else {
-                    quoted.to_string()
-                };
-                write!(
-                    f,
-                    "the response from {server} ({status}) {what}{received}: {why}{retries}"
-                )
-            }
+            } => self.broke_off(f, *status, *received, source),
             ErrorKind::Timeout(_) => write!(
                 f,
                 "no answer from {}: {timed_out}{retries}",
@@ -454,6 +451,43 @@ impl<E> fmt::Display for Error<E> {
             ),
             ErrorKind::InvalidRequest(why) => f.write_str(why),
             ErrorKind::NotSent => f.write_str("the request was held, not sent"),
+        }
+    }
+
+    fn broke_off(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        status: StatusCode,
+        received: Option<usize>,
+        source: &reqwest::Error,
+    ) -> fmt::Result {
+        let (what, why) = match source.is_timeout() {
+            true => ("stalled", self.timed_out()),
+            false => ("broke off", self.context.quoted.clone().unwrap_or_default()),
+        };
+        let received = received
+            .map(|n| format!(" after {n} bytes"))
+            .unwrap_or_default();
+        write!(
+            f,
+            "the response from {} ({status}) {what}{received}: {why}{}",
+            self.failed_host(),
+            self.retries_note()
+        )
+    }
+
+    /// " (after 3 attempts)", as the end of a sentence; empty when there is nothing to say.
+    fn retries_note(&self) -> String {
+        self.retries()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
+    }
+
+    fn timed_out(&self) -> String {
+        // A client made from a `reqwest::Client` of the caller's own has no timeout known here.
+        match self.context.timeout {
+            Some(timeout) => format!("timed out after {}", seconds(timeout)),
+            None => "timed out".into(),
         }
     }
 }
@@ -494,6 +528,9 @@ pub(crate) enum Limit {
 pub(crate) struct CallRecord {
     pub(crate) attempts: u32,
     pub(crate) gave_up: Option<GaveUp>,
+    /// The final attempt of a request that is not safe ended so that it may have been carried
+    /// out.
+    pub(crate) carried_out: bool,
     /// The final attempt's status, when a status came.
     pub(crate) status: Option<StatusCode>,
     /// How much of a body that broke off arrived, when the hooks read it.
@@ -580,6 +617,7 @@ impl<E> Error<E> {
             kind,
             attempts: record.attempts,
             gave_up: record.gave_up,
+            carried_out: record.carried_out,
             context: Box::new(context),
         }
     }
@@ -715,14 +753,12 @@ fn transport(
 ) -> ErrorKind<Infallible> {
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
-    let causes = || {
-        std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
-            e.source()
-        })
-    };
-    let cause = causes().last().map(ToString::to_string).unwrap_or_default();
+    let cause = causes(&e)
+        .last()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     if e.is_redirect() {
-        let why = causes()
+        let why = causes(&e)
             .find_map(|c| c.downcast_ref::<crate::RedirectRefused>())
             .map(ToString::to_string)
             .unwrap_or(cause);
@@ -731,10 +767,7 @@ fn transport(
     }
     // hyper's words for a status line or headers that are not HTTP: the server's fault, not
     // the network's.
-    if let Some(parse) = causes()
-        .filter_map(|c| c.downcast_ref::<hyper::Error>())
-        .find(|h| h.is_parse())
-    {
+    if let Some(parse) = parse_error(&e) {
         context.quoted = Some(text::said(&parse.to_string(), secret));
         return ErrorKind::InvalidHttp(e);
     }
@@ -764,4 +797,18 @@ fn transport(
         return ErrorKind::Connect(e);
     }
     ErrorKind::Connection(e)
+}
+
+/// hyper's error for a status line or headers that are not HTTP, among `e`'s causes.
+pub(crate) fn parse_error(e: &reqwest::Error) -> Option<&hyper::Error> {
+    causes(e)
+        .filter_map(|c| c.downcast_ref::<hyper::Error>())
+        .find(|h| h.is_parse())
+}
+
+/// `e` and its causes, outermost first.
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    })
 }

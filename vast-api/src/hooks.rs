@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use crate::Client;
 use crate::client_state::{BodyCopy, ClientState};
 use crate::error::{self, GaveUp, Limit};
-use crate::retry::{Next, Outcome, next_attempt};
+use crate::retry::{Next, Outcome, may_have_been_carried_out, next_attempt};
 
 /// progenitor sends an `api-version` header with the spec's `info.version`. Vast.ai versions its
 /// API in the path (`/api/v0/`) and documents no such header, and `info.version` is the document's
@@ -57,25 +57,24 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        let may_retry = state.retry.may_retry(request.method());
+        let method = request.method().clone();
         let started = Instant::now();
         let mut request = request;
         let mut attempt = 1;
         loop {
-            // A request whose body cannot be copied (a stream) is sent once.
-            let again = (may_retry && attempt < state.retry.attempts)
+            // Copied before sending, for whatever the outcome allows; a request whose body
+            // cannot be copied (a stream) is sent once.
+            let again = (attempt < state.retry.attempts)
                 .then(|| request.try_clone())
                 .flatten();
-            let repeatable = may_retry && (again.is_some() || attempt >= state.retry.attempts);
+            let copyable = again.is_some() || attempt >= state.retry.attempts;
             let (result, broken) = attempt_once(self, request).await;
-            let outcome = match &result {
-                Ok(response) => Outcome::Status(response.status(), response.headers()),
-                Err(e) if e.is_connect() || e.is_timeout() => Outcome::Unreached,
-                Err(_) => Outcome::Other,
-            };
+            let outcome = outcome_of(&result, broken.is_some());
+            let carried_out = may_have_been_carried_out(&method, &outcome);
             let next = next_attempt(
                 &state.retry,
-                repeatable,
+                &method,
+                copyable,
                 outcome,
                 attempt,
                 started.elapsed(),
@@ -86,7 +85,13 @@ impl ClientHooks<ClientState> for Client {
                     Next::Stop(gave_up) => gave_up,
                     Next::RetryAfter(_) => None,
                 };
-                record(state, attempt, &result, broken, gave_up);
+                let end = End {
+                    attempts: attempt,
+                    broken,
+                    gave_up,
+                    carried_out,
+                };
+                record(state, &result, end);
                 return result;
             };
             #[cfg(feature = "tracing")]
@@ -155,14 +160,39 @@ async fn attempt_once(
     }
 }
 
-/// What the call's error and the capture need to know of its final attempt.
-fn record(
-    state: &ClientState,
+/// How far an attempt got, by stage rather than by the kind of error: reqwest's `is_connect`
+/// covers every failure to make the connection (a connect timeout included), before anything
+/// was written; a failure once connected (a timeout, a reset, a closed connection, a body that
+/// broke off) may come after the server read the request.
+fn outcome_of(result: &reqwest::Result<reqwest::Response>, body_broke_off: bool) -> Outcome<'_> {
+    match result {
+        Ok(response) => Outcome::Status(response.status(), response.headers()),
+        Err(e) if e.is_connect() => Outcome::NotSent,
+        Err(_) if body_broke_off => Outcome::Unanswered,
+        // A redirect refused, or a response that is not HTTP: an answer, not worth repeating.
+        Err(e) if e.is_redirect() || error::parse_error(e).is_some() => Outcome::Other,
+        Err(e) if e.is_timeout() || e.is_request() => Outcome::Unanswered,
+        Err(_) => Outcome::Other,
+    }
+}
+
+/// How the final attempt of a call ended, besides its result.
+struct End {
     attempts: u32,
-    result: &reqwest::Result<reqwest::Response>,
+    /// The status and the part of a body that broke off.
     broken: Option<(reqwest::StatusCode, Bytes)>,
     gave_up: Option<GaveUp>,
-) {
+    carried_out: bool,
+}
+
+/// What the call's error and the capture need to know of its final attempt.
+fn record(state: &ClientState, result: &reqwest::Result<reqwest::Response>, end: End) {
+    let End {
+        attempts,
+        broken,
+        gave_up,
+        carried_out,
+    } = end;
     let response = match (result, broken) {
         (Ok(response), _) => Some((response.status(), body_of(response))),
         (Err(_), broken) => broken,
@@ -170,6 +200,7 @@ fn record(
     let redirected = error::note(|call| {
         call.attempts = attempts;
         call.gave_up = gave_up.clone();
+        call.carried_out = carried_out;
         call.status = response.as_ref().map(|(status, _)| *status);
         call.error_body = response
             .as_ref()

@@ -9,13 +9,34 @@ use reqwest::{Method, StatusCode};
 
 use crate::error::GaveUp;
 
-/// How transient failures are retried: 429, 502, 503, 504, failed connections and timeouts.
+/// How failed attempts are retried: by what the server may have done with the request, not by
+/// the name of its method.
 ///
-/// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried unless
-/// [`with_retry_non_idempotent`](Self::with_retry_non_idempotent) says otherwise: a POST that
-/// timed out may have been carried out. The wait is the server's `Retry-After` when it sends one
-/// (a longer one than [`max_retry_after`](Self::max_retry_after) ends the call at once), else
-/// exponential backoff with jitter. No retry starts after the [`deadline`](Self::deadline).
+/// | the attempt failed | GET, HEAD, OPTIONS, TRACE | any other method (PUT, POST, PATCH, DELETE) |
+/// | --- | --- | --- |
+/// | before anything was sent (the connection could not be made: refused, no route, a name that does not resolve, a connect timeout, a TLS handshake), or with 429 Too Many Requests | retried | retried |
+/// | after the request was sent, or may have been, with no complete answer (a timeout once connected, a connection that broke, a body that broke off), or with 502, 503 or 504 | retried | not retried, unless [`with_retry_ambiguous`](Self::with_retry_ambiguous) |
+/// | in any other way (another status, a response that is not HTTP, a redirect not followed) | not retried | not retried |
+///
+/// A failure of the first row left the server untouched: nothing reached it, or it refused the
+/// request before acting on it. A failure of the second is ambiguous: the server may have
+/// carried the request out, and sending it again could do it twice (`PUT /api/v0/asks/{id}/`
+/// rents a machine: a second attempt could rent a second one). Only the methods RFC 9110
+/// (§9.2.1) calls safe, which change nothing, are sent again then; for the others the error
+/// says the request may have been carried out
+/// ([`Error::may_have_been_carried_out`](crate::Error::may_have_been_carried_out)).
+///
+/// 503 Service Unavailable counts as ambiguous. RFC 9110 (§15.6.4) has it mean that the server
+/// could not handle the request, but a proxy or load balancer in front of the server answers 503
+/// too when the connection to the server broke after it passed the request on (Envoy does so
+/// for an upstream reset or connection termination, its `UR` and `UC` flags), so a 503 does not
+/// prove that nothing was done. Retrying it for a PUT could rent twice; not retrying it costs a
+/// look at the instance list. A request body that cannot be copied (a stream) is never sent
+/// twice.
+///
+/// The wait is the server's `Retry-After` when it sends one (a longer one than
+/// [`max_retry_after`](Self::max_retry_after) ends the call at once), else exponential backoff
+/// with jitter. No retry starts after the [`deadline`](Self::deadline).
 ///
 /// ```
 /// use std::time::Duration;
@@ -27,7 +48,7 @@ use crate::error::GaveUp;
 ///     .with_deadline(Duration::from_secs(30));
 /// assert_eq!(policy.attempts(), 5);
 /// assert_eq!(policy.backoff(), (Duration::from_millis(200), Duration::from_secs(5)));
-/// assert!(!policy.retries_non_idempotent());
+/// assert!(!policy.retries_ambiguous());
 /// assert_eq!(RetryPolicy::none().attempts(), 1);
 /// // At least one attempt, and no wait cap below the first wait.
 /// let odd = RetryPolicy::default()
@@ -38,7 +59,7 @@ use crate::error::GaveUp;
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub(crate) attempts: u32,
-    pub(crate) non_idempotent: bool,
+    pub(crate) ambiguous: bool,
     pub(crate) max_retry_after: Duration,
     pub(crate) base_delay: Duration,
     pub(crate) max_delay: Duration,
@@ -51,7 +72,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             attempts: 3,
-            non_idempotent: false,
+            ambiguous: false,
             max_retry_after: Duration::from_secs(60),
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(10),
@@ -75,9 +96,11 @@ impl RetryPolicy {
         self
     }
 
-    /// Retry POST and PATCH too (only for operations known to be safe to repeat).
-    pub fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
-        self.non_idempotent = yes;
+    /// Retry ambiguous failures (sent, no complete answer; 502, 503, 504) of every method, not
+    /// only of the safe ones. This can carry out an action twice: a PUT that rents a machine, a
+    /// POST that creates something. Only for calls known to be harmless to repeat.
+    pub fn with_retry_ambiguous(mut self, yes: bool) -> Self {
+        self.ambiguous = yes;
         self
     }
 
@@ -105,9 +128,9 @@ impl RetryPolicy {
         self.attempts
     }
 
-    /// Whether POST and PATCH are retried too.
-    pub fn retries_non_idempotent(&self) -> bool {
-        self.non_idempotent
+    /// Whether ambiguous failures are retried for every method, not only the safe ones.
+    pub fn retries_ambiguous(&self) -> bool {
+        self.ambiguous
     }
 
     /// The longest `Retry-After` waited for.
@@ -125,8 +148,9 @@ impl RetryPolicy {
         self.deadline
     }
 
-    pub(crate) fn may_retry(&self, method: &Method) -> bool {
-        self.attempts > 1 && (self.non_idempotent || is_idempotent(method))
+    /// Whether a request of `method` may be sent again after a failure at `stage`.
+    fn may_repeat(&self, method: &Method, stage: Stage) -> bool {
+        self.attempts > 1 && (stage == Stage::Untouched || self.ambiguous || is_safe(method))
     }
 
     /// The backoff before attempt `attempt + 1`: doubling from the base, capped, with jitter
@@ -141,15 +165,12 @@ impl RetryPolicy {
     }
 }
 
-fn is_idempotent(method: &Method) -> bool {
+/// The methods RFC 9110 (§9.2.1) calls safe: asking changes nothing on the server.
+fn is_safe(method: &Method) -> bool {
     matches!(
         *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     )
-}
-
-fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
 /// `Retry-After`, read as RFC 9110 defines it: delay-seconds (digits only) or an HTTP date.
@@ -170,53 +191,89 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 pub(crate) enum Outcome<'a> {
     /// A status came, with these headers.
     Status(StatusCode, &'a HeaderMap),
-    /// No connection, or no answer in time: the request may not have reached the server.
-    Unreached,
+    /// The connection could not be made: nothing was sent.
+    NotSent,
+    /// The request was sent, or may have been, and no complete answer came: a timeout once
+    /// connected, a connection that broke, a body that broke off.
+    Unanswered,
     /// Anything else: not worth trying again.
     Other,
+}
+
+/// What the server may have done with a failed attempt worth trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Nothing: the request did not reach it, or it refused it (429) before acting on it.
+    Untouched,
+    /// It may have carried the request out.
+    Ambiguous,
+}
+
+impl Outcome<'_> {
+    /// The stage of a failure worth trying again; `None` for anything else.
+    fn stage(&self) -> Option<Stage> {
+        match self {
+            Outcome::NotSent => Some(Stage::Untouched),
+            Outcome::Unanswered => Some(Stage::Ambiguous),
+            Outcome::Status(status, _) => match status.as_u16() {
+                429 => Some(Stage::Untouched),
+                // 503 too: see `RetryPolicy`'s docs.
+                502..=504 => Some(Stage::Ambiguous),
+                _ => None,
+            },
+            Outcome::Other => None,
+        }
+    }
+}
+
+/// Whether a failed request of `method` may have been carried out and matters: an ambiguous
+/// failure of a method that is not safe (a GET carried out changed nothing).
+pub(crate) fn may_have_been_carried_out(method: &Method, outcome: &Outcome) -> bool {
+    outcome.stage() == Some(Stage::Ambiguous) && !is_safe(method)
 }
 
 /// What to do after an attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Next {
-    /// Keep this outcome; the reason is given when the failure was a transient one.
+    /// Keep this outcome; the reason is given when the failure was one retried for its method.
     Stop(Option<GaveUp>),
     /// Wait this long, then try again.
     RetryAfter(Duration),
 }
 
-/// The retry decision after attempt number `attempt` (from 1) ended in `outcome`, `elapsed`
-/// after the first began. `repeatable` says whether the request may be sent again at all (its
-/// method, and a body that can be copied). Only the backoff's jitter is random.
+/// The retry decision after attempt number `attempt` (from 1) of a `method` request ended in
+/// `outcome`, `elapsed` after the first began. `copyable` says whether the request can be sent
+/// again at all (a streamed body cannot). Only the backoff's jitter is random.
 pub(crate) fn next_attempt(
     policy: &RetryPolicy,
-    repeatable: bool,
+    method: &Method,
+    copyable: bool,
     outcome: Outcome,
     attempt: u32,
     elapsed: Duration,
     now: SystemTime,
 ) -> Next {
-    let wait = match outcome {
-        Outcome::Unreached => policy.backoff_after(attempt),
-        Outcome::Status(status, headers) if is_retryable_status(status) => {
-            match retry_after(headers, now) {
-                Some(asked) if repeatable && attempt < policy.attempts => {
-                    if asked > policy.max_retry_after {
-                        return Next::Stop(Some(GaveUp::WaitTooLong {
-                            asked: (asked.as_secs() != u64::MAX).then_some(asked),
-                            limit: policy.max_retry_after,
-                        }));
-                    }
-                    asked
-                }
-                _ => policy.backoff_after(attempt),
-            }
-        }
-        Outcome::Status(..) | Outcome::Other => return Next::Stop(None),
+    let Some(stage) = outcome.stage() else {
+        return Next::Stop(None);
     };
-    if !repeatable {
+    if !(copyable && policy.may_repeat(method, stage)) {
         return Next::Stop(None);
     }
+    let wait = match outcome {
+        Outcome::Status(_, headers) => match retry_after(headers, now) {
+            Some(asked) if attempt < policy.attempts => {
+                if asked > policy.max_retry_after {
+                    return Next::Stop(Some(GaveUp::WaitTooLong {
+                        asked: (asked.as_secs() != u64::MAX).then_some(asked),
+                        limit: policy.max_retry_after,
+                    }));
+                }
+                asked
+            }
+            _ => policy.backoff_after(attempt),
+        },
+        _ => policy.backoff_after(attempt),
+    };
     if attempt >= policy.attempts {
         return Next::Stop(Some(GaveUp::AttemptsUsed));
     }
@@ -304,24 +361,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn only_idempotent_methods_retry_by_default() {
-        let policy = RetryPolicy::default();
-        assert!(policy.may_retry(&Method::GET) && policy.may_retry(&Method::DELETE));
-        assert!(!policy.may_retry(&Method::POST) && !policy.may_retry(&Method::PATCH));
-        assert!(
-            policy
-                .clone()
-                .with_retry_non_idempotent(true)
-                .may_retry(&Method::POST)
-        );
-        assert!(!RetryPolicy::none().may_retry(&Method::GET));
+    fn decide(policy: &RetryPolicy, outcome: Outcome, attempt: u32, elapsed: u64) -> Next {
+        decide_for(policy, &Method::GET, outcome, attempt, elapsed)
     }
 
-    fn decide(policy: &RetryPolicy, outcome: Outcome, attempt: u32, elapsed: u64) -> Next {
+    fn decide_for(
+        policy: &RetryPolicy,
+        method: &Method,
+        outcome: Outcome,
+        attempt: u32,
+        elapsed: u64,
+    ) -> Next {
         let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
         next_attempt(
             policy,
+            method,
             true,
             outcome,
             attempt,
@@ -330,12 +384,73 @@ mod tests {
         )
     }
 
+    const METHODS: [Method; 8] = [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::POST,
+        Method::PATCH,
+        Method::DELETE,
+    ];
+
+    /// The rule in `RetryPolicy`'s docs, row by row: what the server may have done, not the
+    /// method's name, says whether a request is sent again.
+    #[test]
+    fn a_failure_is_retried_by_what_the_server_may_have_done() {
+        let none = HeaderMap::new();
+        let status = |code| Outcome::Status(StatusCode::from_u16(code).unwrap(), &none);
+        let untouched = || [Outcome::NotSent, status(429)];
+        let ambiguous = || [Outcome::Unanswered, status(502), status(503), status(504)];
+        let default = RetryPolicy::default();
+        let any_method = RetryPolicy::default().with_retry_ambiguous(true);
+        for method in &METHODS {
+            let safe = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE");
+            for outcome in untouched() {
+                assert!(!may_have_been_carried_out(method, &outcome), "{method}");
+                let next = decide_for(&default, method, outcome, 1, 0);
+                assert!(matches!(next, Next::RetryAfter(_)), "{method}: {next:?}");
+            }
+            for outcome in ambiguous() {
+                assert_eq!(
+                    may_have_been_carried_out(method, &outcome),
+                    !safe,
+                    "{method}"
+                );
+                let next = decide_for(&default, method, outcome, 1, 0);
+                match safe {
+                    true => assert!(matches!(next, Next::RetryAfter(_)), "{method}: {next:?}"),
+                    false => assert_eq!(next, Next::Stop(None), "{method}"),
+                }
+            }
+            for outcome in ambiguous() {
+                let next = decide_for(&any_method, method, outcome, 1, 0);
+                assert!(matches!(next, Next::RetryAfter(_)), "{method}: {next:?}");
+            }
+            for outcome in [Outcome::Other, status(500), status(400)] {
+                assert!(!may_have_been_carried_out(method, &outcome), "{method}");
+                assert_eq!(
+                    decide_for(&any_method, method, outcome, 1, 0),
+                    Next::Stop(None)
+                );
+            }
+        }
+        assert!(!default.retries_ambiguous() && any_method.retries_ambiguous());
+        assert_eq!(
+            decide(&RetryPolicy::none(), Outcome::NotSent, 1, 0),
+            Next::Stop(None),
+            "with one attempt allowed, no failure is one that is retried"
+        );
+    }
+
     #[test]
     fn transient_failures_are_retried_until_the_attempts_are_used() {
         let policy = RetryPolicy::default();
         let none = HeaderMap::new();
         for outcome in [
-            Outcome::Unreached,
+            Outcome::NotSent,
+            Outcome::Unanswered,
             Outcome::Status(StatusCode::TOO_MANY_REQUESTS, &none),
             Outcome::Status(StatusCode::BAD_GATEWAY, &none),
             Outcome::Status(StatusCode::SERVICE_UNAVAILABLE, &none),
@@ -347,7 +462,11 @@ mod tests {
             assert!(wait <= Duration::from_millis(500), "{wait:?}");
         }
         assert_eq!(
-            decide(&policy, Outcome::Unreached, 3, 0),
+            decide(&policy, Outcome::Unanswered, 3, 0),
+            Next::Stop(Some(GaveUp::AttemptsUsed))
+        );
+        assert_eq!(
+            decide_for(&policy, &Method::PUT, Outcome::NotSent, 3, 0),
             Next::Stop(Some(GaveUp::AttemptsUsed))
         );
     }
@@ -366,9 +485,17 @@ mod tests {
         assert_eq!(decide(&policy, Outcome::Other, 1, 0), Next::Stop(None));
         let now = SystemTime::now();
         assert_eq!(
-            next_attempt(&policy, false, Outcome::Unreached, 1, Duration::ZERO, now),
+            next_attempt(
+                &policy,
+                &Method::GET,
+                false,
+                Outcome::NotSent,
+                1,
+                Duration::ZERO,
+                now
+            ),
             Next::Stop(None),
-            "a request that cannot be repeated is sent once"
+            "a request whose body cannot be copied is sent once"
         );
     }
 
@@ -402,6 +529,28 @@ mod tests {
         assert_eq!(
             decide(&policy, Outcome::Status(busy, &headers("30")), 1, 100),
             Next::Stop(Some(GaveUp::Deadline(Duration::from_secs(120))))
+        );
+        let limited = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(
+            decide_for(
+                &policy,
+                &Method::PUT,
+                Outcome::Status(limited, &headers("0")),
+                1,
+                0
+            ),
+            Next::RetryAfter(Duration::ZERO)
+        );
+        assert_eq!(
+            decide_for(
+                &policy,
+                &Method::PUT,
+                Outcome::Status(busy, &headers("61")),
+                1,
+                0
+            ),
+            Next::Stop(None),
+            "a request that is not sent again has no wait to give up on"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! An HTTP/1.1 server that answers each request with a [`Reply`]: well-formed responses for
 //! xtask's mock of a spec, and for the tests the cases httpmock cannot express (bodies that break
-//! off, servers that never answer, huge or invalid bytes, redirects to another address,
+//! off, servers that never answer or hang up, huge or invalid bytes, redirects to another address,
 //! connection counting). Plain std networking, a thread per connection, keep-alive, 127.0.0.x
 //! only; it stops when dropped.
 
@@ -20,6 +20,9 @@ pub enum Reply {
     Json(u16, String, Vec<String>),
     /// Reads the request and never answers (until the server is dropped).
     Hang,
+    /// Reads the request and closes the connection without answering: to the client, a
+    /// connection that broke after the request went out.
+    Close,
     /// Sends the status line and headers, then `size` bytes of body in chunks.
     Huge(usize),
 }
@@ -196,6 +199,7 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, an
                 // One write: a response split over several small writes waits on delayed ACKs.
                 writer.write_all(text.as_bytes()).is_ok()
             }
+            Reply::Close => false,
             Reply::Hang => {
                 while !stop.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(20));

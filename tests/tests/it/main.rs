@@ -7,5 +7,6 @@ mod hostile;
 mod library;
 mod prism;
 mod properties;
+mod retries;
 mod support;
 mod tls;
