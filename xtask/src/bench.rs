@@ -69,13 +69,35 @@ pub fn run(root: &Path, scope: Scope) -> Result<(), String> {
         .ok_or("openapi.yaml has no show_api_keys")?;
     let url = format!("{}{path}", mock.url);
     if scope == Scope::All {
-        command_line(&target.join("release"), &mock.url, &url)?;
+        let seed = seed_vast(root)?;
+        command_line(&target.join("release"), &seed, &mock.url, &url)?;
     }
     library(&target.join("library-bench"), &mock.url)
 }
 
-/// `vast` against curl and `vastai`: wall time, peak memory, and the binary's size.
-fn command_line(release: &Path, server: &str, url: &str) -> Result<(), String> {
+/// The release `vast` of the seed's one-operation spec, built as installed in a scratch copy of
+/// the workspace (`target/bench-seed/`): the whole API's `vast` must run as fast and as small.
+fn seed_vast(root: &Path) -> Result<PathBuf, String> {
+    eprintln!("building the seed's vast (one operation) in target/bench-seed…");
+    let seed = root.join(crate::codegen::SEED);
+    let (scratch, _, _) =
+        crate::try_spec::Scratch::prepare(root, &seed, root.join("target/bench-seed"))?;
+    scratch.cargo(&[
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "vast-api-cli",
+        "--bin",
+        "vast",
+        "--no-default-features",
+    ])?;
+    Ok(scratch.dir.join("target/release/vast"))
+}
+
+/// `vast` (the whole API's and the seed's) against curl and `vastai`: wall time, peak memory,
+/// and the binaries' sizes.
+fn command_line(release: &Path, seed: &Path, server: &str, url: &str) -> Result<(), String> {
     let vast = release.join("vast");
 
     let auth = format!("Authorization: Bearer {KEY}");
@@ -109,6 +131,10 @@ fn command_line(release: &Path, server: &str, url: &str) -> Result<(), String> {
     commands.push((
         "vast show api-keys --raw",
         vast_args(&vast.to_string_lossy()),
+    ));
+    commands.push((
+        "  the seed's vast (1 operation)",
+        vast_args(&seed.to_string_lossy()),
     ));
     if let Some(vastai) = vendor_cli() {
         commands.push(("vastai show api-keys --raw", vast_args(&vastai)));
@@ -155,12 +181,24 @@ fn command_line(release: &Path, server: &str, url: &str) -> Result<(), String> {
             rss[i] as f64 / base_rss as f64
         );
     }
-    let size = std::fs::metadata(&vast).map(|m| m.len()).unwrap_or(0);
+    let whole = commands
+        .iter()
+        .position(|(name, _)| name.starts_with("vast"))
+        .unwrap_or(0);
+    let seeded = whole + 1;
     println!(
-        "\nrelease binary {}: {:.2} MiB",
-        vast.display(),
-        size as f64 / (1 << 20) as f64
+        "whole API vs the seed's: {:.3}x wall, {:.3}x max RSS",
+        walls[whole] / walls[seeded],
+        rss[whole] as f64 / rss[seeded] as f64
     );
+    for binary in [&vast, seed] {
+        let size = std::fs::metadata(binary).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "release binary {}: {:.2} MiB",
+            binary.display(),
+            size as f64 / (1 << 20) as f64
+        );
+    }
 
     Ok(())
 }

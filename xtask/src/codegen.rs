@@ -19,6 +19,9 @@ pub const HTTPMOCK: &str = "vast-api/httpmock/src/generated_httpmock.rs";
 pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
 /// Each operation's command name and table columns, for vast-api-cli.
 pub const COMMANDS: &str = "vast-api-cli/src/generated_commands.rs";
+/// The seed's one-operation spec: the smallest spec that must generate, build and run; small,
+/// so the tests of what `gen` does run in a moment, and the baseline of `cargo xtask bench`.
+pub const SEED: &str = "xtask/fixtures/seed.yaml";
 /// Every file `gen` writes with a "generated" header (it also writes `names.toml`).
 pub const GENERATED: [&str; 4] = [CLIENT, HTTPMOCK, CLI, COMMANDS];
 /// How many diff lines `--check` shows per file before eliding the rest.
@@ -467,14 +470,11 @@ pub mod tests {
         }
     }
 
-    /// The seed's one-operation spec: small, so the tests of what `gen` does run in a moment.
-    pub const SEED: &str = "xtask/fixtures/seed.yaml";
-
     /// A workspace in a temporary folder whose `openapi.yaml` is the seed's, with its code and
     /// `names.toml` generated: what `gen` reads and writes, up to date.
     pub fn scratch_workspace() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        for (from, to) in [(SEED, SPEC), ("Cargo.toml", "Cargo.toml")] {
+        for (from, to) in [(super::SEED, SPEC), ("Cargo.toml", "Cargo.toml")] {
             std::fs::copy(root().join(from), dir.path().join(to)).unwrap();
         }
         for file in GENERATED {

@@ -105,31 +105,39 @@ fn summary(spec_path: &Path, generated: &codegen::Generated, build: &str) -> Str
     )
 }
 
-fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, String> {
-    let scratch = root.join("target/try-spec");
-    let workspace = scratch.join("workspace");
-    sync_workspace(root, &workspace)?;
-    let spec_bytes =
-        std::fs::read(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    write_if_changed(&workspace.join(codegen::SPEC), &spec_bytes)?;
-    println!(
-        "try-spec: {} as openapi.yaml in {}",
-        spec_path.display(),
-        workspace.display()
-    );
+/// A scratch copy of the workspace with another spec as its `openapi.yaml`, generated: its
+/// folder (`workspace/` and its own `target/` inside) keeps its build between runs.
+pub struct Scratch {
+    pub dir: PathBuf,
+    pub workspace: PathBuf,
+}
 
-    let started = Instant::now();
-    let spec = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
-    let generated = codegen::generate(&spec, &names::Table::load(&workspace)?, None)?;
-    codegen::write(&workspace, &generated)?;
-    let gen_time = started.elapsed();
-    stable_names_hold(&names::Table::load(&workspace)?)?;
+impl Scratch {
+    /// Copies the workspace at `root` to `dir`, with `spec_path` as its spec, and runs `gen`
+    /// there; the generated files, and how long `gen` took.
+    pub fn prepare(
+        root: &Path,
+        spec_path: &Path,
+        dir: PathBuf,
+    ) -> Result<(Self, codegen::Generated, std::time::Duration), String> {
+        let workspace = dir.join("workspace");
+        sync_workspace(root, &workspace)?;
+        let spec_bytes =
+            std::fs::read(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+        write_if_changed(&workspace.join(codegen::SPEC), &spec_bytes)?;
+        let started = Instant::now();
+        let spec = spec::load(&workspace.join(codegen::SPEC), Path::new(codegen::SPEC))?;
+        let generated = codegen::generate(&spec, &names::Table::load(&workspace)?, None)?;
+        codegen::write(&workspace, &generated)?;
+        Ok((Self { dir, workspace }, generated, started.elapsed()))
+    }
 
-    let cargo = |args: &[&str]| -> Result<f64, String> {
+    /// `cargo ARGS…` in the copy; the seconds it took.
+    pub fn cargo(&self, args: &[&str]) -> Result<f64, String> {
         let started = Instant::now();
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&workspace)
-            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            .current_dir(&self.workspace)
+            .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .args(args)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -137,11 +145,24 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
             return Err(format!(
                 "`cargo {}` failed in {} (see above)",
                 args.join(" "),
-                workspace.display()
+                self.workspace.display()
             ));
         }
         Ok(started.elapsed().as_secs_f64())
-    };
+    }
+}
+
+fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, String> {
+    let (scratch, generated, gen_time) =
+        Scratch::prepare(root, spec_path, root.join("target/try-spec"))?;
+    let workspace = &scratch.workspace;
+    println!(
+        "try-spec: {} as openapi.yaml in {}",
+        spec_path.display(),
+        workspace.display()
+    );
+    stable_names_hold(&names::Table::load(workspace)?)?;
+    let cargo = |args: &[&str]| scratch.cargo(args);
     let check_time = cargo(&["check", "--quiet", "--workspace", "--all-targets"])?;
     let profile = if release { "release" } else { "debug" };
     let mut build = vec!["build", "--quiet", "-p", "vast-api-cli", "--bin", "vast"];
@@ -149,9 +170,9 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
         build.push("--release");
     }
     let build_time = cargo(&build)?;
-    let vast = scratch.join("target").join(profile).join("vast");
+    let vast = scratch.dir.join("target").join(profile).join("vast");
 
-    let results = exercise(&scratch, &workspace, &vast)?;
+    let results = exercise(&scratch.dir, workspace, &vast)?;
 
     println!("try-spec: results");
     println!("  operations: {}", generated.operations);

@@ -115,7 +115,7 @@ mod tests {
 
     /// The seed retitled as the vendor's newer versions have it, with one more response field.
     fn retitled() -> String {
-        std::fs::read_to_string(crate::workspace_root().join(codegen::tests::SEED))
+        std::fs::read_to_string(crate::workspace_root().join(codegen::SEED))
             .unwrap()
             .replace("summary: show api keys", "summary: List User API Keys\n      operationId: listUserAPIKeys")
             .replace("/api/v0/auth/apikeys/:", "/api/v0/auth/apikeys:")
