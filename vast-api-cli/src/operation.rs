@@ -38,7 +38,22 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     let capture = ResponseCapture::new();
     let edits = request_edits(operation, leaf)?;
     let client = settings.client(&capture, request_edit::editor(&edits), None)?;
-    execute(&settings, client, capture, edits, operation, leaf)
+    execute(&settings, client, capture.clone(), edits, operation, leaf)?;
+    #[cfg(all(vast_op = "show_instance", vast_op = "create_instance"))]
+    if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
+        let created = capture
+            .last_response()
+            .and_then(|r| crate::output::created_id(&r.body));
+        let id = created.ok_or_else(|| {
+            Failure::new(
+                Exit::Failure,
+                "the server's answer names no new instance (`new_contract`) to wait for",
+            )
+            .hint("check with `vast show instances` whether it was created")
+        })?;
+        return crate::wait::wait_for(&settings, id, leaf);
+    }
+    Ok(())
 }
 
 /// The request edits the command line asks for.
@@ -129,7 +144,7 @@ fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Res
 }
 
 /// What the command line and the environment say about the call.
-struct Settings {
+pub struct Settings {
     key: ApiKey,
     key_source: KeySource,
     base_url: String,
@@ -142,7 +157,7 @@ struct Settings {
 }
 
 impl Settings {
-    fn read(matches: &ArgMatches) -> Result<Self, Failure> {
+    pub fn read(matches: &ArgMatches) -> Result<Self, Failure> {
         let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
         let (key, key_source) = key_file::resolve(explicit)?;
         redact::redact(key.expose());
@@ -171,7 +186,7 @@ impl Settings {
     /// The client these settings describe, keeping each response in `capture` for `--raw`,
     /// changing each request with `edit`, and holding its requests in `hold` instead of sending
     /// them when given.
-    fn client(
+    pub fn client(
         &self,
         capture: &ResponseCapture,
         edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
@@ -204,6 +219,24 @@ impl Settings {
             .edit_requests(edit)
             .build()?)
     }
+
+    /// Where the key came from, in the CLI's words.
+    pub fn key_source_text(&self) -> String {
+        key_file::source_text(&self.key_source)
+    }
+}
+
+/// The runtime a command's calls run on: one thread, as `vast` makes one call at a time.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                Exit::Failure,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
 }
 
 /// Runs the operation, printing its response (with `--all`, every page's), until it ends or
@@ -216,8 +249,7 @@ fn execute(
     operation: CliCommand,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
-    let force_tty = std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
-    let terminal = force_tty || std::io::stdout().is_terminal();
+    let terminal = commands::force_tty() || std::io::stdout().is_terminal();
     let spec = commands::spec_of(operation);
     let chosen: Option<Vec<String>> = leaf.get_many::<String>("cols").map(|c| {
         c.map(|c| c.trim().to_string())
@@ -253,15 +285,7 @@ fn execute(
         failure: RefCell::new(None),
         settled: Cell::new(false),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                Exit::Failure,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let runtime = runtime()?;
     let started = Instant::now();
     let cli = Cli::new(client, &output);
     let follow = pagination
