@@ -387,7 +387,7 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
                 .help(format!(
                     "Follow `{}` to fetch every page (at most {}), printing them as one list",
                     p.response_field,
-                    crate::pages::PAGE_CAP
+                    vast_api::pages::PAGE_CAP
                 )),
         ),
     }

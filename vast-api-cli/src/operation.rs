@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use vast_api::pages::{Follower, Next};
 use vast_api::proxy::ProxyUrl;
 use vast_api::{
     ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, HeldRequest, KeySource, RequestCapture,
@@ -290,7 +291,7 @@ fn execute(
     let cli = Cli::new(client, &output);
     let follow = pagination
         .filter(|_| all_pages)
-        .map(|p| (p, pages::PAGE_CAP));
+        .map(|p| (p, vast_api::pages::PAGE_CAP));
     let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
     let Some(result) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
@@ -342,7 +343,7 @@ async fn call(
     edits: &Mutex<Edits>,
     follow: Option<(Pagination, usize)>,
 ) -> Option<anyhow::Result<()>> {
-    let mut follower = follow.map(|(p, cap)| (p, pages::Follower::new(p.response_field, cap)));
+    let mut follower = follow.map(|(p, cap)| (p, Follower::new(cap)));
     loop {
         let result = tokio::select! {
             result = cli.execute(operation, leaf) => result,
@@ -352,22 +353,11 @@ async fn call(
             return Some(result);
         };
         let body = capture.last_response().map(|r| r.body).unwrap_or_default();
-        let token = match follower.after(&body) {
-            pages::Next::Fetch(token) => token,
-            pages::Next::Done => return Some(result),
-            pages::Next::Repeated(token) => {
-                redact::write_stderr(&format!(
-                    "vast: stopped after {} pages: the server gave the page token {token:?} a \
-                     second time\n",
-                    follower.fetched()
-                ));
-                return Some(result);
-            }
-            pages::Next::Capped => {
-                redact::write_stderr(&format!(
-                    "vast: stopped after {} pages, the most --all fetches; the server names more\n",
-                    follower.fetched()
-                ));
+        let token = match follower.after(pages::token(&body, p.response_field)) {
+            Next::Fetch(token) => token,
+            Next::Done => return Some(result),
+            Next::Stopped(why) => {
+                redact::write_stderr(&format!("vast: {why}\n"));
                 return Some(result);
             }
         };

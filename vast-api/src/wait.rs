@@ -25,8 +25,11 @@ pub struct WaitOptions {
     max_wait: Duration,
     interval: Duration,
     max_interval: Duration,
-    on_change: Option<Arc<dyn Fn(&InstanceState) + Send + Sync>>,
+    on_change: Option<OnChange>,
 }
+
+/// What [`WaitOptions::on_change`] calls.
+type OnChange = Arc<dyn Fn(&InstanceState) + Send + Sync>;
 
 impl Default for WaitOptions {
     fn default() -> Self {
