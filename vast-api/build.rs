@@ -1,5 +1,10 @@
 //! Fails the build when `openapi.yaml` is not the spec `src/generated.rs` was generated from, so a
 //! spec change cannot silently ship with stale client code. The fix is `cargo xtask gen`.
+//!
+//! It also says which operations the generated client has, as `cfg(vast_op = "show_instance")`
+//! for this crate's code, examples and tests, and as `DEP_VAST_API_OPERATIONS` (comma-separated)
+//! for the build scripts of crates that depend on this one: code that calls an operation a spec
+//! may lack (the wait, the examples) compiles only where the spec has it.
 
 use std::path::Path;
 
@@ -10,6 +15,8 @@ fn main() {
     let spec = manifest.join("../openapi.yaml");
     let generated = manifest.join("src/generated.rs");
     println!("cargo::rerun-if-changed=src/generated.rs");
+    let text = std::fs::read_to_string(&generated).unwrap_or_default();
+    operations(&text);
     // A packaged copy of this crate has no workspace spec beside it: nothing to track.
     let Ok(bytes) = std::fs::read(&spec) else {
         return;
@@ -19,7 +26,6 @@ fn main() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let text = std::fs::read_to_string(&generated).unwrap_or_default();
     let recorded = text
         .lines()
         .next()
@@ -32,4 +38,21 @@ fn main() {
              was generated from (sha256 {recorded}): run `cargo xtask gen`"
         );
     }
+}
+
+/// Each operation's id, as every generated `send` hands it to the hooks
+/// (`operation_id: "show_instance",`), made a cfg value and the crate's metadata.
+fn operations(generated: &str) {
+    println!("cargo::rustc-check-cfg=cfg(vast_op, values(any()))");
+    let mut ids: Vec<&str> = generated
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("operation_id: \""))
+        .filter_map(|rest| rest.strip_suffix("\","))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in &ids {
+        println!("cargo::rustc-cfg=vast_op=\"{id}\"");
+    }
+    println!("cargo::metadata=operations={}", ids.join(","));
 }

@@ -62,6 +62,9 @@ Exit status:
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
   7  the server could not be reached (a proxy's 407 too), did not answer in time, or the connection broke off
+  8  `wait instance` (`create instance --wait`): the instance is exited, unknown or offline while
+     meant to run, and will never run: destroy it and rent another
+  9  `wait instance` (`create instance --wait`): --max-wait passed before it ran
   130  interrupted (Ctrl-C)
 
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
@@ -118,6 +121,8 @@ pub(crate) const UNLISTED: CommandSpec = CommandSpec {
 pub fn command() -> Command {
     let (root, mut groups) = operations(|_| true);
     add_to_group(&mut groups, "set", set_api_key());
+    #[cfg(vast_op = "show_instance")]
+    add_to_group(&mut groups, "wait", crate::wait::command());
     with_groups(root, groups).subcommand(
         Command::new("completions")
             .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
@@ -198,6 +203,7 @@ fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
             ),
             spec,
         );
+        let leaf = with_wait_options(leaf, spec);
         for alias in spec.aliases {
             let leaf = leaf.clone().hide(true).before_help(format!(
                 "Runs `vast {}`: the name the API's documentation now gives it.",
@@ -381,10 +387,25 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
                 .help(format!(
                     "Follow `{}` to fetch every page (at most {}), printing them as one list",
                     p.response_field,
-                    crate::pages::PAGE_CAP
+                    vast_api::pages::PAGE_CAP
                 )),
         ),
     }
+}
+
+/// `--wait` for `create instance`, where the spec has `show instance` to wait with.
+fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
+    #[cfg(vast_op = "show_instance")]
+    if spec.operation_id == "create_instance" {
+        return command.args(crate::wait::create_options());
+    }
+    let _ = spec;
+    command
+}
+
+/// Whether `VAST_FORCE_TTY` asks for the terminal's output in a pipe.
+pub fn force_tty() -> bool {
+    std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The argument ids of the options [`with_list_options`] adds.

@@ -18,6 +18,10 @@ pub enum Exit {
     BadRequest = 5,
     RateLimited = 6,
     Unreachable = 7,
+    /// `vast wait instance`: the instance fell into the poll trap and will never run.
+    WillNotRun = 8,
+    /// `vast wait instance`: `--max-wait` passed before it ran.
+    WaitLimit = 9,
     Interrupted = 130,
 }
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use vast_api::pages::{Follower, Next};
 use vast_api::proxy::ProxyUrl;
 use vast_api::{
     ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, HeldRequest, KeySource, RequestCapture,
@@ -38,7 +39,22 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     let capture = ResponseCapture::new();
     let edits = request_edits(operation, leaf)?;
     let client = settings.client(&capture, request_edit::editor(&edits), None)?;
-    execute(&settings, client, capture, edits, operation, leaf)
+    execute(&settings, client, capture.clone(), edits, operation, leaf)?;
+    #[cfg(all(vast_op = "show_instance", vast_op = "create_instance"))]
+    if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
+        let created = capture
+            .last_response()
+            .and_then(|r| crate::output::created_id(&r.body));
+        let id = created.ok_or_else(|| {
+            Failure::new(
+                Exit::Failure,
+                "the server's answer names no new instance (`new_contract`) to wait for",
+            )
+            .hint("check with `vast show instances` whether it was created")
+        })?;
+        return crate::wait::wait_for(&settings, id, leaf);
+    }
+    Ok(())
 }
 
 /// The request edits the command line asks for.
@@ -129,7 +145,7 @@ fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Res
 }
 
 /// What the command line and the environment say about the call.
-struct Settings {
+pub struct Settings {
     key: ApiKey,
     key_source: KeySource,
     base_url: String,
@@ -142,7 +158,7 @@ struct Settings {
 }
 
 impl Settings {
-    fn read(matches: &ArgMatches) -> Result<Self, Failure> {
+    pub fn read(matches: &ArgMatches) -> Result<Self, Failure> {
         let explicit = matches.get_one::<String>("api-key").map(ApiKey::new);
         let (key, key_source) = key_file::resolve(explicit)?;
         redact::redact(key.expose());
@@ -171,7 +187,7 @@ impl Settings {
     /// The client these settings describe, keeping each response in `capture` for `--raw`,
     /// changing each request with `edit`, and holding its requests in `hold` instead of sending
     /// them when given.
-    fn client(
+    pub fn client(
         &self,
         capture: &ResponseCapture,
         edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
@@ -204,6 +220,24 @@ impl Settings {
             .edit_requests(edit)
             .build()?)
     }
+
+    /// Where the key came from, in the CLI's words.
+    pub fn key_source_text(&self) -> String {
+        key_file::source_text(&self.key_source)
+    }
+}
+
+/// The runtime a command's calls run on: one thread, as `vast` makes one call at a time.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                Exit::Failure,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
 }
 
 /// Runs the operation, printing its response (with `--all`, every page's), until it ends or
@@ -216,8 +250,7 @@ fn execute(
     operation: CliCommand,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
-    let force_tty = std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
-    let terminal = force_tty || std::io::stdout().is_terminal();
+    let terminal = commands::force_tty() || std::io::stdout().is_terminal();
     let spec = commands::spec_of(operation);
     let chosen: Option<Vec<String>> = leaf.get_many::<String>("cols").map(|c| {
         c.map(|c| c.trim().to_string())
@@ -253,20 +286,12 @@ fn execute(
         failure: RefCell::new(None),
         settled: Cell::new(false),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                Exit::Failure,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let runtime = runtime()?;
     let started = Instant::now();
     let cli = Cli::new(client, &output);
     let follow = pagination
         .filter(|_| all_pages)
-        .map(|p| (p, pages::PAGE_CAP));
+        .map(|p| (p, vast_api::pages::PAGE_CAP));
     let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
     let Some(result) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
@@ -318,7 +343,7 @@ async fn call(
     edits: &Mutex<Edits>,
     follow: Option<(Pagination, usize)>,
 ) -> Option<anyhow::Result<()>> {
-    let mut follower = follow.map(|(p, cap)| (p, pages::Follower::new(p.response_field, cap)));
+    let mut follower = follow.map(|(p, cap)| (p, Follower::new(cap)));
     loop {
         let result = tokio::select! {
             result = cli.execute(operation, leaf) => result,
@@ -328,22 +353,11 @@ async fn call(
             return Some(result);
         };
         let body = capture.last_response().map(|r| r.body).unwrap_or_default();
-        let token = match follower.after(&body) {
-            pages::Next::Fetch(token) => token,
-            pages::Next::Done => return Some(result),
-            pages::Next::Repeated(token) => {
-                redact::write_stderr(&format!(
-                    "vast: stopped after {} pages: the server gave the page token {token:?} a \
-                     second time\n",
-                    follower.fetched()
-                ));
-                return Some(result);
-            }
-            pages::Next::Capped => {
-                redact::write_stderr(&format!(
-                    "vast: stopped after {} pages, the most --all fetches; the server names more\n",
-                    follower.fetched()
-                ));
+        let token = match follower.after(pages::token(&body, p.response_field)) {
+            Next::Fetch(token) => token,
+            Next::Done => return Some(result),
+            Next::Stopped(why) => {
+                redact::write_stderr(&format!("vast: {why}\n"));
                 return Some(result);
             }
         };

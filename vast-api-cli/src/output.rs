@@ -69,6 +69,15 @@ impl Output<'_> {
     }
 }
 
+/// The id of the instance `create instance` made: its response's `new_contract`.
+pub fn created_id(body: &[u8]) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Created {
+        new_contract: Option<i64>,
+    }
+    serde_json::from_slice::<Created>(body).ok()?.new_contract
+}
+
 /// The note on stderr naming the columns left out to fit the terminal (the first few).
 fn hidden_note(hidden: &[String]) -> String {
     const NAMED: usize = 5;
@@ -96,6 +105,21 @@ impl CliConfig for &Output<'_> {
                 .expect("generated types serialise")
                 .into(),
         };
+        // A person renting wants the new instance's id, which the body hides in `new_contract`;
+        // a pipe and `--raw` keep the JSON that scripts already read.
+        if self.command.operation_id == "create_instance"
+            && !self.raw
+            && self.layout == Layout::Terminal
+            && let Some(id) = created_id(&body)
+        {
+            if let Err(e) = redact::write_stdout(format!("created instance {id}\n").as_bytes()) {
+                self.fail(Failure::new(
+                    Exit::Failure,
+                    format!("cannot write the output: {e}"),
+                ));
+            }
+            return;
+        }
         match &self.pages {
             Some(pages) if !self.raw => pages.borrow_mut().push(body),
             _ => self.print_body(&body, &self.columns),
@@ -179,7 +203,7 @@ impl CliConfig for &Output<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::hidden_note;
+    use super::{created_id, hidden_note};
 
     #[test]
     fn the_note_names_the_first_hidden_columns() {
@@ -192,5 +216,15 @@ mod tests {
             hidden_note(&names(7)),
             "vast: 7 more columns (c1, c2, c3, c4, c5, …): --cols A,B,C chooses, --all-cols shows all\n"
         );
+    }
+
+    #[test]
+    fn the_new_id_is_new_contract() {
+        assert_eq!(
+            created_id(br#"{"success": true, "new_contract": 1234568}"#),
+            Some(1234568)
+        );
+        assert_eq!(created_id(br#"{"success": false}"#), None);
+        assert_eq!(created_id(b"not json"), None);
     }
 }

@@ -118,6 +118,9 @@ pub enum ErrorKind<E> {
     /// The client holds its requests instead of sending them
     /// ([`ClientConfig::hold_requests`](crate::ClientConfig::hold_requests)): nothing was sent.
     NotSent,
+    /// A paged list's `stream()` stopped following pages although the server named a next one:
+    /// it gave a token a second time, or the cap on pages was reached.
+    PagesStopped(crate::pages::PagesStopped),
 }
 
 impl<E> fmt::Debug for ErrorKind<E> {
@@ -155,6 +158,7 @@ impl<E> fmt::Debug for ErrorKind<E> {
                 .finish(),
             ErrorKind::ProxyAuthentication => f.write_str("ProxyAuthentication"),
             ErrorKind::NotSent => f.write_str("NotSent"),
+            ErrorKind::PagesStopped(_) => f.write_str("PagesStopped"),
             ErrorKind::BodyBrokeOff {
                 status,
                 received,
@@ -451,6 +455,7 @@ impl<E> Error<E> {
             ),
             ErrorKind::InvalidRequest(why) => f.write_str(why),
             ErrorKind::NotSent => f.write_str("the request was held, not sent"),
+            ErrorKind::PagesStopped(why) => write!(f, "{why}"),
         }
     }
 
@@ -598,6 +603,17 @@ pub(crate) async fn call<T, E>(
 }
 
 impl<E> Error<E> {
+    /// An error that no call made: a stream that stopped following pages.
+    pub(crate) fn from_kind(kind: ErrorKind<E>) -> Self {
+        Error {
+            kind,
+            attempts: 0,
+            gave_up: None,
+            carried_out: false,
+            context: Box::default(),
+        }
+    }
+
     /// Only the documented error body depends on the operation; everything else is worked out
     /// by [`untyped_kind`], compiled once rather than once per operation (generic, it took
     /// about 17 KB of the release binary per operation).
@@ -740,6 +756,7 @@ impl ErrorKind<Infallible> {
             ErrorKind::Connection(e) => ErrorKind::Connection(e),
             ErrorKind::InvalidRequest(why) => ErrorKind::InvalidRequest(why),
             ErrorKind::NotSent => ErrorKind::NotSent,
+            ErrorKind::PagesStopped(why) => ErrorKind::PagesStopped(why),
         }
     }
 }

@@ -53911,8 +53911,490 @@ pub mod builder {
                 .await
         }
     }
+    impl crate::Operation for ShowSshKeys<'_> {
+        type Response = types::ShowSshKeysResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for AttachSshKey<'_> {
+        type Response = types::AttachSshKeyResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for InitiateRemoteRsync<'_> {
+        type Response = types::InitiateRemoteRsyncResponse;
+        type Error = types::InitiateRemoteRsyncError;
+    }
+    impl crate::Operation for CancelRemoteRsync<'_> {
+        type Response = types::CancelRemoteRsyncResponse;
+        type Error = types::CancelRemoteRsyncError;
+    }
+    impl crate::Operation for CancelMaint<'_> {
+        type Response = types::CancelMaintResponse;
+        type Error = types::CancelMaintResponse;
+    }
+    impl crate::Operation for CloudCopy<'_> {
+        type Response = types::CloudCopyResponse;
+        type Error = types::CloudCopyResponse;
+    }
+    impl crate::Operation for CancelSync<'_> {
+        type Response = types::CancelSyncResponse;
+        type Error = types::CancelSyncError;
+    }
+    impl crate::Operation for ChangeBid<'_> {
+        type Response = types::ChangeBidResponse;
+        type Error = types::ChangeBidError;
+    }
+    impl crate::Operation for CleanupMachine<'_> {
+        type Response = types::CleanupMachineResponse;
+        type Error = types::CleanupMachineError;
+    }
+    impl crate::Operation for ShowApiKeys<'_> {
+        type Response = types::ShowApiKeysResponse;
+        type Error = types::ShowApiKeysError;
+    }
+    impl crate::Operation for CreateApiKey<'_> {
+        type Response = types::CreateApiKeyResponse;
+        type Error = types::CreateApiKeyError;
+    }
+    impl crate::Operation for ShowWorkergroup<'_> {
+        type Response = types::ShowWorkergroupResponse;
+        type Error = types::ShowWorkergroupError;
+    }
+    impl crate::Operation for CreateWorkergroup<'_> {
+        type Response = types::CreateWorkergroupResponse;
+        type Error = types::CreateWorkergroupError;
+    }
+    impl crate::Operation for ShowEndpoints<'_> {
+        type Response = types::ShowEndpointsResponse;
+        type Error = types::ShowEndpointsError;
+    }
+    impl crate::Operation for CreateEndpoint<'_> {
+        type Response = types::CreateEndpointResponse;
+        type Error = types::CreateEndpointError;
+    }
+    impl crate::Operation for ShowEnvVars<'_> {
+        type Response = types::ShowEnvVarsResponse;
+        type Error = types::ShowEnvVarsError;
+    }
+    impl crate::Operation for UpdateEnvVar<'_> {
+        type Response = types::UpdateEnvVarResponse;
+        type Error = types::UpdateEnvVarError;
+    }
+    impl crate::Operation for CreateEnvVar<'_> {
+        type Response = types::CreateEnvVarResponse;
+        type Error = types::CreateEnvVarError;
+    }
+    impl crate::Operation for DeleteUserSecret<'_> {
+        type Response = types::SuccessResponse;
+        type Error = types::DeleteUserSecretError;
+    }
+    impl crate::Operation for CreateInstance<'_> {
+        type Response = types::CreateInstanceResponse;
+        type Error = types::CreateInstanceError;
+    }
+    impl crate::Operation for GetSshKeysUser<'_> {
+        type Response = ::std::vec::Vec<types::GetSshKeysUserResponseItem>;
+        type Error = ();
+    }
+    impl crate::Operation for CreateSshKey<'_> {
+        type Response = types::CreateSshKeyResponse;
+        type Error = types::CreateSshKeyError;
+    }
+    impl crate::Operation for SetUser<'_> {
+        type Response = types::SuccessResponse;
+        type Error = types::SetUserError;
+    }
+    impl crate::Operation for CreateSubaccount<'_> {
+        type Response = types::CreateSubaccountResponse;
+        type Error = types::CreateSubaccountError;
+    }
+    impl crate::Operation for CreateTeam<'_> {
+        type Response = types::CreateTeamResponse;
+        type Error = types::CreateTeamError;
+    }
+    impl crate::Operation for DestroyTeam<'_> {
+        type Response = types::DestroyTeamResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for CreateTeamRole<'_> {
+        type Response = types::CreateTeamRoleResponse;
+        type Error = types::CreateTeamRoleError;
+    }
+    impl crate::Operation for SearchTemplates<'_> {
+        type Response = types::SearchTemplatesResponse;
+        type Error = types::SearchTemplatesError;
+    }
+    impl crate::Operation for EditTemplate<'_> {
+        type Response = types::EditTemplateResponse;
+        type Error = ();
+    }
+    impl crate::Operation for CreateTemplate<'_> {
+        type Response = types::CreateTemplateResponse;
+        type Error = types::CreateTemplateError;
+    }
+    impl crate::Operation for DeleteTemplate<'_> {
+        type Response = types::DeleteTemplateResponse;
+        type Error = ();
+    }
+    impl crate::Operation for DeleteApiKey<'_> {
+        type Response = ::std::string::String;
+        type Error = types::DeleteApiKeyError;
+    }
+    impl crate::Operation for UpdateWorkergroup<'_> {
+        type Response = types::UpdateWorkergroupResponse;
+        type Error = types::UpdateWorkergroupError;
+    }
+    impl crate::Operation for DeleteWorkergroup<'_> {
+        type Response = types::DeleteWorkergroupResponse;
+        type Error = types::DeleteWorkergroupError;
+    }
+    impl crate::Operation for UpdateEndpoint<'_> {
+        type Response = types::UpdateEndpointResponse;
+        type Error = types::UpdateEndpointError;
+    }
+    impl crate::Operation for DeleteEndpoint<'_> {
+        type Response = types::DeleteEndpointResponse;
+        type Error = types::DeleteEndpointError;
+    }
+    impl crate::Operation for UpdateSshKey<'_> {
+        type Response = types::UpdateSshKeyResponse;
+        type Error = types::UpdateSshKeyError;
+    }
+    impl crate::Operation for DeleteSshKey<'_> {
+        type Response = types::DeleteSshKeyResponse;
+        type Error = types::DeleteSshKeyResponse;
+    }
+    impl crate::Operation for ListVolumes<'_> {
+        type Response = types::ListVolumesResponse;
+        type Error = types::ListVolumesError;
+    }
+    impl crate::Operation for RentVolume<'_> {
+        type Response = types::RentVolumeResponse;
+        type Error = ();
+    }
+    impl crate::Operation for DeleteVolume<'_> {
+        type Response = types::DeleteVolumeResponse;
+        type Error = types::DeleteVolumeError;
+    }
+    impl crate::Operation for ShowInstance<'_> {
+        type Response = types::ShowInstanceResponse;
+        type Error = types::ShowInstanceError;
+    }
+    impl crate::Operation for ManageInstance<'_> {
+        type Response = types::SimpleBooleanSuccessResponse;
+        type Error = types::ManageInstanceError;
+    }
+    impl crate::Operation for DestroyInstance<'_> {
+        type Response = types::DestroyInstanceResponse;
+        type Error = types::DestroyInstanceError;
+    }
+    impl crate::Operation for DetachSshKey<'_> {
+        type Response = types::DetachSshKeyResponse;
+        type Error = types::DetachSshKeyError;
+    }
+    impl crate::Operation for Execute<'_> {
+        type Response = types::ExecuteResponse;
+        type Error = types::ExecuteError;
+    }
+    impl crate::Operation for GetWorkergroupLogs<'_> {
+        type Response = types::GetWorkergroupLogsResponse;
+        type Error = ();
+    }
+    impl crate::Operation for GetWorkergroupWorkers<'_> {
+        type Response = types::GetWorkergroupWorkersResponse;
+        type Error = ();
+    }
+    impl crate::Operation for GetEndpointLogs<'_> {
+        type Response = types::GetEndpointLogsResponse;
+        type Error = ();
+    }
+    impl crate::Operation for GetEndpointWorkers<'_> {
+        type Response = types::GetEndpointWorkersResponse;
+        type Error = ();
+    }
+    impl crate::Operation for InviteTeamMember<'_> {
+        type Response = types::InviteTeamMemberResponse;
+        type Error = types::InviteTeamMemberError;
+    }
+    impl crate::Operation for ListMachine<'_> {
+        type Response = types::ListMachineResponse;
+        type Error = types::ListMachineError;
+    }
+    impl crate::Operation for ShowLogs<'_> {
+        type Response = types::ShowLogsResponse;
+        type Error = types::ShowLogsError;
+    }
+    impl crate::Operation for ShowGpuMetrics<'_> {
+        type Response = types::ShowGpuMetricsResponse;
+        type Error = types::ShowGpuMetricsError;
+    }
+    impl crate::Operation for ShowGpuLocations<'_> {
+        type Response = types::ShowGpuLocationsResponse;
+        type Error = types::ShowGpuLocationsError;
+    }
+    impl crate::Operation for ShowGpuTrends<'_> {
+        type Response = types::ShowGpuTrendsResponse;
+        type Error = types::ShowGpuTrendsError;
+    }
+    impl crate::Operation for ListNotificationTypes<'_> {
+        type Response = types::ListNotificationTypesResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for GetNotificationPreferences<'_> {
+        type Response = types::GetNotificationPreferencesResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for UpdateNotificationPreferences<'_> {
+        type Response = types::UpdateNotificationPreferencesResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for ListNotificationWebhooks<'_> {
+        type Response = types::ListNotificationWebhooksResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for CreateNotificationWebhook<'_> {
+        type Response = types::CreateNotificationWebhookResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for UpdateNotificationWebhook<'_> {
+        type Response = types::UpdateNotificationWebhookResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for DeleteNotificationWebhook<'_> {
+        type Response = types::DeleteNotificationWebhookResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for RotateNotificationWebhookSecret<'_> {
+        type Response = types::RotateNotificationWebhookSecretResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for TestNotificationWebhook<'_> {
+        type Response = types::TestNotificationWebhookResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for PrepayInstance<'_> {
+        type Response = types::PrepayInstanceResponse;
+        type Error = types::PrepayInstanceError;
+    }
+    impl crate::Operation for RebootInstance<'_> {
+        type Response = types::RebootInstanceResponse;
+        type Error = types::RebootInstanceError;
+    }
+    impl crate::Operation for RecycleInstance<'_> {
+        type Response = types::RecycleInstanceResponse;
+        type Error = types::RecycleInstanceError;
+    }
+    impl crate::Operation for RemoveDefjob<'_> {
+        type Response = types::RemoveDefjobResponse;
+        type Error = types::RemoveDefjobError;
+    }
+    impl crate::Operation for RemoveTeamMember<'_> {
+        type Response = types::RemoveTeamMemberResponse;
+        type Error = types::RemoveTeamMemberError;
+    }
+    impl crate::Operation for ShowTeamRole<'_> {
+        type Response = types::ShowTeamRoleResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for UpdateTeamRole<'_> {
+        type Response = ::std::string::String;
+        type Error = ();
+    }
+    impl crate::Operation for RemoveTeamRole<'_> {
+        type Response = types::RemoveTeamRoleResponse;
+        type Error = types::RemoveTeamRoleError;
+    }
+    impl crate::Operation for ShowReports<'_> {
+        type Response = ::std::vec::Vec<types::ShowReportsResponseItem>;
+        type Error = types::Error;
+    }
+    impl crate::Operation for Route<'_> {
+        type Response = types::RouteResponse;
+        type Error = types::RouteError;
+    }
+    impl crate::Operation for ScheduleMaint<'_> {
+        type Response = types::ScheduleMaintResponse;
+        type Error = types::ScheduleMaintError;
+    }
+    impl crate::Operation for SearchBenchmarks<'_> {
+        type Response = ::std::vec::Vec<types::SearchBenchmarksResponseItem>;
+        type Error = types::SearchBenchmarksError;
+    }
+    impl crate::Operation for SearchOffers<'_> {
+        type Response = types::SearchOffersResponse;
+        type Error = types::SearchOffersError;
+    }
+    impl crate::Operation for SearchVolumes<'_> {
+        type Response = types::SearchVolumesResponse;
+        type Error = types::SearchVolumesError;
+    }
+    impl crate::Operation for SetDefjob<'_> {
+        type Response = types::SetDefjobResponse;
+        type Error = types::SetDefjobError;
+    }
+    impl crate::Operation for SetMinBid<'_> {
+        type Response = types::SetMinBidResponse;
+        type Error = types::SetMinBidError;
+    }
+    impl crate::Operation for ShowCharges<'_> {
+        type Response = types::ShowChargesResponse;
+        type Error = types::ShowChargesError;
+    }
+    impl crate::Operation for ShowConnections<'_> {
+        type Response = ::std::vec::Vec<types::ShowConnectionsResponseItem>;
+        type Error = types::ShowConnectionsError;
+    }
+    impl crate::Operation for ShowDeployment<'_> {
+        type Response = types::ShowDeploymentResponse;
+        type Error = types::ShowDeploymentError;
+    }
+    impl crate::Operation for ShowDeployments<'_> {
+        type Response = types::ShowDeploymentsResponse;
+        type Error = types::ShowDeploymentsError;
+    }
+    impl crate::Operation for ShowDeposit<'_> {
+        type Response = types::ShowDepositResponse;
+        type Error = types::ShowDepositError;
+    }
+    impl crate::Operation for ShowEarnings<'_> {
+        type Response = types::ShowEarningsResponse;
+        type Error = types::ShowEarningsError;
+    }
+    impl crate::Operation for ShowInstances<'_> {
+        type Response = types::ShowInstancesResponse;
+        type Error = types::ShowInstancesError;
+    }
+    impl crate::Operation for ShowInvoices<'_> {
+        type Response = types::ShowInvoicesResponse;
+        type Error = types::ShowInvoicesError;
+    }
+    impl crate::Operation for ShowIpaddrs<'_> {
+        type Response = types::ShowIpaddrsResponse;
+        type Error = types::ShowIpaddrsError;
+    }
+    impl crate::Operation for GetMachines<'_> {
+        type Response = types::GetMachinesResponse;
+        type Error = ();
+    }
+    impl crate::Operation for ShowSubaccounts<'_> {
+        type Response = types::ShowSubaccountsResponse;
+        type Error = types::ShowSubaccountsError;
+    }
+    impl crate::Operation for ShowTeamMembers<'_> {
+        type Response = ::std::vec::Vec<types::ShowTeamMembersResponseItem>;
+        type Error = types::Error;
+    }
+    impl crate::Operation for ShowTeamRoles<'_> {
+        type Response = ::std::vec::Vec<types::ShowTeamRolesResponseItem>;
+        type Error = types::ShowTeamRolesError;
+    }
+    impl crate::Operation for ShowUser<'_> {
+        type Response = types::ShowUserResponse;
+        type Error = types::Error;
+    }
+    impl crate::Operation for StartDeployment<'_> {
+        type Response = types::StartDeploymentResponse;
+        type Error = types::StartDeploymentError;
+    }
+    impl crate::Operation for StopDeployment<'_> {
+        type Response = types::StopDeploymentResponse;
+        type Error = types::StopDeploymentError;
+    }
+    impl crate::Operation for TransferCredit<'_> {
+        type Response = types::TransferCreditResponse;
+        type Error = types::TransferCreditError;
+    }
+    impl crate::Operation for UnlistMachine<'_> {
+        type Response = types::UnlistMachineResponse;
+        type Error = types::UnlistMachineError;
+    }
+    impl crate::Operation for UnlistVolume<'_> {
+        type Response = types::UnlistVolumeResponse;
+        type Error = types::UnlistVolumeError;
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// `stream()` of each paged list operation's builder.
+mod streams {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::types::*;
+    use super::builder::{ShowCharges, ShowInstances, ShowInvoices};
+    impl<'a> ShowCharges<'a> {
+        ///Every item of `results` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
+        pub fn stream(
+            self,
+        ) -> impl futures_core::Stream<
+            Item = Result<
+                <::std::option::Option<
+                    ::std::vec::Vec<ShowChargesResponseResultsItem>,
+                > as crate::pages::Items>::Item,
+                crate::Error<types::ShowChargesError>,
+            >,
+        > + Unpin + 'a {
+            crate::pages::stream(
+                self,
+                |builder| builder.send(),
+                |builder, token| builder.after_token(token),
+                |page: types::ShowChargesResponse| {
+                    (
+                        crate::pages::Items::items(page.results),
+                        crate::pages::Token::token(page.next_token),
+                    )
+                },
+            )
+        }
+    }
+    impl<'a> ShowInstances<'a> {
+        ///Every item of `instances` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
+        pub fn stream(
+            self,
+        ) -> impl futures_core::Stream<
+            Item = Result<
+                <::std::option::Option<
+                    ::std::vec::Vec<ShowInstancesResponseInstancesItem>,
+                > as crate::pages::Items>::Item,
+                crate::Error<types::ShowInstancesError>,
+            >,
+        > + Unpin + 'a {
+            crate::pages::stream(
+                self,
+                |builder| builder.send(),
+                |builder, token| builder.after_token(token),
+                |page: types::ShowInstancesResponse| {
+                    (
+                        crate::pages::Items::items(page.instances),
+                        crate::pages::Token::token(page.next_token),
+                    )
+                },
+            )
+        }
+    }
+    impl<'a> ShowInvoices<'a> {
+        ///Every item of `results` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
+        pub fn stream(
+            self,
+        ) -> impl futures_core::Stream<
+            Item = Result<
+                <::std::option::Option<
+                    ::std::vec::Vec<ShowInvoicesResponseResultsItem>,
+                > as crate::pages::Items>::Item,
+                crate::Error<types::ShowInvoicesError>,
+            >,
+        > + Unpin + 'a {
+            crate::pages::stream(
+                self,
+                |builder| builder.send(),
+                |builder, token| builder.after_token(token),
+                |page: types::ShowInvoicesResponse| {
+                    (
+                        crate::pages::Items::items(page.results),
+                        crate::pages::Token::token(page.next_token),
+                    )
+                },
+            )
+        }
+    }
 }

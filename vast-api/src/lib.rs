@@ -8,9 +8,12 @@ mod config;
 mod error;
 mod hooks;
 mod local_file;
+mod operation;
+pub mod pages;
 pub mod proxy;
 mod retry;
 pub mod text;
+pub mod wait;
 
 // The generated code is checked in and never edited; lints that flag its style are not ours to fix,
 // and its documentation is the spec's (`cargo xtask gen` writes the client's own).
@@ -28,4 +31,6 @@ pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, b
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
 pub use error::{Error, ErrorKind, GaveUp};
 pub use generated::*;
+pub use operation::Operation;
 pub use retry::RetryPolicy;
+pub use wait::{InstanceState, WaitError, WaitOptions};

@@ -6,8 +6,8 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::{
-    cli_bodies, cli_dispatch, cli_switches, commands, names, normalize, panics, read_openapi, spec,
-    subset, surface, typed_errors,
+    cli_bodies, cli_dispatch, cli_switches, commands, names, normalize, operation_types, panics,
+    read_openapi, spec, streams, subset, surface, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -175,7 +175,9 @@ pub fn generate(
     let cli_api = read_openapi::to_openapi(cli_doc).map_err(|e| format!("{name}: {e}"))?;
     let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
         document_client(file, &api.info);
-        typed_errors::apply(file, &operations)
+        typed_errors::apply(file, &operations)?;
+        operation_types::apply(file)?;
+        streams::apply(file, &commands)
     })
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))

@@ -49,6 +49,9 @@ pub struct FilterField {
 pub struct Pagination {
     pub response_field: String,
     pub query_param: String,
+    /// The response's list property, whose items a paged `stream()` yields (not in the CLI's
+    /// table, which prints whole pages); `None` when the response has no one list property.
+    pub list_field: Option<String>,
 }
 
 /// The vendor's query convention: a filter field is an object of these operators
@@ -169,29 +172,34 @@ pub fn takes_file(name: &str, description: &str) -> bool {
     by_name || by_description
 }
 
+/// The list a response holds: a top-level array (`None`), or an object's one array property
+/// (its name); with the schema of its items, if it gives one.
+pub fn listed<'a>(
+    schema: &'a Value,
+    doc: &'a Value,
+) -> Option<(Option<String>, Option<&'a Value>)> {
+    let schema = resolve(schema, doc);
+    if schema.get("type") == Some(&Value::from("array")) {
+        return Some((None, schema.get("items")));
+    }
+    let arrays: Vec<(&String, &Value)> = schema
+        .get("properties")
+        .and_then(Value::as_object)?
+        .iter()
+        .map(|(name, v)| (name, resolve(v, doc)))
+        .filter(|(_, v)| v.get("type") == Some(&Value::from("array")))
+        .collect();
+    match arrays.as_slice() {
+        [(name, one)] => Some((Some((*name).clone()), one.get("items"))),
+        _ => None,
+    }
+}
+
 /// The scalar properties of the listed objects, when the response is a list: a top-level array
 /// of objects, or an object whose one array property holds objects; then their other properties.
 fn table_columns(schema: &Value, doc: &Value) -> (Vec<String>, Vec<String>) {
-    let schema = resolve(schema, doc);
-    let items = if schema.get("type") == Some(&Value::from("array")) {
-        schema.get("items")
-    } else {
-        let arrays: Vec<&Value> = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|p| {
-                p.values()
-                    .map(|v| resolve(v, doc))
-                    .filter(|v| v.get("type") == Some(&Value::from("array")))
-                    .collect()
-            })
-            .unwrap_or_default();
-        match arrays.as_slice() {
-            [one] => one.get("items"),
-            _ => None,
-        }
-    };
-    let Some(props) = items
+    let Some(props) = listed(schema, doc)
+        .and_then(|(_, i)| i)
         .map(|i| resolve(i, doc))
         .and_then(|i| i.get("properties"))
         .and_then(Value::as_object)
@@ -294,6 +302,7 @@ fn pagination(op: &Value, response: &Value, doc: &Value) -> Option<Pagination> {
             Some(Pagination {
                 response_field: field.clone(),
                 query_param: query.clone(),
+                list_field: listed(response, doc).and_then(|(field, _)| field),
             })
         })
 }
@@ -478,7 +487,8 @@ mod tests {
                 op(field, query),
                 Some(Pagination {
                     response_field: field.into(),
-                    query_param: query.into()
+                    query_param: query.into(),
+                    list_field: Some("results".into()),
                 }),
                 "{field}"
             );

@@ -86,7 +86,7 @@ fn unrecognised(function: &str) -> String {
 
 /// The operation a `send` performs: the `operation_id: "…"` of the `OperationInfo` it hands
 /// the hooks.
-fn operation_id(block: &syn::Block) -> Option<String> {
+pub fn operation_id(block: &syn::Block) -> Option<String> {
     fn find(tokens: proc_macro2::TokenStream) -> Option<String> {
         let tokens: Vec<TokenTree> = tokens.into_iter().collect();
         for (i, token) in tokens.iter().enumerate() {

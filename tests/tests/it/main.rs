@@ -10,3 +10,4 @@ mod properties;
 mod retries;
 mod support;
 mod tls;
+mod wait;
