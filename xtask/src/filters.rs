@@ -178,12 +178,12 @@ mod tests {
         apply(&mut file, &[command(fields)]).unwrap();
         let code = code(&file);
         assert!(
-            code.contains(r#"pubconstSEARCH_THINGS:&[FilterField]=&[FilterField{name:"num_gpus",typed:&[("in","integer")],}];"#),
+            code.contains(r#"pubconstSEARCH_THINGS:&[FilterField]=&[FilterField{name:"num_gpus",typed:&[("in","integer")],},];"#),
             "{code}"
         );
         assert!(code.contains("pubfnfilter(self,query:&str,)->Result<crate::filter::Filtered<Self>,crate::filter::FilterError>"), "{code}");
         assert!(
-            code.contains("implcrate::filter::Filtered<SearchThings<'a>>"),
+            code.contains("impl<'a>crate::filter::Filtered<SearchThings<'a>>"),
             "{code}"
         );
         assert!(
