@@ -4,7 +4,8 @@
 //! It also says which operations the generated client has, as `cfg(vast_op = "show_instance")`
 //! for this crate's code, examples and tests, and as `DEP_VAST_API_OPERATIONS` (comma-separated)
 //! for the build scripts of crates that depend on this one: code that calls an operation a spec
-//! may lack (the wait, the examples) compiles only where the spec has it.
+//! may lack (the wait, the examples) compiles only where the spec has it; likewise
+//! `cfg(vast_filter = "search_offers")` for an operation whose builder takes a filter expression.
 
 use std::path::Path;
 
@@ -55,4 +56,16 @@ fn operations(generated: &str) {
         println!("cargo::rustc-cfg=vast_op=\"{id}\"");
     }
     println!("cargo::metadata=operations={}", ids.join(","));
+    // The operations whose builder takes a filter expression, as `cargo xtask gen` documents
+    // their fields (`///The filter fields of `search_offers` ...`): `cfg(vast_filter = "...")`.
+    println!("cargo::rustc-check-cfg=cfg(vast_filter, values(any()))");
+    for line in generated.lines() {
+        if let Some(id) = line
+            .trim()
+            .strip_prefix("///The filter fields of `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            println!("cargo::rustc-cfg=vast_filter=\"{id}\"");
+        }
+    }
 }

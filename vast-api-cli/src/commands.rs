@@ -5,6 +5,7 @@ use clap::{Arg, ArgAction, Command, value_parser};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::generated_commands::COMMANDS;
 use crate::output::Output;
+pub use vast_api::filter::FilterField;
 
 /// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
 pub struct CommandSpec {
@@ -20,8 +21,8 @@ pub struct CommandSpec {
     pub more_columns: &'static [&'static str],
     /// Path parameters, taken positionally in this order (`vast show instance 123`).
     pub positional: &'static [&'static str],
-    /// When the JSON body is a filter of operator objects: its fields, taken as a filter
-    /// expression (crate::filter).
+    /// When the JSON body is a filter of operator objects: its fields (the library's table,
+    /// `vast_api::filters`), taken as a filter expression (crate::filter).
     pub filter: &'static [FilterField],
     /// When the response names a next page: `--all` follows it.
     pub pagination: Option<Pagination>,
@@ -32,14 +33,6 @@ pub struct CommandSpec {
     pub method: &'static str,
     /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
     pub files: &'static [&'static str],
-}
-
-/// A field of a filter body, and the value type the spec gives some of its operators
-/// (`("in", "integer")`: a list of whole numbers).
-#[derive(Debug)]
-pub struct FilterField {
-    pub name: &'static str,
-    pub typed: &'static [(&'static str, &'static str)],
 }
 
 /// The response field naming the next page (`next_token`) and the query parameter that takes

@@ -18,8 +18,8 @@ pub struct Edits {
     pub json_body: Option<Value>,
     /// The body fields whose flags were given on the command line.
     pub flag_fields: Vec<&'static str>,
-    /// The filter expression's fields: operator objects, or `null` to leave a field out.
-    pub filter: Option<Map<String, Value>>,
+    /// The filter expression: operator objects, or `null` to leave a field out.
+    pub filter: Option<vast_api::filter::Filter>,
     /// The query parameter that asks for a page, and the token to send in it.
     pub page: Option<(&'static str, String)>,
 }
@@ -73,19 +73,7 @@ pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
         None => typed,
     };
     if let (Some(filter), Value::Object(fields)) = (&edits.filter, &mut body) {
-        for (field, ops) in filter {
-            match (fields.get_mut(field), ops) {
-                (_, Value::Null) => {
-                    fields.remove(field);
-                }
-                (Some(Value::Object(present)), Value::Object(ops)) => {
-                    present.extend(ops.clone());
-                }
-                (_, ops) => {
-                    fields.insert(field.clone(), ops.clone());
-                }
-            }
-        }
+        filter.merge_into(fields);
     }
     Some(serde_json::to_vec(&body).expect("JSON values serialise"))
 }
@@ -121,10 +109,12 @@ mod tests {
     fn the_filter_merges_into_the_body() {
         let edits = Edits {
             filter: Some(
-                json!({"gpu_ram": {"gte": 24}, "verified": {"eq": false}, "rentable": null})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
+                vast_api::filter::Filter::parse(
+                    "gpu_ram>=24 verified=false rentable=any",
+                    &["gpu_ram", "verified", "rentable"]
+                        .map(|name| vast_api::filter::FilterField { name, typed: &[] }),
+                )
+                .unwrap(),
             ),
             ..Edits::default()
         };

@@ -54398,3 +54398,257 @@ mod streams {
         }
     }
 }
+/// The fields of each operation whose JSON body is a filter of operator objects, for
+/// [`Filter::parse`](crate::filter::Filter::parse).
+pub mod filters {
+    use crate::filter::FilterField;
+    ///The filter fields of `search_offers` (`vast search offers`).
+    pub const SEARCH_OFFERS: &[FilterField] = &[
+        FilterField {
+            name: "verified",
+            typed: &[("eq", "boolean")],
+        },
+        FilterField {
+            name: "rentable",
+            typed: &[("eq", "boolean")],
+        },
+        FilterField {
+            name: "rented",
+            typed: &[("eq", "boolean")],
+        },
+        FilterField {
+            name: "gpu_name",
+            typed: &[("in", "string")],
+        },
+        FilterField {
+            name: "reliability",
+            typed: &[],
+        },
+        FilterField {
+            name: "num_gpus",
+            typed: &[("in", "integer")],
+        },
+        FilterField {
+            name: "gpu_ram",
+            typed: &[],
+        },
+        FilterField {
+            name: "duration",
+            typed: &[],
+        },
+        FilterField {
+            name: "machine_id",
+            typed: &[],
+        },
+        FilterField {
+            name: "dlperf_per_dphtotal",
+            typed: &[],
+        },
+        FilterField {
+            name: "dph_total",
+            typed: &[],
+        },
+        FilterField {
+            name: "flops_per_dphtotal",
+            typed: &[],
+        },
+        FilterField {
+            name: "geolocation",
+            typed: &[("in", "string")],
+        },
+        FilterField {
+            name: "gpu_arch",
+            typed: &[],
+        },
+        FilterField {
+            name: "dlperf",
+            typed: &[],
+        },
+        FilterField {
+            name: "cuda_max_good",
+            typed: &[],
+        },
+        FilterField {
+            name: "inet_down",
+            typed: &[],
+        },
+        FilterField {
+            name: "inet_up",
+            typed: &[],
+        },
+        FilterField {
+            name: "inet_down_cost",
+            typed: &[],
+        },
+        FilterField {
+            name: "inet_up_cost",
+            typed: &[],
+        },
+        FilterField {
+            name: "driver_version",
+            typed: &[],
+        },
+        FilterField {
+            name: "compute_cap",
+            typed: &[],
+        },
+        FilterField {
+            name: "cpu_arch",
+            typed: &[],
+        },
+        FilterField {
+            name: "has_avx",
+            typed: &[],
+        },
+        FilterField {
+            name: "cpu_cores",
+            typed: &[],
+        },
+        FilterField {
+            name: "cpu_cores_effective",
+            typed: &[],
+        },
+        FilterField {
+            name: "cpu_ghz",
+            typed: &[],
+        },
+        FilterField {
+            name: "cpu_ram",
+            typed: &[],
+        },
+        FilterField {
+            name: "datacenter",
+            typed: &[],
+        },
+        FilterField {
+            name: "external",
+            typed: &[],
+        },
+        FilterField {
+            name: "disk_bw",
+            typed: &[],
+        },
+        FilterField {
+            name: "disk_space",
+            typed: &[],
+        },
+        FilterField {
+            name: "bw_nvlink",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_max_power",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_max_temp",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_mem_bw",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_total_ram",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_frac",
+            typed: &[],
+        },
+        FilterField {
+            name: "gpu_display_active",
+            typed: &[],
+        },
+        FilterField {
+            name: "direct_port_count",
+            typed: &[],
+        },
+        FilterField {
+            name: "host_id",
+            typed: &[],
+        },
+        FilterField {
+            name: "id",
+            typed: &[],
+        },
+        FilterField {
+            name: "min_bid",
+            typed: &[],
+        },
+        FilterField {
+            name: "mobo_name",
+            typed: &[],
+        },
+        FilterField {
+            name: "pci_gen",
+            typed: &[],
+        },
+        FilterField {
+            name: "pcie_bw",
+            typed: &[],
+        },
+        FilterField {
+            name: "storage_cost",
+            typed: &[],
+        },
+        FilterField {
+            name: "static_ip",
+            typed: &[],
+        },
+        FilterField {
+            name: "total_flops",
+            typed: &[],
+        },
+        FilterField {
+            name: "os_version",
+            typed: &[],
+        },
+        FilterField {
+            name: "ubuntu_version",
+            typed: &[],
+        },
+        FilterField {
+            name: "verification",
+            typed: &[],
+        },
+        FilterField {
+            name: "vms_enabled",
+            typed: &[],
+        },
+    ];
+}
+/// `filter()` of each filtering operation's builder.
+mod filtered {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::types::*;
+    use super::builder::SearchOffers;
+    impl<'a> SearchOffers<'a> {
+        ///Sets a filter expression, as `vast search offers` takes it (`vast_api::filter`): its conditions are merged into the body on `send()`. An unknown field or a value of the wrong type is an error naming it.
+        pub fn filter(
+            self,
+            query: &str,
+        ) -> Result<crate::filter::Filtered<Self>, crate::filter::FilterError> {
+            let filter = crate::filter::Filter::parse(
+                query,
+                super::filters::SEARCH_OFFERS,
+            )?;
+            Ok(crate::filter::Filtered {
+                builder: self,
+                filter,
+            })
+        }
+    }
+    impl<'a> crate::filter::Filtered<SearchOffers<'a>> {
+        /// Sends the request with the filter expression merged into the body.
+        pub async fn send(
+            self,
+        ) -> Result<
+            super::ResponseValue<types::SearchOffersResponse>,
+            crate::Error<types::SearchOffersError>,
+        > {
+            crate::filter::sending(self.filter, self.builder.send()).await
+        }
+    }
+}

@@ -39,6 +39,8 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION_HEADER);
+        // Before the client's own edit, which sees the body as it will go out.
+        crate::filter::merge_into_request(request);
         if let Some(edit) = &self.inner().edit {
             (edit.0)(request);
         }

@@ -6,6 +6,7 @@ pub mod api_key;
 mod client_state;
 mod config;
 mod error;
+pub mod filter;
 mod hooks;
 mod local_file;
 mod operation;

@@ -6,8 +6,8 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::{
-    cli_bodies, cli_dispatch, cli_switches, commands, names, normalize, operation_types, panics,
-    read_openapi, spec, streams, subset, surface, typed_errors,
+    cli_bodies, cli_dispatch, cli_switches, commands, filters, names, normalize, operation_types,
+    panics, read_openapi, spec, streams, subset, surface, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -177,7 +177,8 @@ pub fn generate(
         document_client(file, &api.info);
         typed_errors::apply(file, &operations)?;
         operation_types::apply(file)?;
-        streams::apply(file, &commands)
+        streams::apply(file, &commands)?;
+        filters::apply(file, &commands)
     })
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))

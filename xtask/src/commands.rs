@@ -323,8 +323,8 @@ fn body_flags(body: &Value, doc: &Value) -> Vec<(String, String)> {
 pub fn render(commands: &[Command]) -> String {
     let mut out = String::from(
         "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
-         #[allow(unused_imports)] // Only a spec with filters and pages uses them all.\n\
-         use crate::commands::{CommandSpec, FilterField, Pagination};\n\n\
+         #[allow(unused_imports)] // Only a spec with pages uses it.\n\
+         use crate::commands::{CommandSpec, Pagination};\n\n\
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
     let list = |items: &[String]| {
@@ -342,21 +342,14 @@ pub fn render(commands: &[Command]) -> String {
             .join(", ")
     };
     for c in commands {
-        let filter: String = c
-            .filter
-            .iter()
-            .map(|f| {
-                format!(
-                    "\n            FilterField {{ name: {:?}, typed: &[{}] }},",
-                    f.name,
-                    pairs(&f.typed)
-                )
-            })
-            .collect();
-        let filter = if filter.is_empty() {
-            filter
+        // The library's table of the fields (`cargo xtask gen` writes both), not a copy.
+        let filter = if c.filter.is_empty() {
+            "&[]".to_string()
         } else {
-            format!("{filter}\n        ")
+            format!(
+                "vast_api::filters::{}",
+                crate::filters::const_name(&c.operation_id)
+            )
         };
         let pagination = match &c.pagination {
             Some(p) => format!(
@@ -366,7 +359,7 @@ pub fn render(commands: &[Command]) -> String {
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: &[{filter}],\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases

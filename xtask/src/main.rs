@@ -8,6 +8,7 @@ mod codegen;
 mod commands;
 mod demo;
 mod examples;
+mod filters;
 mod names;
 mod normalize;
 mod openapi;

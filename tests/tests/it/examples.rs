@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use httpmock::MockServer;
@@ -29,6 +29,7 @@ fn example(name: &str) -> PathBuf {
                 "list_keys",
             ])
             .args(["--example", "retries_and_timeout"])
+            .args(["--example", "rent_and_wait"])
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building the examples failed");
@@ -177,4 +178,80 @@ fn retries_and_timeout_gives_up_on_a_long_retry_after() {
     );
     assert_eq!(server.requests().len(), 1);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// rent_and_wait against a server answering each request in turn: two offers (the cheaper one
+/// second), the rental, the instance loading then running, the destruction. The filter goes out
+/// in the search body with its operator (`num_gpus` declares only `in`), after `verified=true`.
+#[test]
+fn rent_and_wait_rents_the_cheapest_offer_waits_for_it_and_destroys_it() {
+    let replies = [
+        Reply::json(
+            200,
+            r#"{"offers": [{"id": 111, "dph_total": 0.52, "num_gpus": 2},
+                           {"id": 222, "dph_total": 0.35, "num_gpus": 2}]}"#,
+        ),
+        Reply::json(200, r#"{"success": true, "new_contract": 1234568}"#),
+        Reply::json(
+            200,
+            r#"{"instances": {"actual_status": "loading", "intended_status": "running"}}"#,
+        ),
+        Reply::json(
+            200,
+            r#"{"instances": {"actual_status": "running", "intended_status": "running",
+                "ssh_host": "ssh4.vast.ai", "ssh_port": 22014}}"#,
+        ),
+        Reply::json(200, r#"{"success": true}"#),
+    ];
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    let server = RawServer::answering(move |request| {
+        seen.lock().unwrap().push(request.body.clone());
+        replies[request.index.min(replies.len() - 1)].clone()
+    })
+    .unwrap();
+    let home = home();
+    let env = [
+        ("VAST_URL", server.url.as_str()),
+        ("VAST_API_KEY", TEST_KEY),
+    ];
+    let args = ["num_gpus>=2", "--destroy", "--poll-ms", "10"];
+    let run = run("rent_and_wait", &args, &env, home.path());
+    if run.stdout.starts_with("rent_and_wait needs") {
+        println!("SKIPPED: this spec lacks what rent_and_wait needs");
+        return;
+    }
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "cheapest offer: 222 at $0.350/h\nrented instance 1234568\n\
+             ssh -p 22014 root@ssh4.vast.ai\ndestroyed instance 1234568\n",
+            "instance 1234568: loading\ninstance 1234568: running\n"
+        )
+    );
+    let lines: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|head| head.lines().next().unwrap_or_default().to_string())
+        .collect();
+    let get = "GET /api/v0/instances/1234568 HTTP/1.1";
+    assert_eq!(
+        lines,
+        [
+            "POST /api/v0/bundles HTTP/1.1",
+            "PUT /api/v0/asks/222 HTTP/1.1",
+            get,
+            get,
+            "DELETE /api/v0/instances/1234568 HTTP/1.1",
+        ]
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("PUT ")).count(),
+        1,
+        "one rental"
+    );
+    let search: serde_json::Value = serde_json::from_slice(&bodies.lock().unwrap()[0]).unwrap();
+    assert_eq!(search["num_gpus"], serde_json::json!({"gte": 2}));
+    assert_eq!(search["verified"], serde_json::json!({"eq": true}));
 }
