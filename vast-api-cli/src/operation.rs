@@ -383,7 +383,7 @@ mod tests {
     fn serve_pages(server: &MockServer, pages: &[(Option<&str>, serde_json::Value)]) {
         for (asked, body) in pages {
             server.mock(|when, then| {
-                let when = when.method(GET).path("/api/v0/auth/apikeys/");
+                let when = when.method(GET).path("/api/v0/auth/apikeys");
                 match asked {
                     Some(token) => when.query_param("after_token", *token),
                     None => when.query_param_missing("after_token"),

