@@ -568,6 +568,7 @@ pub mod tests {
                 "names": normalised.naming.table.0.iter().map(|(key, entry)| {
                     (key.clone(), serde_json::json!({
                         "rust": entry.rust, "cli": entry.cli.join(" "), "params": entry.params,
+                        "area": entry.area,
                     }))
                 }).collect::<serde_json::Map<_, _>>(),
                 "document": normalised.doc,

@@ -66,7 +66,7 @@ fn generate_only(root: &Path, spec_path: &Path) -> Result<String, String> {
     Ok(summary(spec_path, &generated, "not built"))
 }
 
-/// The seed's names, which every version of the spec must keep.
+/// The seed's names, and its area, which every version of the spec must keep.
 fn stable_names_hold(table: &names::Table) -> Result<(), String> {
     let show = table
         .0
@@ -77,6 +77,13 @@ fn stable_names_hold(table: &names::Table) -> Result<(), String> {
         return Err(format!(
             "show_api_keys is `vast {}`, not `vast show api-keys`",
             show.cli.join(" ")
+        ));
+    }
+    // vast-api's examples and tracing test require this feature (vast-api/Cargo.toml).
+    if show.area.as_deref() != Some("accounts") {
+        return Err(format!(
+            "show_api_keys is in area {:?}, not `accounts`, which vast-api's examples require",
+            show.area
         ));
     }
     Ok(())
