@@ -6,6 +6,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 fn main() {
+    no_operations();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let spec = manifest.join("../openapi.yaml");
     let generated = manifest.join("src/generated.rs");
@@ -31,5 +32,20 @@ fn main() {
             "cargo::error=openapi.yaml (sha256 {actual}) is not the spec vast-api/src/generated.rs \
              was generated from (sha256 {recorded}): run `cargo xtask gen`"
         );
+    }
+}
+
+/// Sets `cfg(no_operations)` when no API area is on (`--no-default-features` alone): the crate is
+/// then the client without operations, and what only the operations use (the per-call error
+/// machinery) is dead code, which lib.rs allows in that build only. Every feature but `tracing`
+/// and cargo's `default` is an area (Cargo.toml's block that `cargo xtask gen` writes).
+fn no_operations() {
+    println!("cargo::rustc-check-cfg=cfg(no_operations)");
+    let area_on = std::env::vars().any(|(name, _)| {
+        name.strip_prefix("CARGO_FEATURE_")
+            .is_some_and(|feature| !["TRACING", "DEFAULT"].contains(&feature))
+    });
+    if !area_on {
+        println!("cargo::rustc-cfg=no_operations");
     }
 }

@@ -1,5 +1,7 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
+mod area_blocks;
+mod area_gates;
 mod bench;
 mod cli_bodies;
 mod cli_dispatch;

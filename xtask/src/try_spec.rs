@@ -615,7 +615,20 @@ fn sync(from: &Path, to: &Path) -> Result<(), String> {
     if is_generated(to) && to.exists() {
         return Ok(());
     }
-    let bytes = std::fs::read(from).map_err(err)?;
+    let mut bytes = std::fs::read(from).map_err(err)?;
+    // A file with a block `gen` writes takes the workspace's text around the block the last
+    // `gen` left in the copy, so that an unchanged spec leaves it as it was.
+    if let Some(block) = crate::area_blocks::blocks(&Default::default(), &Default::default())
+        .into_iter()
+        .find(|b| to.ends_with(b.path))
+        && let (Ok(file), Ok(current)) = (
+            String::from_utf8(bytes.clone()),
+            std::fs::read_to_string(to),
+        )
+        && let Some(carried) = block.carried(&file, &current)
+    {
+        bytes = carried.into_bytes();
+    }
     write_if_changed(to, &bytes)
 }
 
