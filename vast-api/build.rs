@@ -12,6 +12,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 fn main() {
+    no_operations();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let spec = manifest.join("../openapi.yaml");
     let generated = manifest.join("src/generated.rs");
@@ -42,14 +43,27 @@ fn main() {
 }
 
 /// Each operation's id, as every generated `send` hands it to the hooks
-/// (`operation_id: "show_instance",`), made a cfg value and the crate's metadata.
+/// (`operation_id: "show_instance",`), made a cfg value and the crate's metadata: only the
+/// operations whose API area is on in this build (the gate `cargo xtask gen` puts before each
+/// operation's code, `#[cfg(feature = "instances")]`, is the nearest one above its id).
 fn operations(generated: &str) {
     println!("cargo::rustc-check-cfg=cfg(vast_op, values(any()))");
-    let mut ids: Vec<&str> = generated
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("operation_id: \""))
-        .filter_map(|rest| rest.strip_suffix("\","))
-        .collect();
+    let mut area_on = true;
+    let mut ids: Vec<&str> = Vec::new();
+    for line in generated.lines().map(str::trim) {
+        if let Some(area) = line
+            .strip_prefix("#[cfg(feature = \"")
+            .and_then(|rest| rest.strip_suffix("\")]"))
+        {
+            area_on = feature_on(area);
+        } else if let Some(id) = line
+            .strip_prefix("operation_id: \"")
+            .and_then(|rest| rest.strip_suffix("\","))
+            && area_on
+        {
+            ids.push(id);
+        }
+    }
     ids.sort_unstable();
     ids.dedup();
     for id in &ids {
@@ -64,8 +78,30 @@ fn operations(generated: &str) {
             .trim()
             .strip_prefix("///The filter fields of `")
             .and_then(|rest| rest.split('`').next())
+            && ids.contains(&id)
         {
             println!("cargo::rustc-cfg=vast_filter=\"{id}\"");
         }
+    }
+}
+
+/// Whether this build turns the cargo feature on (cargo sets `CARGO_FEATURE_<NAME>` for each).
+fn feature_on(feature: &str) -> bool {
+    let name = feature.to_ascii_uppercase().replace('-', "_");
+    std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some()
+}
+
+/// Sets `cfg(no_operations)` when no API area is on (`--no-default-features` alone): the crate is
+/// then the client without operations, and what only the operations use (the per-call error
+/// machinery) is dead code, which lib.rs allows in that build only. Every feature but `tracing`
+/// and cargo's `default` is an area (Cargo.toml's block that `cargo xtask gen` writes).
+fn no_operations() {
+    println!("cargo::rustc-check-cfg=cfg(no_operations)");
+    let area_on = std::env::vars().any(|(name, _)| {
+        name.strip_prefix("CARGO_FEATURE_")
+            .is_some_and(|feature| !["TRACING", "DEFAULT"].contains(&feature))
+    });
+    if !area_on {
+        println!("cargo::rustc-cfg=no_operations");
     }
 }

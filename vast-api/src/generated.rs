@@ -8,6 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(feature = "instances")]
     ///`AttachSshKeyBody`
     #[derive(
         ::serde::Deserialize,
@@ -23,11 +24,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssh_key: ::std::option::Option<AttachSshKeyBodySshKey>,
     }
+    #[cfg(feature = "instances")]
     impl AttachSshKeyBody {
         pub fn builder() -> builder::AttachSshKeyBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///The SSH key to attach to the instance
     #[derive(
         ::serde::Serialize,
@@ -42,17 +45,20 @@ pub mod types {
     )]
     #[serde(transparent)]
     pub struct AttachSshKeyBodySshKey(::std::string::String);
+    #[cfg(feature = "instances")]
     impl ::std::ops::Deref for AttachSshKeyBodySshKey {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::From<AttachSshKeyBodySshKey> for ::std::string::String {
         fn from(value: AttachSshKeyBodySshKey) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for AttachSshKeyBodySshKey {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -64,6 +70,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for AttachSshKeyBodySshKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -72,6 +79,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for AttachSshKeyBodySshKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -80,6 +88,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl<'de> ::serde::Deserialize<'de> for AttachSshKeyBodySshKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -92,6 +101,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(feature = "instances")]
     ///`AttachSshKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -108,11 +118,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl AttachSshKeyResponse {
         pub fn builder() -> builder::AttachSshKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`CancelMaintResponse`
     #[derive(
         ::serde::Deserialize,
@@ -135,11 +147,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl CancelMaintResponse {
         pub fn builder() -> builder::CancelMaintResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CancelRemoteRsyncBody`
     #[derive(
         ::serde::Deserialize,
@@ -153,11 +167,13 @@ pub mod types {
         ///ID of the copy instance target to cancel.
         pub dst_id: ::std::string::String,
     }
+    #[cfg(feature = "instances")]
     impl CancelRemoteRsyncBody {
         pub fn builder() -> builder::CancelRemoteRsyncBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `cancel_remote_rsync` answers with for 400, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -176,11 +192,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CancelRemoteRsyncError {
         pub fn builder() -> builder::CancelRemoteRsyncError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CancelRemoteRsyncResponse`
     #[derive(
         ::serde::Deserialize,
@@ -195,11 +213,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CancelRemoteRsyncResponse {
         pub fn builder() -> builder::CancelRemoteRsyncResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CancelSyncBody`
     #[derive(
         ::serde::Deserialize,
@@ -213,11 +233,13 @@ pub mod types {
         ///The destination instance ID of the sync operation to cancel.
         pub dst_id: i64,
     }
+    #[cfg(feature = "instances")]
     impl CancelSyncBody {
         pub fn builder() -> builder::CancelSyncBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `cancel_sync` answers with for 400, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -236,11 +258,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CancelSyncError {
         pub fn builder() -> builder::CancelSyncError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CancelSyncResponse`
     #[derive(
         ::serde::Deserialize,
@@ -257,11 +281,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CancelSyncResponse {
         pub fn builder() -> builder::CancelSyncResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ChangeBidBody`
     #[derive(
         ::serde::Deserialize,
@@ -277,11 +303,13 @@ pub mod types {
         ///Bid price in $/hour
         pub price: f64,
     }
+    #[cfg(feature = "instances")]
     impl ChangeBidBody {
         pub fn builder() -> builder::ChangeBidBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `change_bid` answers with for 400, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -302,11 +330,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ChangeBidError {
         pub fn builder() -> builder::ChangeBidError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ChangeBidResponse`
     #[derive(
         ::serde::Deserialize,
@@ -321,11 +351,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ChangeBidResponse {
         pub fn builder() -> builder::ChangeBidResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `cleanup_machine` answers with for 400, 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -346,11 +378,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl CleanupMachineError {
         pub fn builder() -> builder::CleanupMachineError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`CleanupMachineResponse`
     #[derive(
         ::serde::Deserialize,
@@ -375,11 +409,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "machines")]
     impl CleanupMachineResponse {
         pub fn builder() -> builder::CleanupMachineResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CloudCopyBody`
     #[derive(
         ::serde::Deserialize,
@@ -413,11 +449,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl CloudCopyBody {
         pub fn builder() -> builder::CloudCopyBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CloudCopyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -436,11 +474,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CloudCopyResponse {
         pub fn builder() -> builder::CloudCopyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateApiKeyBody`
     #[derive(
         ::serde::Deserialize,
@@ -464,11 +504,13 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "accounts")]
     impl CreateApiKeyBody {
         pub fn builder() -> builder::CreateApiKeyBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `create_api_key` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -489,11 +531,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateApiKeyError {
         pub fn builder() -> builder::CreateApiKeyError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateApiKeyErrorError`
     #[derive(
         ::serde::Deserialize,
@@ -514,6 +558,7 @@ pub mod types {
         #[serde(rename = "missing_permissions")]
         MissingPermissions,
     }
+    #[cfg(feature = "accounts")]
     impl ::std::fmt::Display for CreateApiKeyErrorError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -522,6 +567,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateApiKeyErrorError {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -534,6 +580,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateApiKeyErrorError {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -542,6 +589,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateApiKeyErrorError {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -550,6 +598,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateApiKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -570,11 +619,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<CreateApiKeyResponsePermissions>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateApiKeyResponse {
         pub fn builder() -> builder::CreateApiKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateApiKeyResponsePermissions`
     #[derive(
         ::serde::Deserialize,
@@ -589,11 +640,13 @@ pub mod types {
         Boolean(bool),
         Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<bool> for CreateApiKeyResponsePermissions {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for CreateApiKeyResponsePermissions {
@@ -603,6 +656,7 @@ pub mod types {
             Self::Object(value)
         }
     }
+    #[cfg(feature = "serverless")]
     ///`CreateEndpointBody`
     #[derive(
         ::serde::Deserialize,
@@ -632,6 +686,7 @@ pub mod types {
         #[serde(default = "defaults::create_endpoint_body_target_util")]
         pub target_util: f64,
     }
+    #[cfg(feature = "serverless")]
     impl ::std::default::Default for CreateEndpointBody {
         fn default() -> Self {
             Self {
@@ -644,11 +699,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "serverless")]
     impl CreateEndpointBody {
         pub fn builder() -> builder::CreateEndpointBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `create_endpoint` answers with for 400, 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -669,11 +726,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl CreateEndpointError {
         pub fn builder() -> builder::CreateEndpointError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`CreateEndpointResponse`
     #[derive(
         ::serde::Deserialize,
@@ -691,11 +750,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl CreateEndpointResponse {
         pub fn builder() -> builder::CreateEndpointResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateEnvVarBody`
     #[derive(
         ::serde::Deserialize,
@@ -711,11 +772,13 @@ pub mod types {
         ///Secret value to be encrypted and stored
         pub value: CreateEnvVarBodyValue,
     }
+    #[cfg(feature = "accounts")]
     impl CreateEnvVarBody {
         pub fn builder() -> builder::CreateEnvVarBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Secret value to be encrypted and stored
     #[derive(
         ::serde::Serialize,
@@ -730,17 +793,20 @@ pub mod types {
     )]
     #[serde(transparent)]
     pub struct CreateEnvVarBodyValue(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateEnvVarBodyValue {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateEnvVarBodyValue> for ::std::string::String {
         fn from(value: CreateEnvVarBodyValue) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateEnvVarBodyValue {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -754,6 +820,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateEnvVarBodyValue {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -762,6 +829,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateEnvVarBodyValue {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -770,6 +838,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateEnvVarBodyValue {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -782,6 +851,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `create_env_var` answers with for 400, 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -802,11 +872,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateEnvVarError {
         pub fn builder() -> builder::CreateEnvVarError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateEnvVarResponse`
     #[derive(
         ::serde::Deserialize,
@@ -823,11 +895,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateEnvVarResponse {
         pub fn builder() -> builder::CreateEnvVarResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CreateInstanceBody`
     #[derive(
         ::serde::Deserialize,
@@ -926,11 +1000,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volume_info: ::std::option::Option<CreateInstanceBodyVolumeInfo>,
     }
+    #[cfg(feature = "instances")]
     impl CreateInstanceBody {
         pub fn builder() -> builder::CreateInstanceBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     /**Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
 */
     #[derive(
@@ -962,6 +1038,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(rename = "jupyter_direct")]
         JupyterDirect,
     }
+    #[cfg(feature = "instances")]
     impl ::std::fmt::Display for CreateInstanceBodyRuntype {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -975,6 +1052,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for CreateInstanceBodyRuntype {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -992,6 +1070,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for CreateInstanceBodyRuntype {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1000,6 +1079,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateInstanceBodyRuntype {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1008,6 +1088,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     /**Desired initial state of the instance
 */
     #[derive(
@@ -1029,6 +1110,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(rename = "stopped")]
         Stopped,
     }
+    #[cfg(feature = "instances")]
     impl ::std::fmt::Display for CreateInstanceBodyTargetState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1037,6 +1119,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for CreateInstanceBodyTargetState {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1049,6 +1132,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for CreateInstanceBodyTargetState {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1057,6 +1141,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateInstanceBodyTargetState {
         type Error = self::error::ConversionError;
@@ -1066,6 +1151,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     ///Volume creation/linking information
     #[derive(
         ::serde::Deserialize,
@@ -1091,11 +1177,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volume_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "instances")]
     impl CreateInstanceBodyVolumeInfo {
         pub fn builder() -> builder::CreateInstanceBodyVolumeInfo {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `create_instance` answers with for 400, 401, 403, 404, 410, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -1118,11 +1206,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CreateInstanceError {
         pub fn builder() -> builder::CreateInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`CreateInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1141,11 +1231,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl CreateInstanceResponse {
         pub fn builder() -> builder::CreateInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`CreateNotificationWebhookResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1166,11 +1258,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook: ::std::option::Option<NotificationWebhookWithSecret>,
     }
+    #[cfg(feature = "notifications")]
     impl CreateNotificationWebhookResponse {
         pub fn builder() -> builder::CreateNotificationWebhookResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateSshKeyBody`
     #[derive(
         ::serde::Deserialize,
@@ -1184,11 +1278,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         ///The public SSH key to add (from .pub file)
         pub ssh_key: ::std::string::String,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSshKeyBody {
         pub fn builder() -> builder::CreateSshKeyBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `create_ssh_key` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -1209,11 +1305,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSshKeyError {
         pub fn builder() -> builder::CreateSshKeyError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateSshKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1230,11 +1328,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSshKeyResponse {
         pub fn builder() -> builder::CreateSshKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateSshKeyResponseKey`
     #[derive(
         ::serde::Deserialize,
@@ -1260,11 +1360,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSshKeyResponseKey {
         pub fn builder() -> builder::CreateSshKeyResponseKey {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateSubaccountBody`
     #[derive(
         ::serde::Deserialize,
@@ -1294,11 +1396,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         ///Desired username
         pub username: CreateSubaccountBodyUsername,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSubaccountBody {
         pub fn builder() -> builder::CreateSubaccountBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Captcha token (required for non-subaccounts)
     #[derive(
         ::serde::Serialize,
@@ -1313,17 +1417,20 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
     )]
     #[serde(transparent)]
     pub struct CreateSubaccountBodyCaptcha(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateSubaccountBodyCaptcha {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateSubaccountBodyCaptcha> for ::std::string::String {
         fn from(value: CreateSubaccountBodyCaptcha) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateSubaccountBodyCaptcha {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1335,6 +1442,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateSubaccountBodyCaptcha {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1343,6 +1451,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateSubaccountBodyCaptcha {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1351,6 +1460,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateSubaccountBodyCaptcha {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1363,6 +1473,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///User's email address
     #[derive(
         ::serde::Serialize,
@@ -1377,17 +1488,20 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
     )]
     #[serde(transparent)]
     pub struct CreateSubaccountBodyEmail(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateSubaccountBodyEmail {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateSubaccountBodyEmail> for ::std::string::String {
         fn from(value: CreateSubaccountBodyEmail) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateSubaccountBodyEmail {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1412,6 +1526,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateSubaccountBodyEmail {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1420,6 +1535,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateSubaccountBodyEmail {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1428,6 +1544,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateSubaccountBodyEmail {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1440,6 +1557,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Account password
     #[derive(
         ::serde::Serialize,
@@ -1454,17 +1572,20 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
     )]
     #[serde(transparent)]
     pub struct CreateSubaccountBodyPassword(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateSubaccountBodyPassword {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateSubaccountBodyPassword> for ::std::string::String {
         fn from(value: CreateSubaccountBodyPassword) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateSubaccountBodyPassword {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1476,6 +1597,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateSubaccountBodyPassword {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1484,6 +1606,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateSubaccountBodyPassword {
         type Error = self::error::ConversionError;
@@ -1493,6 +1616,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateSubaccountBodyPassword {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1505,6 +1629,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Optional SSH public key
     #[derive(
         ::serde::Serialize,
@@ -1519,17 +1644,20 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
     )]
     #[serde(transparent)]
     pub struct CreateSubaccountBodySshKey(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateSubaccountBodySshKey {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateSubaccountBodySshKey> for ::std::string::String {
         fn from(value: CreateSubaccountBodySshKey) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateSubaccountBodySshKey {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1541,6 +1669,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateSubaccountBodySshKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1549,6 +1678,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateSubaccountBodySshKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1557,6 +1687,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateSubaccountBodySshKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1569,6 +1700,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Desired username
     #[derive(
         ::serde::Serialize,
@@ -1583,17 +1715,20 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
     )]
     #[serde(transparent)]
     pub struct CreateSubaccountBodyUsername(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for CreateSubaccountBodyUsername {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<CreateSubaccountBodyUsername> for ::std::string::String {
         fn from(value: CreateSubaccountBodyUsername) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for CreateSubaccountBodyUsername {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1605,6 +1740,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for CreateSubaccountBodyUsername {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1613,6 +1749,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateSubaccountBodyUsername {
         type Error = self::error::ConversionError;
@@ -1622,6 +1759,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for CreateSubaccountBodyUsername {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1634,6 +1772,7 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `create_subaccount` answers with for 400, 403, 409, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -1654,11 +1793,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSubaccountError {
         pub fn builder() -> builder::CreateSubaccountError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`CreateSubaccountResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1681,11 +1822,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "accounts")]
     impl CreateSubaccountResponse {
         pub fn builder() -> builder::CreateSubaccountResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`CreateTeamBody`
     #[derive(
         ::serde::Deserialize,
@@ -1701,11 +1844,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_credit: ::std::option::Option<f32>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamBody {
         pub fn builder() -> builder::CreateTeamBody {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `create_team` answers with for 400, 401: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -1724,11 +1869,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamError {
         pub fn builder() -> builder::CreateTeamError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`CreateTeamResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1745,11 +1892,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamResponse {
         pub fn builder() -> builder::CreateTeamResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`CreateTeamRoleBody`
     #[derive(
         ::serde::Deserialize,
@@ -1764,11 +1913,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         pub name: ::std::string::String,
         pub permissions: CreateTeamRoleBodyPermissions,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamRoleBody {
         pub fn builder() -> builder::CreateTeamRoleBody {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///JSON object containing permission definitions
     #[derive(
         ::serde::Deserialize,
@@ -1784,11 +1935,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api: ::std::option::Option<UserRead>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamRoleBodyPermissions {
         pub fn builder() -> builder::CreateTeamRoleBodyPermissions {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `create_team_role` answers with for 400, 401, 403: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -1807,11 +1960,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamRoleError {
         pub fn builder() -> builder::CreateTeamRoleError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`CreateTeamRoleResponse`
     #[derive(
         ::serde::Deserialize,
@@ -1826,11 +1981,13 @@ Example: `4e17788f74f075dd9aab7d0d4427968f`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "team")]
     impl CreateTeamRoleResponse {
         pub fn builder() -> builder::CreateTeamRoleResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`CreateTemplateBody`
     #[derive(
         ::serde::Deserialize,
@@ -1935,6 +2092,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "templates")]
     impl ::std::default::Default for CreateTemplateBody {
         fn default() -> Self {
             Self {
@@ -1965,11 +2123,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             }
         }
     }
+    #[cfg(feature = "templates")]
     impl CreateTemplateBody {
         pub fn builder() -> builder::CreateTemplateBody {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     /**Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
 */
     #[derive(
@@ -1993,6 +2153,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(rename = "args")]
         Args,
     }
+    #[cfg(feature = "templates")]
     impl ::std::fmt::Display for CreateTemplateBodyRuntype {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2002,6 +2163,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             }
         }
     }
+    #[cfg(feature = "templates")]
     impl ::std::str::FromStr for CreateTemplateBodyRuntype {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2015,6 +2177,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             }
         }
     }
+    #[cfg(feature = "templates")]
     impl ::std::convert::TryFrom<&str> for CreateTemplateBodyRuntype {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2023,6 +2186,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             value.parse()
         }
     }
+    #[cfg(feature = "templates")]
     impl ::std::convert::TryFrom<::std::string::String> for CreateTemplateBodyRuntype {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2031,11 +2195,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             value.parse()
         }
     }
+    #[cfg(feature = "templates")]
     impl ::std::default::Default for CreateTemplateBodyRuntype {
         fn default() -> Self {
             CreateTemplateBodyRuntype::Args
         }
     }
+    #[cfg(feature = "templates")]
     ///Any of the bodies `create_template` answers with for 400, 429, 401: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2054,11 +2220,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "templates")]
     impl CreateTemplateError {
         pub fn builder() -> builder::CreateTemplateError {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`CreateTemplateResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2080,11 +2248,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template: ::std::option::Option<CreateTemplateResponseTemplate>,
     }
+    #[cfg(feature = "templates")]
     impl CreateTemplateResponse {
         pub fn builder() -> builder::CreateTemplateResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///Template details
     #[derive(
         ::serde::Deserialize,
@@ -2106,11 +2276,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "templates")]
     impl CreateTemplateResponseTemplate {
         pub fn builder() -> builder::CreateTemplateResponseTemplate {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`CreateWorkergroupBody`
     #[derive(
         ::serde::Deserialize,
@@ -2161,6 +2333,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(default = "defaults::default_u64::<i64, 3>")]
         pub test_workers: i64,
     }
+    #[cfg(feature = "serverless")]
     impl ::std::default::Default for CreateWorkergroupBody {
         fn default() -> Self {
             Self {
@@ -2180,11 +2353,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             }
         }
     }
+    #[cfg(feature = "serverless")]
     impl CreateWorkergroupBody {
         pub fn builder() -> builder::CreateWorkergroupBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `create_workergroup` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2205,11 +2380,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl CreateWorkergroupError {
         pub fn builder() -> builder::CreateWorkergroupError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`CreateWorkergroupResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2227,11 +2404,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl CreateWorkergroupResponse {
         pub fn builder() -> builder::CreateWorkergroupResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `delete_api_key` answers with for 400, 401, 403, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2252,11 +2431,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl DeleteApiKeyError {
         pub fn builder() -> builder::DeleteApiKeyError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `delete_endpoint` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2277,11 +2458,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl DeleteEndpointError {
         pub fn builder() -> builder::DeleteEndpointError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`DeleteEndpointResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2305,11 +2488,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl DeleteEndpointResponse {
         pub fn builder() -> builder::DeleteEndpointResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`DeleteNotificationWebhookResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2324,11 +2509,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "notifications")]
     impl DeleteNotificationWebhookResponse {
         pub fn builder() -> builder::DeleteNotificationWebhookResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`DeleteSshKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2341,11 +2528,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
     pub struct DeleteSshKeyResponse {
         pub success: bool,
     }
+    #[cfg(feature = "accounts")]
     impl DeleteSshKeyResponse {
         pub fn builder() -> builder::DeleteSshKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`DeleteTemplateBody`
     #[derive(
         ::serde::Deserialize,
@@ -2359,11 +2548,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         ///Numeric ID of the template to delete (not hash_id)
         pub template_id: i64,
     }
+    #[cfg(feature = "templates")]
     impl DeleteTemplateBody {
         pub fn builder() -> builder::DeleteTemplateBody {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`DeleteTemplateResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2378,11 +2569,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "templates")]
     impl DeleteTemplateResponse {
         pub fn builder() -> builder::DeleteTemplateResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`DeleteUserSecretBody`
     #[derive(
         ::serde::Deserialize,
@@ -2396,11 +2589,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         ///Name of the environment variable to delete
         pub key: ::std::string::String,
     }
+    #[cfg(feature = "accounts")]
     impl DeleteUserSecretBody {
         pub fn builder() -> builder::DeleteUserSecretBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `delete_user_secret` answers with for 400, 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2421,11 +2616,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl DeleteUserSecretError {
         pub fn builder() -> builder::DeleteUserSecretError {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`DeleteVolumeBody`
     #[derive(
         ::serde::Deserialize,
@@ -2439,11 +2636,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         ///ID of the volume to delete
         pub id: i64,
     }
+    #[cfg(feature = "volumes")]
     impl DeleteVolumeBody {
         pub fn builder() -> builder::DeleteVolumeBody {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///Any of the bodies `delete_volume` answers with for 400, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2464,11 +2663,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl DeleteVolumeError {
         pub fn builder() -> builder::DeleteVolumeError {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`DeleteVolumeResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2483,11 +2684,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl DeleteVolumeResponse {
         pub fn builder() -> builder::DeleteVolumeResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `delete_workergroup` answers with for 400, 404, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2510,11 +2713,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl DeleteWorkergroupError {
         pub fn builder() -> builder::DeleteWorkergroupError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`DeleteWorkergroupResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2538,11 +2743,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl DeleteWorkergroupResponse {
         pub fn builder() -> builder::DeleteWorkergroupResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `destroy_instance` answers with for 400, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2561,11 +2768,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl DestroyInstanceError {
         pub fn builder() -> builder::DestroyInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`DestroyInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2584,11 +2793,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl DestroyInstanceResponse {
         pub fn builder() -> builder::DestroyInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`DestroyTeamResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2608,11 +2819,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl DestroyTeamResponse {
         pub fn builder() -> builder::DestroyTeamResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `detach_ssh_key` answers with for 400, 404, 429, 500: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2633,11 +2846,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl DetachSshKeyError {
         pub fn builder() -> builder::DetachSshKeyError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`DetachSshKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2654,11 +2869,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl DetachSshKeyResponse {
         pub fn builder() -> builder::DetachSshKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`EditTemplateBody`
     #[derive(
         ::serde::Deserialize,
@@ -2684,11 +2901,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recommended_disk_space: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "templates")]
     impl EditTemplateBody {
         pub fn builder() -> builder::EditTemplateBody {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`EditTemplateResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2705,11 +2924,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template: ::std::option::Option<EditTemplateResponseTemplate>,
     }
+    #[cfg(feature = "templates")]
     impl EditTemplateResponse {
         pub fn builder() -> builder::EditTemplateResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "templates")]
     ///`EditTemplateResponseTemplate`
     #[derive(
         ::serde::Deserialize,
@@ -2728,11 +2949,26 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "templates")]
     impl EditTemplateResponseTemplate {
         pub fn builder() -> builder::EditTemplateResponseTemplate {
             Default::default()
         }
     }
+    #[cfg(
+        any(
+            feature = "accounts",
+            feature = "billing",
+            feature = "instances",
+            feature = "machines",
+            feature = "notifications",
+            feature = "search",
+            feature = "serverless",
+            feature = "team",
+            feature = "templates",
+            feature = "volumes"
+        )
+    )]
     ///`Error`
     #[derive(
         ::serde::Deserialize,
@@ -2751,11 +2987,26 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(
+        any(
+            feature = "accounts",
+            feature = "billing",
+            feature = "instances",
+            feature = "machines",
+            feature = "notifications",
+            feature = "search",
+            feature = "serverless",
+            feature = "team",
+            feature = "templates",
+            feature = "volumes"
+        )
+    )]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ExecuteBody`
     #[derive(
         ::serde::Deserialize,
@@ -2769,11 +3020,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         ///Command to execute on the instance
         pub command: ExecuteBodyCommand,
     }
+    #[cfg(feature = "instances")]
     impl ExecuteBody {
         pub fn builder() -> builder::ExecuteBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Command to execute on the instance
     #[derive(
         ::serde::Serialize,
@@ -2788,17 +3041,20 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
     )]
     #[serde(transparent)]
     pub struct ExecuteBodyCommand(::std::string::String);
+    #[cfg(feature = "instances")]
     impl ::std::ops::Deref for ExecuteBodyCommand {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::From<ExecuteBodyCommand> for ::std::string::String {
         fn from(value: ExecuteBodyCommand) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for ExecuteBodyCommand {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2810,6 +3066,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for ExecuteBodyCommand {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2818,6 +3075,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for ExecuteBodyCommand {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2826,6 +3084,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl<'de> ::serde::Deserialize<'de> for ExecuteBodyCommand {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2838,6 +3097,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
                 })
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `execute` answers with for 400, 401, 403, 429, 483: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -2858,11 +3118,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ExecuteError {
         pub fn builder() -> builder::ExecuteError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ExecuteResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2885,11 +3147,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub writeable_path: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl ExecuteResponse {
         pub fn builder() -> builder::ExecuteResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetEndpointLogsBody`
     #[derive(
         ::serde::Deserialize,
@@ -2906,11 +3170,13 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         #[serde(default = "defaults::default_u64::<i64, 10000>")]
         pub tail: i64,
     }
+    #[cfg(feature = "serverless")]
     impl GetEndpointLogsBody {
         pub fn builder() -> builder::GetEndpointLogsBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetEndpointLogsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2929,6 +3195,7 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         },
         ErrorResponse(::std::string::String),
     }
+    #[cfg(feature = "serverless")]
     ///`GetEndpointWorkersBody`
     #[derive(
         ::serde::Deserialize,
@@ -2946,11 +3213,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::num::NonZeroU64>,
     }
+    #[cfg(feature = "serverless")]
     impl GetEndpointWorkersBody {
         pub fn builder() -> builder::GetEndpointWorkersBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetEndpointWorkersResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2971,6 +3240,7 @@ Default: `12345`.*/
         },
         ErrorResponse(::std::string::String),
     }
+    #[cfg(feature = "machines")]
     ///`GetMachinesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -2987,11 +3257,13 @@ Default: `12345`.*/
             ::std::vec::Vec<GetMachinesResponseMachinesItem>,
         >,
     }
+    #[cfg(feature = "machines")]
     impl GetMachinesResponse {
         pub fn builder() -> builder::GetMachinesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`GetMachinesResponseMachinesItem`
     #[derive(
         ::serde::Deserialize,
@@ -3010,11 +3282,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "machines")]
     impl GetMachinesResponseMachinesItem {
         pub fn builder() -> builder::GetMachinesResponseMachinesItem {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`GetNotificationPreferencesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3031,11 +3305,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "notifications")]
     impl GetNotificationPreferencesResponse {
         pub fn builder() -> builder::GetNotificationPreferencesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`GetSshKeysUserResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -3063,11 +3339,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "accounts")]
     impl GetSshKeysUserResponseItem {
         pub fn builder() -> builder::GetSshKeysUserResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetWorkergroupLogsBody`
     #[derive(
         ::serde::Deserialize,
@@ -3087,6 +3365,7 @@ Default: `12345`.*/
         #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 10000>")]
         pub tail: ::std::num::NonZeroU64,
     }
+    #[cfg(feature = "serverless")]
     impl ::std::default::Default for GetWorkergroupLogsBody {
         fn default() -> Self {
             Self {
@@ -3095,11 +3374,13 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "serverless")]
     impl GetWorkergroupLogsBody {
         pub fn builder() -> builder::GetWorkergroupLogsBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetWorkergroupLogsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3118,6 +3399,7 @@ Default: `12345`.*/
         },
         ErrorResponse(::std::string::String),
     }
+    #[cfg(feature = "serverless")]
     ///`GetWorkergroupWorkersBody`
     #[derive(
         ::serde::Deserialize,
@@ -3135,11 +3417,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::num::NonZeroU64>,
     }
+    #[cfg(feature = "serverless")]
     impl GetWorkergroupWorkersBody {
         pub fn builder() -> builder::GetWorkergroupWorkersBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`GetWorkergroupWorkersResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3160,6 +3444,7 @@ Default: `12345`.*/
         },
         ErrorResponse(::std::string::String),
     }
+    #[cfg(feature = "instances")]
     ///`InitiateRemoteRsyncBody`
     #[derive(
         ::serde::Deserialize,
@@ -3181,11 +3466,13 @@ Default: `12345`.*/
         ///Path of the source data.
         pub src_path: ::std::string::String,
     }
+    #[cfg(feature = "instances")]
     impl InitiateRemoteRsyncBody {
         pub fn builder() -> builder::InitiateRemoteRsyncBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `initiate_remote_rsync` answers with for 400, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -3204,11 +3491,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl InitiateRemoteRsyncError {
         pub fn builder() -> builder::InitiateRemoteRsyncError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`InitiateRemoteRsyncResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3225,11 +3514,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl InitiateRemoteRsyncResponse {
         pub fn builder() -> builder::InitiateRemoteRsyncResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Detailed information about an instance.
     #[derive(
         ::serde::Deserialize,
@@ -3522,11 +3813,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webpage: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl Instance {
         pub fn builder() -> builder::Instance {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`InviteTeamMemberBody`
     #[derive(
         ::serde::Deserialize,
@@ -3542,11 +3835,13 @@ Default: `12345`.*/
         ///Role to assign to the new team member
         pub role: ::std::string::String,
     }
+    #[cfg(feature = "team")]
     impl InviteTeamMemberBody {
         pub fn builder() -> builder::InviteTeamMemberBody {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `invite_team_member` answers with for 400, 403, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -3565,11 +3860,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl InviteTeamMemberError {
         pub fn builder() -> builder::InviteTeamMemberError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`InviteTeamMemberResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3586,11 +3883,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl InviteTeamMemberResponse {
         pub fn builder() -> builder::InviteTeamMemberResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ListMachineBody`
     #[derive(
         ::serde::Deserialize,
@@ -3628,11 +3927,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub price_min_bid: ::std::option::Option<f32>,
     }
+    #[cfg(feature = "machines")]
     impl ListMachineBody {
         pub fn builder() -> builder::ListMachineBody {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `list_machine` answers with for 400, 403: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -3649,11 +3950,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "machines")]
     impl ListMachineError {
         pub fn builder() -> builder::ListMachineError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ListMachineResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3674,11 +3977,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ListMachineResponse {
         pub fn builder() -> builder::ListMachineResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`ListNotificationTypesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3695,11 +4000,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "notifications")]
     impl ListNotificationTypesResponse {
         pub fn builder() -> builder::ListNotificationTypesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`ListNotificationWebhooksResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3716,11 +4023,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhooks: ::std::option::Option<::std::vec::Vec<NotificationWebhook>>,
     }
+    #[cfg(feature = "notifications")]
     impl ListNotificationWebhooksResponse {
         pub fn builder() -> builder::ListNotificationWebhooksResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///Any of the bodies `list_volumes` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -3735,11 +4044,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "volumes")]
     impl ListVolumesError {
         pub fn builder() -> builder::ListVolumesError {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`ListVolumesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -3754,11 +4065,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volumes: ::std::option::Option<::std::vec::Vec<Volume>>,
     }
+    #[cfg(feature = "volumes")]
     impl ListVolumesResponse {
         pub fn builder() -> builder::ListVolumesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///At least one of these parameters should be provided
     #[derive(
         ::serde::Deserialize,
@@ -3777,11 +4090,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<ManageInstanceBodyState>,
     }
+    #[cfg(feature = "instances")]
     impl ManageInstanceBody {
         pub fn builder() -> builder::ManageInstanceBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Text label to assign to the instance (optional)
     #[derive(
         ::serde::Serialize,
@@ -3796,17 +4111,20 @@ Default: `12345`.*/
     )]
     #[serde(transparent)]
     pub struct ManageInstanceBodyLabel(::std::string::String);
+    #[cfg(feature = "instances")]
     impl ::std::ops::Deref for ManageInstanceBodyLabel {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::From<ManageInstanceBodyLabel> for ::std::string::String {
         fn from(value: ManageInstanceBodyLabel) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for ManageInstanceBodyLabel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3818,6 +4136,7 @@ Default: `12345`.*/
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for ManageInstanceBodyLabel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3826,6 +4145,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for ManageInstanceBodyLabel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3834,6 +4154,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl<'de> ::serde::Deserialize<'de> for ManageInstanceBodyLabel {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3846,6 +4167,7 @@ Default: `12345`.*/
                 })
         }
     }
+    #[cfg(feature = "instances")]
     ///Change instance state (optional)
     #[derive(
         ::serde::Deserialize,
@@ -3866,6 +4188,7 @@ Default: `12345`.*/
         #[serde(rename = "running")]
         Running,
     }
+    #[cfg(feature = "instances")]
     impl ::std::fmt::Display for ManageInstanceBodyState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3874,6 +4197,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for ManageInstanceBodyState {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3886,6 +4210,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for ManageInstanceBodyState {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3894,6 +4219,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for ManageInstanceBodyState {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3902,6 +4228,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `manage_instance` answers with for 400, 401, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -3922,11 +4249,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ManageInstanceError {
         pub fn builder() -> builder::ManageInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationPreferences`
     #[derive(
         ::serde::Deserialize,
@@ -3946,6 +4275,7 @@ Default: `12345`.*/
             >,
         >,
     );
+    #[cfg(feature = "notifications")]
     impl ::std::ops::Deref for NotificationPreferences {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -3966,6 +4296,7 @@ Default: `12345`.*/
             &self.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<NotificationPreferences>
     for ::std::collections::HashMap<
         ::std::string::String,
@@ -3978,6 +4309,7 @@ Default: `12345`.*/
             value.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -3999,6 +4331,7 @@ Default: `12345`.*/
             Self(value)
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationType`
     #[derive(
         ::serde::Deserialize,
@@ -4030,11 +4363,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "notifications")]
     impl NotificationType {
         pub fn builder() -> builder::NotificationType {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationTypeContext`
     #[derive(
         ::serde::Deserialize,
@@ -4055,6 +4390,7 @@ Default: `12345`.*/
         #[serde(rename = "host")]
         Host,
     }
+    #[cfg(feature = "notifications")]
     impl ::std::fmt::Display for NotificationTypeContext {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4063,6 +4399,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::str::FromStr for NotificationTypeContext {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4075,6 +4412,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<&str> for NotificationTypeContext {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4083,6 +4421,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<::std::string::String> for NotificationTypeContext {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4091,6 +4430,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhook`
     #[derive(
         ::serde::Deserialize,
@@ -4117,11 +4457,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "notifications")]
     impl NotificationWebhook {
         pub fn builder() -> builder::NotificationWebhook {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookCreateRequest`
     #[derive(
         ::serde::Deserialize,
@@ -4137,11 +4479,13 @@ Default: `12345`.*/
         pub name: ::std::option::Option<NotificationWebhookCreateRequestName>,
         pub webhook_url: NotificationWebhookCreateRequestWebhookUrl,
     }
+    #[cfg(feature = "notifications")]
     impl NotificationWebhookCreateRequest {
         pub fn builder() -> builder::NotificationWebhookCreateRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookCreateRequestName`
     #[derive(
         ::serde::Serialize,
@@ -4156,18 +4500,21 @@ Default: `12345`.*/
     )]
     #[serde(transparent)]
     pub struct NotificationWebhookCreateRequestName(::std::string::String);
+    #[cfg(feature = "notifications")]
     impl ::std::ops::Deref for NotificationWebhookCreateRequestName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<NotificationWebhookCreateRequestName>
     for ::std::string::String {
         fn from(value: NotificationWebhookCreateRequestName) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::str::FromStr for NotificationWebhookCreateRequestName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4179,6 +4526,7 @@ Default: `12345`.*/
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<&str> for NotificationWebhookCreateRequestName {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4187,6 +4535,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<::std::string::String>
     for NotificationWebhookCreateRequestName {
         type Error = self::error::ConversionError;
@@ -4196,6 +4545,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl<'de> ::serde::Deserialize<'de> for NotificationWebhookCreateRequestName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4208,6 +4558,7 @@ Default: `12345`.*/
                 })
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookCreateRequestWebhookUrl`
     #[derive(
         ::serde::Serialize,
@@ -4222,18 +4573,21 @@ Default: `12345`.*/
     )]
     #[serde(transparent)]
     pub struct NotificationWebhookCreateRequestWebhookUrl(::std::string::String);
+    #[cfg(feature = "notifications")]
     impl ::std::ops::Deref for NotificationWebhookCreateRequestWebhookUrl {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<NotificationWebhookCreateRequestWebhookUrl>
     for ::std::string::String {
         fn from(value: NotificationWebhookCreateRequestWebhookUrl) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::str::FromStr for NotificationWebhookCreateRequestWebhookUrl {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4245,6 +4599,7 @@ Default: `12345`.*/
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<&str> for NotificationWebhookCreateRequestWebhookUrl {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4253,6 +4608,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<::std::string::String>
     for NotificationWebhookCreateRequestWebhookUrl {
         type Error = self::error::ConversionError;
@@ -4262,6 +4618,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl<'de> ::serde::Deserialize<'de> for NotificationWebhookCreateRequestWebhookUrl {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4274,6 +4631,7 @@ Default: `12345`.*/
                 })
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookUpdateRequest`
     #[derive(
         ::serde::Deserialize,
@@ -4294,11 +4652,13 @@ Default: `12345`.*/
             NotificationWebhookUpdateRequestWebhookUrl,
         >,
     }
+    #[cfg(feature = "notifications")]
     impl NotificationWebhookUpdateRequest {
         pub fn builder() -> builder::NotificationWebhookUpdateRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookUpdateRequestName`
     #[derive(
         ::serde::Serialize,
@@ -4313,18 +4673,21 @@ Default: `12345`.*/
     )]
     #[serde(transparent)]
     pub struct NotificationWebhookUpdateRequestName(::std::string::String);
+    #[cfg(feature = "notifications")]
     impl ::std::ops::Deref for NotificationWebhookUpdateRequestName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<NotificationWebhookUpdateRequestName>
     for ::std::string::String {
         fn from(value: NotificationWebhookUpdateRequestName) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::str::FromStr for NotificationWebhookUpdateRequestName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4336,6 +4699,7 @@ Default: `12345`.*/
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<&str> for NotificationWebhookUpdateRequestName {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4344,6 +4708,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<::std::string::String>
     for NotificationWebhookUpdateRequestName {
         type Error = self::error::ConversionError;
@@ -4353,6 +4718,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl<'de> ::serde::Deserialize<'de> for NotificationWebhookUpdateRequestName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4365,6 +4731,7 @@ Default: `12345`.*/
                 })
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookUpdateRequestWebhookUrl`
     #[derive(
         ::serde::Serialize,
@@ -4379,18 +4746,21 @@ Default: `12345`.*/
     )]
     #[serde(transparent)]
     pub struct NotificationWebhookUpdateRequestWebhookUrl(::std::string::String);
+    #[cfg(feature = "notifications")]
     impl ::std::ops::Deref for NotificationWebhookUpdateRequestWebhookUrl {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::From<NotificationWebhookUpdateRequestWebhookUrl>
     for ::std::string::String {
         fn from(value: NotificationWebhookUpdateRequestWebhookUrl) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::str::FromStr for NotificationWebhookUpdateRequestWebhookUrl {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4402,6 +4772,7 @@ Default: `12345`.*/
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<&str> for NotificationWebhookUpdateRequestWebhookUrl {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4410,6 +4781,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl ::std::convert::TryFrom<::std::string::String>
     for NotificationWebhookUpdateRequestWebhookUrl {
         type Error = self::error::ConversionError;
@@ -4419,6 +4791,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "notifications")]
     impl<'de> ::serde::Deserialize<'de> for NotificationWebhookUpdateRequestWebhookUrl {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4431,6 +4804,7 @@ Default: `12345`.*/
                 })
         }
     }
+    #[cfg(feature = "notifications")]
     ///`NotificationWebhookWithSecret`
     #[derive(
         ::serde::Deserialize,
@@ -4460,11 +4834,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "notifications")]
     impl NotificationWebhookWithSecret {
         pub fn builder() -> builder::NotificationWebhookWithSecret {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`PrepayInstanceBody`
     #[derive(
         ::serde::Deserialize,
@@ -4478,11 +4854,13 @@ Default: `12345`.*/
         ///Amount of credits to prepay
         pub amount: f32,
     }
+    #[cfg(feature = "instances")]
     impl PrepayInstanceBody {
         pub fn builder() -> builder::PrepayInstanceBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `prepay_instance` answers with for 400, 411, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4501,11 +4879,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl PrepayInstanceError {
         pub fn builder() -> builder::PrepayInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`PrepayInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4526,11 +4906,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timescale: ::std::option::Option<f32>,
     }
+    #[cfg(feature = "instances")]
     impl PrepayInstanceResponse {
         pub fn builder() -> builder::PrepayInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `reboot_instance` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4551,11 +4933,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl RebootInstanceError {
         pub fn builder() -> builder::RebootInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`RebootInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4570,11 +4954,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl RebootInstanceResponse {
         pub fn builder() -> builder::RebootInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `recycle_instance` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4595,11 +4981,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl RecycleInstanceError {
         pub fn builder() -> builder::RecycleInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`RecycleInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4614,11 +5002,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl RecycleInstanceResponse {
         pub fn builder() -> builder::RecycleInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `remove_defjob` answers with for 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4639,11 +5029,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl RemoveDefjobError {
         pub fn builder() -> builder::RemoveDefjobError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`RemoveDefjobResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4662,11 +5054,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "machines")]
     impl RemoveDefjobResponse {
         pub fn builder() -> builder::RemoveDefjobResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `remove_team_member` answers with for 400, 401, 403, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4689,11 +5083,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl RemoveTeamMemberError {
         pub fn builder() -> builder::RemoveTeamMemberError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`RemoveTeamMemberErrorStatus`
     #[derive(
         ::serde::Deserialize,
@@ -4712,6 +5108,7 @@ Default: `12345`.*/
         #[serde(rename = "failure")]
         Failure,
     }
+    #[cfg(feature = "team")]
     impl ::std::fmt::Display for RemoveTeamMemberErrorStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4719,6 +5116,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::str::FromStr for RemoveTeamMemberErrorStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4730,6 +5128,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<&str> for RemoveTeamMemberErrorStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4738,6 +5137,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<::std::string::String> for RemoveTeamMemberErrorStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4746,6 +5146,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "team")]
     ///`RemoveTeamMemberResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4762,11 +5163,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<RemoveTeamMemberResponseStatus>,
     }
+    #[cfg(feature = "team")]
     impl RemoveTeamMemberResponse {
         pub fn builder() -> builder::RemoveTeamMemberResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`RemoveTeamMemberResponseStatus`
     #[derive(
         ::serde::Deserialize,
@@ -4785,6 +5188,7 @@ Default: `12345`.*/
         #[serde(rename = "success")]
         Success,
     }
+    #[cfg(feature = "team")]
     impl ::std::fmt::Display for RemoveTeamMemberResponseStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4792,6 +5196,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::str::FromStr for RemoveTeamMemberResponseStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4803,6 +5208,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<&str> for RemoveTeamMemberResponseStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4811,6 +5217,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RemoveTeamMemberResponseStatus {
         type Error = self::error::ConversionError;
@@ -4820,6 +5227,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `remove_team_role` answers with for 400, 401, 403, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -4838,11 +5246,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl RemoveTeamRoleError {
         pub fn builder() -> builder::RemoveTeamRoleError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`RemoveTeamRoleResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4859,11 +5269,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<RemoveTeamRoleResponseStatus>,
     }
+    #[cfg(feature = "team")]
     impl RemoveTeamRoleResponse {
         pub fn builder() -> builder::RemoveTeamRoleResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`RemoveTeamRoleResponseStatus`
     #[derive(
         ::serde::Deserialize,
@@ -4882,6 +5294,7 @@ Default: `12345`.*/
         #[serde(rename = "success")]
         Success,
     }
+    #[cfg(feature = "team")]
     impl ::std::fmt::Display for RemoveTeamRoleResponseStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4889,6 +5302,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::str::FromStr for RemoveTeamRoleResponseStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4900,6 +5314,7 @@ Default: `12345`.*/
             }
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<&str> for RemoveTeamRoleResponseStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4908,6 +5323,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "team")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RemoveTeamRoleResponseStatus {
         type Error = self::error::ConversionError;
@@ -4917,6 +5333,7 @@ Default: `12345`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`RentVolumeBody`
     #[derive(
         ::serde::Deserialize,
@@ -4933,11 +5350,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "volumes")]
     impl RentVolumeBody {
         pub fn builder() -> builder::RentVolumeBody {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`RentVolumeResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4955,11 +5374,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volume_name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "volumes")]
     impl RentVolumeResponse {
         pub fn builder() -> builder::RentVolumeResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`RotateNotificationWebhookSecretResponse`
     #[derive(
         ::serde::Deserialize,
@@ -4976,11 +5397,13 @@ Default: `12345`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook: ::std::option::Option<NotificationWebhookWithSecret>,
     }
+    #[cfg(feature = "notifications")]
     impl RotateNotificationWebhookSecretResponse {
         pub fn builder() -> builder::RotateNotificationWebhookSecretResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`RouteBody`
     #[derive(
         ::serde::Deserialize,
@@ -4999,11 +5422,13 @@ Default: `100.0`.*/
         ///Name of the endpoint
         pub endpoint: ::std::string::String,
     }
+    #[cfg(feature = "serverless")]
     impl RouteBody {
         pub fn builder() -> builder::RouteBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `route` answers with for 401, 400: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5018,11 +5443,13 @@ Default: `100.0`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "serverless")]
     impl RouteError {
         pub fn builder() -> builder::RouteError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`RouteResponse`
     #[derive(
         ::serde::Deserialize,
@@ -5072,6 +5499,7 @@ Default: `100.0`.*/
             status: ::std::option::Option<::std::string::String>,
         },
     }
+    #[cfg(feature = "machines")]
     ///`ScheduleMaintBody`
     #[derive(
         ::serde::Deserialize,
@@ -5095,11 +5523,13 @@ Default: `100.0`.*/
         ///Start date and time of the maintenance window.
         pub sdate: ::chrono::DateTime<::chrono::offset::Utc>,
     }
+    #[cfg(feature = "machines")]
     impl ScheduleMaintBody {
         pub fn builder() -> builder::ScheduleMaintBody {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Category of the maintenance.
     #[derive(
         ::serde::Deserialize,
@@ -5128,6 +5558,7 @@ Default: `100.0`.*/
         #[serde(rename = "other")]
         Other,
     }
+    #[cfg(feature = "machines")]
     impl ::std::fmt::Display for ScheduleMaintBodyMaintenanceCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5140,6 +5571,7 @@ Default: `100.0`.*/
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::str::FromStr for ScheduleMaintBodyMaintenanceCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5156,6 +5588,7 @@ Default: `100.0`.*/
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<&str> for ScheduleMaintBodyMaintenanceCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5164,6 +5597,7 @@ Default: `100.0`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<::std::string::String>
     for ScheduleMaintBodyMaintenanceCategory {
         type Error = self::error::ConversionError;
@@ -5173,6 +5607,7 @@ Default: `100.0`.*/
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `schedule_maint` answers with for 400, 404, 422, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5193,11 +5628,13 @@ Default: `100.0`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ScheduleMaintError {
         pub fn builder() -> builder::ScheduleMaintError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ScheduleMaintResponse`
     #[derive(
         ::serde::Deserialize,
@@ -5214,11 +5651,13 @@ Default: `100.0`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub you_sent: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "machines")]
     impl ScheduleMaintResponse {
         pub fn builder() -> builder::ScheduleMaintResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Any of the bodies `search_benchmarks` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5239,11 +5678,13 @@ Default: `100.0`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "search")]
     impl SearchBenchmarksError {
         pub fn builder() -> builder::SearchBenchmarksError {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///`SearchBenchmarksResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -5283,11 +5724,13 @@ Default: `100.0`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub score: ::std::option::Option<f32>,
     }
+    #[cfg(feature = "search")]
     impl SearchBenchmarksResponseItem {
         pub fn builder() -> builder::SearchBenchmarksResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///`SearchOffersBody`
     #[derive(
         ::serde::Deserialize,
@@ -5580,6 +6023,7 @@ This is useful for finding offers on machines you're already renting.
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "search")]
     impl ::std::default::Default for SearchOffersBody {
         fn default() -> Self {
             Self {
@@ -5643,11 +6087,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBody {
         pub fn builder() -> builder::SearchOffersBody {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Machine location (two letter country code). Example: {"in": ["US", "CA"]}
     #[derive(
         ::serde::Deserialize,
@@ -5662,11 +6108,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "in", skip_serializing_if = "::std::option::Option::is_none")]
         pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyGeolocation {
         pub fn builder() -> builder::SearchOffersBodyGeolocation {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///GPU model name. Example: {"eq": "RTX_4090"} or {"in": ["RTX_3090", "RTX_4090"]}
     #[derive(
         ::serde::Deserialize,
@@ -5681,11 +6129,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "in", skip_serializing_if = "::std::option::Option::is_none")]
         pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyGpuName {
         pub fn builder() -> builder::SearchOffersBodyGpuName {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Number of GPUs. Example: {"gte": 4} or {"in": [1, 2, 4, 8]}
     #[derive(
         ::serde::Deserialize,
@@ -5700,11 +6150,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "in", skip_serializing_if = "::std::option::Option::is_none")]
         pub in_: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyNumGpus {
         pub fn builder() -> builder::SearchOffersBodyNumGpus {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Whether machine is rentable
     #[derive(
         ::serde::Deserialize,
@@ -5718,6 +6170,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "search")]
     impl ::std::default::Default for SearchOffersBodyRentable {
         fn default() -> Self {
             SearchOffersBodyRentable {
@@ -5725,11 +6178,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyRentable {
         pub fn builder() -> builder::SearchOffersBodyRentable {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     /**When set to true, include offers where the calling user already has rented GPUs.
 This is useful for finding offers on machines you're already renting.
 */
@@ -5745,6 +6200,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "search")]
     impl ::std::default::Default for SearchOffersBodyRented {
         fn default() -> Self {
             SearchOffersBodyRented {
@@ -5752,11 +6208,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyRented {
         pub fn builder() -> builder::SearchOffersBodyRented {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     /**Instance type for the offer. Affects pricing calculation.
 
 - **ondemand**: Fixed pricing based on listed rates. Default.
@@ -5784,6 +6242,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "reserved")]
         Reserved,
     }
+    #[cfg(feature = "search")]
     impl ::std::fmt::Display for SearchOffersBodyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5793,6 +6252,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl ::std::str::FromStr for SearchOffersBodyType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5806,6 +6266,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl ::std::convert::TryFrom<&str> for SearchOffersBodyType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5814,6 +6275,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "search")]
     impl ::std::convert::TryFrom<::std::string::String> for SearchOffersBodyType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5822,6 +6284,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "search")]
     ///Machine verification status
     #[derive(
         ::serde::Deserialize,
@@ -5835,6 +6298,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "search")]
     impl ::std::default::Default for SearchOffersBodyVerified {
         fn default() -> Self {
             SearchOffersBodyVerified {
@@ -5842,11 +6306,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "search")]
     impl SearchOffersBodyVerified {
         pub fn builder() -> builder::SearchOffersBodyVerified {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Any of the bodies `search_offers` answers with for 400, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5863,11 +6329,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "search")]
     impl SearchOffersError {
         pub fn builder() -> builder::SearchOffersError {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///`SearchOffersResponse`
     #[derive(
         ::serde::Deserialize,
@@ -5886,11 +6354,13 @@ This is useful for finding offers on machines you're already renting.
             >,
         >,
     }
+    #[cfg(feature = "search")]
     impl SearchOffersResponse {
         pub fn builder() -> builder::SearchOffersResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///Any of the bodies `search_templates` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5911,11 +6381,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "search")]
     impl SearchTemplatesError {
         pub fn builder() -> builder::SearchTemplatesError {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///`SearchTemplatesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -5932,11 +6404,13 @@ This is useful for finding offers on machines you're already renting.
         ///Number of templates found.
         pub templates_found: i64,
     }
+    #[cfg(feature = "search")]
     impl SearchTemplatesResponse {
         pub fn builder() -> builder::SearchTemplatesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`SearchVolumesBody`
     #[derive(
         ::serde::Deserialize,
@@ -5951,6 +6425,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(default = "defaults::default_u64::<i64, 64>")]
         pub limit: i64,
     }
+    #[cfg(feature = "volumes")]
     impl ::std::default::Default for SearchVolumesBody {
         fn default() -> Self {
             Self {
@@ -5958,11 +6433,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "volumes")]
     impl SearchVolumesBody {
         pub fn builder() -> builder::SearchVolumesBody {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///Any of the bodies `search_volumes` answers with for 400, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -5983,11 +6460,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl SearchVolumesError {
         pub fn builder() -> builder::SearchVolumesError {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`SearchVolumesErrorError`
     #[derive(
         ::serde::Deserialize,
@@ -6008,6 +6487,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "invalid_request")]
         InvalidRequest,
     }
+    #[cfg(feature = "volumes")]
     impl ::std::fmt::Display for SearchVolumesErrorError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6016,6 +6496,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::str::FromStr for SearchVolumesErrorError {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6028,6 +6509,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::convert::TryFrom<&str> for SearchVolumesErrorError {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6036,6 +6518,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::convert::TryFrom<::std::string::String> for SearchVolumesErrorError {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6044,6 +6527,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`SearchVolumesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6058,11 +6542,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub offers: ::std::option::Option<::std::vec::Vec<VolumeOffer>>,
     }
+    #[cfg(feature = "volumes")]
     impl SearchVolumesResponse {
         pub fn builder() -> builder::SearchVolumesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`SetDefjobBody`
     #[derive(
         ::serde::Deserialize,
@@ -6087,11 +6573,13 @@ This is useful for finding offers on machines you're already renting.
         ///Price for internet upload.
         pub price_inetu: f32,
     }
+    #[cfg(feature = "machines")]
     impl SetDefjobBody {
         pub fn builder() -> builder::SetDefjobBody {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `set_defjob` answers with for 400, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6112,11 +6600,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl SetDefjobError {
         pub fn builder() -> builder::SetDefjobError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`SetDefjobResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6140,11 +6630,13 @@ This is useful for finding offers on machines you're already renting.
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "machines")]
     impl SetDefjobResponse {
         pub fn builder() -> builder::SetDefjobResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`SetMinBidBody`
     #[derive(
         ::serde::Deserialize,
@@ -6158,11 +6650,13 @@ This is useful for finding offers on machines you're already renting.
         ///Minimum bid price for the machine.
         pub price: f32,
     }
+    #[cfg(feature = "machines")]
     impl SetMinBidBody {
         pub fn builder() -> builder::SetMinBidBody {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `set_min_bid` answers with for 403, 422, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6183,11 +6677,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl SetMinBidError {
         pub fn builder() -> builder::SetMinBidError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`SetMinBidResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6207,11 +6703,13 @@ This is useful for finding offers on machines you're already renting.
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "machines")]
     impl SetMinBidResponse {
         pub fn builder() -> builder::SetMinBidResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`SetUserBody`
     #[derive(
         ::serde::Deserialize,
@@ -6233,11 +6731,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "accounts")]
     impl SetUserBody {
         pub fn builder() -> builder::SetUserBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `set_user` answers with for 400, 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6258,11 +6758,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl SetUserError {
         pub fn builder() -> builder::SetUserError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `show_api_keys` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6283,11 +6785,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowApiKeysError {
         pub fn builder() -> builder::ShowApiKeysError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowApiKeysResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6304,11 +6808,13 @@ This is useful for finding offers on machines you're already renting.
             ::std::vec::Vec<ShowApiKeysResponseApikeysItem>,
         >,
     }
+    #[cfg(feature = "accounts")]
     impl ShowApiKeysResponse {
         pub fn builder() -> builder::ShowApiKeysResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowApiKeysResponseApikeysItem`
     #[derive(
         ::serde::Deserialize,
@@ -6331,11 +6837,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowApiKeysResponseApikeysItem {
         pub fn builder() -> builder::ShowApiKeysResponseApikeysItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///Any of the bodies `show_charges` answers with for 400, 401, 403, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6356,11 +6864,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "billing")]
     impl ShowChargesError {
         pub fn builder() -> builder::ShowChargesError {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowChargesFormat`
     #[derive(
         ::serde::Deserialize,
@@ -6381,6 +6891,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "tree")]
         Tree,
     }
+    #[cfg(feature = "billing")]
     impl ::std::fmt::Display for ShowChargesFormat {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6389,6 +6900,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::str::FromStr for ShowChargesFormat {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6401,6 +6913,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::convert::TryFrom<&str> for ShowChargesFormat {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6409,6 +6922,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowChargesFormat {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6417,11 +6931,13 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::default::Default for ShowChargesFormat {
         fn default() -> Self {
             ShowChargesFormat::Table
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowChargesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6450,11 +6966,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowChargesResponse {
         pub fn builder() -> builder::ShowChargesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowChargesResponseResultsItem`
     #[derive(
         ::serde::Deserialize,
@@ -6492,11 +7010,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "billing")]
     impl ShowChargesResponseResultsItem {
         pub fn builder() -> builder::ShowChargesResponseResultsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowChargesResponseResultsItemItemsItem`
     #[derive(
         ::serde::Deserialize,
@@ -6527,11 +7047,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<ShowChargesResponseResultsItemItemsItemType>,
     }
+    #[cfg(feature = "billing")]
     impl ShowChargesResponseResultsItemItemsItem {
         pub fn builder() -> builder::ShowChargesResponseResultsItemItemsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowChargesResponseResultsItemItemsItemType`
     #[derive(
         ::serde::Deserialize,
@@ -6556,6 +7078,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "bwu")]
         Bwu,
     }
+    #[cfg(feature = "billing")]
     impl ::std::fmt::Display for ShowChargesResponseResultsItemItemsItemType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6566,6 +7089,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::str::FromStr for ShowChargesResponseResultsItemItemsItemType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6580,6 +7104,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::convert::TryFrom<&str> for ShowChargesResponseResultsItemItemsItemType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6588,6 +7113,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "billing")]
     impl ::std::convert::TryFrom<::std::string::String>
     for ShowChargesResponseResultsItemItemsItemType {
         type Error = self::error::ConversionError;
@@ -6597,6 +7123,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "billing")]
     ///Optional instance metadata. Keys present only when non-null on the contract.
     #[derive(
         ::serde::Deserialize,
@@ -6617,11 +7144,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workergroup_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowChargesResponseResultsItemMetadata {
         pub fn builder() -> builder::ShowChargesResponseResultsItemMetadata {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `show_connections` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6642,11 +7171,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowConnectionsError {
         pub fn builder() -> builder::ShowConnectionsError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowConnectionsResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -6668,11 +7199,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowConnectionsResponseItem {
         pub fn builder() -> builder::ShowConnectionsResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `show_deployment` answers with for 401, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6693,11 +7226,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentError {
         pub fn builder() -> builder::ShowDeploymentError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowDeploymentResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6714,11 +7249,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentResponse {
         pub fn builder() -> builder::ShowDeploymentResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowDeploymentResponseDeployment`
     #[derive(
         ::serde::Deserialize,
@@ -6773,11 +7310,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentResponseDeployment {
         pub fn builder() -> builder::ShowDeploymentResponseDeployment {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `show_deployments` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6798,11 +7337,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentsError {
         pub fn builder() -> builder::ShowDeploymentsError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowDeploymentsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6821,11 +7362,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentsResponse {
         pub fn builder() -> builder::ShowDeploymentsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowDeploymentsResponseDeploymentsItem`
     #[derive(
         ::serde::Deserialize,
@@ -6877,11 +7420,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowDeploymentsResponseDeploymentsItem {
         pub fn builder() -> builder::ShowDeploymentsResponseDeploymentsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///Any of the bodies `show_deposit` answers with for 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6902,11 +7447,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "billing")]
     impl ShowDepositError {
         pub fn builder() -> builder::ShowDepositError {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowDepositResponse`
     #[derive(
         ::serde::Deserialize,
@@ -6930,11 +7477,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_discount: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowDepositResponse {
         pub fn builder() -> builder::ShowDepositResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///Any of the bodies `show_earnings` answers with for 400, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -6955,11 +7504,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsError {
         pub fn builder() -> builder::ShowEarningsError {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowEarningsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7002,11 +7553,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsResponse {
         pub fn builder() -> builder::ShowEarningsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowEarningsResponseCurrent`
     #[derive(
         ::serde::Deserialize,
@@ -7027,11 +7580,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsResponseCurrent {
         pub fn builder() -> builder::ShowEarningsResponseCurrent {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowEarningsResponsePerDayItem`
     #[derive(
         ::serde::Deserialize,
@@ -7054,11 +7609,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sto_earn: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsResponsePerDayItem {
         pub fn builder() -> builder::ShowEarningsResponsePerDayItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowEarningsResponsePerMachineItem`
     #[derive(
         ::serde::Deserialize,
@@ -7081,11 +7638,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sto_earn: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsResponsePerMachineItem {
         pub fn builder() -> builder::ShowEarningsResponsePerMachineItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowEarningsResponseSummary`
     #[derive(
         ::serde::Deserialize,
@@ -7106,11 +7665,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_stor: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowEarningsResponseSummary {
         pub fn builder() -> builder::ShowEarningsResponseSummary {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `show_endpoints` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7131,11 +7692,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowEndpointsError {
         pub fn builder() -> builder::ShowEndpointsError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowEndpointsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7154,11 +7717,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowEndpointsResponse {
         pub fn builder() -> builder::ShowEndpointsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowEndpointsResponseResultsItem`
     #[derive(
         ::serde::Deserialize,
@@ -7193,11 +7758,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowEndpointsResponseResultsItem {
         pub fn builder() -> builder::ShowEndpointsResponseResultsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `show_env_vars` answers with for 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7218,11 +7785,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowEnvVarsError {
         pub fn builder() -> builder::ShowEnvVarsError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowEnvVarsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7241,11 +7810,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowEnvVarsResponse {
         pub fn builder() -> builder::ShowEnvVarsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `show_gpu_locations` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7266,11 +7837,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuLocationsError {
         pub fn builder() -> builder::ShowGpuLocationsError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuLocationsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7289,11 +7862,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuLocationsResponse {
         pub fn builder() -> builder::ShowGpuLocationsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuLocationsResponseLocationsItem`
     #[derive(
         ::serde::Deserialize,
@@ -7324,11 +7899,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verified: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuLocationsResponseLocationsItem {
         pub fn builder() -> builder::ShowGpuLocationsResponseLocationsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `show_gpu_metrics` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7349,11 +7926,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuMetricsError {
         pub fn builder() -> builder::ShowGpuMetricsError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuMetricsHostingType`
     #[derive(
         ::serde::Deserialize,
@@ -7376,6 +7955,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "community")]
         Community,
     }
+    #[cfg(feature = "machines")]
     impl ::std::fmt::Display for ShowGpuMetricsHostingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7385,6 +7965,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::str::FromStr for ShowGpuMetricsHostingType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7398,6 +7979,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<&str> for ShowGpuMetricsHostingType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7406,6 +7988,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowGpuMetricsHostingType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7414,11 +7997,13 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::default::Default for ShowGpuMetricsHostingType {
         fn default() -> Self {
             ShowGpuMetricsHostingType::All
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuMetricsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7435,11 +8020,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuMetricsResponse {
         pub fn builder() -> builder::ShowGpuMetricsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuMetricsResponseGpusItem`
     #[derive(
         ::serde::Deserialize,
@@ -7505,11 +8092,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usage_30d: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuMetricsResponseGpusItem {
         pub fn builder() -> builder::ShowGpuMetricsResponseGpusItem {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuMetricsVerified`
     #[derive(
         ::serde::Deserialize,
@@ -7532,6 +8121,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "all")]
         All,
     }
+    #[cfg(feature = "machines")]
     impl ::std::fmt::Display for ShowGpuMetricsVerified {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7541,6 +8131,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::str::FromStr for ShowGpuMetricsVerified {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7554,6 +8145,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<&str> for ShowGpuMetricsVerified {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7562,6 +8154,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowGpuMetricsVerified {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7570,11 +8163,13 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::default::Default for ShowGpuMetricsVerified {
         fn default() -> Self {
             ShowGpuMetricsVerified::Yes
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `show_gpu_trends` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7595,11 +8190,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsError {
         pub fn builder() -> builder::ShowGpuTrendsError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuTrendsHostingType`
     #[derive(
         ::serde::Deserialize,
@@ -7622,6 +8219,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "community")]
         Community,
     }
+    #[cfg(feature = "machines")]
     impl ::std::fmt::Display for ShowGpuTrendsHostingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7631,6 +8229,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::str::FromStr for ShowGpuTrendsHostingType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7644,6 +8243,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<&str> for ShowGpuTrendsHostingType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7652,6 +8252,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowGpuTrendsHostingType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7660,11 +8261,13 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::default::Default for ShowGpuTrendsHostingType {
         fn default() -> Self {
             ShowGpuTrendsHostingType::All
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuTrendsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7687,11 +8290,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsResponse {
         pub fn builder() -> builder::ShowGpuTrendsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuTrendsResponseGpusValue`
     #[derive(
         ::serde::Deserialize,
@@ -7715,11 +8320,13 @@ This is useful for finding offers on machines you're already renting.
             ShowGpuTrendsResponseGpusValueSupplyDemand,
         >,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsResponseGpusValue {
         pub fn builder() -> builder::ShowGpuTrendsResponseGpusValue {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Time-series arrays of pricing percentiles
     #[derive(
         ::serde::Deserialize,
@@ -7746,11 +8353,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamps: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsResponseGpusValuePricing {
         pub fn builder() -> builder::ShowGpuTrendsResponseGpusValuePricing {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Static performance metrics for this GPU
     #[derive(
         ::serde::Deserialize,
@@ -7771,11 +8380,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tflops_per_dollar: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsResponseGpusValueStats {
         pub fn builder() -> builder::ShowGpuTrendsResponseGpusValueStats {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Time-series arrays of supply and demand counts
     #[derive(
         ::serde::Deserialize,
@@ -7800,11 +8411,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    #[cfg(feature = "machines")]
     impl ShowGpuTrendsResponseGpusValueSupplyDemand {
         pub fn builder() -> builder::ShowGpuTrendsResponseGpusValueSupplyDemand {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowGpuTrendsVerified`
     #[derive(
         ::serde::Deserialize,
@@ -7827,6 +8440,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "all")]
         All,
     }
+    #[cfg(feature = "machines")]
     impl ::std::fmt::Display for ShowGpuTrendsVerified {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7836,6 +8450,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::str::FromStr for ShowGpuTrendsVerified {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7849,6 +8464,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<&str> for ShowGpuTrendsVerified {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7857,6 +8473,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowGpuTrendsVerified {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7865,11 +8482,13 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "machines")]
     impl ::std::default::Default for ShowGpuTrendsVerified {
         fn default() -> Self {
             ShowGpuTrendsVerified::Yes
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `show_instance` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7890,11 +8509,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstanceError {
         pub fn builder() -> builder::ShowInstanceError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowInstanceResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7909,11 +8530,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub instances: ::std::option::Option<Instance>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstanceResponse {
         pub fn builder() -> builder::ShowInstanceResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `show_instances` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -7934,11 +8557,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstancesError {
         pub fn builder() -> builder::ShowInstancesError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowInstancesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -7972,11 +8597,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_instances: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstancesResponse {
         pub fn builder() -> builder::ShowInstancesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowInstancesResponseInstancesItem`
     #[derive(
         ::serde::Deserialize,
@@ -8187,11 +8814,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webpage: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstancesResponseInstancesItem {
         pub fn builder() -> builder::ShowInstancesResponseInstancesItem {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowInstancesResponseInstancesItemPortsValueItem`
     #[derive(
         ::serde::Deserialize,
@@ -8214,11 +8843,13 @@ This is useful for finding offers on machines you're already renting.
         )]
         pub host_port: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl ShowInstancesResponseInstancesItemPortsValueItem {
         pub fn builder() -> builder::ShowInstancesResponseInstancesItemPortsValueItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///Any of the bodies `show_invoices` answers with for 400, 401, 403, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8239,11 +8870,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "billing")]
     impl ShowInvoicesError {
         pub fn builder() -> builder::ShowInvoicesError {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowInvoicesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8272,11 +8905,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "billing")]
     impl ShowInvoicesResponse {
         pub fn builder() -> builder::ShowInvoicesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///`ShowInvoicesResponseResultsItem`
     #[derive(
         ::serde::Deserialize,
@@ -8312,11 +8947,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "billing")]
     impl ShowInvoicesResponseResultsItem {
         pub fn builder() -> builder::ShowInvoicesResponseResultsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "billing")]
     ///Additional details depending on service type.
     #[derive(
         ::serde::Deserialize,
@@ -8333,11 +8970,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "billing")]
     impl ShowInvoicesResponseResultsItemMetadata {
         pub fn builder() -> builder::ShowInvoicesResponseResultsItemMetadata {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `show_ipaddrs` answers with for 401, 403, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8358,11 +8997,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowIpaddrsError {
         pub fn builder() -> builder::ShowIpaddrsError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowIpaddrsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8381,11 +9022,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowIpaddrsResponse {
         pub fn builder() -> builder::ShowIpaddrsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowIpaddrsResponseResultsItem`
     #[derive(
         ::serde::Deserialize,
@@ -8406,11 +9049,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowIpaddrsResponseResultsItem {
         pub fn builder() -> builder::ShowIpaddrsResponseResultsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowLogsBody`
     #[derive(
         ::serde::Deserialize,
@@ -8432,11 +9077,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tail: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl ShowLogsBody {
         pub fn builder() -> builder::ShowLogsBody {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///If "true", fetch daemon system logs instead of container logs
     #[derive(
         ::serde::Deserialize,
@@ -8455,6 +9102,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "true")]
         True,
     }
+    #[cfg(feature = "instances")]
     impl ::std::fmt::Display for ShowLogsBodyDaemonLogs {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8462,6 +9110,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::str::FromStr for ShowLogsBodyDaemonLogs {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8473,6 +9122,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<&str> for ShowLogsBodyDaemonLogs {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8481,6 +9131,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     impl ::std::convert::TryFrom<::std::string::String> for ShowLogsBodyDaemonLogs {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8489,6 +9140,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "instances")]
     ///Any of the bodies `show_logs` answers with for 404, 403: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8505,11 +9157,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "instances")]
     impl ShowLogsError {
         pub fn builder() -> builder::ShowLogsError {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowLogsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8530,11 +9184,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ShowLogsResponse {
         pub fn builder() -> builder::ShowLogsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`ShowReportsResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -8556,11 +9212,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub problem: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "machines")]
     impl ShowReportsResponseItem {
         pub fn builder() -> builder::ShowReportsResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "instances")]
     ///`ShowSshKeysResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8578,11 +9236,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl ShowSshKeysResponse {
         pub fn builder() -> builder::ShowSshKeysResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `show_subaccounts` answers with for 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8603,11 +9263,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowSubaccountsError {
         pub fn builder() -> builder::ShowSubaccountsError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowSubaccountsResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8624,11 +9286,13 @@ This is useful for finding offers on machines you're already renting.
             ::std::vec::Vec<ShowSubaccountsResponseUsersItem>,
         >,
     }
+    #[cfg(feature = "accounts")]
     impl ShowSubaccountsResponse {
         pub fn builder() -> builder::ShowSubaccountsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowSubaccountsResponseUsersItem`
     #[derive(
         ::serde::Deserialize,
@@ -8656,11 +9320,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowSubaccountsResponseUsersItem {
         pub fn builder() -> builder::ShowSubaccountsResponseUsersItem {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`ShowTeamMembersResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -8688,11 +9354,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "team")]
     impl ShowTeamMembersResponseItem {
         pub fn builder() -> builder::ShowTeamMembersResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`ShowTeamRoleResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8714,11 +9382,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    #[cfg(feature = "team")]
     impl ShowTeamRoleResponse {
         pub fn builder() -> builder::ShowTeamRoleResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///Any of the bodies `show_team_roles` answers with for 401, 404: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8737,11 +9407,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "team")]
     impl ShowTeamRolesError {
         pub fn builder() -> builder::ShowTeamRolesError {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`ShowTeamRolesResponseItem`
     #[derive(
         ::serde::Deserialize,
@@ -8766,11 +9438,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    #[cfg(feature = "team")]
     impl ShowTeamRolesResponseItem {
         pub fn builder() -> builder::ShowTeamRolesResponseItem {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`ShowUserResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8801,11 +9475,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssh_key: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "accounts")]
     impl ShowUserResponse {
         pub fn builder() -> builder::ShowUserResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `show_workergroup` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8826,11 +9502,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowWorkergroupError {
         pub fn builder() -> builder::ShowWorkergroupError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowWorkergroupResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8849,11 +9527,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowWorkergroupResponse {
         pub fn builder() -> builder::ShowWorkergroupResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`ShowWorkergroupResponseResultsItem`
     #[derive(
         ::serde::Deserialize,
@@ -8899,11 +9579,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "serverless")]
     impl ShowWorkergroupResponseResultsItem {
         pub fn builder() -> builder::ShowWorkergroupResponseResultsItem {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Parsed search parameters as JSON object
     #[derive(
         ::serde::Deserialize,
@@ -8918,6 +9600,7 @@ This is useful for finding offers on machines you're already renting.
         Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         String(::std::string::String),
     }
+    #[cfg(feature = "serverless")]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for ShowWorkergroupResponseResultsItemSearchQuery {
@@ -8927,6 +9610,7 @@ This is useful for finding offers on machines you're already renting.
             Self::Object(value)
         }
     }
+    #[cfg(feature = "instances")]
     ///`SimpleBooleanSuccessResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8941,11 +9625,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "instances")]
     impl SimpleBooleanSuccessResponse {
         pub fn builder() -> builder::SimpleBooleanSuccessResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `start_deployment` answers with for 401, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -8966,11 +9652,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl StartDeploymentError {
         pub fn builder() -> builder::StartDeploymentError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`StartDeploymentResponse`
     #[derive(
         ::serde::Deserialize,
@@ -8987,11 +9675,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl StartDeploymentResponse {
         pub fn builder() -> builder::StartDeploymentResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `stop_deployment` answers with for 401, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9012,11 +9702,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl StopDeploymentError {
         pub fn builder() -> builder::StopDeploymentError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`StopDeploymentResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9033,11 +9725,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl StopDeploymentResponse {
         pub fn builder() -> builder::StopDeploymentResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`SuccessResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9054,11 +9748,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl SuccessResponse {
         pub fn builder() -> builder::SuccessResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`SuccessWorkersRetrievedWorkersItem`
     #[derive(
         ::serde::Deserialize,
@@ -9083,11 +9779,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "serverless")]
     impl SuccessWorkersRetrievedWorkersItem {
         pub fn builder() -> builder::SuccessWorkersRetrievedWorkersItem {
             Default::default()
         }
     }
+    #[cfg(feature = "search")]
     ///`Template`
     #[derive(
         ::serde::Deserialize,
@@ -9109,11 +9807,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "search")]
     impl Template {
         pub fn builder() -> builder::Template {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`TestNotificationWebhookResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9130,11 +9830,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "notifications")]
     impl TestNotificationWebhookResponse {
         pub fn builder() -> builder::TestNotificationWebhookResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`TransferCreditBody`
     #[derive(
         ::serde::Deserialize,
@@ -9156,11 +9858,13 @@ This is useful for finding offers on machines you're already renting.
         ///Email address or user ID of the recipient
         pub recipient: ::std::string::String,
     }
+    #[cfg(feature = "accounts")]
     impl TransferCreditBody {
         pub fn builder() -> builder::TransferCreditBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `transfer_credit` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9181,11 +9885,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl TransferCreditError {
         pub fn builder() -> builder::TransferCreditError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`TransferCreditResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9200,11 +9906,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl TransferCreditResponse {
         pub fn builder() -> builder::TransferCreditResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///Any of the bodies `unlist_machine` answers with for 401, 404, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9225,11 +9933,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "machines")]
     impl UnlistMachineError {
         pub fn builder() -> builder::UnlistMachineError {
             Default::default()
         }
     }
+    #[cfg(feature = "machines")]
     ///`UnlistMachineResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9248,11 +9958,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "machines")]
     impl UnlistMachineResponse {
         pub fn builder() -> builder::UnlistMachineResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`UnlistVolumeBody`
     #[derive(
         ::serde::Deserialize,
@@ -9266,11 +9978,13 @@ This is useful for finding offers on machines you're already renting.
         ///ID of the volume listing to unlist
         pub id: i64,
     }
+    #[cfg(feature = "volumes")]
     impl UnlistVolumeBody {
         pub fn builder() -> builder::UnlistVolumeBody {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///Any of the bodies `unlist_volume` answers with for 400, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9289,11 +10003,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl UnlistVolumeError {
         pub fn builder() -> builder::UnlistVolumeError {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`UnlistVolumeErrorMsg`
     #[derive(
         ::serde::Deserialize,
@@ -9318,6 +10034,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(rename = "Unable to delete volume listing.")]
         UnableToDeleteVolumeListing,
     }
+    #[cfg(feature = "volumes")]
     impl ::std::fmt::Display for UnlistVolumeErrorMsg {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9336,6 +10053,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::str::FromStr for UnlistVolumeErrorMsg {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9356,6 +10074,7 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::convert::TryFrom<&str> for UnlistVolumeErrorMsg {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9364,6 +10083,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "volumes")]
     impl ::std::convert::TryFrom<::std::string::String> for UnlistVolumeErrorMsg {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9372,6 +10092,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`UnlistVolumeResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9389,11 +10110,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl UnlistVolumeResponse {
         pub fn builder() -> builder::UnlistVolumeResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`UpdateEndpointBody`
     #[derive(
         ::serde::Deserialize,
@@ -9424,11 +10147,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target_util: ::std::option::Option<f64>,
     }
+    #[cfg(feature = "serverless")]
     impl UpdateEndpointBody {
         pub fn builder() -> builder::UpdateEndpointBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `update_endpoint` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9449,11 +10174,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl UpdateEndpointError {
         pub fn builder() -> builder::UpdateEndpointError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`UpdateEndpointResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9468,11 +10195,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl UpdateEndpointResponse {
         pub fn builder() -> builder::UpdateEndpointResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`UpdateEnvVarBody`
     #[derive(
         ::serde::Deserialize,
@@ -9488,11 +10217,13 @@ This is useful for finding offers on machines you're already renting.
         ///The new value for the environment variable
         pub value: ::std::string::String,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateEnvVarBody {
         pub fn builder() -> builder::UpdateEnvVarBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///The key of the environment variable to update (will be converted to uppercase)
     #[derive(
         ::serde::Serialize,
@@ -9507,17 +10238,20 @@ This is useful for finding offers on machines you're already renting.
     )]
     #[serde(transparent)]
     pub struct UpdateEnvVarBodyKey(::std::string::String);
+    #[cfg(feature = "accounts")]
     impl ::std::ops::Deref for UpdateEnvVarBodyKey {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::From<UpdateEnvVarBodyKey> for ::std::string::String {
         fn from(value: UpdateEnvVarBodyKey) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::str::FromStr for UpdateEnvVarBodyKey {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9531,6 +10265,7 @@ This is useful for finding offers on machines you're already renting.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<&str> for UpdateEnvVarBodyKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9539,6 +10274,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl ::std::convert::TryFrom<::std::string::String> for UpdateEnvVarBodyKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9547,6 +10283,7 @@ This is useful for finding offers on machines you're already renting.
             value.parse()
         }
     }
+    #[cfg(feature = "accounts")]
     impl<'de> ::serde::Deserialize<'de> for UpdateEnvVarBodyKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -9559,6 +10296,7 @@ This is useful for finding offers on machines you're already renting.
                 })
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `update_env_var` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9579,11 +10317,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateEnvVarError {
         pub fn builder() -> builder::UpdateEnvVarError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`UpdateEnvVarResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9600,11 +10340,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateEnvVarResponse {
         pub fn builder() -> builder::UpdateEnvVarResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`UpdateNotificationPreferencesBody`
     #[derive(
         ::serde::Deserialize,
@@ -9617,11 +10359,13 @@ This is useful for finding offers on machines you're already renting.
     pub struct UpdateNotificationPreferencesBody {
         pub notification_preferences: NotificationPreferences,
     }
+    #[cfg(feature = "notifications")]
     impl UpdateNotificationPreferencesBody {
         pub fn builder() -> builder::UpdateNotificationPreferencesBody {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`UpdateNotificationPreferencesResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9638,11 +10382,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "notifications")]
     impl UpdateNotificationPreferencesResponse {
         pub fn builder() -> builder::UpdateNotificationPreferencesResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "notifications")]
     ///`UpdateNotificationWebhookResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9663,11 +10409,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook: ::std::option::Option<NotificationWebhook>,
     }
+    #[cfg(feature = "notifications")]
     impl UpdateNotificationWebhookResponse {
         pub fn builder() -> builder::UpdateNotificationWebhookResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`UpdateSshKeyBody`
     #[derive(
         ::serde::Deserialize,
@@ -9681,11 +10429,13 @@ This is useful for finding offers on machines you're already renting.
         ///The new value for the SSH key
         pub ssh_key: ::std::string::String,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateSshKeyBody {
         pub fn builder() -> builder::UpdateSshKeyBody {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///Any of the bodies `update_ssh_key` answers with for 400, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9706,11 +10456,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateSshKeyError {
         pub fn builder() -> builder::UpdateSshKeyError {
             Default::default()
         }
     }
+    #[cfg(feature = "accounts")]
     ///`UpdateSshKeyResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9730,11 +10482,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "accounts")]
     impl UpdateSshKeyResponse {
         pub fn builder() -> builder::UpdateSshKeyResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`UpdateTeamRoleBody`
     #[derive(
         ::serde::Deserialize,
@@ -9750,11 +10504,13 @@ This is useful for finding offers on machines you're already renting.
         ///JSON encoded permissions for the role.
         pub permissions: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(feature = "team")]
     impl UpdateTeamRoleBody {
         pub fn builder() -> builder::UpdateTeamRoleBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`UpdateWorkergroupBody`
     #[derive(
         ::serde::Deserialize,
@@ -9799,6 +10555,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(default = "defaults::default_u64::<i64, 3>")]
         pub test_workers: i64,
     }
+    #[cfg(feature = "serverless")]
     impl ::std::default::Default for UpdateWorkergroupBody {
         fn default() -> Self {
             Self {
@@ -9816,11 +10573,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "serverless")]
     impl UpdateWorkergroupBody {
         pub fn builder() -> builder::UpdateWorkergroupBody {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///Any of the bodies `update_workergroup` answers with for 400, 401, 429: every field of every shape, each optional.
     #[derive(
         ::serde::Deserialize,
@@ -9841,11 +10600,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl UpdateWorkergroupError {
         pub fn builder() -> builder::UpdateWorkergroupError {
             Default::default()
         }
     }
+    #[cfg(feature = "serverless")]
     ///`UpdateWorkergroupResponse`
     #[derive(
         ::serde::Deserialize,
@@ -9860,11 +10621,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "serverless")]
     impl UpdateWorkergroupResponse {
         pub fn builder() -> builder::UpdateWorkergroupResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "team")]
     ///`UserRead`
     #[derive(
         ::serde::Deserialize,
@@ -9886,6 +10649,7 @@ This is useful for finding offers on machines you're already renting.
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(feature = "team")]
     impl ::std::default::Default for UserRead {
         fn default() -> Self {
             Self {
@@ -9894,11 +10658,13 @@ This is useful for finding offers on machines you're already renting.
             }
         }
     }
+    #[cfg(feature = "team")]
     impl UserRead {
         pub fn builder() -> builder::UserRead {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`Volume`
     #[derive(
         ::serde::Deserialize,
@@ -9978,11 +10744,13 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "volumes")]
     impl Volume {
         pub fn builder() -> builder::Volume {
             Default::default()
         }
     }
+    #[cfg(feature = "volumes")]
     ///`VolumeOffer`
     #[derive(
         ::serde::Deserialize,
@@ -10094,6 +10862,7 @@ This is useful for finding offers on machines you're already renting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vms_enabled: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "volumes")]
     impl VolumeOffer {
         pub fn builder() -> builder::VolumeOffer {
             Default::default()
@@ -10101,6 +10870,7 @@ This is useful for finding offers on machines you're already renting.
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct AttachSshKeyBody {
             ssh_key: ::std::result::Result<
@@ -10108,6 +10878,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for AttachSshKeyBody {
             fn default() -> Self {
                 Self {
@@ -10115,6 +10886,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl AttachSshKeyBody {
             pub fn ssh_key<T>(mut self, value: T) -> Self
             where
@@ -10131,6 +10903,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<AttachSshKeyBody> for super::AttachSshKeyBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10139,11 +10912,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { ssh_key: value.ssh_key? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::AttachSshKeyBody> for AttachSshKeyBody {
             fn from(value: super::AttachSshKeyBody) -> Self {
                 Self { ssh_key: Ok(value.ssh_key) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct AttachSshKeyResponse {
             msg: ::std::result::Result<
@@ -10155,6 +10930,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for AttachSshKeyResponse {
             fn default() -> Self {
                 Self {
@@ -10163,6 +10939,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl AttachSshKeyResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -10189,6 +10966,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<AttachSshKeyResponse>
         for super::AttachSshKeyResponse {
             type Error = super::error::ConversionError;
@@ -10201,6 +10979,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::AttachSshKeyResponse> for AttachSshKeyResponse {
             fn from(value: super::AttachSshKeyResponse) -> Self {
                 Self {
@@ -10209,6 +10988,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct CancelMaintResponse {
             ctime: ::std::result::Result<
@@ -10228,6 +11008,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for CancelMaintResponse {
             fn default() -> Self {
                 Self {
@@ -10238,6 +11019,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl CancelMaintResponse {
             pub fn ctime<T>(mut self, value: T) -> Self
             where
@@ -10288,6 +11070,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<CancelMaintResponse>
         for super::CancelMaintResponse {
             type Error = super::error::ConversionError;
@@ -10302,6 +11085,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::CancelMaintResponse> for CancelMaintResponse {
             fn from(value: super::CancelMaintResponse) -> Self {
                 Self {
@@ -10312,10 +11096,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelRemoteRsyncBody {
             dst_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelRemoteRsyncBody {
             fn default() -> Self {
                 Self {
@@ -10323,6 +11109,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelRemoteRsyncBody {
             pub fn dst_id<T>(mut self, value: T) -> Self
             where
@@ -10337,6 +11124,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelRemoteRsyncBody>
         for super::CancelRemoteRsyncBody {
             type Error = super::error::ConversionError;
@@ -10346,12 +11134,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { dst_id: value.dst_id? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelRemoteRsyncBody>
         for CancelRemoteRsyncBody {
             fn from(value: super::CancelRemoteRsyncBody) -> Self {
                 Self { dst_id: Ok(value.dst_id) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelRemoteRsyncError {
             error: ::std::result::Result<
@@ -10367,6 +11157,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelRemoteRsyncError {
             fn default() -> Self {
                 Self {
@@ -10376,6 +11167,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelRemoteRsyncError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -10414,6 +11206,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelRemoteRsyncError>
         for super::CancelRemoteRsyncError {
             type Error = super::error::ConversionError;
@@ -10427,6 +11220,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelRemoteRsyncError>
         for CancelRemoteRsyncError {
             fn from(value: super::CancelRemoteRsyncError) -> Self {
@@ -10437,6 +11231,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelRemoteRsyncResponse {
             success: ::std::result::Result<
@@ -10444,6 +11239,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelRemoteRsyncResponse {
             fn default() -> Self {
                 Self {
@@ -10451,6 +11247,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelRemoteRsyncResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -10465,6 +11262,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelRemoteRsyncResponse>
         for super::CancelRemoteRsyncResponse {
             type Error = super::error::ConversionError;
@@ -10474,16 +11272,19 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelRemoteRsyncResponse>
         for CancelRemoteRsyncResponse {
             fn from(value: super::CancelRemoteRsyncResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelSyncBody {
             dst_id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelSyncBody {
             fn default() -> Self {
                 Self {
@@ -10491,6 +11292,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelSyncBody {
             pub fn dst_id<T>(mut self, value: T) -> Self
             where
@@ -10505,6 +11307,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelSyncBody> for super::CancelSyncBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10513,11 +11316,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { dst_id: value.dst_id? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelSyncBody> for CancelSyncBody {
             fn from(value: super::CancelSyncBody) -> Self {
                 Self { dst_id: Ok(value.dst_id) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelSyncError {
             error: ::std::result::Result<
@@ -10533,6 +11338,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelSyncError {
             fn default() -> Self {
                 Self {
@@ -10542,6 +11348,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelSyncError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -10580,6 +11387,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelSyncError> for super::CancelSyncError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10592,6 +11400,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelSyncError> for CancelSyncError {
             fn from(value: super::CancelSyncError) -> Self {
                 Self {
@@ -10601,6 +11410,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CancelSyncResponse {
             msg: ::std::result::Result<
@@ -10612,6 +11422,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CancelSyncResponse {
             fn default() -> Self {
                 Self {
@@ -10620,6 +11431,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CancelSyncResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -10646,6 +11458,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CancelSyncResponse> for super::CancelSyncResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10657,6 +11470,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CancelSyncResponse> for CancelSyncResponse {
             fn from(value: super::CancelSyncResponse) -> Self {
                 Self {
@@ -10665,6 +11479,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ChangeBidBody {
             client_id: ::std::result::Result<
@@ -10673,6 +11488,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             price: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ChangeBidBody {
             fn default() -> Self {
                 Self {
@@ -10681,6 +11497,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ChangeBidBody {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -10707,6 +11524,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ChangeBidBody> for super::ChangeBidBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10718,6 +11536,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ChangeBidBody> for ChangeBidBody {
             fn from(value: super::ChangeBidBody) -> Self {
                 Self {
@@ -10726,6 +11545,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ChangeBidError {
             detail: ::std::result::Result<
@@ -10745,6 +11565,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ChangeBidError {
             fn default() -> Self {
                 Self {
@@ -10755,6 +11576,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ChangeBidError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -10805,6 +11627,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ChangeBidError> for super::ChangeBidError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10818,6 +11641,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ChangeBidError> for ChangeBidError {
             fn from(value: super::ChangeBidError) -> Self {
                 Self {
@@ -10828,6 +11652,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ChangeBidResponse {
             success: ::std::result::Result<
@@ -10835,6 +11660,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ChangeBidResponse {
             fn default() -> Self {
                 Self {
@@ -10842,6 +11668,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ChangeBidResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -10856,6 +11683,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ChangeBidResponse> for super::ChangeBidResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10864,11 +11692,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ChangeBidResponse> for ChangeBidResponse {
             fn from(value: super::ChangeBidResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct CleanupMachineError {
             detail: ::std::result::Result<
@@ -10888,6 +11718,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for CleanupMachineError {
             fn default() -> Self {
                 Self {
@@ -10898,6 +11729,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl CleanupMachineError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -10948,6 +11780,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<CleanupMachineError>
         for super::CleanupMachineError {
             type Error = super::error::ConversionError;
@@ -10962,6 +11795,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::CleanupMachineError> for CleanupMachineError {
             fn from(value: super::CleanupMachineError) -> Self {
                 Self {
@@ -10972,6 +11806,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct CleanupMachineResponse {
             ctime: ::std::result::Result<
@@ -10999,6 +11834,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for CleanupMachineResponse {
             fn default() -> Self {
                 Self {
@@ -11011,6 +11847,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl CleanupMachineResponse {
             pub fn ctime<T>(mut self, value: T) -> Self
             where
@@ -11085,6 +11922,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<CleanupMachineResponse>
         for super::CleanupMachineResponse {
             type Error = super::error::ConversionError;
@@ -11101,6 +11939,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::CleanupMachineResponse>
         for CleanupMachineResponse {
             fn from(value: super::CleanupMachineResponse) -> Self {
@@ -11114,6 +11953,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CloudCopyBody {
             api_key: ::std::result::Result<
@@ -11145,6 +11985,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CloudCopyBody {
             fn default() -> Self {
                 Self {
@@ -11158,6 +11999,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CloudCopyBody {
             pub fn api_key<T>(mut self, value: T) -> Self
             where
@@ -11246,6 +12088,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CloudCopyBody> for super::CloudCopyBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11262,6 +12105,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CloudCopyBody> for CloudCopyBody {
             fn from(value: super::CloudCopyBody) -> Self {
                 Self {
@@ -11275,6 +12119,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CloudCopyResponse {
             msg: ::std::result::Result<
@@ -11290,6 +12135,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CloudCopyResponse {
             fn default() -> Self {
                 Self {
@@ -11299,6 +12145,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CloudCopyResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -11337,6 +12184,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CloudCopyResponse> for super::CloudCopyResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11349,6 +12197,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CloudCopyResponse> for CloudCopyResponse {
             fn from(value: super::CloudCopyResponse) -> Self {
                 Self {
@@ -11358,6 +12207,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyBody {
             key_params: ::std::result::Result<
@@ -11374,6 +12224,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateApiKeyBody {
             fn default() -> Self {
                 Self {
@@ -11383,6 +12234,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateApiKeyBody {
             pub fn key_params<T>(mut self, value: T) -> Self
             where
@@ -11429,6 +12281,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateApiKeyBody> for super::CreateApiKeyBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11441,6 +12294,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateApiKeyBody> for CreateApiKeyBody {
             fn from(value: super::CreateApiKeyBody) -> Self {
                 Self {
@@ -11450,6 +12304,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyError {
             detail: ::std::result::Result<
@@ -11469,6 +12324,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateApiKeyError {
             fn default() -> Self {
                 Self {
@@ -11479,6 +12335,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateApiKeyError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -11531,6 +12388,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateApiKeyError> for super::CreateApiKeyError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11544,6 +12402,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateApiKeyError> for CreateApiKeyError {
             fn from(value: super::CreateApiKeyError) -> Self {
                 Self {
@@ -11554,6 +12413,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyResponse {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -11566,6 +12426,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateApiKeyResponse {
             fn default() -> Self {
                 Self {
@@ -11575,6 +12436,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateApiKeyResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -11613,6 +12475,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateApiKeyResponse>
         for super::CreateApiKeyResponse {
             type Error = super::error::ConversionError;
@@ -11626,6 +12489,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateApiKeyResponse> for CreateApiKeyResponse {
             fn from(value: super::CreateApiKeyResponse) -> Self {
                 Self {
@@ -11635,6 +12499,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateEndpointBody {
             cold_mult: ::std::result::Result<f64, ::std::string::String>,
@@ -11647,6 +12512,7 @@ This is useful for finding offers on machines you're already renting.
             min_load: ::std::result::Result<f64, ::std::string::String>,
             target_util: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateEndpointBody {
             fn default() -> Self {
                 Self {
@@ -11661,6 +12527,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateEndpointBody {
             pub fn cold_mult<T>(mut self, value: T) -> Self
             where
@@ -11735,6 +12602,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateEndpointBody> for super::CreateEndpointBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11750,6 +12618,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateEndpointBody> for CreateEndpointBody {
             fn from(value: super::CreateEndpointBody) -> Self {
                 Self {
@@ -11762,6 +12631,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateEndpointError {
             detail: ::std::result::Result<
@@ -11781,6 +12651,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateEndpointError {
             fn default() -> Self {
                 Self {
@@ -11791,6 +12662,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateEndpointError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -11841,6 +12713,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateEndpointError>
         for super::CreateEndpointError {
             type Error = super::error::ConversionError;
@@ -11855,6 +12728,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateEndpointError> for CreateEndpointError {
             fn from(value: super::CreateEndpointError) -> Self {
                 Self {
@@ -11865,6 +12739,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateEndpointResponse {
             result: ::std::result::Result<
@@ -11876,6 +12751,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateEndpointResponse {
             fn default() -> Self {
                 Self {
@@ -11884,6 +12760,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateEndpointResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -11910,6 +12787,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateEndpointResponse>
         for super::CreateEndpointResponse {
             type Error = super::error::ConversionError;
@@ -11922,6 +12800,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateEndpointResponse>
         for CreateEndpointResponse {
             fn from(value: super::CreateEndpointResponse) -> Self {
@@ -11931,6 +12810,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateEnvVarBody {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11939,6 +12819,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateEnvVarBody {
             fn default() -> Self {
                 Self {
@@ -11947,6 +12828,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateEnvVarBody {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -11973,6 +12855,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateEnvVarBody> for super::CreateEnvVarBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11984,6 +12867,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateEnvVarBody> for CreateEnvVarBody {
             fn from(value: super::CreateEnvVarBody) -> Self {
                 Self {
@@ -11992,6 +12876,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateEnvVarError {
             detail: ::std::result::Result<
@@ -12011,6 +12896,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateEnvVarError {
             fn default() -> Self {
                 Self {
@@ -12021,6 +12907,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateEnvVarError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -12071,6 +12958,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateEnvVarError> for super::CreateEnvVarError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12084,6 +12972,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateEnvVarError> for CreateEnvVarError {
             fn from(value: super::CreateEnvVarError) -> Self {
                 Self {
@@ -12094,6 +12983,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateEnvVarResponse {
             msg: ::std::result::Result<
@@ -12105,6 +12995,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateEnvVarResponse {
             fn default() -> Self {
                 Self {
@@ -12113,6 +13004,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateEnvVarResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -12139,6 +13031,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateEnvVarResponse>
         for super::CreateEnvVarResponse {
             type Error = super::error::ConversionError;
@@ -12151,6 +13044,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateEnvVarResponse> for CreateEnvVarResponse {
             fn from(value: super::CreateEnvVarResponse) -> Self {
                 Self {
@@ -12159,6 +13053,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CreateInstanceBody {
             args: ::std::result::Result<
@@ -12246,6 +13141,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CreateInstanceBody {
             fn default() -> Self {
                 Self {
@@ -12273,6 +13169,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CreateInstanceBody {
             pub fn args<T>(mut self, value: T) -> Self
             where
@@ -12539,6 +13436,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CreateInstanceBody> for super::CreateInstanceBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12569,6 +13467,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CreateInstanceBody> for CreateInstanceBody {
             fn from(value: super::CreateInstanceBody) -> Self {
                 Self {
@@ -12596,6 +13495,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CreateInstanceBodyVolumeInfo {
             create_new: ::std::result::Result<
@@ -12615,6 +13515,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CreateInstanceBodyVolumeInfo {
             fn default() -> Self {
                 Self {
@@ -12625,6 +13526,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CreateInstanceBodyVolumeInfo {
             pub fn create_new<T>(mut self, value: T) -> Self
             where
@@ -12675,6 +13577,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CreateInstanceBodyVolumeInfo>
         for super::CreateInstanceBodyVolumeInfo {
             type Error = super::error::ConversionError;
@@ -12689,6 +13592,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CreateInstanceBodyVolumeInfo>
         for CreateInstanceBodyVolumeInfo {
             fn from(value: super::CreateInstanceBodyVolumeInfo) -> Self {
@@ -12700,6 +13604,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CreateInstanceError {
             ask_id: ::std::result::Result<
@@ -12723,6 +13628,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CreateInstanceError {
             fn default() -> Self {
                 Self {
@@ -12734,6 +13640,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CreateInstanceError {
             pub fn ask_id<T>(mut self, value: T) -> Self
             where
@@ -12796,6 +13703,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CreateInstanceError>
         for super::CreateInstanceError {
             type Error = super::error::ConversionError;
@@ -12811,6 +13719,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CreateInstanceError> for CreateInstanceError {
             fn from(value: super::CreateInstanceError) -> Self {
                 Self {
@@ -12822,6 +13731,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct CreateInstanceResponse {
             new_contract: ::std::result::Result<
@@ -12833,6 +13743,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for CreateInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -12841,6 +13752,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl CreateInstanceResponse {
             pub fn new_contract<T>(mut self, value: T) -> Self
             where
@@ -12867,6 +13779,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<CreateInstanceResponse>
         for super::CreateInstanceResponse {
             type Error = super::error::ConversionError;
@@ -12879,6 +13792,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::CreateInstanceResponse>
         for CreateInstanceResponse {
             fn from(value: super::CreateInstanceResponse) -> Self {
@@ -12888,6 +13802,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct CreateNotificationWebhookResponse {
             enabled_notification_preferences: ::std::result::Result<
@@ -12903,6 +13818,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for CreateNotificationWebhookResponse {
             fn default() -> Self {
                 Self {
@@ -12912,6 +13828,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl CreateNotificationWebhookResponse {
             pub fn enabled_notification_preferences<T>(mut self, value: T) -> Self
             where
@@ -12956,6 +13873,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<CreateNotificationWebhookResponse>
         for super::CreateNotificationWebhookResponse {
             type Error = super::error::ConversionError;
@@ -12970,6 +13888,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::CreateNotificationWebhookResponse>
         for CreateNotificationWebhookResponse {
             fn from(value: super::CreateNotificationWebhookResponse) -> Self {
@@ -12982,10 +13901,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSshKeyBody {
             ssh_key: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSshKeyBody {
             fn default() -> Self {
                 Self {
@@ -12993,6 +13914,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSshKeyBody {
             pub fn ssh_key<T>(mut self, value: T) -> Self
             where
@@ -13007,6 +13929,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSshKeyBody> for super::CreateSshKeyBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13015,11 +13938,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { ssh_key: value.ssh_key? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSshKeyBody> for CreateSshKeyBody {
             fn from(value: super::CreateSshKeyBody) -> Self {
                 Self { ssh_key: Ok(value.ssh_key) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSshKeyError {
             detail: ::std::result::Result<
@@ -13039,6 +13964,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSshKeyError {
             fn default() -> Self {
                 Self {
@@ -13049,6 +13975,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSshKeyError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -13099,6 +14026,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSshKeyError> for super::CreateSshKeyError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13112,6 +14040,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSshKeyError> for CreateSshKeyError {
             fn from(value: super::CreateSshKeyError) -> Self {
                 Self {
@@ -13122,6 +14051,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSshKeyResponse {
             key: ::std::result::Result<
@@ -13133,6 +14063,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSshKeyResponse {
             fn default() -> Self {
                 Self {
@@ -13141,6 +14072,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSshKeyResponse {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -13169,6 +14101,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSshKeyResponse>
         for super::CreateSshKeyResponse {
             type Error = super::error::ConversionError;
@@ -13181,6 +14114,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSshKeyResponse> for CreateSshKeyResponse {
             fn from(value: super::CreateSshKeyResponse) -> Self {
                 Self {
@@ -13189,6 +14123,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSshKeyResponseKey {
             created_at: ::std::result::Result<
@@ -13209,6 +14144,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSshKeyResponseKey {
             fn default() -> Self {
                 Self {
@@ -13220,6 +14156,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSshKeyResponseKey {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -13284,6 +14221,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSshKeyResponseKey>
         for super::CreateSshKeyResponseKey {
             type Error = super::error::ConversionError;
@@ -13299,6 +14237,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSshKeyResponseKey>
         for CreateSshKeyResponseKey {
             fn from(value: super::CreateSshKeyResponseKey) -> Self {
@@ -13311,6 +14250,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSubaccountBody {
             captcha: ::std::result::Result<
@@ -13342,6 +14282,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSubaccountBody {
             fn default() -> Self {
                 Self {
@@ -13355,6 +14296,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSubaccountBody {
             pub fn captcha<T>(mut self, value: T) -> Self
             where
@@ -13445,6 +14387,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSubaccountBody>
         for super::CreateSubaccountBody {
             type Error = super::error::ConversionError;
@@ -13462,6 +14405,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSubaccountBody> for CreateSubaccountBody {
             fn from(value: super::CreateSubaccountBody) -> Self {
                 Self {
@@ -13475,6 +14419,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSubaccountError {
             detail: ::std::result::Result<
@@ -13494,6 +14439,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSubaccountError {
             fn default() -> Self {
                 Self {
@@ -13504,6 +14450,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSubaccountError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -13554,6 +14501,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSubaccountError>
         for super::CreateSubaccountError {
             type Error = super::error::ConversionError;
@@ -13568,6 +14516,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSubaccountError>
         for CreateSubaccountError {
             fn from(value: super::CreateSubaccountError) -> Self {
@@ -13579,6 +14528,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct CreateSubaccountResponse {
             email: ::std::result::Result<
@@ -13595,6 +14545,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for CreateSubaccountResponse {
             fn default() -> Self {
                 Self {
@@ -13605,6 +14556,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl CreateSubaccountResponse {
             pub fn email<T>(mut self, value: T) -> Self
             where
@@ -13653,6 +14605,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<CreateSubaccountResponse>
         for super::CreateSubaccountResponse {
             type Error = super::error::ConversionError;
@@ -13667,6 +14620,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::CreateSubaccountResponse>
         for CreateSubaccountResponse {
             fn from(value: super::CreateSubaccountResponse) -> Self {
@@ -13678,6 +14632,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamBody {
             team_name: ::std::result::Result<
@@ -13689,6 +14644,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamBody {
             fn default() -> Self {
                 Self {
@@ -13697,6 +14653,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamBody {
             pub fn team_name<T>(mut self, value: T) -> Self
             where
@@ -13725,6 +14682,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamBody> for super::CreateTeamBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13736,6 +14694,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamBody> for CreateTeamBody {
             fn from(value: super::CreateTeamBody) -> Self {
                 Self {
@@ -13744,6 +14703,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamError {
             error: ::std::result::Result<
@@ -13759,6 +14719,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamError {
             fn default() -> Self {
                 Self {
@@ -13768,6 +14729,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -13806,6 +14768,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamError> for super::CreateTeamError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13818,6 +14781,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamError> for CreateTeamError {
             fn from(value: super::CreateTeamError) -> Self {
                 Self {
@@ -13827,6 +14791,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamResponse {
             msg: ::std::result::Result<
@@ -13838,6 +14803,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamResponse {
             fn default() -> Self {
                 Self {
@@ -13846,6 +14812,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -13872,6 +14839,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamResponse> for super::CreateTeamResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13883,6 +14851,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamResponse> for CreateTeamResponse {
             fn from(value: super::CreateTeamResponse) -> Self {
                 Self {
@@ -13891,6 +14860,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamRoleBody {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -13899,6 +14869,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamRoleBody {
             fn default() -> Self {
                 Self {
@@ -13907,6 +14878,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamRoleBody {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -13933,6 +14905,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamRoleBody> for super::CreateTeamRoleBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13944,6 +14917,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamRoleBody> for CreateTeamRoleBody {
             fn from(value: super::CreateTeamRoleBody) -> Self {
                 Self {
@@ -13952,6 +14926,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamRoleBodyPermissions {
             api: ::std::result::Result<
@@ -13959,6 +14934,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamRoleBodyPermissions {
             fn default() -> Self {
                 Self {
@@ -13966,6 +14942,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamRoleBodyPermissions {
             pub fn api<T>(mut self, value: T) -> Self
             where
@@ -13980,6 +14957,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamRoleBodyPermissions>
         for super::CreateTeamRoleBodyPermissions {
             type Error = super::error::ConversionError;
@@ -13989,12 +14967,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { api: value.api? })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamRoleBodyPermissions>
         for CreateTeamRoleBodyPermissions {
             fn from(value: super::CreateTeamRoleBodyPermissions) -> Self {
                 Self { api: Ok(value.api) }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamRoleError {
             error: ::std::result::Result<
@@ -14010,6 +14990,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamRoleError {
             fn default() -> Self {
                 Self {
@@ -14019,6 +15000,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamRoleError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -14057,6 +15039,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamRoleError>
         for super::CreateTeamRoleError {
             type Error = super::error::ConversionError;
@@ -14070,6 +15053,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamRoleError> for CreateTeamRoleError {
             fn from(value: super::CreateTeamRoleError) -> Self {
                 Self {
@@ -14079,6 +15063,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct CreateTeamRoleResponse {
             msg: ::std::result::Result<
@@ -14086,6 +15071,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for CreateTeamRoleResponse {
             fn default() -> Self {
                 Self {
@@ -14093,6 +15079,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl CreateTeamRoleResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -14107,6 +15094,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<CreateTeamRoleResponse>
         for super::CreateTeamRoleResponse {
             type Error = super::error::ConversionError;
@@ -14116,12 +15104,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { msg: value.msg? })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::CreateTeamRoleResponse>
         for CreateTeamRoleResponse {
             fn from(value: super::CreateTeamRoleResponse) -> Self {
                 Self { msg: Ok(value.msg) }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct CreateTemplateBody {
             args_str: ::std::result::Result<
@@ -14222,6 +15212,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for CreateTemplateBody {
             fn default() -> Self {
                 Self {
@@ -14252,6 +15243,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl CreateTemplateBody {
             pub fn args_str<T>(mut self, value: T) -> Self
             where
@@ -14560,6 +15552,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<CreateTemplateBody> for super::CreateTemplateBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14593,6 +15586,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::CreateTemplateBody> for CreateTemplateBody {
             fn from(value: super::CreateTemplateBody) -> Self {
                 Self {
@@ -14623,6 +15617,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct CreateTemplateError {
             error: ::std::result::Result<
@@ -14638,6 +15633,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for CreateTemplateError {
             fn default() -> Self {
                 Self {
@@ -14647,6 +15643,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl CreateTemplateError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -14685,6 +15682,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<CreateTemplateError>
         for super::CreateTemplateError {
             type Error = super::error::ConversionError;
@@ -14698,6 +15696,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::CreateTemplateError> for CreateTemplateError {
             fn from(value: super::CreateTemplateError) -> Self {
                 Self {
@@ -14707,6 +15706,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct CreateTemplateResponse {
             msg: ::std::result::Result<
@@ -14722,6 +15722,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for CreateTemplateResponse {
             fn default() -> Self {
                 Self {
@@ -14731,6 +15732,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl CreateTemplateResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -14771,6 +15773,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<CreateTemplateResponse>
         for super::CreateTemplateResponse {
             type Error = super::error::ConversionError;
@@ -14784,6 +15787,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::CreateTemplateResponse>
         for CreateTemplateResponse {
             fn from(value: super::CreateTemplateResponse) -> Self {
@@ -14794,6 +15798,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct CreateTemplateResponseTemplate {
             hash_id: ::std::result::Result<
@@ -14806,6 +15811,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for CreateTemplateResponseTemplate {
             fn default() -> Self {
                 Self {
@@ -14815,6 +15821,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl CreateTemplateResponseTemplate {
             pub fn hash_id<T>(mut self, value: T) -> Self
             where
@@ -14851,6 +15858,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<CreateTemplateResponseTemplate>
         for super::CreateTemplateResponseTemplate {
             type Error = super::error::ConversionError;
@@ -14864,6 +15872,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::CreateTemplateResponseTemplate>
         for CreateTemplateResponseTemplate {
             fn from(value: super::CreateTemplateResponseTemplate) -> Self {
@@ -14874,6 +15883,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateWorkergroupBody {
             cold_mult: ::std::result::Result<f64, ::std::string::String>,
@@ -14908,6 +15918,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             test_workers: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateWorkergroupBody {
             fn default() -> Self {
                 Self {
@@ -14931,6 +15942,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateWorkergroupBody {
             pub fn cold_mult<T>(mut self, value: T) -> Self
             where
@@ -15089,6 +16101,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateWorkergroupBody>
         for super::CreateWorkergroupBody {
             type Error = super::error::ConversionError;
@@ -15112,6 +16125,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateWorkergroupBody>
         for CreateWorkergroupBody {
             fn from(value: super::CreateWorkergroupBody) -> Self {
@@ -15132,6 +16146,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateWorkergroupError {
             detail: ::std::result::Result<
@@ -15151,6 +16166,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateWorkergroupError {
             fn default() -> Self {
                 Self {
@@ -15161,6 +16177,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateWorkergroupError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -15211,6 +16228,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateWorkergroupError>
         for super::CreateWorkergroupError {
             type Error = super::error::ConversionError;
@@ -15225,6 +16243,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateWorkergroupError>
         for CreateWorkergroupError {
             fn from(value: super::CreateWorkergroupError) -> Self {
@@ -15236,6 +16255,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct CreateWorkergroupResponse {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -15244,6 +16264,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for CreateWorkergroupResponse {
             fn default() -> Self {
                 Self {
@@ -15252,6 +16273,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl CreateWorkergroupResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -15276,6 +16298,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<CreateWorkergroupResponse>
         for super::CreateWorkergroupResponse {
             type Error = super::error::ConversionError;
@@ -15288,6 +16311,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::CreateWorkergroupResponse>
         for CreateWorkergroupResponse {
             fn from(value: super::CreateWorkergroupResponse) -> Self {
@@ -15297,6 +16321,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct DeleteApiKeyError {
             detail: ::std::result::Result<
@@ -15316,6 +16341,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for DeleteApiKeyError {
             fn default() -> Self {
                 Self {
@@ -15326,6 +16352,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl DeleteApiKeyError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -15376,6 +16403,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<DeleteApiKeyError> for super::DeleteApiKeyError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15389,6 +16417,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::DeleteApiKeyError> for DeleteApiKeyError {
             fn from(value: super::DeleteApiKeyError) -> Self {
                 Self {
@@ -15399,6 +16428,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct DeleteEndpointError {
             detail: ::std::result::Result<
@@ -15418,6 +16448,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for DeleteEndpointError {
             fn default() -> Self {
                 Self {
@@ -15428,6 +16459,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl DeleteEndpointError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -15478,6 +16510,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<DeleteEndpointError>
         for super::DeleteEndpointError {
             type Error = super::error::ConversionError;
@@ -15492,6 +16525,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::DeleteEndpointError> for DeleteEndpointError {
             fn from(value: super::DeleteEndpointError) -> Self {
                 Self {
@@ -15502,6 +16536,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct DeleteEndpointResponse {
             deleted_workers: ::std::result::Result<
@@ -15521,6 +16556,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for DeleteEndpointResponse {
             fn default() -> Self {
                 Self {
@@ -15531,6 +16567,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl DeleteEndpointResponse {
             pub fn deleted_workers<T>(mut self, value: T) -> Self
             where
@@ -15585,6 +16622,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<DeleteEndpointResponse>
         for super::DeleteEndpointResponse {
             type Error = super::error::ConversionError;
@@ -15599,6 +16637,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::DeleteEndpointResponse>
         for DeleteEndpointResponse {
             fn from(value: super::DeleteEndpointResponse) -> Self {
@@ -15610,6 +16649,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct DeleteNotificationWebhookResponse {
             success: ::std::result::Result<
@@ -15617,6 +16657,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for DeleteNotificationWebhookResponse {
             fn default() -> Self {
                 Self {
@@ -15624,6 +16665,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl DeleteNotificationWebhookResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -15638,6 +16680,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<DeleteNotificationWebhookResponse>
         for super::DeleteNotificationWebhookResponse {
             type Error = super::error::ConversionError;
@@ -15647,16 +16690,19 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::DeleteNotificationWebhookResponse>
         for DeleteNotificationWebhookResponse {
             fn from(value: super::DeleteNotificationWebhookResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct DeleteSshKeyResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for DeleteSshKeyResponse {
             fn default() -> Self {
                 Self {
@@ -15664,6 +16710,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl DeleteSshKeyResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -15678,6 +16725,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<DeleteSshKeyResponse>
         for super::DeleteSshKeyResponse {
             type Error = super::error::ConversionError;
@@ -15687,15 +16735,18 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::DeleteSshKeyResponse> for DeleteSshKeyResponse {
             fn from(value: super::DeleteSshKeyResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct DeleteTemplateBody {
             template_id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for DeleteTemplateBody {
             fn default() -> Self {
                 Self {
@@ -15703,6 +16754,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl DeleteTemplateBody {
             pub fn template_id<T>(mut self, value: T) -> Self
             where
@@ -15717,6 +16769,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<DeleteTemplateBody> for super::DeleteTemplateBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15727,6 +16780,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::DeleteTemplateBody> for DeleteTemplateBody {
             fn from(value: super::DeleteTemplateBody) -> Self {
                 Self {
@@ -15734,6 +16788,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct DeleteTemplateResponse {
             success: ::std::result::Result<
@@ -15741,6 +16796,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for DeleteTemplateResponse {
             fn default() -> Self {
                 Self {
@@ -15748,6 +16804,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl DeleteTemplateResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -15762,6 +16819,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<DeleteTemplateResponse>
         for super::DeleteTemplateResponse {
             type Error = super::error::ConversionError;
@@ -15771,16 +16829,19 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::DeleteTemplateResponse>
         for DeleteTemplateResponse {
             fn from(value: super::DeleteTemplateResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct DeleteUserSecretBody {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for DeleteUserSecretBody {
             fn default() -> Self {
                 Self {
@@ -15788,6 +16849,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl DeleteUserSecretBody {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -15802,6 +16864,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<DeleteUserSecretBody>
         for super::DeleteUserSecretBody {
             type Error = super::error::ConversionError;
@@ -15811,11 +16874,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { key: value.key? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::DeleteUserSecretBody> for DeleteUserSecretBody {
             fn from(value: super::DeleteUserSecretBody) -> Self {
                 Self { key: Ok(value.key) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct DeleteUserSecretError {
             detail: ::std::result::Result<
@@ -15835,6 +16900,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for DeleteUserSecretError {
             fn default() -> Self {
                 Self {
@@ -15845,6 +16911,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl DeleteUserSecretError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -15895,6 +16962,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<DeleteUserSecretError>
         for super::DeleteUserSecretError {
             type Error = super::error::ConversionError;
@@ -15909,6 +16977,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::DeleteUserSecretError>
         for DeleteUserSecretError {
             fn from(value: super::DeleteUserSecretError) -> Self {
@@ -15920,10 +16989,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct DeleteVolumeBody {
             id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for DeleteVolumeBody {
             fn default() -> Self {
                 Self {
@@ -15931,6 +17002,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl DeleteVolumeBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -15943,6 +17015,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<DeleteVolumeBody> for super::DeleteVolumeBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15951,11 +17024,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { id: value.id? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::DeleteVolumeBody> for DeleteVolumeBody {
             fn from(value: super::DeleteVolumeBody) -> Self {
                 Self { id: Ok(value.id) }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct DeleteVolumeError {
             detail: ::std::result::Result<
@@ -15975,6 +17050,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for DeleteVolumeError {
             fn default() -> Self {
                 Self {
@@ -15985,6 +17061,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl DeleteVolumeError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -16035,6 +17112,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<DeleteVolumeError> for super::DeleteVolumeError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16048,6 +17126,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::DeleteVolumeError> for DeleteVolumeError {
             fn from(value: super::DeleteVolumeError) -> Self {
                 Self {
@@ -16058,6 +17137,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct DeleteVolumeResponse {
             success: ::std::result::Result<
@@ -16065,6 +17145,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for DeleteVolumeResponse {
             fn default() -> Self {
                 Self {
@@ -16072,6 +17153,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl DeleteVolumeResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -16086,6 +17168,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<DeleteVolumeResponse>
         for super::DeleteVolumeResponse {
             type Error = super::error::ConversionError;
@@ -16095,11 +17178,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::DeleteVolumeResponse> for DeleteVolumeResponse {
             fn from(value: super::DeleteVolumeResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct DeleteWorkergroupError {
             detail: ::std::result::Result<
@@ -16120,6 +17205,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for DeleteWorkergroupError {
             fn default() -> Self {
                 Self {
@@ -16131,6 +17217,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl DeleteWorkergroupError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -16191,6 +17278,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<DeleteWorkergroupError>
         for super::DeleteWorkergroupError {
             type Error = super::error::ConversionError;
@@ -16206,6 +17294,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::DeleteWorkergroupError>
         for DeleteWorkergroupError {
             fn from(value: super::DeleteWorkergroupError) -> Self {
@@ -16218,6 +17307,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct DeleteWorkergroupResponse {
             deleted_workers: ::std::result::Result<
@@ -16237,6 +17327,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for DeleteWorkergroupResponse {
             fn default() -> Self {
                 Self {
@@ -16247,6 +17338,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl DeleteWorkergroupResponse {
             pub fn deleted_workers<T>(mut self, value: T) -> Self
             where
@@ -16301,6 +17393,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<DeleteWorkergroupResponse>
         for super::DeleteWorkergroupResponse {
             type Error = super::error::ConversionError;
@@ -16315,6 +17408,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::DeleteWorkergroupResponse>
         for DeleteWorkergroupResponse {
             fn from(value: super::DeleteWorkergroupResponse) -> Self {
@@ -16326,6 +17420,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct DestroyInstanceError {
             error: ::std::result::Result<
@@ -16341,6 +17436,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for DestroyInstanceError {
             fn default() -> Self {
                 Self {
@@ -16350,6 +17446,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl DestroyInstanceError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -16388,6 +17485,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<DestroyInstanceError>
         for super::DestroyInstanceError {
             type Error = super::error::ConversionError;
@@ -16401,6 +17499,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::DestroyInstanceError> for DestroyInstanceError {
             fn from(value: super::DestroyInstanceError) -> Self {
                 Self {
@@ -16410,6 +17509,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct DestroyInstanceResponse {
             msg: ::std::result::Result<
@@ -16421,6 +17521,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for DestroyInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -16429,6 +17530,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl DestroyInstanceResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -16455,6 +17557,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<DestroyInstanceResponse>
         for super::DestroyInstanceResponse {
             type Error = super::error::ConversionError;
@@ -16467,6 +17570,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::DestroyInstanceResponse>
         for DestroyInstanceResponse {
             fn from(value: super::DestroyInstanceResponse) -> Self {
@@ -16476,6 +17580,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct DestroyTeamResponse {
             msg: ::std::result::Result<
@@ -16491,6 +17596,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for DestroyTeamResponse {
             fn default() -> Self {
                 Self {
@@ -16500,6 +17606,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl DestroyTeamResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -16538,6 +17645,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<DestroyTeamResponse>
         for super::DestroyTeamResponse {
             type Error = super::error::ConversionError;
@@ -16551,6 +17659,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::DestroyTeamResponse> for DestroyTeamResponse {
             fn from(value: super::DestroyTeamResponse) -> Self {
                 Self {
@@ -16560,6 +17669,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct DetachSshKeyError {
             detail: ::std::result::Result<
@@ -16579,6 +17689,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for DetachSshKeyError {
             fn default() -> Self {
                 Self {
@@ -16589,6 +17700,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl DetachSshKeyError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -16639,6 +17751,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<DetachSshKeyError> for super::DetachSshKeyError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16652,6 +17765,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::DetachSshKeyError> for DetachSshKeyError {
             fn from(value: super::DetachSshKeyError) -> Self {
                 Self {
@@ -16662,6 +17776,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct DetachSshKeyResponse {
             msg: ::std::result::Result<
@@ -16673,6 +17788,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for DetachSshKeyResponse {
             fn default() -> Self {
                 Self {
@@ -16681,6 +17797,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl DetachSshKeyResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -16707,6 +17824,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<DetachSshKeyResponse>
         for super::DetachSshKeyResponse {
             type Error = super::error::ConversionError;
@@ -16719,6 +17837,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::DetachSshKeyResponse> for DetachSshKeyResponse {
             fn from(value: super::DetachSshKeyResponse) -> Self {
                 Self {
@@ -16727,6 +17846,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct EditTemplateBody {
             desc: ::std::result::Result<
@@ -16747,6 +17867,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for EditTemplateBody {
             fn default() -> Self {
                 Self {
@@ -16758,6 +17879,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl EditTemplateBody {
             pub fn desc<T>(mut self, value: T) -> Self
             where
@@ -16822,6 +17944,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<EditTemplateBody> for super::EditTemplateBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16836,6 +17959,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::EditTemplateBody> for EditTemplateBody {
             fn from(value: super::EditTemplateBody) -> Self {
                 Self {
@@ -16847,6 +17971,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct EditTemplateResponse {
             success: ::std::result::Result<
@@ -16858,6 +17983,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for EditTemplateResponse {
             fn default() -> Self {
                 Self {
@@ -16866,6 +17992,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl EditTemplateResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -16894,6 +18021,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<EditTemplateResponse>
         for super::EditTemplateResponse {
             type Error = super::error::ConversionError;
@@ -16906,6 +18034,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::EditTemplateResponse> for EditTemplateResponse {
             fn from(value: super::EditTemplateResponse) -> Self {
                 Self {
@@ -16914,6 +18043,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         #[derive(Clone, Debug)]
         pub struct EditTemplateResponseTemplate {
             hash_id: ::std::result::Result<
@@ -16922,6 +18052,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
+        #[cfg(feature = "templates")]
         impl ::std::default::Default for EditTemplateResponseTemplate {
             fn default() -> Self {
                 Self {
@@ -16930,6 +18061,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "templates")]
         impl EditTemplateResponseTemplate {
             pub fn hash_id<T>(mut self, value: T) -> Self
             where
@@ -16954,6 +18086,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::TryFrom<EditTemplateResponseTemplate>
         for super::EditTemplateResponseTemplate {
             type Error = super::error::ConversionError;
@@ -16966,6 +18099,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "templates")]
         impl ::std::convert::From<super::EditTemplateResponseTemplate>
         for EditTemplateResponseTemplate {
             fn from(value: super::EditTemplateResponseTemplate) -> Self {
@@ -16975,6 +18109,20 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "billing",
+                feature = "instances",
+                feature = "machines",
+                feature = "notifications",
+                feature = "search",
+                feature = "serverless",
+                feature = "team",
+                feature = "templates",
+                feature = "volumes"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Error {
             error: ::std::result::Result<
@@ -16990,6 +18138,20 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "billing",
+                feature = "instances",
+                feature = "machines",
+                feature = "notifications",
+                feature = "search",
+                feature = "serverless",
+                feature = "team",
+                feature = "templates",
+                feature = "volumes"
+            )
+        )]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -16999,6 +18161,20 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "billing",
+                feature = "instances",
+                feature = "machines",
+                feature = "notifications",
+                feature = "search",
+                feature = "serverless",
+                feature = "team",
+                feature = "templates",
+                feature = "volumes"
+            )
+        )]
         impl Error {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -17037,6 +18213,20 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "billing",
+                feature = "instances",
+                feature = "machines",
+                feature = "notifications",
+                feature = "search",
+                feature = "serverless",
+                feature = "team",
+                feature = "templates",
+                feature = "volumes"
+            )
+        )]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17049,6 +18239,20 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "accounts",
+                feature = "billing",
+                feature = "instances",
+                feature = "machines",
+                feature = "notifications",
+                feature = "search",
+                feature = "serverless",
+                feature = "team",
+                feature = "templates",
+                feature = "volumes"
+            )
+        )]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -17058,6 +18262,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ExecuteBody {
             command: ::std::result::Result<
@@ -17065,6 +18270,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ExecuteBody {
             fn default() -> Self {
                 Self {
@@ -17072,6 +18278,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ExecuteBody {
             pub fn command<T>(mut self, value: T) -> Self
             where
@@ -17086,6 +18293,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ExecuteBody> for super::ExecuteBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17094,11 +18302,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { command: value.command? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ExecuteBody> for ExecuteBody {
             fn from(value: super::ExecuteBody) -> Self {
                 Self { command: Ok(value.command) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ExecuteError {
             detail: ::std::result::Result<
@@ -17118,6 +18328,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ExecuteError {
             fn default() -> Self {
                 Self {
@@ -17128,6 +18339,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ExecuteError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -17178,6 +18390,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ExecuteError> for super::ExecuteError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17191,6 +18404,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ExecuteError> for ExecuteError {
             fn from(value: super::ExecuteError) -> Self {
                 Self {
@@ -17201,6 +18415,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ExecuteResponse {
             msg: ::std::result::Result<
@@ -17220,6 +18435,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ExecuteResponse {
             fn default() -> Self {
                 Self {
@@ -17230,6 +18446,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ExecuteResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -17282,6 +18499,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ExecuteResponse> for super::ExecuteResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17295,6 +18513,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ExecuteResponse> for ExecuteResponse {
             fn from(value: super::ExecuteResponse) -> Self {
                 Self {
@@ -17305,6 +18524,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetEndpointLogsBody {
             endpoint: ::std::result::Result<
@@ -17313,6 +18533,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             tail: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetEndpointLogsBody {
             fn default() -> Self {
                 Self {
@@ -17321,6 +18542,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl GetEndpointLogsBody {
             pub fn endpoint<T>(mut self, value: T) -> Self
             where
@@ -17347,6 +18569,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<GetEndpointLogsBody>
         for super::GetEndpointLogsBody {
             type Error = super::error::ConversionError;
@@ -17359,6 +18582,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::GetEndpointLogsBody> for GetEndpointLogsBody {
             fn from(value: super::GetEndpointLogsBody) -> Self {
                 Self {
@@ -17367,6 +18591,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetEndpointWorkersBody {
             id: ::std::result::Result<
@@ -17374,11 +18599,13 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetEndpointWorkersBody {
             fn default() -> Self {
                 Self { id: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "serverless")]
         impl GetEndpointWorkersBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -17393,6 +18620,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<GetEndpointWorkersBody>
         for super::GetEndpointWorkersBody {
             type Error = super::error::ConversionError;
@@ -17402,12 +18630,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { id: value.id? })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::GetEndpointWorkersBody>
         for GetEndpointWorkersBody {
             fn from(value: super::GetEndpointWorkersBody) -> Self {
                 Self { id: Ok(value.id) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct GetMachinesResponse {
             machines: ::std::result::Result<
@@ -17417,6 +18647,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for GetMachinesResponse {
             fn default() -> Self {
                 Self {
@@ -17424,6 +18655,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl GetMachinesResponse {
             pub fn machines<T>(mut self, value: T) -> Self
             where
@@ -17442,6 +18674,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<GetMachinesResponse>
         for super::GetMachinesResponse {
             type Error = super::error::ConversionError;
@@ -17451,6 +18684,7 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { machines: value.machines? })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::GetMachinesResponse> for GetMachinesResponse {
             fn from(value: super::GetMachinesResponse) -> Self {
                 Self {
@@ -17458,6 +18692,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct GetMachinesResponseMachinesItem {
             id: ::std::result::Result<
@@ -17469,6 +18704,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for GetMachinesResponseMachinesItem {
             fn default() -> Self {
                 Self {
@@ -17477,6 +18713,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl GetMachinesResponseMachinesItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -17501,6 +18738,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<GetMachinesResponseMachinesItem>
         for super::GetMachinesResponseMachinesItem {
             type Error = super::error::ConversionError;
@@ -17513,6 +18751,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::GetMachinesResponseMachinesItem>
         for GetMachinesResponseMachinesItem {
             fn from(value: super::GetMachinesResponseMachinesItem) -> Self {
@@ -17522,6 +18761,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct GetNotificationPreferencesResponse {
             notification_preferences: ::std::result::Result<
@@ -17533,6 +18773,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for GetNotificationPreferencesResponse {
             fn default() -> Self {
                 Self {
@@ -17541,6 +18782,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl GetNotificationPreferencesResponse {
             pub fn notification_preferences<T>(mut self, value: T) -> Self
             where
@@ -17571,6 +18813,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<GetNotificationPreferencesResponse>
         for super::GetNotificationPreferencesResponse {
             type Error = super::error::ConversionError;
@@ -17583,6 +18826,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::GetNotificationPreferencesResponse>
         for GetNotificationPreferencesResponse {
             fn from(value: super::GetNotificationPreferencesResponse) -> Self {
@@ -17592,6 +18836,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct GetSshKeysUserResponseItem {
             created_at: ::std::result::Result<
@@ -17612,6 +18857,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for GetSshKeysUserResponseItem {
             fn default() -> Self {
                 Self {
@@ -17623,6 +18869,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl GetSshKeysUserResponseItem {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -17687,6 +18934,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<GetSshKeysUserResponseItem>
         for super::GetSshKeysUserResponseItem {
             type Error = super::error::ConversionError;
@@ -17702,6 +18950,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::GetSshKeysUserResponseItem>
         for GetSshKeysUserResponseItem {
             fn from(value: super::GetSshKeysUserResponseItem) -> Self {
@@ -17714,6 +18963,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetWorkergroupLogsBody {
             id: ::std::result::Result<
@@ -17722,6 +18972,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             tail: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetWorkergroupLogsBody {
             fn default() -> Self {
                 Self {
@@ -17732,6 +18983,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl GetWorkergroupLogsBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -17758,6 +19010,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<GetWorkergroupLogsBody>
         for super::GetWorkergroupLogsBody {
             type Error = super::error::ConversionError;
@@ -17770,6 +19023,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::GetWorkergroupLogsBody>
         for GetWorkergroupLogsBody {
             fn from(value: super::GetWorkergroupLogsBody) -> Self {
@@ -17779,6 +19033,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetWorkergroupWorkersBody {
             id: ::std::result::Result<
@@ -17786,11 +19041,13 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetWorkergroupWorkersBody {
             fn default() -> Self {
                 Self { id: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "serverless")]
         impl GetWorkergroupWorkersBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -17805,6 +19062,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<GetWorkergroupWorkersBody>
         for super::GetWorkergroupWorkersBody {
             type Error = super::error::ConversionError;
@@ -17814,12 +19072,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { id: value.id? })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::GetWorkergroupWorkersBody>
         for GetWorkergroupWorkersBody {
             fn from(value: super::GetWorkergroupWorkersBody) -> Self {
                 Self { id: Ok(value.id) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct InitiateRemoteRsyncBody {
             dst_id: ::std::result::Result<
@@ -17839,6 +19099,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for InitiateRemoteRsyncBody {
             fn default() -> Self {
                 Self {
@@ -17849,6 +19110,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl InitiateRemoteRsyncBody {
             pub fn dst_id<T>(mut self, value: T) -> Self
             where
@@ -17899,6 +19161,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<InitiateRemoteRsyncBody>
         for super::InitiateRemoteRsyncBody {
             type Error = super::error::ConversionError;
@@ -17913,6 +19176,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::InitiateRemoteRsyncBody>
         for InitiateRemoteRsyncBody {
             fn from(value: super::InitiateRemoteRsyncBody) -> Self {
@@ -17924,6 +19188,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct InitiateRemoteRsyncError {
             error: ::std::result::Result<
@@ -17939,6 +19204,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for InitiateRemoteRsyncError {
             fn default() -> Self {
                 Self {
@@ -17948,6 +19214,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl InitiateRemoteRsyncError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -17986,6 +19253,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<InitiateRemoteRsyncError>
         for super::InitiateRemoteRsyncError {
             type Error = super::error::ConversionError;
@@ -17999,6 +19267,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::InitiateRemoteRsyncError>
         for InitiateRemoteRsyncError {
             fn from(value: super::InitiateRemoteRsyncError) -> Self {
@@ -18009,6 +19278,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct InitiateRemoteRsyncResponse {
             msg: ::std::result::Result<
@@ -18020,6 +19290,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for InitiateRemoteRsyncResponse {
             fn default() -> Self {
                 Self {
@@ -18028,6 +19299,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl InitiateRemoteRsyncResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -18054,6 +19326,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<InitiateRemoteRsyncResponse>
         for super::InitiateRemoteRsyncResponse {
             type Error = super::error::ConversionError;
@@ -18066,6 +19339,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::InitiateRemoteRsyncResponse>
         for InitiateRemoteRsyncResponse {
             fn from(value: super::InitiateRemoteRsyncResponse) -> Self {
@@ -18075,6 +19349,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct Instance {
             actual_status: ::std::result::Result<
@@ -18447,6 +19722,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for Instance {
             fn default() -> Self {
                 Self {
@@ -18545,6 +19821,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl Instance {
             pub fn actual_status<T>(mut self, value: T) -> Self
             where
@@ -19695,6 +20972,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<Instance> for super::Instance {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19796,6 +21074,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::Instance> for Instance {
             fn from(value: super::Instance) -> Self {
                 Self {
@@ -19894,11 +21173,13 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct InviteTeamMemberBody {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             role: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for InviteTeamMemberBody {
             fn default() -> Self {
                 Self {
@@ -19907,6 +21188,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl InviteTeamMemberBody {
             pub fn email<T>(mut self, value: T) -> Self
             where
@@ -19933,6 +21215,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<InviteTeamMemberBody>
         for super::InviteTeamMemberBody {
             type Error = super::error::ConversionError;
@@ -19945,6 +21228,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::InviteTeamMemberBody> for InviteTeamMemberBody {
             fn from(value: super::InviteTeamMemberBody) -> Self {
                 Self {
@@ -19953,6 +21237,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct InviteTeamMemberError {
             error: ::std::result::Result<
@@ -19968,6 +21253,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for InviteTeamMemberError {
             fn default() -> Self {
                 Self {
@@ -19977,6 +21263,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl InviteTeamMemberError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -20015,6 +21302,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<InviteTeamMemberError>
         for super::InviteTeamMemberError {
             type Error = super::error::ConversionError;
@@ -20028,6 +21316,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::InviteTeamMemberError>
         for InviteTeamMemberError {
             fn from(value: super::InviteTeamMemberError) -> Self {
@@ -20038,6 +21327,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct InviteTeamMemberResponse {
             msg: ::std::result::Result<
@@ -20049,6 +21339,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for InviteTeamMemberResponse {
             fn default() -> Self {
                 Self {
@@ -20057,6 +21348,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl InviteTeamMemberResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -20083,6 +21375,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<InviteTeamMemberResponse>
         for super::InviteTeamMemberResponse {
             type Error = super::error::ConversionError;
@@ -20095,6 +21388,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::InviteTeamMemberResponse>
         for InviteTeamMemberResponse {
             fn from(value: super::InviteTeamMemberResponse) -> Self {
@@ -20104,6 +21398,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ListMachineBody {
             credit_discount_max: ::std::result::Result<
@@ -20137,6 +21432,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ListMachineBody {
             fn default() -> Self {
                 Self {
@@ -20152,6 +21448,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ListMachineBody {
             pub fn credit_discount_max<T>(mut self, value: T) -> Self
             where
@@ -20264,6 +21561,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ListMachineBody> for super::ListMachineBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20282,6 +21580,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ListMachineBody> for ListMachineBody {
             fn from(value: super::ListMachineBody) -> Self {
                 Self {
@@ -20297,6 +21596,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ListMachineError {
             error: ::std::result::Result<
@@ -20308,6 +21608,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ListMachineError {
             fn default() -> Self {
                 Self {
@@ -20316,6 +21617,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ListMachineError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -20342,6 +21644,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ListMachineError> for super::ListMachineError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20353,6 +21656,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ListMachineError> for ListMachineError {
             fn from(value: super::ListMachineError) -> Self {
                 Self {
@@ -20361,6 +21665,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ListMachineResponse {
             extended: ::std::result::Result<
@@ -20376,6 +21681,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ListMachineResponse {
             fn default() -> Self {
                 Self {
@@ -20385,6 +21691,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ListMachineResponse {
             pub fn extended<T>(mut self, value: T) -> Self
             where
@@ -20423,6 +21730,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ListMachineResponse>
         for super::ListMachineResponse {
             type Error = super::error::ConversionError;
@@ -20436,6 +21744,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ListMachineResponse> for ListMachineResponse {
             fn from(value: super::ListMachineResponse) -> Self {
                 Self {
@@ -20445,6 +21754,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct ListNotificationTypesResponse {
             notification_types: ::std::result::Result<
@@ -20456,6 +21766,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for ListNotificationTypesResponse {
             fn default() -> Self {
                 Self {
@@ -20464,6 +21775,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl ListNotificationTypesResponse {
             pub fn notification_types<T>(mut self, value: T) -> Self
             where
@@ -20494,6 +21806,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<ListNotificationTypesResponse>
         for super::ListNotificationTypesResponse {
             type Error = super::error::ConversionError;
@@ -20506,6 +21819,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::ListNotificationTypesResponse>
         for ListNotificationTypesResponse {
             fn from(value: super::ListNotificationTypesResponse) -> Self {
@@ -20515,6 +21829,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct ListNotificationWebhooksResponse {
             success: ::std::result::Result<
@@ -20526,6 +21841,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for ListNotificationWebhooksResponse {
             fn default() -> Self {
                 Self {
@@ -20534,6 +21850,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl ListNotificationWebhooksResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -20562,6 +21879,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<ListNotificationWebhooksResponse>
         for super::ListNotificationWebhooksResponse {
             type Error = super::error::ConversionError;
@@ -20574,6 +21892,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::ListNotificationWebhooksResponse>
         for ListNotificationWebhooksResponse {
             fn from(value: super::ListNotificationWebhooksResponse) -> Self {
@@ -20583,6 +21902,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct ListVolumesError {
             detail: ::std::result::Result<
@@ -20590,6 +21910,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for ListVolumesError {
             fn default() -> Self {
                 Self {
@@ -20597,6 +21918,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl ListVolumesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -20611,6 +21933,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<ListVolumesError> for super::ListVolumesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20619,11 +21942,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { detail: value.detail? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::ListVolumesError> for ListVolumesError {
             fn from(value: super::ListVolumesError) -> Self {
                 Self { detail: Ok(value.detail) }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct ListVolumesResponse {
             volumes: ::std::result::Result<
@@ -20631,6 +21956,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for ListVolumesResponse {
             fn default() -> Self {
                 Self {
@@ -20638,6 +21964,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl ListVolumesResponse {
             pub fn volumes<T>(mut self, value: T) -> Self
             where
@@ -20654,6 +21981,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<ListVolumesResponse>
         for super::ListVolumesResponse {
             type Error = super::error::ConversionError;
@@ -20663,11 +21991,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { volumes: value.volumes? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::ListVolumesResponse> for ListVolumesResponse {
             fn from(value: super::ListVolumesResponse) -> Self {
                 Self { volumes: Ok(value.volumes) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ManageInstanceBody {
             label: ::std::result::Result<
@@ -20679,6 +22009,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ManageInstanceBody {
             fn default() -> Self {
                 Self {
@@ -20687,6 +22018,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ManageInstanceBody {
             pub fn label<T>(mut self, value: T) -> Self
             where
@@ -20717,6 +22049,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ManageInstanceBody> for super::ManageInstanceBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -20728,6 +22061,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ManageInstanceBody> for ManageInstanceBody {
             fn from(value: super::ManageInstanceBody) -> Self {
                 Self {
@@ -20736,6 +22070,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ManageInstanceError {
             detail: ::std::result::Result<
@@ -20755,6 +22090,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ManageInstanceError {
             fn default() -> Self {
                 Self {
@@ -20765,6 +22101,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ManageInstanceError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -20815,6 +22152,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ManageInstanceError>
         for super::ManageInstanceError {
             type Error = super::error::ConversionError;
@@ -20829,6 +22167,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ManageInstanceError> for ManageInstanceError {
             fn from(value: super::ManageInstanceError) -> Self {
                 Self {
@@ -20839,6 +22178,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct NotificationType {
             category: ::std::result::Result<
@@ -20876,6 +22216,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for NotificationType {
             fn default() -> Self {
                 Self {
@@ -20890,6 +22231,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl NotificationType {
             pub fn category<T>(mut self, value: T) -> Self
             where
@@ -20998,6 +22340,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<NotificationType> for super::NotificationType {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21015,6 +22358,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::NotificationType> for NotificationType {
             fn from(value: super::NotificationType) -> Self {
                 Self {
@@ -21029,6 +22373,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct NotificationWebhook {
             created_at: ::std::result::Result<
@@ -21057,6 +22402,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for NotificationWebhook {
             fn default() -> Self {
                 Self {
@@ -21070,6 +22416,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl NotificationWebhook {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -21156,6 +22503,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<NotificationWebhook>
         for super::NotificationWebhook {
             type Error = super::error::ConversionError;
@@ -21173,6 +22521,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::NotificationWebhook> for NotificationWebhook {
             fn from(value: super::NotificationWebhook) -> Self {
                 Self {
@@ -21186,6 +22535,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct NotificationWebhookCreateRequest {
             event_types: ::std::result::Result<
@@ -21201,6 +22551,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for NotificationWebhookCreateRequest {
             fn default() -> Self {
                 Self {
@@ -21210,6 +22561,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl NotificationWebhookCreateRequest {
             pub fn event_types<T>(mut self, value: T) -> Self
             where
@@ -21252,6 +22604,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<NotificationWebhookCreateRequest>
         for super::NotificationWebhookCreateRequest {
             type Error = super::error::ConversionError;
@@ -21265,6 +22618,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::NotificationWebhookCreateRequest>
         for NotificationWebhookCreateRequest {
             fn from(value: super::NotificationWebhookCreateRequest) -> Self {
@@ -21275,6 +22629,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct NotificationWebhookUpdateRequest {
             event_types: ::std::result::Result<
@@ -21290,6 +22645,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for NotificationWebhookUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -21299,6 +22655,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl NotificationWebhookUpdateRequest {
             pub fn event_types<T>(mut self, value: T) -> Self
             where
@@ -21345,6 +22702,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<NotificationWebhookUpdateRequest>
         for super::NotificationWebhookUpdateRequest {
             type Error = super::error::ConversionError;
@@ -21358,6 +22716,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::NotificationWebhookUpdateRequest>
         for NotificationWebhookUpdateRequest {
             fn from(value: super::NotificationWebhookUpdateRequest) -> Self {
@@ -21368,6 +22727,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct NotificationWebhookWithSecret {
             created_at: ::std::result::Result<
@@ -21400,6 +22760,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for NotificationWebhookWithSecret {
             fn default() -> Self {
                 Self {
@@ -21414,6 +22775,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl NotificationWebhookWithSecret {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -21514,6 +22876,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<NotificationWebhookWithSecret>
         for super::NotificationWebhookWithSecret {
             type Error = super::error::ConversionError;
@@ -21532,6 +22895,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::NotificationWebhookWithSecret>
         for NotificationWebhookWithSecret {
             fn from(value: super::NotificationWebhookWithSecret) -> Self {
@@ -21547,10 +22911,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct PrepayInstanceBody {
             amount: ::std::result::Result<f32, ::std::string::String>,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for PrepayInstanceBody {
             fn default() -> Self {
                 Self {
@@ -21558,6 +22924,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl PrepayInstanceBody {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -21572,6 +22939,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<PrepayInstanceBody> for super::PrepayInstanceBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -21580,11 +22948,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { amount: value.amount? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::PrepayInstanceBody> for PrepayInstanceBody {
             fn from(value: super::PrepayInstanceBody) -> Self {
                 Self { amount: Ok(value.amount) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct PrepayInstanceError {
             detail: ::std::result::Result<
@@ -21600,6 +22970,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for PrepayInstanceError {
             fn default() -> Self {
                 Self {
@@ -21609,6 +22980,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl PrepayInstanceError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -21647,6 +23019,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<PrepayInstanceError>
         for super::PrepayInstanceError {
             type Error = super::error::ConversionError;
@@ -21660,6 +23033,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::PrepayInstanceError> for PrepayInstanceError {
             fn from(value: super::PrepayInstanceError) -> Self {
                 Self {
@@ -21669,6 +23043,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct PrepayInstanceResponse {
             discount_rate: ::std::result::Result<
@@ -21684,6 +23059,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for PrepayInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -21693,6 +23069,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl PrepayInstanceResponse {
             pub fn discount_rate<T>(mut self, value: T) -> Self
             where
@@ -21731,6 +23108,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<PrepayInstanceResponse>
         for super::PrepayInstanceResponse {
             type Error = super::error::ConversionError;
@@ -21744,6 +23122,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::PrepayInstanceResponse>
         for PrepayInstanceResponse {
             fn from(value: super::PrepayInstanceResponse) -> Self {
@@ -21754,6 +23133,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct RebootInstanceError {
             detail: ::std::result::Result<
@@ -21773,6 +23153,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for RebootInstanceError {
             fn default() -> Self {
                 Self {
@@ -21783,6 +23164,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl RebootInstanceError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -21833,6 +23215,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<RebootInstanceError>
         for super::RebootInstanceError {
             type Error = super::error::ConversionError;
@@ -21847,6 +23230,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::RebootInstanceError> for RebootInstanceError {
             fn from(value: super::RebootInstanceError) -> Self {
                 Self {
@@ -21857,6 +23241,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct RebootInstanceResponse {
             success: ::std::result::Result<
@@ -21864,6 +23249,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for RebootInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -21871,6 +23257,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl RebootInstanceResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -21885,6 +23272,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<RebootInstanceResponse>
         for super::RebootInstanceResponse {
             type Error = super::error::ConversionError;
@@ -21894,12 +23282,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::RebootInstanceResponse>
         for RebootInstanceResponse {
             fn from(value: super::RebootInstanceResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct RecycleInstanceError {
             detail: ::std::result::Result<
@@ -21919,6 +23309,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for RecycleInstanceError {
             fn default() -> Self {
                 Self {
@@ -21929,6 +23320,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl RecycleInstanceError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -21979,6 +23371,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<RecycleInstanceError>
         for super::RecycleInstanceError {
             type Error = super::error::ConversionError;
@@ -21993,6 +23386,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::RecycleInstanceError> for RecycleInstanceError {
             fn from(value: super::RecycleInstanceError) -> Self {
                 Self {
@@ -22003,6 +23397,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct RecycleInstanceResponse {
             success: ::std::result::Result<
@@ -22010,6 +23405,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for RecycleInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -22017,6 +23413,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl RecycleInstanceResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -22031,6 +23428,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<RecycleInstanceResponse>
         for super::RecycleInstanceResponse {
             type Error = super::error::ConversionError;
@@ -22040,12 +23438,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::RecycleInstanceResponse>
         for RecycleInstanceResponse {
             fn from(value: super::RecycleInstanceResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct RemoveDefjobError {
             detail: ::std::result::Result<
@@ -22065,6 +23465,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for RemoveDefjobError {
             fn default() -> Self {
                 Self {
@@ -22075,6 +23476,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl RemoveDefjobError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -22125,6 +23527,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<RemoveDefjobError> for super::RemoveDefjobError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22138,6 +23541,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::RemoveDefjobError> for RemoveDefjobError {
             fn from(value: super::RemoveDefjobError) -> Self {
                 Self {
@@ -22148,6 +23552,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct RemoveDefjobResponse {
             machine_id: ::std::result::Result<
@@ -22163,6 +23568,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for RemoveDefjobResponse {
             fn default() -> Self {
                 Self {
@@ -22172,6 +23578,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl RemoveDefjobResponse {
             pub fn machine_id<T>(mut self, value: T) -> Self
             where
@@ -22210,6 +23617,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<RemoveDefjobResponse>
         for super::RemoveDefjobResponse {
             type Error = super::error::ConversionError;
@@ -22223,6 +23631,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::RemoveDefjobResponse> for RemoveDefjobResponse {
             fn from(value: super::RemoveDefjobResponse) -> Self {
                 Self {
@@ -22232,6 +23641,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct RemoveTeamMemberError {
             error: ::std::result::Result<
@@ -22255,6 +23665,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for RemoveTeamMemberError {
             fn default() -> Self {
                 Self {
@@ -22266,6 +23677,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl RemoveTeamMemberError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -22330,6 +23742,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<RemoveTeamMemberError>
         for super::RemoveTeamMemberError {
             type Error = super::error::ConversionError;
@@ -22345,6 +23758,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::RemoveTeamMemberError>
         for RemoveTeamMemberError {
             fn from(value: super::RemoveTeamMemberError) -> Self {
@@ -22357,6 +23771,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct RemoveTeamMemberResponse {
             message: ::std::result::Result<
@@ -22368,6 +23783,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for RemoveTeamMemberResponse {
             fn default() -> Self {
                 Self {
@@ -22376,6 +23792,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl RemoveTeamMemberResponse {
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -22404,6 +23821,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<RemoveTeamMemberResponse>
         for super::RemoveTeamMemberResponse {
             type Error = super::error::ConversionError;
@@ -22416,6 +23834,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::RemoveTeamMemberResponse>
         for RemoveTeamMemberResponse {
             fn from(value: super::RemoveTeamMemberResponse) -> Self {
@@ -22425,6 +23844,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct RemoveTeamRoleError {
             error: ::std::result::Result<
@@ -22440,6 +23860,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for RemoveTeamRoleError {
             fn default() -> Self {
                 Self {
@@ -22449,6 +23870,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl RemoveTeamRoleError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -22487,6 +23909,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<RemoveTeamRoleError>
         for super::RemoveTeamRoleError {
             type Error = super::error::ConversionError;
@@ -22500,6 +23923,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::RemoveTeamRoleError> for RemoveTeamRoleError {
             fn from(value: super::RemoveTeamRoleError) -> Self {
                 Self {
@@ -22509,6 +23933,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct RemoveTeamRoleResponse {
             message: ::std::result::Result<
@@ -22520,6 +23945,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for RemoveTeamRoleResponse {
             fn default() -> Self {
                 Self {
@@ -22528,6 +23954,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl RemoveTeamRoleResponse {
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -22556,6 +23983,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<RemoveTeamRoleResponse>
         for super::RemoveTeamRoleResponse {
             type Error = super::error::ConversionError;
@@ -22568,6 +23996,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::RemoveTeamRoleResponse>
         for RemoveTeamRoleResponse {
             fn from(value: super::RemoveTeamRoleResponse) -> Self {
@@ -22577,6 +24006,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct RentVolumeBody {
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -22585,6 +24015,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for RentVolumeBody {
             fn default() -> Self {
                 Self {
@@ -22593,6 +24024,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl RentVolumeBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -22617,6 +24049,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<RentVolumeBody> for super::RentVolumeBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22628,6 +24061,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::RentVolumeBody> for RentVolumeBody {
             fn from(value: super::RentVolumeBody) -> Self {
                 Self {
@@ -22636,6 +24070,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct RentVolumeResponse {
             success: ::std::result::Result<
@@ -22647,6 +24082,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for RentVolumeResponse {
             fn default() -> Self {
                 Self {
@@ -22655,6 +24091,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl RentVolumeResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -22681,6 +24118,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<RentVolumeResponse> for super::RentVolumeResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22692,6 +24130,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::RentVolumeResponse> for RentVolumeResponse {
             fn from(value: super::RentVolumeResponse) -> Self {
                 Self {
@@ -22700,6 +24139,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct RotateNotificationWebhookSecretResponse {
             success: ::std::result::Result<
@@ -22711,6 +24151,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for RotateNotificationWebhookSecretResponse {
             fn default() -> Self {
                 Self {
@@ -22719,6 +24160,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl RotateNotificationWebhookSecretResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -22747,6 +24189,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<RotateNotificationWebhookSecretResponse>
         for super::RotateNotificationWebhookSecretResponse {
             type Error = super::error::ConversionError;
@@ -22759,6 +24202,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::RotateNotificationWebhookSecretResponse>
         for RotateNotificationWebhookSecretResponse {
             fn from(value: super::RotateNotificationWebhookSecretResponse) -> Self {
@@ -22768,6 +24212,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct RouteBody {
             cost: ::std::result::Result<
@@ -22779,6 +24224,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for RouteBody {
             fn default() -> Self {
                 Self {
@@ -22787,6 +24233,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl RouteBody {
             pub fn cost<T>(mut self, value: T) -> Self
             where
@@ -22813,6 +24260,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<RouteBody> for super::RouteBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22824,6 +24272,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::RouteBody> for RouteBody {
             fn from(value: super::RouteBody) -> Self {
                 Self {
@@ -22832,6 +24281,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct RouteError {
             error: ::std::result::Result<
@@ -22839,6 +24289,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for RouteError {
             fn default() -> Self {
                 Self {
@@ -22846,6 +24297,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl RouteError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -22860,6 +24312,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<RouteError> for super::RouteError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22868,11 +24321,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { error: value.error? })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::RouteError> for RouteError {
             fn from(value: super::RouteError) -> Self {
                 Self { error: Ok(value.error) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ScheduleMaintBody {
             duration: ::std::result::Result<i64, ::std::string::String>,
@@ -22889,6 +24344,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ScheduleMaintBody {
             fn default() -> Self {
                 Self {
@@ -22899,6 +24355,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ScheduleMaintBody {
             pub fn duration<T>(mut self, value: T) -> Self
             where
@@ -22955,6 +24412,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ScheduleMaintBody> for super::ScheduleMaintBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22968,6 +24426,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ScheduleMaintBody> for ScheduleMaintBody {
             fn from(value: super::ScheduleMaintBody) -> Self {
                 Self {
@@ -22978,6 +24437,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ScheduleMaintError {
             detail: ::std::result::Result<
@@ -22997,6 +24457,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ScheduleMaintError {
             fn default() -> Self {
                 Self {
@@ -23007,6 +24468,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ScheduleMaintError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -23057,6 +24519,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ScheduleMaintError> for super::ScheduleMaintError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23070,6 +24533,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ScheduleMaintError> for ScheduleMaintError {
             fn from(value: super::ScheduleMaintError) -> Self {
                 Self {
@@ -23080,6 +24544,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ScheduleMaintResponse {
             success: ::std::result::Result<
@@ -23091,6 +24556,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ScheduleMaintResponse {
             fn default() -> Self {
                 Self {
@@ -23099,6 +24565,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ScheduleMaintResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -23125,6 +24592,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ScheduleMaintResponse>
         for super::ScheduleMaintResponse {
             type Error = super::error::ConversionError;
@@ -23137,6 +24605,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ScheduleMaintResponse>
         for ScheduleMaintResponse {
             fn from(value: super::ScheduleMaintResponse) -> Self {
@@ -23146,6 +24615,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchBenchmarksError {
             detail: ::std::result::Result<
@@ -23165,6 +24635,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchBenchmarksError {
             fn default() -> Self {
                 Self {
@@ -23175,6 +24646,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchBenchmarksError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -23225,6 +24697,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchBenchmarksError>
         for super::SearchBenchmarksError {
             type Error = super::error::ConversionError;
@@ -23239,6 +24712,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchBenchmarksError>
         for SearchBenchmarksError {
             fn from(value: super::SearchBenchmarksError) -> Self {
@@ -23250,6 +24724,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchBenchmarksResponseItem {
             contract_id: ::std::result::Result<
@@ -23286,6 +24761,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchBenchmarksResponseItem {
             fn default() -> Self {
                 Self {
@@ -23301,6 +24777,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchBenchmarksResponseItem {
             pub fn contract_id<T>(mut self, value: T) -> Self
             where
@@ -23409,6 +24886,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchBenchmarksResponseItem>
         for super::SearchBenchmarksResponseItem {
             type Error = super::error::ConversionError;
@@ -23428,6 +24906,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchBenchmarksResponseItem>
         for SearchBenchmarksResponseItem {
             fn from(value: super::SearchBenchmarksResponseItem) -> Self {
@@ -23444,6 +24923,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBody {
             allocated_storage: ::std::result::Result<
@@ -23769,6 +25249,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBody {
             fn default() -> Self {
                 Self {
@@ -23832,6 +25313,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBody {
             pub fn allocated_storage<T>(mut self, value: T) -> Self
             where
@@ -24740,6 +26222,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBody> for super::SearchOffersBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24806,6 +26289,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBody> for SearchOffersBody {
             fn from(value: super::SearchOffersBody) -> Self {
                 Self {
@@ -24869,6 +26353,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyGeolocation {
             in_: ::std::result::Result<
@@ -24876,6 +26361,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyGeolocation {
             fn default() -> Self {
                 Self {
@@ -24883,6 +26369,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyGeolocation {
             pub fn in_<T>(mut self, value: T) -> Self
             where
@@ -24899,6 +26386,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyGeolocation>
         for super::SearchOffersBodyGeolocation {
             type Error = super::error::ConversionError;
@@ -24908,12 +26396,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { in_: value.in_? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyGeolocation>
         for SearchOffersBodyGeolocation {
             fn from(value: super::SearchOffersBodyGeolocation) -> Self {
                 Self { in_: Ok(value.in_) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyGpuName {
             in_: ::std::result::Result<
@@ -24921,6 +26411,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyGpuName {
             fn default() -> Self {
                 Self {
@@ -24928,6 +26419,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyGpuName {
             pub fn in_<T>(mut self, value: T) -> Self
             where
@@ -24944,6 +26436,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyGpuName>
         for super::SearchOffersBodyGpuName {
             type Error = super::error::ConversionError;
@@ -24953,12 +26446,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { in_: value.in_? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyGpuName>
         for SearchOffersBodyGpuName {
             fn from(value: super::SearchOffersBodyGpuName) -> Self {
                 Self { in_: Ok(value.in_) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyNumGpus {
             in_: ::std::result::Result<
@@ -24966,6 +26461,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyNumGpus {
             fn default() -> Self {
                 Self {
@@ -24973,6 +26469,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyNumGpus {
             pub fn in_<T>(mut self, value: T) -> Self
             where
@@ -24987,6 +26484,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyNumGpus>
         for super::SearchOffersBodyNumGpus {
             type Error = super::error::ConversionError;
@@ -24996,12 +26494,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { in_: value.in_? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyNumGpus>
         for SearchOffersBodyNumGpus {
             fn from(value: super::SearchOffersBodyNumGpus) -> Self {
                 Self { in_: Ok(value.in_) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyRentable {
             eq: ::std::result::Result<
@@ -25009,11 +26509,13 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyRentable {
             fn default() -> Self {
                 Self { eq: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyRentable {
             pub fn eq<T>(mut self, value: T) -> Self
             where
@@ -25026,6 +26528,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyRentable>
         for super::SearchOffersBodyRentable {
             type Error = super::error::ConversionError;
@@ -25035,12 +26538,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { eq: value.eq? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyRentable>
         for SearchOffersBodyRentable {
             fn from(value: super::SearchOffersBodyRentable) -> Self {
                 Self { eq: Ok(value.eq) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyRented {
             eq: ::std::result::Result<
@@ -25048,11 +26553,13 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyRented {
             fn default() -> Self {
                 Self { eq: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyRented {
             pub fn eq<T>(mut self, value: T) -> Self
             where
@@ -25065,6 +26572,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyRented>
         for super::SearchOffersBodyRented {
             type Error = super::error::ConversionError;
@@ -25074,12 +26582,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { eq: value.eq? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyRented>
         for SearchOffersBodyRented {
             fn from(value: super::SearchOffersBodyRented) -> Self {
                 Self { eq: Ok(value.eq) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersBodyVerified {
             eq: ::std::result::Result<
@@ -25087,11 +26597,13 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersBodyVerified {
             fn default() -> Self {
                 Self { eq: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersBodyVerified {
             pub fn eq<T>(mut self, value: T) -> Self
             where
@@ -25104,6 +26616,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersBodyVerified>
         for super::SearchOffersBodyVerified {
             type Error = super::error::ConversionError;
@@ -25113,12 +26626,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { eq: value.eq? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersBodyVerified>
         for SearchOffersBodyVerified {
             fn from(value: super::SearchOffersBodyVerified) -> Self {
                 Self { eq: Ok(value.eq) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersError {
             error: ::std::result::Result<
@@ -25130,6 +26645,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersError {
             fn default() -> Self {
                 Self {
@@ -25138,6 +26654,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -25164,6 +26681,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersError> for super::SearchOffersError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25175,6 +26693,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersError> for SearchOffersError {
             fn from(value: super::SearchOffersError) -> Self {
                 Self {
@@ -25183,6 +26702,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchOffersResponse {
             offers: ::std::result::Result<
@@ -25194,6 +26714,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchOffersResponse {
             fn default() -> Self {
                 Self {
@@ -25201,6 +26722,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchOffersResponse {
             pub fn offers<T>(mut self, value: T) -> Self
             where
@@ -25221,6 +26743,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchOffersResponse>
         for super::SearchOffersResponse {
             type Error = super::error::ConversionError;
@@ -25230,11 +26753,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { offers: value.offers? })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchOffersResponse> for SearchOffersResponse {
             fn from(value: super::SearchOffersResponse) -> Self {
                 Self { offers: Ok(value.offers) }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchTemplatesError {
             detail: ::std::result::Result<
@@ -25254,6 +26779,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchTemplatesError {
             fn default() -> Self {
                 Self {
@@ -25264,6 +26790,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchTemplatesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -25314,6 +26841,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchTemplatesError>
         for super::SearchTemplatesError {
             type Error = super::error::ConversionError;
@@ -25328,6 +26856,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchTemplatesError> for SearchTemplatesError {
             fn from(value: super::SearchTemplatesError) -> Self {
                 Self {
@@ -25338,6 +26867,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct SearchTemplatesResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
@@ -25347,6 +26877,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             templates_found: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for SearchTemplatesResponse {
             fn default() -> Self {
                 Self {
@@ -25358,6 +26889,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl SearchTemplatesResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -25398,6 +26930,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<SearchTemplatesResponse>
         for super::SearchTemplatesResponse {
             type Error = super::error::ConversionError;
@@ -25411,6 +26944,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::SearchTemplatesResponse>
         for SearchTemplatesResponse {
             fn from(value: super::SearchTemplatesResponse) -> Self {
@@ -25421,10 +26955,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct SearchVolumesBody {
             limit: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for SearchVolumesBody {
             fn default() -> Self {
                 Self {
@@ -25432,6 +26968,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl SearchVolumesBody {
             pub fn limit<T>(mut self, value: T) -> Self
             where
@@ -25446,6 +26983,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<SearchVolumesBody> for super::SearchVolumesBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25454,11 +26992,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { limit: value.limit? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::SearchVolumesBody> for SearchVolumesBody {
             fn from(value: super::SearchVolumesBody) -> Self {
                 Self { limit: Ok(value.limit) }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct SearchVolumesError {
             detail: ::std::result::Result<
@@ -25478,6 +27018,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for SearchVolumesError {
             fn default() -> Self {
                 Self {
@@ -25488,6 +27029,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl SearchVolumesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -25540,6 +27082,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<SearchVolumesError> for super::SearchVolumesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25553,6 +27096,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::SearchVolumesError> for SearchVolumesError {
             fn from(value: super::SearchVolumesError) -> Self {
                 Self {
@@ -25563,6 +27107,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct SearchVolumesResponse {
             offers: ::std::result::Result<
@@ -25570,6 +27115,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for SearchVolumesResponse {
             fn default() -> Self {
                 Self {
@@ -25577,6 +27123,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl SearchVolumesResponse {
             pub fn offers<T>(mut self, value: T) -> Self
             where
@@ -25593,6 +27140,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<SearchVolumesResponse>
         for super::SearchVolumesResponse {
             type Error = super::error::ConversionError;
@@ -25602,12 +27150,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { offers: value.offers? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::SearchVolumesResponse>
         for SearchVolumesResponse {
             fn from(value: super::SearchVolumesResponse) -> Self {
                 Self { offers: Ok(value.offers) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetDefjobBody {
             args: ::std::result::Result<
@@ -25620,6 +27170,7 @@ This is useful for finding offers on machines you're already renting.
             price_inetd: ::std::result::Result<f32, ::std::string::String>,
             price_inetu: ::std::result::Result<f32, ::std::string::String>,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetDefjobBody {
             fn default() -> Self {
                 Self {
@@ -25632,6 +27183,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetDefjobBody {
             pub fn args<T>(mut self, value: T) -> Self
             where
@@ -25708,6 +27260,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetDefjobBody> for super::SetDefjobBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25723,6 +27276,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetDefjobBody> for SetDefjobBody {
             fn from(value: super::SetDefjobBody) -> Self {
                 Self {
@@ -25735,6 +27289,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetDefjobError {
             detail: ::std::result::Result<
@@ -25754,6 +27309,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetDefjobError {
             fn default() -> Self {
                 Self {
@@ -25764,6 +27320,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetDefjobError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -25814,6 +27371,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetDefjobError> for super::SetDefjobError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25827,6 +27385,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetDefjobError> for SetDefjobError {
             fn from(value: super::SetDefjobError) -> Self {
                 Self {
@@ -25837,6 +27396,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetDefjobResponse {
             machine_id: ::std::result::Result<
@@ -25858,6 +27418,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetDefjobResponse {
             fn default() -> Self {
                 Self {
@@ -25868,6 +27429,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetDefjobResponse {
             pub fn machine_id<T>(mut self, value: T) -> Self
             where
@@ -25922,6 +27484,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetDefjobResponse> for super::SetDefjobResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25935,6 +27498,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetDefjobResponse> for SetDefjobResponse {
             fn from(value: super::SetDefjobResponse) -> Self {
                 Self {
@@ -25945,10 +27509,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetMinBidBody {
             price: ::std::result::Result<f32, ::std::string::String>,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetMinBidBody {
             fn default() -> Self {
                 Self {
@@ -25956,6 +27522,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetMinBidBody {
             pub fn price<T>(mut self, value: T) -> Self
             where
@@ -25970,6 +27537,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetMinBidBody> for super::SetMinBidBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25978,11 +27546,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { price: value.price? })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetMinBidBody> for SetMinBidBody {
             fn from(value: super::SetMinBidBody) -> Self {
                 Self { price: Ok(value.price) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetMinBidError {
             detail: ::std::result::Result<
@@ -26002,6 +27572,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetMinBidError {
             fn default() -> Self {
                 Self {
@@ -26012,6 +27583,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetMinBidError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -26062,6 +27634,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetMinBidError> for super::SetMinBidError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26075,6 +27648,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetMinBidError> for SetMinBidError {
             fn from(value: super::SetMinBidError) -> Self {
                 Self {
@@ -26085,6 +27659,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct SetMinBidResponse {
             success: ::std::result::Result<
@@ -26098,6 +27673,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for SetMinBidResponse {
             fn default() -> Self {
                 Self {
@@ -26106,6 +27682,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl SetMinBidResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -26136,6 +27713,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<SetMinBidResponse> for super::SetMinBidResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26147,6 +27725,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::SetMinBidResponse> for SetMinBidResponse {
             fn from(value: super::SetMinBidResponse) -> Self {
                 Self {
@@ -26155,6 +27734,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct SetUserBody {
             fullname: ::std::result::Result<
@@ -26170,6 +27750,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for SetUserBody {
             fn default() -> Self {
                 Self {
@@ -26179,6 +27760,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl SetUserBody {
             pub fn fullname<T>(mut self, value: T) -> Self
             where
@@ -26219,6 +27801,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<SetUserBody> for super::SetUserBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26231,6 +27814,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::SetUserBody> for SetUserBody {
             fn from(value: super::SetUserBody) -> Self {
                 Self {
@@ -26240,6 +27824,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct SetUserError {
             detail: ::std::result::Result<
@@ -26259,6 +27844,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for SetUserError {
             fn default() -> Self {
                 Self {
@@ -26269,6 +27855,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl SetUserError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -26319,6 +27906,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<SetUserError> for super::SetUserError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26332,6 +27920,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::SetUserError> for SetUserError {
             fn from(value: super::SetUserError) -> Self {
                 Self {
@@ -26342,6 +27931,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowApiKeysError {
             detail: ::std::result::Result<
@@ -26361,6 +27951,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowApiKeysError {
             fn default() -> Self {
                 Self {
@@ -26371,6 +27962,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowApiKeysError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -26421,6 +28013,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowApiKeysError> for super::ShowApiKeysError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26434,6 +28027,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowApiKeysError> for ShowApiKeysError {
             fn from(value: super::ShowApiKeysError) -> Self {
                 Self {
@@ -26444,6 +28038,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowApiKeysResponse {
             apikeys: ::std::result::Result<
@@ -26453,6 +28048,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowApiKeysResponse {
             fn default() -> Self {
                 Self {
@@ -26460,6 +28056,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowApiKeysResponse {
             pub fn apikeys<T>(mut self, value: T) -> Self
             where
@@ -26478,6 +28075,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowApiKeysResponse>
         for super::ShowApiKeysResponse {
             type Error = super::error::ConversionError;
@@ -26487,11 +28085,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { apikeys: value.apikeys? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowApiKeysResponse> for ShowApiKeysResponse {
             fn from(value: super::ShowApiKeysResponse) -> Self {
                 Self { apikeys: Ok(value.apikeys) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowApiKeysResponseApikeysItem {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -26512,6 +28112,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowApiKeysResponseApikeysItem {
             fn default() -> Self {
                 Self {
@@ -26523,6 +28124,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowApiKeysResponseApikeysItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -26583,6 +28185,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowApiKeysResponseApikeysItem>
         for super::ShowApiKeysResponseApikeysItem {
             type Error = super::error::ConversionError;
@@ -26598,6 +28201,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowApiKeysResponseApikeysItem>
         for ShowApiKeysResponseApikeysItem {
             fn from(value: super::ShowApiKeysResponseApikeysItem) -> Self {
@@ -26610,6 +28214,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowChargesError {
             detail: ::std::result::Result<
@@ -26629,6 +28234,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowChargesError {
             fn default() -> Self {
                 Self {
@@ -26639,6 +28245,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowChargesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -26689,6 +28296,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowChargesError> for super::ShowChargesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26702,6 +28310,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowChargesError> for ShowChargesError {
             fn from(value: super::ShowChargesError) -> Self {
                 Self {
@@ -26712,6 +28321,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowChargesResponse {
             count: ::std::result::Result<
@@ -26737,6 +28347,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowChargesResponse {
             fn default() -> Self {
                 Self {
@@ -26748,6 +28359,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowChargesResponse {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -26814,6 +28426,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowChargesResponse>
         for super::ShowChargesResponse {
             type Error = super::error::ConversionError;
@@ -26829,6 +28442,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowChargesResponse> for ShowChargesResponse {
             fn from(value: super::ShowChargesResponse) -> Self {
                 Self {
@@ -26840,6 +28454,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowChargesResponseResultsItem {
             amount: ::std::result::Result<
@@ -26877,6 +28492,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowChargesResponseResultsItem {
             fn default() -> Self {
                 Self {
@@ -26891,6 +28507,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowChargesResponseResultsItem {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -26995,6 +28612,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowChargesResponseResultsItem>
         for super::ShowChargesResponseResultsItem {
             type Error = super::error::ConversionError;
@@ -27013,6 +28631,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowChargesResponseResultsItem>
         for ShowChargesResponseResultsItem {
             fn from(value: super::ShowChargesResponseResultsItem) -> Self {
@@ -27028,6 +28647,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowChargesResponseResultsItemItemsItem {
             amount: ::std::result::Result<
@@ -27067,6 +28687,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowChargesResponseResultsItemItemsItem {
             fn default() -> Self {
                 Self {
@@ -27081,6 +28702,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowChargesResponseResultsItemItemsItem {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -27189,6 +28811,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowChargesResponseResultsItemItemsItem>
         for super::ShowChargesResponseResultsItemItemsItem {
             type Error = super::error::ConversionError;
@@ -27207,6 +28830,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowChargesResponseResultsItemItemsItem>
         for ShowChargesResponseResultsItemItemsItem {
             fn from(value: super::ShowChargesResponseResultsItemItemsItem) -> Self {
@@ -27222,6 +28846,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowChargesResponseResultsItemMetadata {
             endpoint_id: ::std::result::Result<
@@ -27241,6 +28866,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowChargesResponseResultsItemMetadata {
             fn default() -> Self {
                 Self {
@@ -27251,6 +28877,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowChargesResponseResultsItemMetadata {
             pub fn endpoint_id<T>(mut self, value: T) -> Self
             where
@@ -27303,6 +28930,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowChargesResponseResultsItemMetadata>
         for super::ShowChargesResponseResultsItemMetadata {
             type Error = super::error::ConversionError;
@@ -27317,6 +28945,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowChargesResponseResultsItemMetadata>
         for ShowChargesResponseResultsItemMetadata {
             fn from(value: super::ShowChargesResponseResultsItemMetadata) -> Self {
@@ -27328,6 +28957,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowConnectionsError {
             detail: ::std::result::Result<
@@ -27347,6 +28977,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowConnectionsError {
             fn default() -> Self {
                 Self {
@@ -27357,6 +28988,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowConnectionsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -27407,6 +29039,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowConnectionsError>
         for super::ShowConnectionsError {
             type Error = super::error::ConversionError;
@@ -27421,6 +29054,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowConnectionsError> for ShowConnectionsError {
             fn from(value: super::ShowConnectionsError) -> Self {
                 Self {
@@ -27431,6 +29065,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowConnectionsResponseItem {
             cloud_type: ::std::result::Result<
@@ -27443,6 +29078,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowConnectionsResponseItem {
             fn default() -> Self {
                 Self {
@@ -27452,6 +29088,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowConnectionsResponseItem {
             pub fn cloud_type<T>(mut self, value: T) -> Self
             where
@@ -27488,6 +29125,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowConnectionsResponseItem>
         for super::ShowConnectionsResponseItem {
             type Error = super::error::ConversionError;
@@ -27501,6 +29139,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowConnectionsResponseItem>
         for ShowConnectionsResponseItem {
             fn from(value: super::ShowConnectionsResponseItem) -> Self {
@@ -27511,6 +29150,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentError {
             detail: ::std::result::Result<
@@ -27530,6 +29170,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentError {
             fn default() -> Self {
                 Self {
@@ -27540,6 +29181,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -27590,6 +29232,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentError>
         for super::ShowDeploymentError {
             type Error = super::error::ConversionError;
@@ -27604,6 +29247,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentError> for ShowDeploymentError {
             fn from(value: super::ShowDeploymentError) -> Self {
                 Self {
@@ -27614,6 +29258,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentResponse {
             deployment: ::std::result::Result<
@@ -27625,6 +29270,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentResponse {
             fn default() -> Self {
                 Self {
@@ -27633,6 +29279,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentResponse {
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -27661,6 +29308,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentResponse>
         for super::ShowDeploymentResponse {
             type Error = super::error::ConversionError;
@@ -27673,6 +29321,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentResponse>
         for ShowDeploymentResponse {
             fn from(value: super::ShowDeploymentResponse) -> Self {
@@ -27682,6 +29331,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentResponseDeployment {
             created_at: ::std::result::Result<
@@ -27750,6 +29400,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentResponseDeployment {
             fn default() -> Self {
                 Self {
@@ -27773,6 +29424,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentResponseDeployment {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -27985,6 +29637,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentResponseDeployment>
         for super::ShowDeploymentResponseDeployment {
             type Error = super::error::ConversionError;
@@ -28012,6 +29665,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentResponseDeployment>
         for ShowDeploymentResponseDeployment {
             fn from(value: super::ShowDeploymentResponseDeployment) -> Self {
@@ -28036,6 +29690,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentsError {
             detail: ::std::result::Result<
@@ -28055,6 +29710,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentsError {
             fn default() -> Self {
                 Self {
@@ -28065,6 +29721,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -28115,6 +29772,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentsError>
         for super::ShowDeploymentsError {
             type Error = super::error::ConversionError;
@@ -28129,6 +29787,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentsError> for ShowDeploymentsError {
             fn from(value: super::ShowDeploymentsError) -> Self {
                 Self {
@@ -28139,6 +29798,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentsResponse {
             deployments: ::std::result::Result<
@@ -28152,6 +29812,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentsResponse {
             fn default() -> Self {
                 Self {
@@ -28160,6 +29821,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentsResponse {
             pub fn deployments<T>(mut self, value: T) -> Self
             where
@@ -28190,6 +29852,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentsResponse>
         for super::ShowDeploymentsResponse {
             type Error = super::error::ConversionError;
@@ -28202,6 +29865,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentsResponse>
         for ShowDeploymentsResponse {
             fn from(value: super::ShowDeploymentsResponse) -> Self {
@@ -28211,6 +29875,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowDeploymentsResponseDeploymentsItem {
             created_at: ::std::result::Result<
@@ -28275,6 +29940,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowDeploymentsResponseDeploymentsItem {
             fn default() -> Self {
                 Self {
@@ -28297,6 +29963,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowDeploymentsResponseDeploymentsItem {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -28495,6 +30162,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowDeploymentsResponseDeploymentsItem>
         for super::ShowDeploymentsResponseDeploymentsItem {
             type Error = super::error::ConversionError;
@@ -28521,6 +30189,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowDeploymentsResponseDeploymentsItem>
         for ShowDeploymentsResponseDeploymentsItem {
             fn from(value: super::ShowDeploymentsResponseDeploymentsItem) -> Self {
@@ -28544,6 +30213,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowDepositError {
             detail: ::std::result::Result<
@@ -28563,6 +30233,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowDepositError {
             fn default() -> Self {
                 Self {
@@ -28573,6 +30244,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowDepositError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -28623,6 +30295,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowDepositError> for super::ShowDepositError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28636,6 +30309,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowDepositError> for ShowDepositError {
             fn from(value: super::ShowDepositError) -> Self {
                 Self {
@@ -28646,6 +30320,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowDepositResponse {
             discount_months: ::std::result::Result<
@@ -28665,6 +30340,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowDepositResponse {
             fn default() -> Self {
                 Self {
@@ -28675,6 +30351,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowDepositResponse {
             pub fn discount_months<T>(mut self, value: T) -> Self
             where
@@ -28731,6 +30408,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowDepositResponse>
         for super::ShowDepositResponse {
             type Error = super::error::ConversionError;
@@ -28745,6 +30423,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowDepositResponse> for ShowDepositResponse {
             fn from(value: super::ShowDepositResponse) -> Self {
                 Self {
@@ -28755,6 +30434,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsError {
             detail: ::std::result::Result<
@@ -28774,6 +30454,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsError {
             fn default() -> Self {
                 Self {
@@ -28784,6 +30465,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -28834,6 +30516,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsError> for super::ShowEarningsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28847,6 +30530,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsError> for ShowEarningsError {
             fn from(value: super::ShowEarningsError) -> Self {
                 Self {
@@ -28857,6 +30541,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsResponse {
             address1: ::std::result::Result<
@@ -28916,6 +30601,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsResponse {
             fn default() -> Self {
                 Self {
@@ -28935,6 +30621,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsResponse {
             pub fn address1<T>(mut self, value: T) -> Self
             where
@@ -29105,6 +30792,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsResponse>
         for super::ShowEarningsResponse {
             type Error = super::error::ConversionError;
@@ -29128,6 +30816,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsResponse> for ShowEarningsResponse {
             fn from(value: super::ShowEarningsResponse) -> Self {
                 Self {
@@ -29147,6 +30836,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsResponseCurrent {
             balance: ::std::result::Result<
@@ -29166,6 +30856,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsResponseCurrent {
             fn default() -> Self {
                 Self {
@@ -29176,6 +30867,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsResponseCurrent {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -29226,6 +30918,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsResponseCurrent>
         for super::ShowEarningsResponseCurrent {
             type Error = super::error::ConversionError;
@@ -29240,6 +30933,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsResponseCurrent>
         for ShowEarningsResponseCurrent {
             fn from(value: super::ShowEarningsResponseCurrent) -> Self {
@@ -29251,6 +30945,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsResponsePerDayItem {
             bwd_earn: ::std::result::Result<
@@ -29274,6 +30969,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsResponsePerDayItem {
             fn default() -> Self {
                 Self {
@@ -29285,6 +30981,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsResponsePerDayItem {
             pub fn bwd_earn<T>(mut self, value: T) -> Self
             where
@@ -29347,6 +31044,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsResponsePerDayItem>
         for super::ShowEarningsResponsePerDayItem {
             type Error = super::error::ConversionError;
@@ -29362,6 +31060,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsResponsePerDayItem>
         for ShowEarningsResponsePerDayItem {
             fn from(value: super::ShowEarningsResponsePerDayItem) -> Self {
@@ -29374,6 +31073,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsResponsePerMachineItem {
             bwd_earn: ::std::result::Result<
@@ -29397,6 +31097,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsResponsePerMachineItem {
             fn default() -> Self {
                 Self {
@@ -29408,6 +31109,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsResponsePerMachineItem {
             pub fn bwd_earn<T>(mut self, value: T) -> Self
             where
@@ -29470,6 +31172,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsResponsePerMachineItem>
         for super::ShowEarningsResponsePerMachineItem {
             type Error = super::error::ConversionError;
@@ -29485,6 +31188,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsResponsePerMachineItem>
         for ShowEarningsResponsePerMachineItem {
             fn from(value: super::ShowEarningsResponsePerMachineItem) -> Self {
@@ -29497,6 +31201,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowEarningsResponseSummary {
             total_bwd: ::std::result::Result<
@@ -29516,6 +31221,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowEarningsResponseSummary {
             fn default() -> Self {
                 Self {
@@ -29526,6 +31232,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowEarningsResponseSummary {
             pub fn total_bwd<T>(mut self, value: T) -> Self
             where
@@ -29576,6 +31283,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowEarningsResponseSummary>
         for super::ShowEarningsResponseSummary {
             type Error = super::error::ConversionError;
@@ -29590,6 +31298,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowEarningsResponseSummary>
         for ShowEarningsResponseSummary {
             fn from(value: super::ShowEarningsResponseSummary) -> Self {
@@ -29601,6 +31310,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowEndpointsError {
             detail: ::std::result::Result<
@@ -29620,6 +31330,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowEndpointsError {
             fn default() -> Self {
                 Self {
@@ -29630,6 +31341,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowEndpointsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -29680,6 +31392,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowEndpointsError> for super::ShowEndpointsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -29693,6 +31406,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowEndpointsError> for ShowEndpointsError {
             fn from(value: super::ShowEndpointsError) -> Self {
                 Self {
@@ -29703,6 +31417,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowEndpointsResponse {
             results: ::std::result::Result<
@@ -29716,6 +31431,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowEndpointsResponse {
             fn default() -> Self {
                 Self {
@@ -29724,6 +31440,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowEndpointsResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
@@ -29754,6 +31471,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowEndpointsResponse>
         for super::ShowEndpointsResponse {
             type Error = super::error::ConversionError;
@@ -29766,6 +31484,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowEndpointsResponse>
         for ShowEndpointsResponse {
             fn from(value: super::ShowEndpointsResponse) -> Self {
@@ -29775,6 +31494,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowEndpointsResponseResultsItem {
             api_key: ::std::result::Result<
@@ -29819,6 +31539,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowEndpointsResponseResultsItem {
             fn default() -> Self {
                 Self {
@@ -29836,6 +31557,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowEndpointsResponseResultsItem {
             pub fn api_key<T>(mut self, value: T) -> Self
             where
@@ -29972,6 +31694,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowEndpointsResponseResultsItem>
         for super::ShowEndpointsResponseResultsItem {
             type Error = super::error::ConversionError;
@@ -29993,6 +31716,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowEndpointsResponseResultsItem>
         for ShowEndpointsResponseResultsItem {
             fn from(value: super::ShowEndpointsResponseResultsItem) -> Self {
@@ -30011,6 +31735,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowEnvVarsError {
             detail: ::std::result::Result<
@@ -30030,6 +31755,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowEnvVarsError {
             fn default() -> Self {
                 Self {
@@ -30040,6 +31766,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowEnvVarsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -30090,6 +31817,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowEnvVarsError> for super::ShowEnvVarsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -30103,6 +31831,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowEnvVarsError> for ShowEnvVarsError {
             fn from(value: super::ShowEnvVarsError) -> Self {
                 Self {
@@ -30113,6 +31842,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowEnvVarsResponse {
             secrets: ::std::result::Result<
@@ -30129,6 +31859,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowEnvVarsResponse {
             fn default() -> Self {
                 Self {
@@ -30137,6 +31868,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowEnvVarsResponse {
             pub fn secrets<T>(mut self, value: T) -> Self
             where
@@ -30170,6 +31902,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowEnvVarsResponse>
         for super::ShowEnvVarsResponse {
             type Error = super::error::ConversionError;
@@ -30182,6 +31915,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowEnvVarsResponse> for ShowEnvVarsResponse {
             fn from(value: super::ShowEnvVarsResponse) -> Self {
                 Self {
@@ -30190,6 +31924,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuLocationsError {
             detail: ::std::result::Result<
@@ -30209,6 +31944,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuLocationsError {
             fn default() -> Self {
                 Self {
@@ -30219,6 +31955,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuLocationsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -30269,6 +32006,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuLocationsError>
         for super::ShowGpuLocationsError {
             type Error = super::error::ConversionError;
@@ -30283,6 +32021,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuLocationsError>
         for ShowGpuLocationsError {
             fn from(value: super::ShowGpuLocationsError) -> Self {
@@ -30294,6 +32033,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuLocationsResponse {
             locations: ::std::result::Result<
@@ -30307,6 +32047,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuLocationsResponse {
             fn default() -> Self {
                 Self {
@@ -30315,6 +32056,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuLocationsResponse {
             pub fn locations<T>(mut self, value: T) -> Self
             where
@@ -30345,6 +32087,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuLocationsResponse>
         for super::ShowGpuLocationsResponse {
             type Error = super::error::ConversionError;
@@ -30357,6 +32100,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuLocationsResponse>
         for ShowGpuLocationsResponse {
             fn from(value: super::ShowGpuLocationsResponse) -> Self {
@@ -30366,6 +32110,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuLocationsResponseLocationsItem {
             city: ::std::result::Result<
@@ -30405,6 +32150,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuLocationsResponseLocationsItem {
             fn default() -> Self {
                 Self {
@@ -30420,6 +32166,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuLocationsResponseLocationsItem {
             pub fn city<T>(mut self, value: T) -> Self
             where
@@ -30530,6 +32277,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuLocationsResponseLocationsItem>
         for super::ShowGpuLocationsResponseLocationsItem {
             type Error = super::error::ConversionError;
@@ -30549,6 +32297,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuLocationsResponseLocationsItem>
         for ShowGpuLocationsResponseLocationsItem {
             fn from(value: super::ShowGpuLocationsResponseLocationsItem) -> Self {
@@ -30565,6 +32314,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuMetricsError {
             detail: ::std::result::Result<
@@ -30584,6 +32334,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuMetricsError {
             fn default() -> Self {
                 Self {
@@ -30594,6 +32345,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuMetricsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -30644,6 +32396,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuMetricsError>
         for super::ShowGpuMetricsError {
             type Error = super::error::ConversionError;
@@ -30658,6 +32411,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuMetricsError> for ShowGpuMetricsError {
             fn from(value: super::ShowGpuMetricsError) -> Self {
                 Self {
@@ -30668,6 +32422,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuMetricsResponse {
             gpus: ::std::result::Result<
@@ -30681,6 +32436,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuMetricsResponse {
             fn default() -> Self {
                 Self {
@@ -30689,6 +32445,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuMetricsResponse {
             pub fn gpus<T>(mut self, value: T) -> Self
             where
@@ -30719,6 +32476,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuMetricsResponse>
         for super::ShowGpuMetricsResponse {
             type Error = super::error::ConversionError;
@@ -30731,6 +32489,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuMetricsResponse>
         for ShowGpuMetricsResponse {
             fn from(value: super::ShowGpuMetricsResponse) -> Self {
@@ -30740,6 +32499,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuMetricsResponseGpusItem {
             avail_unverified: ::std::result::Result<
@@ -30815,6 +32575,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuMetricsResponseGpusItem {
             fn default() -> Self {
                 Self {
@@ -30839,6 +32600,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuMetricsResponseGpusItem {
             pub fn avail_unverified<T>(mut self, value: T) -> Self
             where
@@ -31069,6 +32831,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuMetricsResponseGpusItem>
         for super::ShowGpuMetricsResponseGpusItem {
             type Error = super::error::ConversionError;
@@ -31097,6 +32860,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuMetricsResponseGpusItem>
         for ShowGpuMetricsResponseGpusItem {
             fn from(value: super::ShowGpuMetricsResponseGpusItem) -> Self {
@@ -31122,6 +32886,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsError {
             detail: ::std::result::Result<
@@ -31141,6 +32906,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsError {
             fn default() -> Self {
                 Self {
@@ -31151,6 +32917,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -31201,6 +32968,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsError> for super::ShowGpuTrendsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31214,6 +32982,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsError> for ShowGpuTrendsError {
             fn from(value: super::ShowGpuTrendsError) -> Self {
                 Self {
@@ -31224,6 +32993,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsResponse {
             gpus: ::std::result::Result<
@@ -31240,6 +33010,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsResponse {
             fn default() -> Self {
                 Self {
@@ -31248,6 +33019,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsResponse {
             pub fn gpus<T>(mut self, value: T) -> Self
             where
@@ -31281,6 +33053,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsResponse>
         for super::ShowGpuTrendsResponse {
             type Error = super::error::ConversionError;
@@ -31293,6 +33066,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsResponse>
         for ShowGpuTrendsResponse {
             fn from(value: super::ShowGpuTrendsResponse) -> Self {
@@ -31302,6 +33076,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsResponseGpusValue {
             pricing: ::std::result::Result<
@@ -31317,6 +33092,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsResponseGpusValue {
             fn default() -> Self {
                 Self {
@@ -31326,6 +33102,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsResponseGpusValue {
             pub fn pricing<T>(mut self, value: T) -> Self
             where
@@ -31372,6 +33149,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsResponseGpusValue>
         for super::ShowGpuTrendsResponseGpusValue {
             type Error = super::error::ConversionError;
@@ -31385,6 +33163,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsResponseGpusValue>
         for ShowGpuTrendsResponseGpusValue {
             fn from(value: super::ShowGpuTrendsResponseGpusValue) -> Self {
@@ -31395,6 +33174,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsResponseGpusValuePricing {
             avail_median: ::std::result::Result<
@@ -31426,6 +33206,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsResponseGpusValuePricing {
             fn default() -> Self {
                 Self {
@@ -31439,6 +33220,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsResponseGpusValuePricing {
             pub fn avail_median<T>(mut self, value: T) -> Self
             where
@@ -31525,6 +33307,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsResponseGpusValuePricing>
         for super::ShowGpuTrendsResponseGpusValuePricing {
             type Error = super::error::ConversionError;
@@ -31542,6 +33325,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsResponseGpusValuePricing>
         for ShowGpuTrendsResponseGpusValuePricing {
             fn from(value: super::ShowGpuTrendsResponseGpusValuePricing) -> Self {
@@ -31556,6 +33340,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsResponseGpusValueStats {
             dlperf: ::std::result::Result<
@@ -31575,6 +33360,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsResponseGpusValueStats {
             fn default() -> Self {
                 Self {
@@ -31585,6 +33371,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsResponseGpusValueStats {
             pub fn dlperf<T>(mut self, value: T) -> Self
             where
@@ -31639,6 +33426,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsResponseGpusValueStats>
         for super::ShowGpuTrendsResponseGpusValueStats {
             type Error = super::error::ConversionError;
@@ -31653,6 +33441,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsResponseGpusValueStats>
         for ShowGpuTrendsResponseGpusValueStats {
             fn from(value: super::ShowGpuTrendsResponseGpusValueStats) -> Self {
@@ -31664,6 +33453,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
             avail_unverified: ::std::result::Result<
@@ -31691,6 +33481,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowGpuTrendsResponseGpusValueSupplyDemand {
             fn default() -> Self {
                 Self {
@@ -31703,6 +33494,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowGpuTrendsResponseGpusValueSupplyDemand {
             pub fn avail_unverified<T>(mut self, value: T) -> Self
             where
@@ -31785,6 +33577,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowGpuTrendsResponseGpusValueSupplyDemand>
         for super::ShowGpuTrendsResponseGpusValueSupplyDemand {
             type Error = super::error::ConversionError;
@@ -31801,6 +33594,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowGpuTrendsResponseGpusValueSupplyDemand>
         for ShowGpuTrendsResponseGpusValueSupplyDemand {
             fn from(value: super::ShowGpuTrendsResponseGpusValueSupplyDemand) -> Self {
@@ -31814,6 +33608,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstanceError {
             detail: ::std::result::Result<
@@ -31833,6 +33628,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowInstanceError {
             fn default() -> Self {
                 Self {
@@ -31843,6 +33639,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstanceError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -31893,6 +33690,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstanceError> for super::ShowInstanceError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31906,6 +33704,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowInstanceError> for ShowInstanceError {
             fn from(value: super::ShowInstanceError) -> Self {
                 Self {
@@ -31916,6 +33715,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstanceResponse {
             instances: ::std::result::Result<
@@ -31923,6 +33723,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowInstanceResponse {
             fn default() -> Self {
                 Self {
@@ -31930,6 +33731,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstanceResponse {
             pub fn instances<T>(mut self, value: T) -> Self
             where
@@ -31944,6 +33746,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstanceResponse>
         for super::ShowInstanceResponse {
             type Error = super::error::ConversionError;
@@ -31955,6 +33758,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowInstanceResponse> for ShowInstanceResponse {
             fn from(value: super::ShowInstanceResponse) -> Self {
                 Self {
@@ -31962,6 +33766,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstancesError {
             detail: ::std::result::Result<
@@ -31981,6 +33786,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowInstancesError {
             fn default() -> Self {
                 Self {
@@ -31991,6 +33797,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstancesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -32041,6 +33848,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstancesError> for super::ShowInstancesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32054,6 +33862,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowInstancesError> for ShowInstancesError {
             fn from(value: super::ShowInstancesError) -> Self {
                 Self {
@@ -32064,6 +33873,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstancesResponse {
             instances: ::std::result::Result<
@@ -32095,6 +33905,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowInstancesResponse {
             fn default() -> Self {
                 Self {
@@ -32107,6 +33918,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstancesResponse {
             pub fn instances<T>(mut self, value: T) -> Self
             where
@@ -32193,6 +34005,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstancesResponse>
         for super::ShowInstancesResponse {
             type Error = super::error::ConversionError;
@@ -32209,6 +34022,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowInstancesResponse>
         for ShowInstancesResponse {
             fn from(value: super::ShowInstancesResponse) -> Self {
@@ -32222,6 +34036,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstancesResponseInstancesItem {
             actual_status: ::std::result::Result<
@@ -32603,6 +34418,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowInstancesResponseInstancesItem {
             fn default() -> Self {
                 Self {
@@ -32700,6 +34516,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstancesResponseInstancesItem {
             pub fn actual_status<T>(mut self, value: T) -> Self
             where
@@ -33855,6 +35672,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstancesResponseInstancesItem>
         for super::ShowInstancesResponseInstancesItem {
             type Error = super::error::ConversionError;
@@ -33956,6 +35774,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowInstancesResponseInstancesItem>
         for ShowInstancesResponseInstancesItem {
             fn from(value: super::ShowInstancesResponseInstancesItem) -> Self {
@@ -34054,6 +35873,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowInstancesResponseInstancesItemPortsValueItem {
             host_ip: ::std::result::Result<
@@ -34065,6 +35885,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default
         for ShowInstancesResponseInstancesItemPortsValueItem {
             fn default() -> Self {
@@ -34074,6 +35895,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowInstancesResponseInstancesItemPortsValueItem {
             pub fn host_ip<T>(mut self, value: T) -> Self
             where
@@ -34100,6 +35922,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowInstancesResponseInstancesItemPortsValueItem>
         for super::ShowInstancesResponseInstancesItemPortsValueItem {
             type Error = super::error::ConversionError;
@@ -34112,6 +35935,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<
             super::ShowInstancesResponseInstancesItemPortsValueItem,
         > for ShowInstancesResponseInstancesItemPortsValueItem {
@@ -34124,6 +35948,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowInvoicesError {
             detail: ::std::result::Result<
@@ -34143,6 +35968,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowInvoicesError {
             fn default() -> Self {
                 Self {
@@ -34153,6 +35979,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowInvoicesError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -34203,6 +36030,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowInvoicesError> for super::ShowInvoicesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34216,6 +36044,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowInvoicesError> for ShowInvoicesError {
             fn from(value: super::ShowInvoicesError) -> Self {
                 Self {
@@ -34226,6 +36055,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowInvoicesResponse {
             count: ::std::result::Result<
@@ -34251,6 +36081,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowInvoicesResponse {
             fn default() -> Self {
                 Self {
@@ -34262,6 +36093,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowInvoicesResponse {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -34328,6 +36160,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowInvoicesResponse>
         for super::ShowInvoicesResponse {
             type Error = super::error::ConversionError;
@@ -34343,6 +36176,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowInvoicesResponse> for ShowInvoicesResponse {
             fn from(value: super::ShowInvoicesResponse) -> Self {
                 Self {
@@ -34354,6 +36188,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowInvoicesResponseResultsItem {
             amount: ::std::result::Result<
@@ -34389,6 +36224,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowInvoicesResponseResultsItem {
             fn default() -> Self {
                 Self {
@@ -34403,6 +36239,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowInvoicesResponseResultsItem {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -34505,6 +36342,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowInvoicesResponseResultsItem>
         for super::ShowInvoicesResponseResultsItem {
             type Error = super::error::ConversionError;
@@ -34523,6 +36361,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowInvoicesResponseResultsItem>
         for ShowInvoicesResponseResultsItem {
             fn from(value: super::ShowInvoicesResponseResultsItem) -> Self {
@@ -34538,6 +36377,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         #[derive(Clone, Debug)]
         pub struct ShowInvoicesResponseResultsItemMetadata {
             invoice_id: ::std::result::Result<
@@ -34549,6 +36389,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "billing")]
         impl ::std::default::Default for ShowInvoicesResponseResultsItemMetadata {
             fn default() -> Self {
                 Self {
@@ -34557,6 +36398,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "billing")]
         impl ShowInvoicesResponseResultsItemMetadata {
             pub fn invoice_id<T>(mut self, value: T) -> Self
             where
@@ -34583,6 +36425,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::TryFrom<ShowInvoicesResponseResultsItemMetadata>
         for super::ShowInvoicesResponseResultsItemMetadata {
             type Error = super::error::ConversionError;
@@ -34595,6 +36438,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "billing")]
         impl ::std::convert::From<super::ShowInvoicesResponseResultsItemMetadata>
         for ShowInvoicesResponseResultsItemMetadata {
             fn from(value: super::ShowInvoicesResponseResultsItemMetadata) -> Self {
@@ -34604,6 +36448,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowIpaddrsError {
             detail: ::std::result::Result<
@@ -34623,6 +36468,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowIpaddrsError {
             fn default() -> Self {
                 Self {
@@ -34633,6 +36479,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowIpaddrsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -34683,6 +36530,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowIpaddrsError> for super::ShowIpaddrsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34696,6 +36544,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowIpaddrsError> for ShowIpaddrsError {
             fn from(value: super::ShowIpaddrsError) -> Self {
                 Self {
@@ -34706,6 +36555,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowIpaddrsResponse {
             results: ::std::result::Result<
@@ -34719,6 +36569,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowIpaddrsResponse {
             fn default() -> Self {
                 Self {
@@ -34727,6 +36578,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowIpaddrsResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
@@ -34757,6 +36609,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowIpaddrsResponse>
         for super::ShowIpaddrsResponse {
             type Error = super::error::ConversionError;
@@ -34769,6 +36622,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowIpaddrsResponse> for ShowIpaddrsResponse {
             fn from(value: super::ShowIpaddrsResponse) -> Self {
                 Self {
@@ -34777,6 +36631,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowIpaddrsResponseResultsItem {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -34793,6 +36648,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowIpaddrsResponseResultsItem {
             fn default() -> Self {
                 Self {
@@ -34803,6 +36659,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowIpaddrsResponseResultsItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -34853,6 +36710,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowIpaddrsResponseResultsItem>
         for super::ShowIpaddrsResponseResultsItem {
             type Error = super::error::ConversionError;
@@ -34867,6 +36725,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowIpaddrsResponseResultsItem>
         for ShowIpaddrsResponseResultsItem {
             fn from(value: super::ShowIpaddrsResponseResultsItem) -> Self {
@@ -34878,6 +36737,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowLogsBody {
             daemon_logs: ::std::result::Result<
@@ -34893,6 +36753,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowLogsBody {
             fn default() -> Self {
                 Self {
@@ -34902,6 +36763,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowLogsBody {
             pub fn daemon_logs<T>(mut self, value: T) -> Self
             where
@@ -34942,6 +36804,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowLogsBody> for super::ShowLogsBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34954,6 +36817,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowLogsBody> for ShowLogsBody {
             fn from(value: super::ShowLogsBody) -> Self {
                 Self {
@@ -34963,6 +36827,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowLogsError {
             error: ::std::result::Result<
@@ -34974,6 +36839,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowLogsError {
             fn default() -> Self {
                 Self {
@@ -34982,6 +36848,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowLogsError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -35008,6 +36875,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowLogsError> for super::ShowLogsError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35019,6 +36887,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowLogsError> for ShowLogsError {
             fn from(value: super::ShowLogsError) -> Self {
                 Self {
@@ -35027,6 +36896,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowLogsResponse {
             msg: ::std::result::Result<
@@ -35042,6 +36912,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowLogsResponse {
             fn default() -> Self {
                 Self {
@@ -35051,6 +36922,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowLogsResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -35089,6 +36961,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowLogsResponse> for super::ShowLogsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35101,6 +36974,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowLogsResponse> for ShowLogsResponse {
             fn from(value: super::ShowLogsResponse) -> Self {
                 Self {
@@ -35110,6 +36984,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct ShowReportsResponseItem {
             created_at: ::std::result::Result<
@@ -35125,6 +37000,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for ShowReportsResponseItem {
             fn default() -> Self {
                 Self {
@@ -35134,6 +37010,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl ShowReportsResponseItem {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -35174,6 +37051,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<ShowReportsResponseItem>
         for super::ShowReportsResponseItem {
             type Error = super::error::ConversionError;
@@ -35187,6 +37065,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::ShowReportsResponseItem>
         for ShowReportsResponseItem {
             fn from(value: super::ShowReportsResponseItem) -> Self {
@@ -35197,6 +37076,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct ShowSshKeysResponse {
             ssh_keys: ::std::result::Result<
@@ -35208,6 +37088,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for ShowSshKeysResponse {
             fn default() -> Self {
                 Self {
@@ -35216,6 +37097,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl ShowSshKeysResponse {
             pub fn ssh_keys<T>(mut self, value: T) -> Self
             where
@@ -35242,6 +37124,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<ShowSshKeysResponse>
         for super::ShowSshKeysResponse {
             type Error = super::error::ConversionError;
@@ -35254,6 +37137,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::ShowSshKeysResponse> for ShowSshKeysResponse {
             fn from(value: super::ShowSshKeysResponse) -> Self {
                 Self {
@@ -35262,6 +37146,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowSubaccountsError {
             detail: ::std::result::Result<
@@ -35281,6 +37166,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowSubaccountsError {
             fn default() -> Self {
                 Self {
@@ -35291,6 +37177,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowSubaccountsError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -35341,6 +37228,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowSubaccountsError>
         for super::ShowSubaccountsError {
             type Error = super::error::ConversionError;
@@ -35355,6 +37243,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowSubaccountsError> for ShowSubaccountsError {
             fn from(value: super::ShowSubaccountsError) -> Self {
                 Self {
@@ -35365,6 +37254,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowSubaccountsResponse {
             users: ::std::result::Result<
@@ -35374,6 +37264,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowSubaccountsResponse {
             fn default() -> Self {
                 Self {
@@ -35381,6 +37272,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowSubaccountsResponse {
             pub fn users<T>(mut self, value: T) -> Self
             where
@@ -35399,6 +37291,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowSubaccountsResponse>
         for super::ShowSubaccountsResponse {
             type Error = super::error::ConversionError;
@@ -35408,12 +37301,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { users: value.users? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowSubaccountsResponse>
         for ShowSubaccountsResponse {
             fn from(value: super::ShowSubaccountsResponse) -> Self {
                 Self { users: Ok(value.users) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowSubaccountsResponseUsersItem {
             created_at: ::std::result::Result<
@@ -35434,6 +37329,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowSubaccountsResponseUsersItem {
             fn default() -> Self {
                 Self {
@@ -35445,6 +37341,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowSubaccountsResponseUsersItem {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -35509,6 +37406,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowSubaccountsResponseUsersItem>
         for super::ShowSubaccountsResponseUsersItem {
             type Error = super::error::ConversionError;
@@ -35524,6 +37422,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowSubaccountsResponseUsersItem>
         for ShowSubaccountsResponseUsersItem {
             fn from(value: super::ShowSubaccountsResponseUsersItem) -> Self {
@@ -35536,6 +37435,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct ShowTeamMembersResponseItem {
             email: ::std::result::Result<
@@ -35556,6 +37456,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for ShowTeamMembersResponseItem {
             fn default() -> Self {
                 Self {
@@ -35567,6 +37468,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl ShowTeamMembersResponseItem {
             pub fn email<T>(mut self, value: T) -> Self
             where
@@ -35629,6 +37531,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<ShowTeamMembersResponseItem>
         for super::ShowTeamMembersResponseItem {
             type Error = super::error::ConversionError;
@@ -35644,6 +37547,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::ShowTeamMembersResponseItem>
         for ShowTeamMembersResponseItem {
             fn from(value: super::ShowTeamMembersResponseItem) -> Self {
@@ -35656,6 +37560,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct ShowTeamRoleResponse {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -35668,6 +37573,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for ShowTeamRoleResponse {
             fn default() -> Self {
                 Self {
@@ -35677,6 +37583,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl ShowTeamRoleResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -35715,6 +37622,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<ShowTeamRoleResponse>
         for super::ShowTeamRoleResponse {
             type Error = super::error::ConversionError;
@@ -35728,6 +37636,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::ShowTeamRoleResponse> for ShowTeamRoleResponse {
             fn from(value: super::ShowTeamRoleResponse) -> Self {
                 Self {
@@ -35737,6 +37646,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct ShowTeamRolesError {
             error: ::std::result::Result<
@@ -35752,6 +37662,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for ShowTeamRolesError {
             fn default() -> Self {
                 Self {
@@ -35761,6 +37672,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl ShowTeamRolesError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -35799,6 +37711,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<ShowTeamRolesError> for super::ShowTeamRolesError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35811,6 +37724,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::ShowTeamRolesError> for ShowTeamRolesError {
             fn from(value: super::ShowTeamRolesError) -> Self {
                 Self {
@@ -35820,6 +37734,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct ShowTeamRolesResponseItem {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -35836,6 +37751,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for ShowTeamRolesResponseItem {
             fn default() -> Self {
                 Self {
@@ -35846,6 +37762,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl ShowTeamRolesResponseItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -35896,6 +37813,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<ShowTeamRolesResponseItem>
         for super::ShowTeamRolesResponseItem {
             type Error = super::error::ConversionError;
@@ -35910,6 +37828,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::ShowTeamRolesResponseItem>
         for ShowTeamRolesResponseItem {
             fn from(value: super::ShowTeamRolesResponseItem) -> Self {
@@ -35921,6 +37840,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct ShowUserResponse {
             balance: ::std::result::Result<
@@ -35945,6 +37865,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for ShowUserResponse {
             fn default() -> Self {
                 Self {
@@ -35957,6 +37878,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl ShowUserResponse {
             pub fn balance<T>(mut self, value: T) -> Self
             where
@@ -36029,6 +37951,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<ShowUserResponse> for super::ShowUserResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36044,6 +37967,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::ShowUserResponse> for ShowUserResponse {
             fn from(value: super::ShowUserResponse) -> Self {
                 Self {
@@ -36056,6 +37980,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowWorkergroupError {
             detail: ::std::result::Result<
@@ -36075,6 +38000,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowWorkergroupError {
             fn default() -> Self {
                 Self {
@@ -36085,6 +38011,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowWorkergroupError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -36135,6 +38062,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowWorkergroupError>
         for super::ShowWorkergroupError {
             type Error = super::error::ConversionError;
@@ -36149,6 +38077,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowWorkergroupError> for ShowWorkergroupError {
             fn from(value: super::ShowWorkergroupError) -> Self {
                 Self {
@@ -36159,6 +38088,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowWorkergroupResponse {
             results: ::std::result::Result<
@@ -36172,6 +38102,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowWorkergroupResponse {
             fn default() -> Self {
                 Self {
@@ -36180,6 +38111,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowWorkergroupResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
@@ -36210,6 +38142,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowWorkergroupResponse>
         for super::ShowWorkergroupResponse {
             type Error = super::error::ConversionError;
@@ -36222,6 +38155,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowWorkergroupResponse>
         for ShowWorkergroupResponse {
             fn from(value: super::ShowWorkergroupResponse) -> Self {
@@ -36231,6 +38165,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct ShowWorkergroupResponseResultsItem {
             api_key: ::std::result::Result<
@@ -36293,6 +38228,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for ShowWorkergroupResponseResultsItem {
             fn default() -> Self {
                 Self {
@@ -36314,6 +38250,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl ShowWorkergroupResponseResultsItem {
             pub fn api_key<T>(mut self, value: T) -> Self
             where
@@ -36500,6 +38437,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<ShowWorkergroupResponseResultsItem>
         for super::ShowWorkergroupResponseResultsItem {
             type Error = super::error::ConversionError;
@@ -36525,6 +38463,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::ShowWorkergroupResponseResultsItem>
         for ShowWorkergroupResponseResultsItem {
             fn from(value: super::ShowWorkergroupResponseResultsItem) -> Self {
@@ -36547,6 +38486,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         #[derive(Clone, Debug)]
         pub struct SimpleBooleanSuccessResponse {
             success: ::std::result::Result<
@@ -36554,6 +38494,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "instances")]
         impl ::std::default::Default for SimpleBooleanSuccessResponse {
             fn default() -> Self {
                 Self {
@@ -36561,6 +38502,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "instances")]
         impl SimpleBooleanSuccessResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -36575,6 +38517,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::TryFrom<SimpleBooleanSuccessResponse>
         for super::SimpleBooleanSuccessResponse {
             type Error = super::error::ConversionError;
@@ -36584,12 +38527,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "instances")]
         impl ::std::convert::From<super::SimpleBooleanSuccessResponse>
         for SimpleBooleanSuccessResponse {
             fn from(value: super::SimpleBooleanSuccessResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct StartDeploymentError {
             detail: ::std::result::Result<
@@ -36609,6 +38554,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for StartDeploymentError {
             fn default() -> Self {
                 Self {
@@ -36619,6 +38565,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl StartDeploymentError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -36669,6 +38616,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<StartDeploymentError>
         for super::StartDeploymentError {
             type Error = super::error::ConversionError;
@@ -36683,6 +38631,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::StartDeploymentError> for StartDeploymentError {
             fn from(value: super::StartDeploymentError) -> Self {
                 Self {
@@ -36693,6 +38642,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct StartDeploymentResponse {
             endpoint_state: ::std::result::Result<
@@ -36704,6 +38654,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for StartDeploymentResponse {
             fn default() -> Self {
                 Self {
@@ -36712,6 +38663,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl StartDeploymentResponse {
             pub fn endpoint_state<T>(mut self, value: T) -> Self
             where
@@ -36740,6 +38692,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<StartDeploymentResponse>
         for super::StartDeploymentResponse {
             type Error = super::error::ConversionError;
@@ -36752,6 +38705,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::StartDeploymentResponse>
         for StartDeploymentResponse {
             fn from(value: super::StartDeploymentResponse) -> Self {
@@ -36761,6 +38715,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct StopDeploymentError {
             detail: ::std::result::Result<
@@ -36780,6 +38735,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for StopDeploymentError {
             fn default() -> Self {
                 Self {
@@ -36790,6 +38746,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl StopDeploymentError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -36840,6 +38797,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<StopDeploymentError>
         for super::StopDeploymentError {
             type Error = super::error::ConversionError;
@@ -36854,6 +38812,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::StopDeploymentError> for StopDeploymentError {
             fn from(value: super::StopDeploymentError) -> Self {
                 Self {
@@ -36864,6 +38823,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct StopDeploymentResponse {
             endpoint_state: ::std::result::Result<
@@ -36875,6 +38835,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for StopDeploymentResponse {
             fn default() -> Self {
                 Self {
@@ -36883,6 +38844,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl StopDeploymentResponse {
             pub fn endpoint_state<T>(mut self, value: T) -> Self
             where
@@ -36911,6 +38873,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<StopDeploymentResponse>
         for super::StopDeploymentResponse {
             type Error = super::error::ConversionError;
@@ -36923,6 +38886,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::StopDeploymentResponse>
         for StopDeploymentResponse {
             fn from(value: super::StopDeploymentResponse) -> Self {
@@ -36932,6 +38896,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct SuccessResponse {
             msg: ::std::result::Result<
@@ -36943,6 +38908,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for SuccessResponse {
             fn default() -> Self {
                 Self {
@@ -36951,6 +38917,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl SuccessResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -36977,6 +38944,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<SuccessResponse> for super::SuccessResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36988,6 +38956,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::SuccessResponse> for SuccessResponse {
             fn from(value: super::SuccessResponse) -> Self {
                 Self {
@@ -36996,6 +38965,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct SuccessWorkersRetrievedWorkersItem {
             created_at: ::std::result::Result<
@@ -37012,6 +38982,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for SuccessWorkersRetrievedWorkersItem {
             fn default() -> Self {
                 Self {
@@ -37022,6 +38993,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl SuccessWorkersRetrievedWorkersItem {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -37070,6 +39042,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<SuccessWorkersRetrievedWorkersItem>
         for super::SuccessWorkersRetrievedWorkersItem {
             type Error = super::error::ConversionError;
@@ -37084,6 +39057,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::SuccessWorkersRetrievedWorkersItem>
         for SuccessWorkersRetrievedWorkersItem {
             fn from(value: super::SuccessWorkersRetrievedWorkersItem) -> Self {
@@ -37095,6 +39069,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         #[derive(Clone, Debug)]
         pub struct Template {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -37107,6 +39082,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "search")]
         impl ::std::default::Default for Template {
             fn default() -> Self {
                 Self {
@@ -37116,6 +39092,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "search")]
         impl Template {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -37152,6 +39129,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::TryFrom<Template> for super::Template {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37164,6 +39142,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "search")]
         impl ::std::convert::From<super::Template> for Template {
             fn from(value: super::Template) -> Self {
                 Self {
@@ -37173,6 +39152,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct TestNotificationWebhookResponse {
             msg: ::std::result::Result<
@@ -37184,6 +39164,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for TestNotificationWebhookResponse {
             fn default() -> Self {
                 Self {
@@ -37192,6 +39173,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl TestNotificationWebhookResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -37218,6 +39200,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<TestNotificationWebhookResponse>
         for super::TestNotificationWebhookResponse {
             type Error = super::error::ConversionError;
@@ -37230,6 +39213,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::TestNotificationWebhookResponse>
         for TestNotificationWebhookResponse {
             fn from(value: super::TestNotificationWebhookResponse) -> Self {
@@ -37239,6 +39223,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct TransferCreditBody {
             amount: ::std::result::Result<f32, ::std::string::String>,
@@ -37255,6 +39240,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for TransferCreditBody {
             fn default() -> Self {
                 Self {
@@ -37265,6 +39251,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl TransferCreditBody {
             pub fn amount<T>(mut self, value: T) -> Self
             where
@@ -37315,6 +39302,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<TransferCreditBody> for super::TransferCreditBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37328,6 +39316,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::TransferCreditBody> for TransferCreditBody {
             fn from(value: super::TransferCreditBody) -> Self {
                 Self {
@@ -37338,6 +39327,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct TransferCreditError {
             detail: ::std::result::Result<
@@ -37357,6 +39347,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for TransferCreditError {
             fn default() -> Self {
                 Self {
@@ -37367,6 +39358,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl TransferCreditError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -37417,6 +39409,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<TransferCreditError>
         for super::TransferCreditError {
             type Error = super::error::ConversionError;
@@ -37431,6 +39424,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::TransferCreditError> for TransferCreditError {
             fn from(value: super::TransferCreditError) -> Self {
                 Self {
@@ -37441,6 +39435,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct TransferCreditResponse {
             success: ::std::result::Result<
@@ -37448,6 +39443,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for TransferCreditResponse {
             fn default() -> Self {
                 Self {
@@ -37455,6 +39451,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl TransferCreditResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -37469,6 +39466,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<TransferCreditResponse>
         for super::TransferCreditResponse {
             type Error = super::error::ConversionError;
@@ -37478,12 +39476,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::TransferCreditResponse>
         for TransferCreditResponse {
             fn from(value: super::TransferCreditResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct UnlistMachineError {
             detail: ::std::result::Result<
@@ -37503,6 +39503,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for UnlistMachineError {
             fn default() -> Self {
                 Self {
@@ -37513,6 +39514,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl UnlistMachineError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -37563,6 +39565,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<UnlistMachineError> for super::UnlistMachineError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37576,6 +39579,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::UnlistMachineError> for UnlistMachineError {
             fn from(value: super::UnlistMachineError) -> Self {
                 Self {
@@ -37586,6 +39590,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         #[derive(Clone, Debug)]
         pub struct UnlistMachineResponse {
             machine_id: ::std::result::Result<
@@ -37601,6 +39606,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "machines")]
         impl ::std::default::Default for UnlistMachineResponse {
             fn default() -> Self {
                 Self {
@@ -37610,6 +39616,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "machines")]
         impl UnlistMachineResponse {
             pub fn machine_id<T>(mut self, value: T) -> Self
             where
@@ -37648,6 +39655,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::TryFrom<UnlistMachineResponse>
         for super::UnlistMachineResponse {
             type Error = super::error::ConversionError;
@@ -37661,6 +39669,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "machines")]
         impl ::std::convert::From<super::UnlistMachineResponse>
         for UnlistMachineResponse {
             fn from(value: super::UnlistMachineResponse) -> Self {
@@ -37671,10 +39680,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct UnlistVolumeBody {
             id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for UnlistVolumeBody {
             fn default() -> Self {
                 Self {
@@ -37682,6 +39693,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl UnlistVolumeBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -37694,6 +39706,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<UnlistVolumeBody> for super::UnlistVolumeBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37702,11 +39715,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { id: value.id? })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::UnlistVolumeBody> for UnlistVolumeBody {
             fn from(value: super::UnlistVolumeBody) -> Self {
                 Self { id: Ok(value.id) }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct UnlistVolumeError {
             detail: ::std::result::Result<
@@ -37722,6 +39737,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for UnlistVolumeError {
             fn default() -> Self {
                 Self {
@@ -37731,6 +39747,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl UnlistVolumeError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -37771,6 +39788,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<UnlistVolumeError> for super::UnlistVolumeError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37783,6 +39801,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::UnlistVolumeError> for UnlistVolumeError {
             fn from(value: super::UnlistVolumeError) -> Self {
                 Self {
@@ -37792,6 +39811,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct UnlistVolumeResponse {
             msg: ::std::result::Result<
@@ -37803,6 +39823,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for UnlistVolumeResponse {
             fn default() -> Self {
                 Self {
@@ -37811,6 +39832,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl UnlistVolumeResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -37837,6 +39859,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<UnlistVolumeResponse>
         for super::UnlistVolumeResponse {
             type Error = super::error::ConversionError;
@@ -37849,6 +39872,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::UnlistVolumeResponse> for UnlistVolumeResponse {
             fn from(value: super::UnlistVolumeResponse) -> Self {
                 Self {
@@ -37857,6 +39881,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateEndpointBody {
             cold_mult: ::std::result::Result<
@@ -37884,6 +39909,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateEndpointBody {
             fn default() -> Self {
                 Self {
@@ -37896,6 +39922,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateEndpointBody {
             pub fn cold_mult<T>(mut self, value: T) -> Self
             where
@@ -37970,6 +39997,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateEndpointBody> for super::UpdateEndpointBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37985,6 +40013,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateEndpointBody> for UpdateEndpointBody {
             fn from(value: super::UpdateEndpointBody) -> Self {
                 Self {
@@ -37997,6 +40026,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateEndpointError {
             detail: ::std::result::Result<
@@ -38016,6 +40046,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateEndpointError {
             fn default() -> Self {
                 Self {
@@ -38026,6 +40057,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateEndpointError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -38076,6 +40108,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateEndpointError>
         for super::UpdateEndpointError {
             type Error = super::error::ConversionError;
@@ -38090,6 +40123,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateEndpointError> for UpdateEndpointError {
             fn from(value: super::UpdateEndpointError) -> Self {
                 Self {
@@ -38100,6 +40134,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateEndpointResponse {
             success: ::std::result::Result<
@@ -38107,6 +40142,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateEndpointResponse {
             fn default() -> Self {
                 Self {
@@ -38114,6 +40150,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateEndpointResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -38128,6 +40165,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateEndpointResponse>
         for super::UpdateEndpointResponse {
             type Error = super::error::ConversionError;
@@ -38137,12 +40175,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateEndpointResponse>
         for UpdateEndpointResponse {
             fn from(value: super::UpdateEndpointResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateEnvVarBody {
             key: ::std::result::Result<
@@ -38151,6 +40191,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateEnvVarBody {
             fn default() -> Self {
                 Self {
@@ -38159,6 +40200,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateEnvVarBody {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -38185,6 +40227,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateEnvVarBody> for super::UpdateEnvVarBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38196,6 +40239,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateEnvVarBody> for UpdateEnvVarBody {
             fn from(value: super::UpdateEnvVarBody) -> Self {
                 Self {
@@ -38204,6 +40248,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateEnvVarError {
             detail: ::std::result::Result<
@@ -38223,6 +40268,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateEnvVarError {
             fn default() -> Self {
                 Self {
@@ -38233,6 +40279,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateEnvVarError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -38283,6 +40330,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateEnvVarError> for super::UpdateEnvVarError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38296,6 +40344,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateEnvVarError> for UpdateEnvVarError {
             fn from(value: super::UpdateEnvVarError) -> Self {
                 Self {
@@ -38306,6 +40355,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateEnvVarResponse {
             msg: ::std::result::Result<
@@ -38317,6 +40367,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateEnvVarResponse {
             fn default() -> Self {
                 Self {
@@ -38325,6 +40376,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateEnvVarResponse {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -38351,6 +40403,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateEnvVarResponse>
         for super::UpdateEnvVarResponse {
             type Error = super::error::ConversionError;
@@ -38363,6 +40416,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateEnvVarResponse> for UpdateEnvVarResponse {
             fn from(value: super::UpdateEnvVarResponse) -> Self {
                 Self {
@@ -38371,6 +40425,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct UpdateNotificationPreferencesBody {
             notification_preferences: ::std::result::Result<
@@ -38378,6 +40433,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for UpdateNotificationPreferencesBody {
             fn default() -> Self {
                 Self {
@@ -38387,6 +40443,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl UpdateNotificationPreferencesBody {
             pub fn notification_preferences<T>(mut self, value: T) -> Self
             where
@@ -38403,6 +40460,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<UpdateNotificationPreferencesBody>
         for super::UpdateNotificationPreferencesBody {
             type Error = super::error::ConversionError;
@@ -38414,6 +40472,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::UpdateNotificationPreferencesBody>
         for UpdateNotificationPreferencesBody {
             fn from(value: super::UpdateNotificationPreferencesBody) -> Self {
@@ -38422,6 +40481,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct UpdateNotificationPreferencesResponse {
             notification_preferences: ::std::result::Result<
@@ -38433,6 +40493,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for UpdateNotificationPreferencesResponse {
             fn default() -> Self {
                 Self {
@@ -38441,6 +40502,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl UpdateNotificationPreferencesResponse {
             pub fn notification_preferences<T>(mut self, value: T) -> Self
             where
@@ -38471,6 +40533,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<UpdateNotificationPreferencesResponse>
         for super::UpdateNotificationPreferencesResponse {
             type Error = super::error::ConversionError;
@@ -38483,6 +40546,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::UpdateNotificationPreferencesResponse>
         for UpdateNotificationPreferencesResponse {
             fn from(value: super::UpdateNotificationPreferencesResponse) -> Self {
@@ -38492,6 +40556,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         #[derive(Clone, Debug)]
         pub struct UpdateNotificationWebhookResponse {
             enabled_notification_preferences: ::std::result::Result<
@@ -38507,6 +40572,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "notifications")]
         impl ::std::default::Default for UpdateNotificationWebhookResponse {
             fn default() -> Self {
                 Self {
@@ -38516,6 +40582,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "notifications")]
         impl UpdateNotificationWebhookResponse {
             pub fn enabled_notification_preferences<T>(mut self, value: T) -> Self
             where
@@ -38560,6 +40627,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::TryFrom<UpdateNotificationWebhookResponse>
         for super::UpdateNotificationWebhookResponse {
             type Error = super::error::ConversionError;
@@ -38574,6 +40642,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "notifications")]
         impl ::std::convert::From<super::UpdateNotificationWebhookResponse>
         for UpdateNotificationWebhookResponse {
             fn from(value: super::UpdateNotificationWebhookResponse) -> Self {
@@ -38586,10 +40655,12 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateSshKeyBody {
             ssh_key: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateSshKeyBody {
             fn default() -> Self {
                 Self {
@@ -38597,6 +40668,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateSshKeyBody {
             pub fn ssh_key<T>(mut self, value: T) -> Self
             where
@@ -38611,6 +40683,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateSshKeyBody> for super::UpdateSshKeyBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38619,11 +40692,13 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { ssh_key: value.ssh_key? })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateSshKeyBody> for UpdateSshKeyBody {
             fn from(value: super::UpdateSshKeyBody) -> Self {
                 Self { ssh_key: Ok(value.ssh_key) }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateSshKeyError {
             detail: ::std::result::Result<
@@ -38643,6 +40718,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateSshKeyError {
             fn default() -> Self {
                 Self {
@@ -38653,6 +40729,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateSshKeyError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -38703,6 +40780,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateSshKeyError> for super::UpdateSshKeyError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38716,6 +40794,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateSshKeyError> for UpdateSshKeyError {
             fn from(value: super::UpdateSshKeyError) -> Self {
                 Self {
@@ -38726,6 +40805,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         #[derive(Clone, Debug)]
         pub struct UpdateSshKeyResponse {
             key: ::std::result::Result<
@@ -38739,6 +40819,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "accounts")]
         impl ::std::default::Default for UpdateSshKeyResponse {
             fn default() -> Self {
                 Self {
@@ -38747,6 +40828,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "accounts")]
         impl UpdateSshKeyResponse {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -38777,6 +40859,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::TryFrom<UpdateSshKeyResponse>
         for super::UpdateSshKeyResponse {
             type Error = super::error::ConversionError;
@@ -38789,6 +40872,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "accounts")]
         impl ::std::convert::From<super::UpdateSshKeyResponse> for UpdateSshKeyResponse {
             fn from(value: super::UpdateSshKeyResponse) -> Self {
                 Self {
@@ -38797,6 +40881,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct UpdateTeamRoleBody {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -38805,6 +40890,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for UpdateTeamRoleBody {
             fn default() -> Self {
                 Self {
@@ -38813,6 +40899,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl UpdateTeamRoleBody {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -38841,6 +40928,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<UpdateTeamRoleBody> for super::UpdateTeamRoleBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38852,6 +40940,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::UpdateTeamRoleBody> for UpdateTeamRoleBody {
             fn from(value: super::UpdateTeamRoleBody) -> Self {
                 Self {
@@ -38860,6 +40949,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateWorkergroupBody {
             cold_mult: ::std::result::Result<
@@ -38904,6 +40994,7 @@ This is useful for finding offers on machines you're already renting.
             >,
             test_workers: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateWorkergroupBody {
             fn default() -> Self {
                 Self {
@@ -38923,6 +41014,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateWorkergroupBody {
             pub fn cold_mult<T>(mut self, value: T) -> Self
             where
@@ -39057,6 +41149,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateWorkergroupBody>
         for super::UpdateWorkergroupBody {
             type Error = super::error::ConversionError;
@@ -39078,6 +41171,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateWorkergroupBody>
         for UpdateWorkergroupBody {
             fn from(value: super::UpdateWorkergroupBody) -> Self {
@@ -39096,6 +41190,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateWorkergroupError {
             detail: ::std::result::Result<
@@ -39115,6 +41210,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateWorkergroupError {
             fn default() -> Self {
                 Self {
@@ -39125,6 +41221,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateWorkergroupError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
@@ -39175,6 +41272,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateWorkergroupError>
         for super::UpdateWorkergroupError {
             type Error = super::error::ConversionError;
@@ -39189,6 +41287,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateWorkergroupError>
         for UpdateWorkergroupError {
             fn from(value: super::UpdateWorkergroupError) -> Self {
@@ -39200,6 +41299,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct UpdateWorkergroupResponse {
             success: ::std::result::Result<
@@ -39207,6 +41307,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "serverless")]
         impl ::std::default::Default for UpdateWorkergroupResponse {
             fn default() -> Self {
                 Self {
@@ -39214,6 +41315,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "serverless")]
         impl UpdateWorkergroupResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -39228,6 +41330,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::TryFrom<UpdateWorkergroupResponse>
         for super::UpdateWorkergroupResponse {
             type Error = super::error::ConversionError;
@@ -39237,12 +41340,14 @@ This is useful for finding offers on machines you're already renting.
                 Ok(Self { success: value.success? })
             }
         }
+        #[cfg(feature = "serverless")]
         impl ::std::convert::From<super::UpdateWorkergroupResponse>
         for UpdateWorkergroupResponse {
             fn from(value: super::UpdateWorkergroupResponse) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
+        #[cfg(feature = "team")]
         #[derive(Clone, Debug)]
         pub struct UserRead {
             instance_write: ::std::result::Result<
@@ -39258,6 +41363,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "team")]
         impl ::std::default::Default for UserRead {
             fn default() -> Self {
                 Self {
@@ -39266,6 +41372,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "team")]
         impl UserRead {
             pub fn instance_write<T>(mut self, value: T) -> Self
             where
@@ -39302,6 +41409,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::TryFrom<UserRead> for super::UserRead {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -39313,6 +41421,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "team")]
         impl ::std::convert::From<super::UserRead> for UserRead {
             fn from(value: super::UserRead) -> Self {
                 Self {
@@ -39321,6 +41430,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct Volume {
             cpu_arch: ::std::result::Result<
@@ -39409,6 +41519,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for Volume {
             fn default() -> Self {
                 Self {
@@ -39436,6 +41547,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl Volume {
             pub fn cpu_arch<T>(mut self, value: T) -> Self
             where
@@ -39698,6 +41810,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<Volume> for super::Volume {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -39728,6 +41841,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::Volume> for Volume {
             fn from(value: super::Volume) -> Self {
                 Self {
@@ -39755,6 +41869,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         #[derive(Clone, Debug)]
         pub struct VolumeOffer {
             ask_contract_id: ::std::result::Result<
@@ -39887,6 +42002,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "volumes")]
         impl ::std::default::Default for VolumeOffer {
             fn default() -> Self {
                 Self {
@@ -39926,6 +42042,7 @@ This is useful for finding offers on machines you're already renting.
                 }
             }
         }
+        #[cfg(feature = "volumes")]
         impl VolumeOffer {
             pub fn ask_contract_id<T>(mut self, value: T) -> Self
             where
@@ -40330,6 +42447,7 @@ This is useful for finding offers on machines you're already renting.
                 self
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::TryFrom<VolumeOffer> for super::VolumeOffer {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -40372,6 +42490,7 @@ This is useful for finding offers on machines you're already renting.
                 })
             }
         }
+        #[cfg(feature = "volumes")]
         impl ::std::convert::From<super::VolumeOffer> for VolumeOffer {
             fn from(value: super::VolumeOffer) -> Self {
                 Self {
@@ -40421,6 +42540,7 @@ This is useful for finding offers on machines you're already renting.
         {
             T::try_from(V).unwrap()
         }
+        #[cfg(any(feature = "machines", feature = "serverless", feature = "volumes"))]
         pub(super) fn default_u64<T, const V: u64>() -> T
         where
             T: ::std::convert::TryFrom<u64>,
@@ -40428,6 +42548,7 @@ This is useful for finding offers on machines you're already renting.
         {
             T::try_from(V).unwrap()
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn default_nzu64<T, const V: u64>() -> T
         where
             T: ::std::convert::TryFrom<::std::num::NonZeroU64>,
@@ -40437,36 +42558,47 @@ This is useful for finding offers on machines you're already renting.
         {
             T::try_from(::std::num::NonZeroU64::try_from(V).unwrap()).unwrap()
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_endpoint_body_cold_mult() -> f64 {
             2.5_f64
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_endpoint_body_endpoint_name() -> ::std::string::String {
             "default-endpoint".to_string()
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_endpoint_body_min_load() -> f64 {
             10.0_f64
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_endpoint_body_target_util() -> f64 {
             0.9_f64
         }
+        #[cfg(feature = "templates")]
         pub(super) fn create_template_body_runtype() -> super::CreateTemplateBodyRuntype {
             super::CreateTemplateBodyRuntype::Args
         }
+        #[cfg(feature = "templates")]
         pub(super) fn create_template_body_tag() -> ::std::string::String {
             "latest".to_string()
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_workergroup_body_cold_mult() -> f64 {
             3.0_f64
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_workergroup_body_min_load() -> f64 {
             1.0_f64
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_workergroup_body_search_params() -> ::std::string::String {
             "verified=true rentable=true rented=false".to_string()
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn create_workergroup_body_target_util() -> f64 {
             0.9_f64
         }
+        #[cfg(feature = "search")]
         pub(super) fn search_offers_body_rentable() -> ::std::option::Option<
             super::SearchOffersBodyRentable,
         > {
@@ -40474,6 +42606,7 @@ This is useful for finding offers on machines you're already renting.
                 eq: ::std::option::Option::Some(true),
             })
         }
+        #[cfg(feature = "search")]
         pub(super) fn search_offers_body_rented() -> ::std::option::Option<
             super::SearchOffersBodyRented,
         > {
@@ -40481,6 +42614,7 @@ This is useful for finding offers on machines you're already renting.
                 eq: ::std::option::Option::Some(false),
             })
         }
+        #[cfg(feature = "search")]
         pub(super) fn search_offers_body_verified() -> ::std::option::Option<
             super::SearchOffersBodyVerified,
         > {
@@ -40488,14 +42622,17 @@ This is useful for finding offers on machines you're already renting.
                 eq: ::std::option::Option::Some(true),
             })
         }
+        #[cfg(feature = "serverless")]
         pub(super) fn update_workergroup_body_search_params() -> ::std::string::String {
             "verified=true rentable=true rented=false".to_string()
         }
+        #[cfg(feature = "team")]
         pub(super) fn user_read_instance_write() -> ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
             ::std::option::Option::Some([].into_iter().collect())
         }
+        #[cfg(feature = "team")]
         pub(super) fn user_read_user_read() -> ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
@@ -40621,6 +42758,7 @@ const _: () = {
     {}
 };
 impl Client {
+    #[cfg(feature = "instances")]
     /**show ssh-keys
 
 Retrieves the SSH keys associated with a specific instance.
@@ -40640,6 +42778,7 @@ let response = client.show_ssh_keys()
     pub fn show_ssh_keys(&self) -> builder::ShowSshKeys<'_> {
         builder::ShowSshKeys::new(self)
     }
+    #[cfg(feature = "instances")]
     /**attach ssh-key
 
 Attaches an SSH key to the specified instance, allowing SSH access using the provided key.
@@ -40661,6 +42800,7 @@ let response = client.attach_ssh_key()
     pub fn attach_ssh_key(&self) -> builder::AttachSshKey<'_> {
         builder::AttachSshKey::new(self)
     }
+    #[cfg(feature = "instances")]
     /**copy
 
 Initiate a remote copy operation to transfer data from one instance to another or between an instance and the local machine.
@@ -40678,6 +42818,7 @@ let response = client.initiate_remote_rsync()
     pub fn initiate_remote_rsync(&self) -> builder::InitiateRemoteRsync<'_> {
         builder::InitiateRemoteRsync::new(self)
     }
+    #[cfg(feature = "instances")]
     /**cancel copy
 
 Cancel a remote copy operation specified by the destination ID (dst_id).
@@ -40695,6 +42836,7 @@ let response = client.cancel_remote_rsync()
     pub fn cancel_remote_rsync(&self) -> builder::CancelRemoteRsync<'_> {
         builder::CancelRemoteRsync::new(self)
     }
+    #[cfg(feature = "machines")]
     /**cancel maint
 
 Cancel a scheduled maintenance window for a specified machine.
@@ -40714,6 +42856,7 @@ let response = client.cancel_maint()
     pub fn cancel_maint(&self) -> builder::CancelMaint<'_> {
         builder::CancelMaint::new(self)
     }
+    #[cfg(feature = "instances")]
     /**cloud copy
 
 Starts a cloud copy operation by sending a command to the remote server. The operation can transfer data between an instance and a cloud service.
@@ -40731,6 +42874,7 @@ let response = client.cloud_copy()
     pub fn cloud_copy(&self) -> builder::CloudCopy<'_> {
         builder::CloudCopy::new(self)
     }
+    #[cfg(feature = "instances")]
     /**cancel sync
 
 Cancels an in-progress remote sync operation identified by the destination instance ID.
@@ -40749,6 +42893,7 @@ let response = client.cancel_sync()
     pub fn cancel_sync(&self) -> builder::CancelSync<'_> {
         builder::CancelSync::new(self)
     }
+    #[cfg(feature = "instances")]
     /**change bid
 
 Change the current bid price of an instance to a specified price.
@@ -40770,6 +42915,7 @@ let response = client.change_bid()
     pub fn change_bid(&self) -> builder::ChangeBid<'_> {
         builder::ChangeBid::new(self)
     }
+    #[cfg(feature = "machines")]
     /**cleanup machine
 
 This endpoint removes expired contracts on a specified machine, freeing up space.
@@ -40791,6 +42937,7 @@ let response = client.cleanup_machine()
     pub fn cleanup_machine(&self) -> builder::CleanupMachine<'_> {
         builder::CleanupMachine::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show api keys
 
 Retrieves all API keys associated with the authenticated user.
@@ -40807,6 +42954,7 @@ let response = client.show_api_keys()
     pub fn show_api_keys(&self) -> builder::ShowApiKeys<'_> {
         builder::ShowApiKeys::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**create api-key
 
 Creates a new API key with specified permissions for the authenticated user.
@@ -40824,6 +42972,7 @@ let response = client.create_api_key()
     pub fn create_api_key(&self) -> builder::CreateApiKey<'_> {
         builder::CreateApiKey::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**show workergroup
 
 Retrieves the list of workergroups associated with the authenticated user.
@@ -40840,6 +42989,7 @@ let response = client.show_workergroup()
     pub fn show_workergroup(&self) -> builder::ShowWorkergroup<'_> {
         builder::ShowWorkergroup::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**create workergroup
 
 Creates a new workergroup configuration that manages worker instances for a serverless endpoint.
@@ -40857,6 +43007,7 @@ let response = client.create_workergroup()
     pub fn create_workergroup(&self) -> builder::CreateWorkergroup<'_> {
         builder::CreateWorkergroup::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**show endpoints
 
 Retrieve a list of endpoint jobs for the authenticated user.
@@ -40873,6 +43024,7 @@ let response = client.show_endpoints()
     pub fn show_endpoints(&self) -> builder::ShowEndpoints<'_> {
         builder::ShowEndpoints::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**create endpoint
 
 This endpoint creates a new job processing endpoint with specified parameters.
@@ -40890,6 +43042,7 @@ let response = client.create_endpoint()
     pub fn create_endpoint(&self) -> builder::CreateEndpoint<'_> {
         builder::CreateEndpoint::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show env vars
 
 Retrieve a list of environment variables (secrets) for the authenticated user.
@@ -40906,6 +43059,7 @@ let response = client.show_env_vars()
     pub fn show_env_vars(&self) -> builder::ShowEnvVars<'_> {
         builder::ShowEnvVars::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**update env var
 
 Updates the value of an existing environment variable for the authenticated user.
@@ -40923,6 +43077,7 @@ let response = client.update_env_var()
     pub fn update_env_var(&self) -> builder::UpdateEnvVar<'_> {
         builder::UpdateEnvVar::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**create env-var
 
 Creates a new encrypted environment variable for the authenticated user.
@@ -40942,6 +43097,7 @@ let response = client.create_env_var()
     pub fn create_env_var(&self) -> builder::CreateEnvVar<'_> {
         builder::CreateEnvVar::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**delete env var
 
 Deletes an environment variable associated with the authenticated user.
@@ -40960,6 +43116,7 @@ let response = client.delete_user_secret()
     pub fn delete_user_secret(&self) -> builder::DeleteUserSecret<'_> {
         builder::DeleteUserSecret::new(self)
     }
+    #[cfg(feature = "instances")]
     /**create instance
 
 Creates a new instance by accepting an "ask" contract from a provider.
@@ -40991,6 +43148,7 @@ let response = client.create_instance()
     pub fn create_instance(&self) -> builder::CreateInstance<'_> {
         builder::CreateInstance::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show ssh keys
 
 Retrieve a list of SSH keys associated with the authenticated user's account.
@@ -41007,6 +43165,7 @@ let response = client.get_ssh_keys_user()
     pub fn get_ssh_keys_user(&self) -> builder::GetSshKeysUser<'_> {
         builder::GetSshKeysUser::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**create ssh-key
 
 Creates a new SSH key and associates it with your account.
@@ -41025,6 +43184,7 @@ let response = client.create_ssh_key()
     pub fn create_ssh_key(&self) -> builder::CreateSshKey<'_> {
         builder::CreateSshKey::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**set user
 
 Updates the user data for the authenticated user.
@@ -41042,6 +43202,7 @@ let response = client.set_user()
     pub fn set_user(&self) -> builder::SetUser<'_> {
         builder::SetUser::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**create subaccount
 
 Creates either a standalone user account or a subaccount under a parent account. Subaccounts can be restricted to host-only functionality.
@@ -41059,6 +43220,7 @@ let response = client.create_subaccount()
     pub fn create_subaccount(&self) -> builder::CreateSubaccount<'_> {
         builder::CreateSubaccount::new(self)
     }
+    #[cfg(feature = "team")]
     /**create team
 
 Creates a new [team](https://docs.vast.ai/documentation/teams/teams-overview) with given name and following default roles:
@@ -41082,6 +43244,7 @@ let response = client.create_team()
     pub fn create_team(&self) -> builder::CreateTeam<'_> {
         builder::CreateTeam::new(self)
     }
+    #[cfg(feature = "team")]
     /**destroy team
 
 Deletes a team and all associated data including API keys, rights, invitations, memberships and metadata. The team owner's master API key is converted to a normal client key.
@@ -41098,6 +43261,7 @@ let response = client.destroy_team()
     pub fn destroy_team(&self) -> builder::DestroyTeam<'_> {
         builder::DestroyTeam::new(self)
     }
+    #[cfg(feature = "team")]
     /**create team role
 
 Creates a new role within a team. Only team owners or managers with the appropriate permissions can perform this operation.
@@ -41115,6 +43279,7 @@ let response = client.create_team_role()
     pub fn create_team_role(&self) -> builder::CreateTeamRole<'_> {
         builder::CreateTeamRole::new(self)
     }
+    #[cfg(feature = "search")]
     /**search templates
 
 Searches for templates using filter-based queries.
@@ -41148,6 +43313,7 @@ let response = client.search_templates()
     pub fn search_templates(&self) -> builder::SearchTemplates<'_> {
         builder::SearchTemplates::new(self)
     }
+    #[cfg(feature = "templates")]
     /**edit template
 
 Edits an existing template in place.
@@ -41171,6 +43337,7 @@ let response = client.edit_template()
     pub fn edit_template(&self) -> builder::EditTemplate<'_> {
         builder::EditTemplate::new(self)
     }
+    #[cfg(feature = "templates")]
     /**create template
 
 Creates a new template for launching instances.
@@ -41192,6 +43359,7 @@ let response = client.create_template()
     pub fn create_template(&self) -> builder::CreateTemplate<'_> {
         builder::CreateTemplate::new(self)
     }
+    #[cfg(feature = "templates")]
     /**delete template
 
 Deletes an existing template.
@@ -41213,6 +43381,7 @@ let response = client.delete_template()
     pub fn delete_template(&self) -> builder::DeleteTemplate<'_> {
         builder::DeleteTemplate::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**delete api key
 
 Deletes an existing API key belonging to the authenticated user.
@@ -41233,6 +43402,7 @@ let response = client.delete_api_key()
     pub fn delete_api_key(&self) -> builder::DeleteApiKey<'_> {
         builder::DeleteApiKey::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**update workergroup
 
 Updates the properties of an existing workergroup based on the provided parameters.
@@ -41254,6 +43424,7 @@ let response = client.update_workergroup()
     pub fn update_workergroup(&self) -> builder::UpdateWorkergroup<'_> {
         builder::UpdateWorkergroup::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**delete workergroup
 
 Deletes an existing workergroup.
@@ -41273,6 +43444,7 @@ let response = client.delete_workergroup()
     pub fn delete_workergroup(&self) -> builder::DeleteWorkergroup<'_> {
         builder::DeleteWorkergroup::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**update endpoint
 
 Updates the specified endpoint group with the provided parameters.
@@ -41294,6 +43466,7 @@ let response = client.update_endpoint()
     pub fn update_endpoint(&self) -> builder::UpdateEndpoint<'_> {
         builder::UpdateEndpoint::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**delete endpoint
 
 Deletes an endpoint group by ID. Associated workergroups will also be deleted.
@@ -41313,6 +43486,7 @@ let response = client.delete_endpoint()
     pub fn delete_endpoint(&self) -> builder::DeleteEndpoint<'_> {
         builder::DeleteEndpoint::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**update ssh key
 
 Updates the specified SSH key with the provided value.
@@ -41334,6 +43508,7 @@ let response = client.update_ssh_key()
     pub fn update_ssh_key(&self) -> builder::UpdateSshKey<'_> {
         builder::UpdateSshKey::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**delete ssh key
 
 Removes an SSH key from the authenticated user's account
@@ -41353,6 +43528,7 @@ let response = client.delete_ssh_key()
     pub fn delete_ssh_key(&self) -> builder::DeleteSshKey<'_> {
         builder::DeleteSshKey::new(self)
     }
+    #[cfg(feature = "volumes")]
     /**list volumes
 
 Retrieve information about all volumes rented by you.
@@ -41369,6 +43545,7 @@ let response = client.list_volumes()
     pub fn list_volumes(&self) -> builder::ListVolumes<'_> {
         builder::ListVolumes::new(self)
     }
+    #[cfg(feature = "volumes")]
     /**rent volume
 
 Rent/create a new volume with specified parameters.
@@ -41386,6 +43563,7 @@ let response = client.rent_volume()
     pub fn rent_volume(&self) -> builder::RentVolume<'_> {
         builder::RentVolume::new(self)
     }
+    #[cfg(feature = "volumes")]
     /**delete volume
 
 Delete a volume by its ID.
@@ -41403,6 +43581,7 @@ let response = client.delete_volume()
     pub fn delete_volume(&self) -> builder::DeleteVolume<'_> {
         builder::DeleteVolume::new(self)
     }
+    #[cfg(feature = "instances")]
     /**show instance
 
 Retrieves the details of a specific instance for the authenticated user.
@@ -41422,6 +43601,7 @@ let response = client.show_instance()
     pub fn show_instance(&self) -> builder::ShowInstance<'_> {
         builder::ShowInstance::new(self)
     }
+    #[cfg(feature = "instances")]
     /**manage instance
 
 Manage instance state and labels. The operation is determined by the request body parameters.
@@ -41446,6 +43626,7 @@ let response = client.manage_instance()
     pub fn manage_instance(&self) -> builder::ManageInstance<'_> {
         builder::ManageInstance::new(self)
     }
+    #[cfg(feature = "instances")]
     /**destroy instance
 
 Destroys/deletes an instance permanently. This is irreversible and will delete all data.
@@ -41465,6 +43646,7 @@ let response = client.destroy_instance()
     pub fn destroy_instance(&self) -> builder::DestroyInstance<'_> {
         builder::DestroyInstance::new(self)
     }
+    #[cfg(feature = "instances")]
     /**detach ssh-key
 
 Detaches an SSH key from a specified instance, removing SSH access for that key.
@@ -41487,6 +43669,7 @@ let response = client.detach_ssh_key()
     pub fn detach_ssh_key(&self) -> builder::DetachSshKey<'_> {
         builder::DetachSshKey::new(self)
     }
+    #[cfg(feature = "instances")]
     /**execute
 
 Executes a constrained remote command on a specified instance.
@@ -41509,6 +43692,7 @@ let response = client.execute()
     pub fn execute(&self) -> builder::Execute<'_> {
         builder::Execute::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**get workergroup logs
 
 Retrieves logs for a specific workergroup by ID.
@@ -41526,6 +43710,7 @@ let response = client.get_workergroup_logs()
     pub fn get_workergroup_logs(&self) -> builder::GetWorkergroupLogs<'_> {
         builder::GetWorkergroupLogs::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**get workergroup workers
 
 Retrieves the current list and status of workers for a specific workergroup.
@@ -41544,6 +43729,7 @@ let response = client.get_workergroup_workers()
     pub fn get_workergroup_workers(&self) -> builder::GetWorkergroupWorkers<'_> {
         builder::GetWorkergroupWorkers::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**get endpoint logs
 
 Retrieves logs for a specific endpoint by name.
@@ -41561,6 +43747,7 @@ let response = client.get_endpoint_logs()
     pub fn get_endpoint_logs(&self) -> builder::GetEndpointLogs<'_> {
         builder::GetEndpointLogs::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**get endpoint workers
 
 Retrieves the current list and status of workers for a specific endpoint.
@@ -41579,6 +43766,7 @@ let response = client.get_endpoint_workers()
     pub fn get_endpoint_workers(&self) -> builder::GetEndpointWorkers<'_> {
         builder::GetEndpointWorkers::new(self)
     }
+    #[cfg(feature = "team")]
     /**invite team member
 
 Sends an invitation email to the specified user to join the team with the given role.
@@ -41596,6 +43784,7 @@ let response = client.invite_team_member()
     pub fn invite_team_member(&self) -> builder::InviteTeamMember<'_> {
         builder::InviteTeamMember::new(self)
     }
+    #[cfg(feature = "machines")]
     /**list machine
 
 Creates or updates ask contracts for a machine to list it for rent on the vast.ai platform.
@@ -41614,6 +43803,7 @@ let response = client.list_machine()
     pub fn list_machine(&self) -> builder::ListMachine<'_> {
         builder::ListMachine::new(self)
     }
+    #[cfg(feature = "instances")]
     /**show logs
 
 Request logs from a specific instance. The logs will be uploaded to S3 and can be retrieved from a generated URL. Supports both container logs and daemon system logs.
@@ -41635,6 +43825,7 @@ let response = client.show_logs()
     pub fn show_logs(&self) -> builder::ShowLogs<'_> {
         builder::ShowLogs::new(self)
     }
+    #[cfg(feature = "machines")]
     /**show gpu metrics
 
 Returns a current snapshot of supply, demand, and pricing across all GPU types on the Vast marketplace. Use filters to narrow results to verified or datacenter machines.
@@ -41658,6 +43849,7 @@ let response = client.show_gpu_metrics()
     pub fn show_gpu_metrics(&self) -> builder::ShowGpuMetrics<'_> {
         builder::ShowGpuMetrics::new(self)
     }
+    #[cfg(feature = "machines")]
     /**show gpu locations
 
 Returns the geographic distribution of GPUs across the Vast marketplace. The CLI supports client-side filtering by GPU type, verification, datacenter, and rental status.
@@ -41674,6 +43866,7 @@ let response = client.show_gpu_locations()
     pub fn show_gpu_locations(&self) -> builder::ShowGpuLocations<'_> {
         builder::ShowGpuLocations::new(self)
     }
+    #[cfg(feature = "machines")]
     /**show gpu trends
 
 Returns time-series data for GPU supply, demand, and pricing. By default queries the last 24 hours and returns a sampled set of roughly 20 data points. Use start/end/step for custom time ranges.
@@ -41705,6 +43898,7 @@ let response = client.show_gpu_trends()
     pub fn show_gpu_trends(&self) -> builder::ShowGpuTrends<'_> {
         builder::ShowGpuTrends::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**list notification types
 
 List the notification types available to the authenticated user, including their display names, contexts, topics, and default channel settings.
@@ -41719,6 +43913,7 @@ let response = client.list_notification_types()
     pub fn list_notification_types(&self) -> builder::ListNotificationTypes<'_> {
         builder::ListNotificationTypes::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**get notification preferences
 
 Read notification preferences for the authenticated user.
@@ -41738,6 +43933,7 @@ let response = client.get_notification_preferences()
     ) -> builder::GetNotificationPreferences<'_> {
         builder::GetNotificationPreferences::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**update notification preferences
 
 Replace notification preferences for the authenticated user.
@@ -41759,6 +43955,7 @@ let response = client.update_notification_preferences()
     ) -> builder::UpdateNotificationPreferences<'_> {
         builder::UpdateNotificationPreferences::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**list notification webhooks
 
 List notification webhooks for the authenticated user.
@@ -41773,6 +43970,7 @@ let response = client.list_notification_webhooks()
     pub fn list_notification_webhooks(&self) -> builder::ListNotificationWebhooks<'_> {
         builder::ListNotificationWebhooks::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**create notification webhook
 
 Create a notification webhook for one or more notification type keys. The response includes the signing secret; store it immediately.
@@ -41788,6 +43986,7 @@ let response = client.create_notification_webhook()
     pub fn create_notification_webhook(&self) -> builder::CreateNotificationWebhook<'_> {
         builder::CreateNotificationWebhook::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**update notification webhook
 
 Update a notification webhook's name, URL, or event subscriptions.
@@ -41807,6 +44006,7 @@ let response = client.update_notification_webhook()
     pub fn update_notification_webhook(&self) -> builder::UpdateNotificationWebhook<'_> {
         builder::UpdateNotificationWebhook::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**delete notification webhook
 
 Delete a notification webhook.
@@ -41824,6 +44024,7 @@ let response = client.delete_notification_webhook()
     pub fn delete_notification_webhook(&self) -> builder::DeleteNotificationWebhook<'_> {
         builder::DeleteNotificationWebhook::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**rotate notification webhook secret
 
 Rotate the webhook signing secret. Store the returned secret immediately.
@@ -41843,6 +44044,7 @@ let response = client.rotate_notification_webhook_secret()
     ) -> builder::RotateNotificationWebhookSecret<'_> {
         builder::RotateNotificationWebhookSecret::new(self)
     }
+    #[cfg(feature = "notifications")]
     /**test notification webhook
 
 Send a test delivery to the webhook URL using the same request format and signature headers as normal webhook delivery.
@@ -41860,6 +44062,7 @@ let response = client.test_notification_webhook()
     pub fn test_notification_webhook(&self) -> builder::TestNotificationWebhook<'_> {
         builder::TestNotificationWebhook::new(self)
     }
+    #[cfg(feature = "instances")]
     /**prepay instance
 
 Deposit credits into a reserved instance to receive usage discounts.
@@ -41882,6 +44085,7 @@ let response = client.prepay_instance()
     pub fn prepay_instance(&self) -> builder::PrepayInstance<'_> {
         builder::PrepayInstance::new(self)
     }
+    #[cfg(feature = "instances")]
     /**reboot instance
 
 Stops and starts a container without losing GPU priority. Updates container status to 'rebooting' and executes docker stop/start commands on the host machine.
@@ -41901,6 +44105,7 @@ let response = client.reboot_instance()
     pub fn reboot_instance(&self) -> builder::RebootInstance<'_> {
         builder::RebootInstance::new(self)
     }
+    #[cfg(feature = "instances")]
     /**recycle instance
 
 Destroys and recreates container in place (from newly pulled image) without losing GPU priority.
@@ -41921,6 +44126,7 @@ let response = client.recycle_instance()
     pub fn recycle_instance(&self) -> builder::RecycleInstance<'_> {
         builder::RecycleInstance::new(self)
     }
+    #[cfg(feature = "machines")]
     /**remove defjob
 
 Deletes the default job (background instances) for a specified machine.
@@ -41940,6 +44146,7 @@ let response = client.remove_defjob()
     pub fn remove_defjob(&self) -> builder::RemoveDefjob<'_> {
         builder::RemoveDefjob::new(self)
     }
+    #[cfg(feature = "team")]
     /**remove team member
 
 Removes a member from the team by revoking their team-related API keys and updating membership status. Cannot remove the team owner.
@@ -41959,6 +44166,7 @@ let response = client.remove_team_member()
     pub fn remove_team_member(&self) -> builder::RemoveTeamMember<'_> {
         builder::RemoveTeamMember::new(self)
     }
+    #[cfg(feature = "team")]
     /**show team role
 
 Retrieve details of a specific team role by its name.
@@ -41978,6 +44186,7 @@ let response = client.show_team_role()
     pub fn show_team_role(&self) -> builder::ShowTeamRole<'_> {
         builder::ShowTeamRole::new(self)
     }
+    #[cfg(feature = "team")]
     /**update team role
 
 Update an existing team role with new name and permissions.
@@ -41999,6 +44208,7 @@ let response = client.update_team_role()
     pub fn update_team_role(&self) -> builder::UpdateTeamRole<'_> {
         builder::UpdateTeamRole::new(self)
     }
+    #[cfg(feature = "team")]
     /**remove team role
 
 Removes a role from the team. Cannot remove the team owner role.
@@ -42018,6 +44228,7 @@ let response = client.remove_team_role()
     pub fn remove_team_role(&self) -> builder::RemoveTeamRole<'_> {
         builder::RemoveTeamRole::new(self)
     }
+    #[cfg(feature = "machines")]
     /**show reports
 
 Retrieves a list of the most recent reports for a given machine. Each report includes details such as the problem identified, a message describing the issue, and the timestamp when the report was created.
@@ -42037,6 +44248,7 @@ let response = client.show_reports()
     pub fn show_reports(&self) -> builder::ShowReports<'_> {
         builder::ShowReports::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**route
 
 Calls on the serverless engine to retrieve a GPU instance address within your endpoint for processing a request.
@@ -42055,6 +44267,7 @@ let response = client.route()
     pub fn route(&self) -> builder::Route<'_> {
         builder::Route::new(self)
     }
+    #[cfg(feature = "machines")]
     /**schedule maint
 
 Schedules a maintenance window for a specified machine and notifies clients.
@@ -42076,6 +44289,7 @@ let response = client.schedule_maint()
     pub fn schedule_maint(&self) -> builder::ScheduleMaint<'_> {
         builder::ScheduleMaint::new(self)
     }
+    #[cfg(feature = "search")]
     /**search benchmarks
 
 Retrieve benchmark data based on search parameters.
@@ -42095,6 +44309,7 @@ let response = client.search_benchmarks()
     pub fn search_benchmarks(&self) -> builder::SearchBenchmarks<'_> {
         builder::SearchBenchmarks::new(self)
     }
+    #[cfg(feature = "search")]
     /**search offers
 
 Search for available GPU machine offers with advanced filtering and sorting.
@@ -42127,6 +44342,7 @@ let response = client.search_offers()
     pub fn search_offers(&self) -> builder::SearchOffers<'_> {
         builder::SearchOffers::new(self)
     }
+    #[cfg(feature = "volumes")]
     /**search volumes
 
 Search for available volumes based on specified criteria.
@@ -42148,6 +44364,7 @@ let response = client.search_volumes()
     pub fn search_volumes(&self) -> builder::SearchVolumes<'_> {
         builder::SearchVolumes::new(self)
     }
+    #[cfg(feature = "machines")]
     /**set defjob
 
 Creates default jobs (background instances) for a specified machine with the given parameters.
@@ -42165,6 +44382,7 @@ let response = client.set_defjob()
     pub fn set_defjob(&self) -> builder::SetDefjob<'_> {
         builder::SetDefjob::new(self)
     }
+    #[cfg(feature = "machines")]
     /**set min-bid
 
 Sets the minimum bid price for a specified machine.
@@ -42186,6 +44404,7 @@ let response = client.set_min_bid()
     pub fn set_min_bid(&self) -> builder::SetMinBid<'_> {
         builder::SetMinBid::new(self)
     }
+    #[cfg(feature = "billing")]
     /**show charges
 
 Shows charges per instance, including GPU, storage, and bandwidth. For invoice/payment records (Stripe top-ups, transfers, payouts), use [show invoices](/api-reference/billing/show-invoices) instead.
@@ -42230,6 +44449,7 @@ let response = client.show_charges()
     pub fn show_charges(&self) -> builder::ShowCharges<'_> {
         builder::ShowCharges::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show connections
 
 Retrieves the list of cloud connections associated with the authenticated user.
@@ -42246,6 +44466,7 @@ let response = client.show_connections()
     pub fn show_connections(&self) -> builder::ShowConnections<'_> {
         builder::ShowConnections::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**show deployment
 
 Returns detailed information about a single deployment, including endpoint state and worker count.
@@ -42265,6 +44486,7 @@ let response = client.show_deployment()
     pub fn show_deployment(&self) -> builder::ShowDeployment<'_> {
         builder::ShowDeployment::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**show deployments
 
 Returns all deployments owned by the authenticated user.
@@ -42281,6 +44503,7 @@ let response = client.show_deployments()
     pub fn show_deployments(&self) -> builder::ShowDeployments<'_> {
         builder::ShowDeployments::new(self)
     }
+    #[cfg(feature = "billing")]
     /**show deposit
 
 Retrieves the deposit details for a specified instance.
@@ -42300,6 +44523,7 @@ let response = client.show_deposit()
     pub fn show_deposit(&self) -> builder::ShowDeposit<'_> {
         builder::ShowDeposit::new(self)
     }
+    #[cfg(feature = "billing")]
     /**show earnings
 
 Retrieves the earnings history for a specified time range and optionally per machine.
@@ -42327,6 +44551,7 @@ let response = client.show_earnings()
     pub fn show_earnings(&self) -> builder::ShowEarnings<'_> {
         builder::ShowEarnings::new(self)
     }
+    #[cfg(feature = "instances")]
     /**show instances
 
 Retrieve a paginated list of instances for the authenticated user.
@@ -42357,6 +44582,7 @@ let response = client.show_instances()
     pub fn show_instances(&self) -> builder::ShowInstances<'_> {
         builder::ShowInstances::new(self)
     }
+    #[cfg(feature = "billing")]
     /**show invoices
 
 Returns Stripe top-ups, transfers, payouts, coinbase payments, and other billing transactions. For per-instance cost breakdowns, use [show charges](/api-reference/billing/show-charges) instead.
@@ -42402,6 +44628,7 @@ let response = client.show_invoices()
     pub fn show_invoices(&self) -> builder::ShowInvoices<'_> {
         builder::ShowInvoices::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show ipaddrs
 
 This endpoint retrieves the history of IP address accesses for the authenticated user.
@@ -42421,6 +44648,7 @@ let response = client.show_ipaddrs()
     pub fn show_ipaddrs(&self) -> builder::ShowIpaddrs<'_> {
         builder::ShowIpaddrs::new(self)
     }
+    #[cfg(feature = "machines")]
     /**show machines
 
 Fetches data for multiple machines associated with the authenticated user.
@@ -42440,6 +44668,7 @@ let response = client.get_machines()
     pub fn get_machines(&self) -> builder::GetMachines<'_> {
         builder::GetMachines::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show subaccounts
 
 Retrieve a list of subaccounts associated with the authenticated user's account.
@@ -42456,6 +44685,7 @@ let response = client.show_subaccounts()
     pub fn show_subaccounts(&self) -> builder::ShowSubaccounts<'_> {
         builder::ShowSubaccounts::new(self)
     }
+    #[cfg(feature = "team")]
     /**show team members
 
 Retrieve a list of team members associated with the authenticated user's team.
@@ -42472,6 +44702,7 @@ let response = client.show_team_members()
     pub fn show_team_members(&self) -> builder::ShowTeamMembers<'_> {
         builder::ShowTeamMembers::new(self)
     }
+    #[cfg(feature = "team")]
     /**show team roles
 
 Retrieve a list of all roles for a team, excluding the owner' role.
@@ -42488,6 +44719,7 @@ let response = client.show_team_roles()
     pub fn show_team_roles(&self) -> builder::ShowTeamRoles<'_> {
         builder::ShowTeamRoles::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**show user
 
 Retrieve information about the current authenticated user, excluding the API key.
@@ -42504,6 +44736,7 @@ let response = client.show_user()
     pub fn show_user(&self) -> builder::ShowUser<'_> {
         builder::ShowUser::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**start deployment
 
 Starts (or restarts) the endpoint associated with a deployment. The autoscaler will begin recruiting workers according to the scaling policy.
@@ -42523,6 +44756,7 @@ let response = client.start_deployment()
     pub fn start_deployment(&self) -> builder::StartDeployment<'_> {
         builder::StartDeployment::new(self)
     }
+    #[cfg(feature = "serverless")]
     /**stop deployment
 
 Stops the endpoint associated with a deployment. The deployment is not deleted and can be restarted with the start deployment endpoint.
@@ -42542,6 +44776,7 @@ let response = client.stop_deployment()
     pub fn stop_deployment(&self) -> builder::StopDeployment<'_> {
         builder::StopDeployment::new(self)
     }
+    #[cfg(feature = "accounts")]
     /**transfer credit
 
 Transfers specified amount of credits from the authenticated user's account to another user's account.
@@ -42561,6 +44796,7 @@ let response = client.transfer_credit()
     pub fn transfer_credit(&self) -> builder::TransferCredit<'_> {
         builder::TransferCredit::new(self)
     }
+    #[cfg(feature = "machines")]
     /**unlist machine
 
 Removes all 'ask' type offer contracts for a specified machine, effectively unlisting it from being available for rent.
@@ -42580,6 +44816,7 @@ let response = client.unlist_machine()
     pub fn unlist_machine(&self) -> builder::UnlistMachine<'_> {
         builder::UnlistMachine::new(self)
     }
+    #[cfg(feature = "volumes")]
     /**unlist volume
 
 Remove a volume listing from the marketplace.
@@ -42607,6 +44844,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::show_ssh_keys`]
 
 [`Client::show_ssh_keys`]: super::Client::show_ssh_keys*/
@@ -42615,6 +44853,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ShowSshKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42709,6 +44948,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::attach_ssh_key`]
 
 [`Client::attach_ssh_key`]: super::Client::attach_ssh_key*/
@@ -42718,6 +44958,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::AttachSshKeyBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> AttachSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42844,6 +45085,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::initiate_remote_rsync`]
 
 [`Client::initiate_remote_rsync`]: super::Client::initiate_remote_rsync*/
@@ -42852,6 +45094,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::InitiateRemoteRsyncBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> InitiateRemoteRsync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -42961,6 +45204,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::cancel_remote_rsync`]
 
 [`Client::cancel_remote_rsync`]: super::Client::cancel_remote_rsync*/
@@ -42969,6 +45213,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CancelRemoteRsyncBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> CancelRemoteRsync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43078,6 +45323,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::cancel_maint`]
 
 [`Client::cancel_maint`]: super::Client::cancel_maint*/
@@ -43086,6 +45332,7 @@ pub mod builder {
         client: &'a super::Client,
         machine_id: Result<i64, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> CancelMaint<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43166,6 +45413,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::cloud_copy`]
 
 [`Client::cloud_copy`]: super::Client::cloud_copy*/
@@ -43174,6 +45422,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CloudCopyBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> CloudCopy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43269,6 +45518,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::cancel_sync`]
 
 [`Client::cancel_sync`]: super::Client::cancel_sync*/
@@ -43277,6 +45527,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CancelSyncBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> CancelSync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43382,6 +45633,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::change_bid`]
 
 [`Client::change_bid`]: super::Client::change_bid*/
@@ -43391,6 +45643,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::ChangeBidBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ChangeBid<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43514,6 +45767,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::cleanup_machine`]
 
 [`Client::cleanup_machine`]: super::Client::cleanup_machine*/
@@ -43526,6 +45780,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(feature = "machines")]
     impl<'a> CleanupMachine<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43644,6 +45899,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_api_keys`]
 
 [`Client::show_api_keys`]: super::Client::show_api_keys*/
@@ -43651,6 +45907,7 @@ pub mod builder {
     pub struct ShowApiKeys<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowApiKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -43729,6 +45986,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::create_api_key`]
 
 [`Client::create_api_key`]: super::Client::create_api_key*/
@@ -43737,6 +45995,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateApiKeyBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> CreateApiKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -43849,6 +46108,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::show_workergroup`]
 
 [`Client::show_workergroup`]: super::Client::show_workergroup*/
@@ -43856,6 +46116,7 @@ pub mod builder {
     pub struct ShowWorkergroup<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> ShowWorkergroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -43934,6 +46195,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::create_workergroup`]
 
 [`Client::create_workergroup`]: super::Client::create_workergroup*/
@@ -43942,6 +46204,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateWorkergroupBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> CreateWorkergroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44056,6 +46319,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::show_endpoints`]
 
 [`Client::show_endpoints`]: super::Client::show_endpoints*/
@@ -44063,6 +46327,7 @@ pub mod builder {
     pub struct ShowEndpoints<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> ShowEndpoints<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -44141,6 +46406,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::create_endpoint`]
 
 [`Client::create_endpoint`]: super::Client::create_endpoint*/
@@ -44149,6 +46415,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateEndpointBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> CreateEndpoint<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44268,6 +46535,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_env_vars`]
 
 [`Client::show_env_vars`]: super::Client::show_env_vars*/
@@ -44275,6 +46543,7 @@ pub mod builder {
     pub struct ShowEnvVars<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowEnvVars<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -44353,6 +46622,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::update_env_var`]
 
 [`Client::update_env_var`]: super::Client::update_env_var*/
@@ -44361,6 +46631,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdateEnvVarBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> UpdateEnvVar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44473,6 +46744,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::create_env_var`]
 
 [`Client::create_env_var`]: super::Client::create_env_var*/
@@ -44481,6 +46753,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateEnvVarBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> CreateEnvVar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44600,6 +46873,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::delete_user_secret`]
 
 [`Client::delete_user_secret`]: super::Client::delete_user_secret*/
@@ -44608,6 +46882,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::DeleteUserSecretBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> DeleteUserSecret<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44729,6 +47004,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::create_instance`]
 
 [`Client::create_instance`]: super::Client::create_instance*/
@@ -44738,6 +47014,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::CreateInstanceBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> CreateInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -44885,6 +47162,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::get_ssh_keys_user`]
 
 [`Client::get_ssh_keys_user`]: super::Client::get_ssh_keys_user*/
@@ -44892,6 +47170,7 @@ pub mod builder {
     pub struct GetSshKeysUser<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> GetSshKeysUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -44955,6 +47234,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::create_ssh_key`]
 
 [`Client::create_ssh_key`]: super::Client::create_ssh_key*/
@@ -44963,6 +47243,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateSshKeyBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> CreateSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45075,6 +47356,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::set_user`]
 
 [`Client::set_user`]: super::Client::set_user*/
@@ -45083,6 +47365,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::SetUserBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> SetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45199,6 +47482,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::create_subaccount`]
 
 [`Client::create_subaccount`]: super::Client::create_subaccount*/
@@ -45207,6 +47491,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateSubaccountBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> CreateSubaccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45328,6 +47613,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::create_team`]
 
 [`Client::create_team`]: super::Client::create_team*/
@@ -45336,6 +47622,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateTeamBody, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> CreateTeam<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45441,6 +47728,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::destroy_team`]
 
 [`Client::destroy_team`]: super::Client::destroy_team*/
@@ -45448,6 +47736,7 @@ pub mod builder {
     pub struct DestroyTeam<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "team")]
     impl<'a> DestroyTeam<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -45526,6 +47815,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::create_team_role`]
 
 [`Client::create_team_role`]: super::Client::create_team_role*/
@@ -45534,6 +47824,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateTeamRoleBody, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> CreateTeamRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45646,6 +47937,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "search")]
     /**Builder for [`Client::search_templates`]
 
 [`Client::search_templates`]: super::Client::search_templates*/
@@ -45656,6 +47948,7 @@ pub mod builder {
         select_cols: Result<Option<::std::string::String>, String>,
         select_filters: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "search")]
     impl<'a> SearchTemplates<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45797,6 +48090,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "templates")]
     /**Builder for [`Client::edit_template`]
 
 [`Client::edit_template`]: super::Client::edit_template*/
@@ -45805,6 +48099,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::EditTemplateBody, String>,
     }
+    #[cfg(feature = "templates")]
     impl<'a> EditTemplate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45899,6 +48194,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "templates")]
     /**Builder for [`Client::create_template`]
 
 [`Client::create_template`]: super::Client::create_template*/
@@ -45907,6 +48203,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::CreateTemplateBody, String>,
     }
+    #[cfg(feature = "templates")]
     impl<'a> CreateTemplate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46019,6 +48316,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "templates")]
     /**Builder for [`Client::delete_template`]
 
 [`Client::delete_template`]: super::Client::delete_template*/
@@ -46027,6 +48325,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::DeleteTemplateBody, String>,
     }
+    #[cfg(feature = "templates")]
     impl<'a> DeleteTemplate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46121,6 +48420,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::delete_api_key`]
 
 [`Client::delete_api_key`]: super::Client::delete_api_key*/
@@ -46129,6 +48429,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::num::NonZeroU64, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> DeleteApiKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46240,6 +48541,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::update_workergroup`]
 
 [`Client::update_workergroup`]: super::Client::update_workergroup*/
@@ -46249,6 +48551,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::UpdateWorkergroupBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> UpdateWorkergroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46377,6 +48680,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::delete_workergroup`]
 
 [`Client::delete_workergroup`]: super::Client::delete_workergroup*/
@@ -46385,6 +48689,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> DeleteWorkergroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46486,6 +48791,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::update_endpoint`]
 
 [`Client::update_endpoint`]: super::Client::update_endpoint*/
@@ -46495,6 +48801,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::UpdateEndpointBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> UpdateEndpoint<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46621,6 +48928,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::delete_endpoint`]
 
 [`Client::delete_endpoint`]: super::Client::delete_endpoint*/
@@ -46629,6 +48937,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> DeleteEndpoint<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46723,6 +49032,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::update_ssh_key`]
 
 [`Client::update_ssh_key`]: super::Client::update_ssh_key*/
@@ -46732,6 +49042,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::UpdateSshKeyBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> UpdateSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46851,6 +49162,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::delete_ssh_key`]
 
 [`Client::delete_ssh_key`]: super::Client::delete_ssh_key*/
@@ -46859,6 +49171,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> DeleteSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46939,6 +49252,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "volumes")]
     /**Builder for [`Client::list_volumes`]
 
 [`Client::list_volumes`]: super::Client::list_volumes*/
@@ -46946,6 +49260,7 @@ pub mod builder {
     pub struct ListVolumes<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "volumes")]
     impl<'a> ListVolumes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -47017,6 +49332,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "volumes")]
     /**Builder for [`Client::rent_volume`]
 
 [`Client::rent_volume`]: super::Client::rent_volume*/
@@ -47025,6 +49341,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::RentVolumeBody, String>,
     }
+    #[cfg(feature = "volumes")]
     impl<'a> RentVolume<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47113,6 +49430,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "volumes")]
     /**Builder for [`Client::delete_volume`]
 
 [`Client::delete_volume`]: super::Client::delete_volume*/
@@ -47121,6 +49439,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::DeleteVolumeBody, String>,
     }
+    #[cfg(feature = "volumes")]
     impl<'a> DeleteVolume<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47233,6 +49552,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::show_instance`]
 
 [`Client::show_instance`]: super::Client::show_instance*/
@@ -47241,6 +49561,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ShowInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47335,6 +49656,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::manage_instance`]
 
 [`Client::manage_instance`]: super::Client::manage_instance*/
@@ -47344,6 +49666,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::ManageInstanceBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ManageInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47477,6 +49800,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::destroy_instance`]
 
 [`Client::destroy_instance`]: super::Client::destroy_instance*/
@@ -47485,6 +49809,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> DestroyInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47579,6 +49904,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::detach_ssh_key`]
 
 [`Client::detach_ssh_key`]: super::Client::detach_ssh_key*/
@@ -47588,6 +49914,7 @@ pub mod builder {
         id: Result<i64, String>,
         ssh_key_id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> DetachSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47701,6 +50028,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::execute`]
 
 [`Client::execute`]: super::Client::execute*/
@@ -47710,6 +50038,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::ExecuteBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> Execute<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47847,6 +50176,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::get_workergroup_logs`]
 
 [`Client::get_workergroup_logs`]: super::Client::get_workergroup_logs*/
@@ -47855,6 +50185,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::GetWorkergroupLogsBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> GetWorkergroupLogs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47945,6 +50276,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::get_workergroup_workers`]
 
 [`Client::get_workergroup_workers`]: super::Client::get_workergroup_workers*/
@@ -47953,6 +50285,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::GetWorkergroupWorkersBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> GetWorkergroupWorkers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48047,6 +50380,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::get_endpoint_logs`]
 
 [`Client::get_endpoint_logs`]: super::Client::get_endpoint_logs*/
@@ -48055,6 +50389,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::GetEndpointLogsBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> GetEndpointLogs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48143,6 +50478,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::get_endpoint_workers`]
 
 [`Client::get_endpoint_workers`]: super::Client::get_endpoint_workers*/
@@ -48151,6 +50487,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::GetEndpointWorkersBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> GetEndpointWorkers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48241,6 +50578,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::invite_team_member`]
 
 [`Client::invite_team_member`]: super::Client::invite_team_member*/
@@ -48249,6 +50587,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::InviteTeamMemberBody, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> InviteTeamMember<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48370,6 +50709,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::list_machine`]
 
 [`Client::list_machine`]: super::Client::list_machine*/
@@ -48378,6 +50718,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::ListMachineBody, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ListMachine<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48485,6 +50826,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::show_logs`]
 
 [`Client::show_logs`]: super::Client::show_logs*/
@@ -48494,6 +50836,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::ShowLogsBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ShowLogs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48610,6 +50953,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::show_gpu_metrics`]
 
 [`Client::show_gpu_metrics`]: super::Client::show_gpu_metrics*/
@@ -48620,6 +50964,7 @@ pub mod builder {
         num_gpus: Result<Option<::std::string::String>, String>,
         verified: Result<Option<types::ShowGpuMetricsVerified>, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ShowGpuMetrics<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48752,6 +51097,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::show_gpu_locations`]
 
 [`Client::show_gpu_locations`]: super::Client::show_gpu_locations*/
@@ -48759,6 +51105,7 @@ pub mod builder {
     pub struct ShowGpuLocations<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ShowGpuLocations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -48832,6 +51179,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::show_gpu_trends`]
 
 [`Client::show_gpu_trends`]: super::Client::show_gpu_trends*/
@@ -48846,6 +51194,7 @@ pub mod builder {
         step: Result<Option<i64>, String>,
         verified: Result<Option<types::ShowGpuTrendsVerified>, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ShowGpuTrends<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49044,6 +51393,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::list_notification_types`]
 
 [`Client::list_notification_types`]: super::Client::list_notification_types*/
@@ -49051,6 +51401,7 @@ pub mod builder {
     pub struct ListNotificationTypes<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> ListNotificationTypes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -49117,6 +51468,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::get_notification_preferences`]
 
 [`Client::get_notification_preferences`]: super::Client::get_notification_preferences*/
@@ -49125,6 +51477,7 @@ pub mod builder {
         client: &'a super::Client,
         user_id: Result<i64, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> GetNotificationPreferences<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49205,6 +51558,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::update_notification_preferences`]
 
 [`Client::update_notification_preferences`]: super::Client::update_notification_preferences*/
@@ -49214,6 +51568,7 @@ pub mod builder {
         user_id: Result<i64, String>,
         body: Result<types::builder::UpdateNotificationPreferencesBody, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> UpdateNotificationPreferences<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49336,6 +51691,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::list_notification_webhooks`]
 
 [`Client::list_notification_webhooks`]: super::Client::list_notification_webhooks*/
@@ -49343,6 +51699,7 @@ pub mod builder {
     pub struct ListNotificationWebhooks<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> ListNotificationWebhooks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -49407,6 +51764,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::create_notification_webhook`]
 
 [`Client::create_notification_webhook`]: super::Client::create_notification_webhook*/
@@ -49415,6 +51773,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::NotificationWebhookCreateRequest, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> CreateNotificationWebhook<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49523,6 +51882,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::update_notification_webhook`]
 
 [`Client::update_notification_webhook`]: super::Client::update_notification_webhook*/
@@ -49532,6 +51892,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::NotificationWebhookUpdateRequest, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> UpdateNotificationWebhook<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49661,6 +52022,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::delete_notification_webhook`]
 
 [`Client::delete_notification_webhook`]: super::Client::delete_notification_webhook*/
@@ -49669,6 +52031,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> DeleteNotificationWebhook<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49756,6 +52119,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::rotate_notification_webhook_secret`]
 
 [`Client::rotate_notification_webhook_secret`]: super::Client::rotate_notification_webhook_secret*/
@@ -49764,6 +52128,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> RotateNotificationWebhookSecret<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49851,6 +52216,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "notifications")]
     /**Builder for [`Client::test_notification_webhook`]
 
 [`Client::test_notification_webhook`]: super::Client::test_notification_webhook*/
@@ -49859,6 +52225,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "notifications")]
     impl<'a> TestNotificationWebhook<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49953,6 +52320,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::prepay_instance`]
 
 [`Client::prepay_instance`]: super::Client::prepay_instance*/
@@ -49962,6 +52330,7 @@ pub mod builder {
         id: Result<i64, String>,
         body: Result<types::builder::PrepayInstanceBody, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> PrepayInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50088,6 +52457,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::reboot_instance`]
 
 [`Client::reboot_instance`]: super::Client::reboot_instance*/
@@ -50096,6 +52466,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> RebootInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50190,6 +52561,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::recycle_instance`]
 
 [`Client::recycle_instance`]: super::Client::recycle_instance*/
@@ -50198,6 +52570,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> RecycleInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50292,6 +52665,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::remove_defjob`]
 
 [`Client::remove_defjob`]: super::Client::remove_defjob*/
@@ -50300,6 +52674,7 @@ pub mod builder {
         client: &'a super::Client,
         machine_id: Result<i64, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> RemoveDefjob<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50387,6 +52762,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::remove_team_member`]
 
 [`Client::remove_team_member`]: super::Client::remove_team_member*/
@@ -50395,6 +52771,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> RemoveTeamMember<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50503,6 +52880,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::show_team_role`]
 
 [`Client::show_team_role`]: super::Client::show_team_role*/
@@ -50511,6 +52889,7 @@ pub mod builder {
         client: &'a super::Client,
         name: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> ShowTeamRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50594,6 +52973,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::update_team_role`]
 
 [`Client::update_team_role`]: super::Client::update_team_role*/
@@ -50603,6 +52983,7 @@ pub mod builder {
         name: Result<i64, String>,
         body: Result<types::builder::UpdateTeamRoleBody, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> UpdateTeamRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50705,6 +53086,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::remove_team_role`]
 
 [`Client::remove_team_role`]: super::Client::remove_team_role*/
@@ -50713,6 +53095,7 @@ pub mod builder {
         client: &'a super::Client,
         name: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "team")]
     impl<'a> RemoveTeamRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50817,6 +53200,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::show_reports`]
 
 [`Client::show_reports`]: super::Client::show_reports*/
@@ -50825,6 +53209,7 @@ pub mod builder {
         client: &'a super::Client,
         machine_id: Result<i64, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ShowReports<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50912,6 +53297,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::route`]
 
 [`Client::route`]: super::Client::route*/
@@ -50920,6 +53306,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::RouteBody, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> Route<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51020,6 +53407,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::schedule_maint`]
 
 [`Client::schedule_maint`]: super::Client::schedule_maint*/
@@ -51029,6 +53417,7 @@ pub mod builder {
         machine_id: Result<i64, String>,
         body: Result<types::builder::ScheduleMaintBody, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> ScheduleMaint<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51162,6 +53551,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "search")]
     /**Builder for [`Client::search_benchmarks`]
 
 [`Client::search_benchmarks`]: super::Client::search_benchmarks*/
@@ -51170,6 +53560,7 @@ pub mod builder {
         client: &'a super::Client,
         query: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "search")]
     impl<'a> SearchBenchmarks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51259,6 +53650,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "search")]
     /**Builder for [`Client::search_offers`]
 
 [`Client::search_offers`]: super::Client::search_offers*/
@@ -51267,6 +53659,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::SearchOffersBody, String>,
     }
+    #[cfg(feature = "search")]
     impl<'a> SearchOffers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51372,6 +53765,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "volumes")]
     /**Builder for [`Client::search_volumes`]
 
 [`Client::search_volumes`]: super::Client::search_volumes*/
@@ -51381,6 +53775,7 @@ pub mod builder {
         q: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::SearchVolumesBody, String>,
     }
+    #[cfg(feature = "volumes")]
     impl<'a> SearchVolumes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51501,6 +53896,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::set_defjob`]
 
 [`Client::set_defjob`]: super::Client::set_defjob*/
@@ -51509,6 +53905,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::SetDefjobBody, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> SetDefjob<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51620,6 +54017,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::set_min_bid`]
 
 [`Client::set_min_bid`]: super::Client::set_min_bid*/
@@ -51629,6 +54027,7 @@ pub mod builder {
         machine_id: Result<i64, String>,
         body: Result<types::builder::SetMinBidBody, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> SetMinBid<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51752,6 +54151,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "billing")]
     /**Builder for [`Client::show_charges`]
 
 [`Client::show_charges`]: super::Client::show_charges*/
@@ -51764,6 +54164,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         select_filters: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "billing")]
     impl<'a> ShowCharges<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51958,6 +54359,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_connections`]
 
 [`Client::show_connections`]: super::Client::show_connections*/
@@ -51965,6 +54367,7 @@ pub mod builder {
     pub struct ShowConnections<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowConnections<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -52038,6 +54441,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::show_deployment`]
 
 [`Client::show_deployment`]: super::Client::show_deployment*/
@@ -52046,6 +54450,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> ShowDeployment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52140,6 +54545,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::show_deployments`]
 
 [`Client::show_deployments`]: super::Client::show_deployments*/
@@ -52147,6 +54553,7 @@ pub mod builder {
     pub struct ShowDeployments<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> ShowDeployments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -52218,6 +54625,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "billing")]
     /**Builder for [`Client::show_deposit`]
 
 [`Client::show_deposit`]: super::Client::show_deposit*/
@@ -52226,6 +54634,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "billing")]
     impl<'a> ShowDeposit<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52313,6 +54722,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "billing")]
     /**Builder for [`Client::show_earnings`]
 
 [`Client::show_earnings`]: super::Client::show_earnings*/
@@ -52325,6 +54735,7 @@ pub mod builder {
         machid: Result<Option<i64>, String>,
         sday: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "billing")]
     impl<'a> ShowEarnings<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52468,6 +54879,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     /**Builder for [`Client::show_instances`]
 
 [`Client::show_instances`]: super::Client::show_instances*/
@@ -52480,6 +54892,7 @@ pub mod builder {
         select_cols: Result<Option<::std::string::String>, String>,
         select_filters: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "instances")]
     impl<'a> ShowInstances<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52662,6 +55075,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "billing")]
     /**Builder for [`Client::show_invoices`]
 
 [`Client::show_invoices`]: super::Client::show_invoices*/
@@ -52674,6 +55088,7 @@ pub mod builder {
         order_by: Result<Option<::std::string::String>, String>,
         select_filters: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "billing")]
     impl<'a> ShowInvoices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52869,6 +55284,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_ipaddrs`]
 
 [`Client::show_ipaddrs`]: super::Client::show_ipaddrs*/
@@ -52877,6 +55293,7 @@ pub mod builder {
         client: &'a super::Client,
         user_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowIpaddrs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52974,6 +55391,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::get_machines`]
 
 [`Client::get_machines`]: super::Client::get_machines*/
@@ -52982,6 +55400,7 @@ pub mod builder {
         client: &'a super::Client,
         user_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> GetMachines<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53061,6 +55480,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_subaccounts`]
 
 [`Client::show_subaccounts`]: super::Client::show_subaccounts*/
@@ -53068,6 +55488,7 @@ pub mod builder {
     pub struct ShowSubaccounts<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowSubaccounts<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -53139,6 +55560,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::show_team_members`]
 
 [`Client::show_team_members`]: super::Client::show_team_members*/
@@ -53146,6 +55568,7 @@ pub mod builder {
     pub struct ShowTeamMembers<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "team")]
     impl<'a> ShowTeamMembers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -53217,6 +55640,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "team")]
     /**Builder for [`Client::show_team_roles`]
 
 [`Client::show_team_roles`]: super::Client::show_team_roles*/
@@ -53224,6 +55648,7 @@ pub mod builder {
     pub struct ShowTeamRoles<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "team")]
     impl<'a> ShowTeamRoles<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -53295,6 +55720,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::show_user`]
 
 [`Client::show_user`]: super::Client::show_user*/
@@ -53302,6 +55728,7 @@ pub mod builder {
     pub struct ShowUser<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> ShowUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -53370,6 +55797,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::start_deployment`]
 
 [`Client::start_deployment`]: super::Client::start_deployment*/
@@ -53378,6 +55806,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> StartDeployment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53472,6 +55901,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "serverless")]
     /**Builder for [`Client::stop_deployment`]
 
 [`Client::stop_deployment`]: super::Client::stop_deployment*/
@@ -53480,6 +55910,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(feature = "serverless")]
     impl<'a> StopDeployment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53574,6 +56005,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "accounts")]
     /**Builder for [`Client::transfer_credit`]
 
 [`Client::transfer_credit`]: super::Client::transfer_credit*/
@@ -53582,6 +56014,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::TransferCreditBody, String>,
     }
+    #[cfg(feature = "accounts")]
     impl<'a> TransferCredit<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53696,6 +56129,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "machines")]
     /**Builder for [`Client::unlist_machine`]
 
 [`Client::unlist_machine`]: super::Client::unlist_machine*/
@@ -53704,6 +56138,7 @@ pub mod builder {
         client: &'a super::Client,
         machine_id: Result<i64, String>,
     }
+    #[cfg(feature = "machines")]
     impl<'a> UnlistMachine<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53798,6 +56233,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "volumes")]
     /**Builder for [`Client::unlist_volume`]
 
 [`Client::unlist_volume`]: super::Client::unlist_volume*/
@@ -53806,6 +56242,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UnlistVolumeBody, String>,
     }
+    #[cfg(feature = "volumes")]
     impl<'a> UnlistVolume<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53911,402 +56348,502 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ShowSshKeys<'_> {
         type Response = types::ShowSshKeysResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for AttachSshKey<'_> {
         type Response = types::AttachSshKeyResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for InitiateRemoteRsync<'_> {
         type Response = types::InitiateRemoteRsyncResponse;
         type Error = types::InitiateRemoteRsyncError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for CancelRemoteRsync<'_> {
         type Response = types::CancelRemoteRsyncResponse;
         type Error = types::CancelRemoteRsyncError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for CancelMaint<'_> {
         type Response = types::CancelMaintResponse;
         type Error = types::CancelMaintResponse;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for CloudCopy<'_> {
         type Response = types::CloudCopyResponse;
         type Error = types::CloudCopyResponse;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for CancelSync<'_> {
         type Response = types::CancelSyncResponse;
         type Error = types::CancelSyncError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ChangeBid<'_> {
         type Response = types::ChangeBidResponse;
         type Error = types::ChangeBidError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for CleanupMachine<'_> {
         type Response = types::CleanupMachineResponse;
         type Error = types::CleanupMachineError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowApiKeys<'_> {
         type Response = types::ShowApiKeysResponse;
         type Error = types::ShowApiKeysError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for CreateApiKey<'_> {
         type Response = types::CreateApiKeyResponse;
         type Error = types::CreateApiKeyError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for ShowWorkergroup<'_> {
         type Response = types::ShowWorkergroupResponse;
         type Error = types::ShowWorkergroupError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for CreateWorkergroup<'_> {
         type Response = types::CreateWorkergroupResponse;
         type Error = types::CreateWorkergroupError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for ShowEndpoints<'_> {
         type Response = types::ShowEndpointsResponse;
         type Error = types::ShowEndpointsError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for CreateEndpoint<'_> {
         type Response = types::CreateEndpointResponse;
         type Error = types::CreateEndpointError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowEnvVars<'_> {
         type Response = types::ShowEnvVarsResponse;
         type Error = types::ShowEnvVarsError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for UpdateEnvVar<'_> {
         type Response = types::UpdateEnvVarResponse;
         type Error = types::UpdateEnvVarError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for CreateEnvVar<'_> {
         type Response = types::CreateEnvVarResponse;
         type Error = types::CreateEnvVarError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for DeleteUserSecret<'_> {
         type Response = types::SuccessResponse;
         type Error = types::DeleteUserSecretError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for CreateInstance<'_> {
         type Response = types::CreateInstanceResponse;
         type Error = types::CreateInstanceError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for GetSshKeysUser<'_> {
         type Response = ::std::vec::Vec<types::GetSshKeysUserResponseItem>;
         type Error = ();
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for CreateSshKey<'_> {
         type Response = types::CreateSshKeyResponse;
         type Error = types::CreateSshKeyError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for SetUser<'_> {
         type Response = types::SuccessResponse;
         type Error = types::SetUserError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for CreateSubaccount<'_> {
         type Response = types::CreateSubaccountResponse;
         type Error = types::CreateSubaccountError;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for CreateTeam<'_> {
         type Response = types::CreateTeamResponse;
         type Error = types::CreateTeamError;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for DestroyTeam<'_> {
         type Response = types::DestroyTeamResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for CreateTeamRole<'_> {
         type Response = types::CreateTeamRoleResponse;
         type Error = types::CreateTeamRoleError;
     }
+    #[cfg(feature = "search")]
     impl crate::Operation for SearchTemplates<'_> {
         type Response = types::SearchTemplatesResponse;
         type Error = types::SearchTemplatesError;
     }
+    #[cfg(feature = "templates")]
     impl crate::Operation for EditTemplate<'_> {
         type Response = types::EditTemplateResponse;
         type Error = ();
     }
+    #[cfg(feature = "templates")]
     impl crate::Operation for CreateTemplate<'_> {
         type Response = types::CreateTemplateResponse;
         type Error = types::CreateTemplateError;
     }
+    #[cfg(feature = "templates")]
     impl crate::Operation for DeleteTemplate<'_> {
         type Response = types::DeleteTemplateResponse;
         type Error = ();
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for DeleteApiKey<'_> {
         type Response = ::std::string::String;
         type Error = types::DeleteApiKeyError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for UpdateWorkergroup<'_> {
         type Response = types::UpdateWorkergroupResponse;
         type Error = types::UpdateWorkergroupError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for DeleteWorkergroup<'_> {
         type Response = types::DeleteWorkergroupResponse;
         type Error = types::DeleteWorkergroupError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for UpdateEndpoint<'_> {
         type Response = types::UpdateEndpointResponse;
         type Error = types::UpdateEndpointError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for DeleteEndpoint<'_> {
         type Response = types::DeleteEndpointResponse;
         type Error = types::DeleteEndpointError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for UpdateSshKey<'_> {
         type Response = types::UpdateSshKeyResponse;
         type Error = types::UpdateSshKeyError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for DeleteSshKey<'_> {
         type Response = types::DeleteSshKeyResponse;
         type Error = types::DeleteSshKeyResponse;
     }
+    #[cfg(feature = "volumes")]
     impl crate::Operation for ListVolumes<'_> {
         type Response = types::ListVolumesResponse;
         type Error = types::ListVolumesError;
     }
+    #[cfg(feature = "volumes")]
     impl crate::Operation for RentVolume<'_> {
         type Response = types::RentVolumeResponse;
         type Error = ();
     }
+    #[cfg(feature = "volumes")]
     impl crate::Operation for DeleteVolume<'_> {
         type Response = types::DeleteVolumeResponse;
         type Error = types::DeleteVolumeError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ShowInstance<'_> {
         type Response = types::ShowInstanceResponse;
         type Error = types::ShowInstanceError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ManageInstance<'_> {
         type Response = types::SimpleBooleanSuccessResponse;
         type Error = types::ManageInstanceError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for DestroyInstance<'_> {
         type Response = types::DestroyInstanceResponse;
         type Error = types::DestroyInstanceError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for DetachSshKey<'_> {
         type Response = types::DetachSshKeyResponse;
         type Error = types::DetachSshKeyError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for Execute<'_> {
         type Response = types::ExecuteResponse;
         type Error = types::ExecuteError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for GetWorkergroupLogs<'_> {
         type Response = types::GetWorkergroupLogsResponse;
         type Error = ();
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for GetWorkergroupWorkers<'_> {
         type Response = types::GetWorkergroupWorkersResponse;
         type Error = ();
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for GetEndpointLogs<'_> {
         type Response = types::GetEndpointLogsResponse;
         type Error = ();
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for GetEndpointWorkers<'_> {
         type Response = types::GetEndpointWorkersResponse;
         type Error = ();
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for InviteTeamMember<'_> {
         type Response = types::InviteTeamMemberResponse;
         type Error = types::InviteTeamMemberError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ListMachine<'_> {
         type Response = types::ListMachineResponse;
         type Error = types::ListMachineError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ShowLogs<'_> {
         type Response = types::ShowLogsResponse;
         type Error = types::ShowLogsError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ShowGpuMetrics<'_> {
         type Response = types::ShowGpuMetricsResponse;
         type Error = types::ShowGpuMetricsError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ShowGpuLocations<'_> {
         type Response = types::ShowGpuLocationsResponse;
         type Error = types::ShowGpuLocationsError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ShowGpuTrends<'_> {
         type Response = types::ShowGpuTrendsResponse;
         type Error = types::ShowGpuTrendsError;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for ListNotificationTypes<'_> {
         type Response = types::ListNotificationTypesResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for GetNotificationPreferences<'_> {
         type Response = types::GetNotificationPreferencesResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for UpdateNotificationPreferences<'_> {
         type Response = types::UpdateNotificationPreferencesResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for ListNotificationWebhooks<'_> {
         type Response = types::ListNotificationWebhooksResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for CreateNotificationWebhook<'_> {
         type Response = types::CreateNotificationWebhookResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for UpdateNotificationWebhook<'_> {
         type Response = types::UpdateNotificationWebhookResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for DeleteNotificationWebhook<'_> {
         type Response = types::DeleteNotificationWebhookResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for RotateNotificationWebhookSecret<'_> {
         type Response = types::RotateNotificationWebhookSecretResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "notifications")]
     impl crate::Operation for TestNotificationWebhook<'_> {
         type Response = types::TestNotificationWebhookResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for PrepayInstance<'_> {
         type Response = types::PrepayInstanceResponse;
         type Error = types::PrepayInstanceError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for RebootInstance<'_> {
         type Response = types::RebootInstanceResponse;
         type Error = types::RebootInstanceError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for RecycleInstance<'_> {
         type Response = types::RecycleInstanceResponse;
         type Error = types::RecycleInstanceError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for RemoveDefjob<'_> {
         type Response = types::RemoveDefjobResponse;
         type Error = types::RemoveDefjobError;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for RemoveTeamMember<'_> {
         type Response = types::RemoveTeamMemberResponse;
         type Error = types::RemoveTeamMemberError;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for ShowTeamRole<'_> {
         type Response = types::ShowTeamRoleResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for UpdateTeamRole<'_> {
         type Response = ::std::string::String;
         type Error = ();
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for RemoveTeamRole<'_> {
         type Response = types::RemoveTeamRoleResponse;
         type Error = types::RemoveTeamRoleError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ShowReports<'_> {
         type Response = ::std::vec::Vec<types::ShowReportsResponseItem>;
         type Error = types::Error;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for Route<'_> {
         type Response = types::RouteResponse;
         type Error = types::RouteError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for ScheduleMaint<'_> {
         type Response = types::ScheduleMaintResponse;
         type Error = types::ScheduleMaintError;
     }
+    #[cfg(feature = "search")]
     impl crate::Operation for SearchBenchmarks<'_> {
         type Response = ::std::vec::Vec<types::SearchBenchmarksResponseItem>;
         type Error = types::SearchBenchmarksError;
     }
+    #[cfg(feature = "search")]
     impl crate::Operation for SearchOffers<'_> {
         type Response = types::SearchOffersResponse;
         type Error = types::SearchOffersError;
     }
+    #[cfg(feature = "volumes")]
     impl crate::Operation for SearchVolumes<'_> {
         type Response = types::SearchVolumesResponse;
         type Error = types::SearchVolumesError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for SetDefjob<'_> {
         type Response = types::SetDefjobResponse;
         type Error = types::SetDefjobError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for SetMinBid<'_> {
         type Response = types::SetMinBidResponse;
         type Error = types::SetMinBidError;
     }
+    #[cfg(feature = "billing")]
     impl crate::Operation for ShowCharges<'_> {
         type Response = types::ShowChargesResponse;
         type Error = types::ShowChargesError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowConnections<'_> {
         type Response = ::std::vec::Vec<types::ShowConnectionsResponseItem>;
         type Error = types::ShowConnectionsError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for ShowDeployment<'_> {
         type Response = types::ShowDeploymentResponse;
         type Error = types::ShowDeploymentError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for ShowDeployments<'_> {
         type Response = types::ShowDeploymentsResponse;
         type Error = types::ShowDeploymentsError;
     }
+    #[cfg(feature = "billing")]
     impl crate::Operation for ShowDeposit<'_> {
         type Response = types::ShowDepositResponse;
         type Error = types::ShowDepositError;
     }
+    #[cfg(feature = "billing")]
     impl crate::Operation for ShowEarnings<'_> {
         type Response = types::ShowEarningsResponse;
         type Error = types::ShowEarningsError;
     }
+    #[cfg(feature = "instances")]
     impl crate::Operation for ShowInstances<'_> {
         type Response = types::ShowInstancesResponse;
         type Error = types::ShowInstancesError;
     }
+    #[cfg(feature = "billing")]
     impl crate::Operation for ShowInvoices<'_> {
         type Response = types::ShowInvoicesResponse;
         type Error = types::ShowInvoicesError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowIpaddrs<'_> {
         type Response = types::ShowIpaddrsResponse;
         type Error = types::ShowIpaddrsError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for GetMachines<'_> {
         type Response = types::GetMachinesResponse;
         type Error = ();
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowSubaccounts<'_> {
         type Response = types::ShowSubaccountsResponse;
         type Error = types::ShowSubaccountsError;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for ShowTeamMembers<'_> {
         type Response = ::std::vec::Vec<types::ShowTeamMembersResponseItem>;
         type Error = types::Error;
     }
+    #[cfg(feature = "team")]
     impl crate::Operation for ShowTeamRoles<'_> {
         type Response = ::std::vec::Vec<types::ShowTeamRolesResponseItem>;
         type Error = types::ShowTeamRolesError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for ShowUser<'_> {
         type Response = types::ShowUserResponse;
         type Error = types::Error;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for StartDeployment<'_> {
         type Response = types::StartDeploymentResponse;
         type Error = types::StartDeploymentError;
     }
+    #[cfg(feature = "serverless")]
     impl crate::Operation for StopDeployment<'_> {
         type Response = types::StopDeploymentResponse;
         type Error = types::StopDeploymentError;
     }
+    #[cfg(feature = "accounts")]
     impl crate::Operation for TransferCredit<'_> {
         type Response = types::TransferCreditResponse;
         type Error = types::TransferCreditError;
     }
+    #[cfg(feature = "machines")]
     impl crate::Operation for UnlistMachine<'_> {
         type Response = types::UnlistMachineResponse;
         type Error = types::UnlistMachineError;
     }
+    #[cfg(feature = "volumes")]
     impl crate::Operation for UnlistVolume<'_> {
         type Response = types::UnlistVolumeResponse;
         type Error = types::UnlistVolumeError;

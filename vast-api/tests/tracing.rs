@@ -66,7 +66,7 @@ fn each_request_is_one_span_with_method_path_status_attempts_and_time() {
     assert_eq!(closed.len(), 1, "{trace}");
     for field in [
         r#"method="GET""#,
-        r#"path="/api/v0/auth/apikeys/""#,
+        r#"path="/api/v0/auth/apikeys""#,
         "status=200",
         "attempts=1",
         "elapsed_ms=",

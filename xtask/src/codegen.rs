@@ -6,8 +6,8 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::{
-    cli_bodies, cli_dispatch, cli_switches, commands, filters, names, normalize, operation_types,
-    panics, read_openapi, spec, streams, subset, surface, typed_errors,
+    area_blocks, area_gates, cli_bodies, cli_dispatch, cli_switches, commands, filters, names,
+    normalize, operation_types, panics, read_openapi, spec, streams, subset, surface, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -47,7 +47,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     }
     match mode {
         Mode::Write => write(root, &generated),
-        Mode::Check => check(root, &generated.files),
+        Mode::Check => check(root, &files(root, &generated)?),
     }
 }
 
@@ -62,6 +62,9 @@ pub struct Generated {
     pub operations: usize,
     /// What `subset.toml` kept, when there is one.
     pub subset: Option<subset::Kept>,
+    /// What goes between the marker lines of hand-written files: vast-api's area features and
+    /// its README's list of areas.
+    pub blocks: Vec<area_blocks::Block>,
 }
 
 impl Generated {
@@ -78,6 +81,18 @@ impl Generated {
     }
 }
 
+/// Every file `gen` writes, with its contents: the generated files, `names.toml`, and the
+/// hand-written files in `root` with their blocks as the spec makes them.
+pub fn files(root: &Path, generated: &Generated) -> Result<Files, String> {
+    let mut files = generated.files.clone();
+    for block in &generated.blocks {
+        let text = std::fs::read_to_string(root.join(block.path))
+            .map_err(|e| format!("{}: cannot read: {e}", block.path))?;
+        files.push((block.path, block.splice(&normalise_newlines(&text))?));
+    }
+    Ok(files)
+}
+
 /// Writes the files that changed, then prints what the spec needed and what changed for users.
 pub fn write(root: &Path, generated: &Generated) -> Result<(), String> {
     let old = std::fs::read_to_string(root.join(CLIENT)).unwrap_or_default();
@@ -87,7 +102,7 @@ pub fn write(root: &Path, generated: &Generated) -> Result<(), String> {
         &crate_version(root)?,
     );
     let mut written = Vec::new();
-    for (path, text) in &generated.files {
+    for (path, text) in &files(root, generated)? {
         let target = root.join(path);
         let old = std::fs::read_to_string(&target).unwrap_or_default();
         if normalise_newlines(&old) == *text {
@@ -167,6 +182,11 @@ pub fn generate(
     let kept = subset.map(|s| s.apply(&mut doc, &naming)).transpose()?;
     let commands = commands::commands(&doc, &naming);
     let operations = typed_errors::operations(&doc);
+    let areas = area_gates::operations(&doc, &naming);
+    let blocks = area_blocks::blocks(
+        &naming.operations.iter().map(|n| n.area.clone()).collect(),
+        &areas,
+    );
     let (mut mock_doc, mut cli_doc) = (doc.clone(), doc.clone());
     rewrites.extend(normalize::for_httpmock(&mut mock_doc));
     rewrites.extend(normalize::for_cli(&mut cli_doc));
@@ -178,7 +198,9 @@ pub fn generate(
         typed_errors::apply(file, &operations)?;
         operation_types::apply(file)?;
         streams::apply(file, &commands)?;
-        filters::apply(file, &commands)
+        filters::apply(file, &commands)?;
+        // Last: it gates what the passes before it wrote, by each operation's area.
+        area_gates::apply(file, &areas)
     })
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
@@ -212,6 +234,7 @@ pub fn generate(
         naming: naming.notes,
         operations: commands.len(),
         subset: kept,
+        blocks,
     })
 }
 
@@ -468,7 +491,7 @@ pub mod tests {
     fn checked_in_code_matches_openapi_yaml() {
         let spec = spec::load(&root().join(SPEC), Path::new(SPEC)).unwrap();
         let generated = generate_in(&root(), &spec).unwrap();
-        if let Err(message) = check(&root(), &generated.files) {
+        if let Err(message) = check(&root(), &files(&root(), &generated).unwrap()) {
             panic!("{message}");
         }
     }
@@ -477,7 +500,13 @@ pub mod tests {
     /// `names.toml` generated: what `gen` reads and writes, up to date.
     pub fn scratch_workspace() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        for (from, to) in [(super::SEED, SPEC), ("Cargo.toml", "Cargo.toml")] {
+        for (from, to) in [
+            (super::SEED, SPEC),
+            ("Cargo.toml", "Cargo.toml"),
+            (area_blocks::MANIFEST, area_blocks::MANIFEST),
+            (area_blocks::README, area_blocks::README),
+        ] {
+            std::fs::create_dir_all(dir.path().join(to).parent().unwrap()).unwrap();
             std::fs::copy(root().join(from), dir.path().join(to)).unwrap();
         }
         for file in GENERATED {
@@ -496,6 +525,38 @@ pub mod tests {
         let err = check(dir.path(), &generated.files).unwrap_err();
         assert!(
             err.starts_with("names.toml is not what openapi.yaml produces: run `cargo xtask gen`"),
+            "{err}"
+        );
+    }
+
+    /// vast-api's features are the areas the code is gated on: a features block that is not what
+    /// `gen` writes fails the check, naming the command; a block without its markers is refused.
+    #[test]
+    fn a_stale_feature_block_fails_the_check() {
+        let dir = scratch_workspace();
+        // The seed's one operation: generating it is quick.
+        std::fs::copy(
+            root().join("xtask/fixtures/seed.yaml"),
+            dir.path().join(SPEC),
+        )
+        .unwrap();
+        run(dir.path(), Mode::Write).unwrap();
+        run(dir.path(), Mode::Check).unwrap();
+        let manifest = dir.path().join(area_blocks::MANIFEST);
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        assert!(text.contains("\ndefault = [\"accounts\"]\naccounts = []\n# END areas\n"));
+        std::fs::write(&manifest, text.replace("accounts = []\n", "")).unwrap();
+        let err = run(dir.path(), Mode::Check).unwrap_err();
+        assert!(
+            err.starts_with(
+                "vast-api/Cargo.toml is not what openapi.yaml produces: run `cargo xtask gen`"
+            ),
+            "{err}"
+        );
+        std::fs::write(&manifest, text.replace("# END areas\n", "")).unwrap();
+        let err = run(dir.path(), Mode::Check).unwrap_err();
+        assert!(
+            err.starts_with("vast-api/Cargo.toml: the line `# END areas` is missing"),
             "{err}"
         );
     }
@@ -567,6 +628,7 @@ pub mod tests {
                 "names": normalised.naming.table.0.iter().map(|(key, entry)| {
                     (key.clone(), serde_json::json!({
                         "rust": entry.rust, "cli": entry.cli.join(" "), "params": entry.params,
+                        "area": entry.area,
                     }))
                 }).collect::<serde_json::Map<_, _>>(),
                 "document": normalised.doc,

@@ -1,6 +1,9 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
+mod area_blocks;
+mod area_gates;
 mod bench;
+mod check_areas;
 mod cli_bodies;
 mod cli_dispatch;
 mod cli_switches;
@@ -54,6 +57,9 @@ enum Task {
     },
     /// Run `vast show api-keys` against a local mock that answers with the spec's examples
     Demo,
+    /// Check vast-api with each API area alone, and with none, as a program that needs a few
+    /// areas builds it
+    CheckAreas,
     /// Time `vast show api-keys --raw` against curl, and the library against reqwest
     Bench {
         /// Only the library
@@ -90,6 +96,7 @@ fn main() -> ExitCode {
         Task::Gen { check: true } => codegen::run(&root, codegen::Mode::Check),
         Task::UpdateSpec { source } => update_spec::run(&root, source.as_deref()),
         Task::Demo => demo::run(&root),
+        Task::CheckAreas => check_areas::run(&root),
         Task::Bench { lib: false } => bench::run(&root, bench::Scope::All),
         Task::Bench { lib: true } => bench::run(&root, bench::Scope::Library),
         Task::TrySpec {

@@ -66,7 +66,7 @@ fn generate_only(root: &Path, spec_path: &Path) -> Result<String, String> {
     Ok(summary(spec_path, &generated, "not built"))
 }
 
-/// The seed's names, which every version of the spec must keep.
+/// The seed's names, and its area, which every version of the spec must keep.
 fn stable_names_hold(table: &names::Table) -> Result<(), String> {
     let show = table
         .0
@@ -77,6 +77,13 @@ fn stable_names_hold(table: &names::Table) -> Result<(), String> {
         return Err(format!(
             "show_api_keys is `vast {}`, not `vast show api-keys`",
             show.cli.join(" ")
+        ));
+    }
+    // vast-api's examples and tracing test require this feature (vast-api/Cargo.toml).
+    if show.area.as_deref() != Some("accounts") {
+        return Err(format!(
+            "show_api_keys is in area {:?}, not `accounts`, which vast-api's examples require",
+            show.area
         ));
     }
     Ok(())
@@ -630,7 +637,20 @@ fn sync(from: &Path, to: &Path) -> Result<(), String> {
     if is_generated(to) && to.exists() {
         return Ok(());
     }
-    let bytes = std::fs::read(from).map_err(err)?;
+    let mut bytes = std::fs::read(from).map_err(err)?;
+    // A file with a block `gen` writes takes the workspace's text around the block the last
+    // `gen` left in the copy, so that an unchanged spec leaves it as it was.
+    if let Some(block) = crate::area_blocks::blocks(&Default::default(), &Default::default())
+        .into_iter()
+        .find(|b| to.ends_with(b.path))
+        && let (Ok(file), Ok(current)) = (
+            String::from_utf8(bytes.clone()),
+            std::fs::read_to_string(to),
+        )
+        && let Some(carried) = block.carried(&file, &current)
+    {
+        bytes = carried.into_bytes();
+    }
     write_if_changed(to, &bytes)
 }
 

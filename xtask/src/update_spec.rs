@@ -175,7 +175,8 @@ mod tests {
         let before = std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap();
         std::fs::write(
             dir.path().join(subset::FILE),
-            "operations = [\"show_instances\"]\n",
+            // An operation of earlier versions that the vendor's whole spec no longer has.
+            "operations = [\"get_notification_inbox\"]\n",
         )
         .unwrap();
         let file = dir.path().join("new.yaml");

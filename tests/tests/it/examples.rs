@@ -14,25 +14,42 @@ use vast_tests::{SHOW_API_KEYS_EXAMPLE, TEST_KEY, show_api_keys_example};
 use crate::support::{Run, finished, home};
 
 /// The examples' binaries, built once per test run (`cargo test` builds examples without
-/// running them), in the folder beside the tests': target/debug/examples.
+/// running them), in the folder beside the tests': target/debug/examples. `one_area` is built
+/// with its one area and no other, in a cargo run of its own: a run that builds anything else
+/// of the workspace turns every area on.
 fn example(name: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "vast-api",
+    static ONE_AREA: OnceLock<()> = OnceLock::new();
+    let (built, args): (&OnceLock<()>, &[&str]) = if name == "one_area" {
+        let only = &[
+            "--no-default-features",
+            "--features",
+            "accounts",
+            "--example",
+            "one_area",
+        ];
+        (&ONE_AREA, only)
+    } else {
+        (
+            &BUILT,
+            &[
                 "--example",
                 "list_keys",
-            ])
-            .args(["--example", "retries_and_timeout"])
-            .args(["--example", "rent_and_wait"])
+                "--example",
+                "retries_and_timeout",
+                "--example",
+                "rent_and_wait",
+            ],
+        )
+    };
+    built.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "vast-api"])
+            .args(args)
             .status()
             .expect("cargo runs");
-        assert!(status.success(), "building the examples failed");
+        assert!(status.success(), "building the examples failed: {args:?}");
     });
     // target/debug/deps/it-… → target/debug/examples/NAME
     let exe = std::env::current_exe().unwrap();
@@ -81,6 +98,27 @@ fn list_keys_prints_each_key_from_the_server_in_vast_url() {
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "123 read (team Team Alpha)\n", "")
+    );
+    mock.assert_calls(1);
+}
+
+/// One area compiles and works alone: `one_area`, built with only `accounts`, calls
+/// `show_api_keys` with the key and reads its answer.
+#[test]
+fn one_area_alone_calls_its_operation() {
+    let server = MockServer::start();
+    let mock = server.show_api_keys(|when, then| {
+        when.into_inner()
+            .header("authorization", format!("Bearer {TEST_KEY}"));
+        then.ok(&serde_json::from_value(show_api_keys_example()).unwrap());
+    });
+    let home = home();
+    let url = server.base_url();
+    let env = [("VAST_URL", url.as_str()), ("VAST_API_KEY", TEST_KEY)];
+    let run = run("one_area", &[], &env, home.path());
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "1 API keys\n", "")
     );
     mock.assert_calls(1);
 }

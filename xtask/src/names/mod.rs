@@ -6,8 +6,10 @@
 //! then its method and path, then a numeric suffix; for the command, its summary (in the vendor
 //! CLI's grammar), then its operationId, then its method and path, then a numeric suffix. Every
 //! step past the first is reported with both locations. Operations are named in document order,
-//! so the result is deterministic.
+//! so the result is deterministic. Each operation's area (the cargo feature that compiles it) is
+//! recorded and kept the same way ([`areas`]).
 
+pub mod areas;
 mod table;
 
 use std::collections::BTreeMap;
@@ -32,6 +34,8 @@ pub struct Named {
     /// Other commands that run it: the name the spec now suggests, where the recorded one differs
     /// and the suggestion is free. Not recorded: they follow the spec.
     pub aliases: Vec<Vec<String>>,
+    /// The cargo feature of vast-api that compiles it.
+    pub area: String,
 }
 
 /// The names of every operation in document order, the table to write back, and what the person
@@ -171,6 +175,8 @@ struct Operation<'a> {
     identity: String,
     operation_id: Option<&'a str>,
     summary: Option<&'a str>,
+    /// Its first tag, which names its area.
+    tag: Option<&'a str>,
     /// The names of its parameters that are not in the path (query, header, cookie).
     other_params: Vec<String>,
 }
@@ -314,6 +320,11 @@ fn operations(doc: &Value) -> Vec<Operation<'_>> {
                 },
                 operation_id: text("operationId"),
                 summary: text("summary"),
+                tag: op
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|tags| tags.first())
+                    .and_then(Value::as_str),
                 other_params: doc
                     .pointer(&format!(
                         "/paths/{}/parameters",
@@ -466,6 +477,8 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             params = entry.params.clone();
         }
         distinct_params(op, &mut params, &mut notes);
+        let recorded_area = recorded.0.get(&op.identity).and_then(|e| e.area.as_deref());
+        let area = areas::assign(&op.at, op.tag, recorded_area, &mut notes);
         if recorded.0.contains_key(&op.identity) {
             let mut kept = Vec::new();
             if let Some(suggested) = Operation::suggested(op.rust_candidates())
@@ -512,6 +525,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
                 rust: rust.clone(),
                 cli: words.clone(),
                 params: params.clone(),
+                area: Some(area.clone()),
             },
         );
         operations.push(Named {
@@ -522,6 +536,7 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             operation_id: op.operation_id.map(String::from),
             params,
             aliases,
+            area,
         });
     }
     for (identity, entry) in &recorded.0 {

@@ -20,6 +20,9 @@ pub struct Entry {
     /// The path parameters' names, in path order: the builder's setters are named after them,
     /// so they are kept too when the vendor renames `{instance_id}` to `{id}`.
     pub params: Vec<String>,
+    /// The cargo feature of vast-api that compiles it (see [`super::areas`]); none in a table
+    /// written before areas were recorded, when the spec's tag names it.
+    pub area: Option<String>,
 }
 
 /// Entries by identity (see [`identity`]).
@@ -53,6 +56,7 @@ struct RawEntry {
     cli: String,
     #[serde(default)]
     params: Vec<String>,
+    area: Option<String>,
 }
 
 impl Table {
@@ -109,6 +113,12 @@ impl Table {
                     "params: {bad_param:?} is not a usable parameter name: use letters, digits and `_`"
                 )));
             }
+            if let Some(Err(why)) = entry.area.as_deref().map(super::areas::valid) {
+                return Err(bad(format!(
+                    "area = {:?} is not a usable area ({why}): use lower-case words joined by `-` (\"network-volumes\")",
+                    entry.area.unwrap_or_default()
+                )));
+            }
             if entry.params.len() != path.matches('{').count() {
                 return Err(bad(format!(
                     "params lists {} names, and the path has {} parameters",
@@ -129,6 +139,7 @@ impl Table {
                     rust: entry.rust,
                     cli,
                     params: entry.params,
+                    area: entry.area,
                 },
             ) {
                 return Err(format!(
@@ -148,8 +159,9 @@ impl Table {
              # `cargo xtask gen` keeps every name recorded here when the vendor retitles an operation, adds\n\
              # new operations (named from the spec) and drops the ones the spec no longer has.\n\
              # Each key is an operation's identity on the wire: the method and the path, with `{}` for\n\
-             # each path parameter and no trailing `/`. To rename an operation, edit its line and run\n\
-             # `cargo xtask gen`.\n",
+             # each path parameter and no trailing `/`. `area` is the cargo feature of vast-api that\n\
+             # compiles the operation (first from the spec's tag). To rename an operation or move it to\n\
+             # another area, edit its line and run `cargo xtask gen`.\n",
         );
         let mut entries: Vec<(&String, &Entry)> = self.0.iter().collect();
         entries.sort_by_key(|(key, _)| {
@@ -163,6 +175,9 @@ impl Table {
                 quoted(&entry.rust),
                 quoted(&entry.cli.join(" "))
             ));
+            if let Some(area) = &entry.area {
+                out.push_str(&format!("area = {}\n", quoted(area)));
+            }
             if !entry.params.is_empty() {
                 let list: Vec<String> = entry.params.iter().map(|p| quoted(p)).collect();
                 out.push_str(&format!("params = [{}]\n", list.join(", ")));
@@ -216,6 +231,7 @@ mod tests {
                 rust: "show_api_keys".into(),
                 cli: vec!["show".into(), "api-keys".into()],
                 params: vec![],
+                area: Some("accounts".into()),
             },
         );
         table.0.insert(
@@ -224,12 +240,13 @@ mod tests {
                 rust: "delete_api_key".into(),
                 cli: vec!["delete".into(), "api-key".into()],
                 params: vec!["id".into()],
+                area: None,
             },
         );
         let text = table.render();
         assert!(
             text.ends_with(
-                "\n[\"GET /api/v0/auth/apikeys\"]\nrust = \"show_api_keys\"\ncli = \"show api-keys\"\n\n\
+                "\n[\"GET /api/v0/auth/apikeys\"]\nrust = \"show_api_keys\"\ncli = \"show api-keys\"\narea = \"accounts\"\n\n\
                  [\"DELETE /api/v0/auth/apikeys/{}\"]\nrust = \"delete_api_key\"\ncli = \"delete api-key\"\nparams = [\"id\"]\n"
             ),
             "{text}"
@@ -260,6 +277,14 @@ mod tests {
             (
                 "[\"GET /a/{}\"]\nrust = \"show_a\"\ncli = \"show a\"\n",
                 "names.toml: [\"GET /a/{}\"]: params lists 0 names, and the path has 1 parameters",
+            ),
+            (
+                "[\"GET /a\"]\nrust = \"show_a\"\ncli = \"show a\"\narea = \"Billing\"\n",
+                "names.toml: [\"GET /a\"]: area = \"Billing\" is not a usable area (`Billing` is not lower-case ASCII words joined by `-`, starting with a letter): use lower-case words joined by `-`",
+            ),
+            (
+                "[\"GET /a\"]\nrust = \"show_a\"\ncli = \"show a\"\narea = \"tracing\"\n",
+                "names.toml: [\"GET /a\"]: area = \"tracing\" is not a usable area (`tracing` is vast-api's `tracing` feature)",
             ),
             (
                 "[\"FETCH /a\"]\nrust = \"show_a\"\ncli = \"show a\"\n",

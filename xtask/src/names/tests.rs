@@ -24,6 +24,8 @@ fn table(entries: &[(&str, &str, &str)]) -> Table {
                         rust: rust.to_string(),
                         cli: cli.split(' ').map(String::from).collect(),
                         params: vec!["id".to_string(); key.matches('{').count()],
+                        // The operations here have no tag.
+                        area: Some(areas::FALLBACK.to_string()),
                     },
                 )
             })
@@ -378,4 +380,58 @@ fn command_names_follow_the_vendor_grammar() {
     ] {
         assert_eq!(command_words(summary), words, "{summary}");
     }
+}
+
+/// Areas through the whole of naming: a recorded area stays when the vendor renames the tag (as
+/// Autoscaler became Serverless), a new operation gets its tag's kebab case, one without a tag
+/// the fallback, and the table records each, so that the next update keeps them too.
+#[test]
+fn areas_are_recorded_and_stay_put_when_a_tag_is_renamed() {
+    let mut recorded = table(&[("GET /api/v0/endptjobs", "show_endpoints", "show endpoints")]);
+    // Recorded before the vendor renamed the tag.
+    recorded.0.get_mut("GET /api/v0/endptjobs").unwrap().area = Some("autoscaler".into());
+    let tagged = |summary: &str, tag: Option<&str>| {
+        let mut op = op(Some(summary), None);
+        if let Some(tag) = tag {
+            op["tags"] = json!([tag, "Ignored"]);
+        }
+        op
+    };
+    let doc = json!({"paths": {
+        "/api/v0/endptjobs/": {"get": tagged("show endpoints", Some("Serverless"))},
+        "/api/v0/workergroups/": {"get": tagged("show workergroups", Some("Serverless"))},
+        "/api/v0/network_volumes/": {"get": tagged("show network-volumes", Some("Network Volumes"))},
+        "/api/v0/misc/": {"get": tagged("show misc", None)},
+    }});
+    let naming = assign(&doc, &recorded).unwrap();
+    let areas: Vec<(&str, &str)> = naming
+        .operations
+        .iter()
+        .map(|n| (n.rust.as_str(), n.area.as_str()))
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            ("show_endpoints", "autoscaler"),
+            ("show_workergroups", "serverless"),
+            ("show_network_volumes", "network-volumes"),
+            ("show_misc", "other"),
+        ]
+    );
+    assert_eq!(
+        naming.notes,
+        [
+            "paths./api/v0/endptjobs/.get: area `autoscaler` as recorded in names.toml; the spec's tag `Serverless` would make it `serverless`"
+        ]
+    );
+    let written = Table::parse(&naming.table.render()).unwrap();
+    assert_eq!(
+        written.0["GET /api/v0/endptjobs"].area.as_deref(),
+        Some("autoscaler")
+    );
+    assert_eq!(written.0["GET /api/v0/misc"].area.as_deref(), Some("other"));
+    // The next update reads the table `gen` wrote: every area stays, whatever the tags say now.
+    let renamed = doc.to_string().replace("Serverless", "Endpoints");
+    let again = assign(&serde_json::from_str(&renamed).unwrap(), &written).unwrap();
+    assert_eq!(again.table, written);
 }
