@@ -72,7 +72,10 @@ fn operations(generated: &str) {
     println!("cargo::metadata=operations={}", ids.join(","));
     // The operations whose builder takes a filter expression, as `cargo xtask gen` documents
     // their fields (`///The filter fields of `search_offers` ...`): `cfg(vast_filter = "...")`.
+    // `cfg(vast_filters)` when there is any, for the runtime their `send()` calls.
     println!("cargo::rustc-check-cfg=cfg(vast_filter, values(any()))");
+    println!("cargo::rustc-check-cfg=cfg(vast_filters)");
+    let mut any = false;
     for line in generated.lines() {
         if let Some(id) = line
             .trim()
@@ -81,7 +84,11 @@ fn operations(generated: &str) {
             && ids.contains(&id)
         {
             println!("cargo::rustc-cfg=vast_filter=\"{id}\"");
+            any = true;
         }
+    }
+    if any {
+        println!("cargo::rustc-cfg=vast_filters");
     }
 }
 

@@ -8,8 +8,6 @@
 //! builder takes an expression: `client.search_offers().filter("num_gpus>=2")?.send()`. The
 //! `vast` CLI parses its QUERY argument with the same code.
 
-use std::future::Future;
-
 use serde_json::{Map, Number, Value};
 
 /// The operators, by every spelling the vendor CLI accepts, and their JSON names.
@@ -153,6 +151,7 @@ tokio::task_local! {
 }
 
 /// Runs `send` (one operation's request) with `filter` merged into the body it sends.
+#[cfg(vast_filters)]
 pub(crate) async fn sending<T>(filter: Filter, send: impl Future<Output = T>) -> T {
     SENDING.scope(filter, send).await
 }

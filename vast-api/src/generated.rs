@@ -56858,7 +56858,13 @@ mod streams {
     use super::types;
     #[allow(unused_imports)]
     use super::types::*;
-    use super::builder::{ShowCharges, ShowInstances, ShowInvoices};
+    #[cfg(feature = "billing")]
+    use super::builder::ShowCharges;
+    #[cfg(feature = "instances")]
+    use super::builder::ShowInstances;
+    #[cfg(feature = "billing")]
+    use super::builder::ShowInvoices;
+    #[cfg(feature = "billing")]
     impl<'a> ShowCharges<'a> {
         ///Every item of `results` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
         pub fn stream(
@@ -56884,6 +56890,7 @@ mod streams {
             )
         }
     }
+    #[cfg(feature = "instances")]
     impl<'a> ShowInstances<'a> {
         ///Every item of `instances` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
         pub fn stream(
@@ -56909,6 +56916,7 @@ mod streams {
             )
         }
     }
+    #[cfg(feature = "billing")]
     impl<'a> ShowInvoices<'a> {
         ///Every item of `results` across pages, as a stream: each page's `next_token` goes back in `after_token` until the server gives none. A token given twice, or more than `vast_api::pages::PAGE_CAP` pages, ends the stream with an error (`ErrorKind::PagesStopped`) rather than following it.
         pub fn stream(
@@ -57160,7 +57168,9 @@ mod filtered {
     use super::types;
     #[allow(unused_imports)]
     use super::types::*;
+    #[cfg(feature = "search")]
     use super::builder::SearchOffers;
+    #[cfg(feature = "search")]
     impl<'a> SearchOffers<'a> {
         ///Sets a filter expression, as `vast search offers` takes it (`vast_api::filter`): its conditions are merged into the body on `send()`. An unknown field or a value of the wrong type is an error naming it.
         pub fn filter(
@@ -57177,6 +57187,7 @@ mod filtered {
             })
         }
     }
+    #[cfg(feature = "search")]
     impl<'a> crate::filter::Filtered<SearchOffers<'a>> {
         /// Sends the request with the filter expression merged into the body.
         pub async fn send(

@@ -7,7 +7,6 @@
 //! polling until the limit.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -153,6 +152,7 @@ impl InstanceState {
     }
 
     /// What changes are reported on: the status pair.
+    #[cfg(vast_op = "show_instance")]
     fn status(&self) -> (Option<&str>, Option<&str>) {
         (
             self.actual_status.as_deref(),
@@ -234,6 +234,7 @@ pub fn duration_text(d: Duration) -> String {
 /// Polls with `fetch` (a `show instance` body) until the instance runs, falls into the trap,
 /// or the limit passes. A poll rate limited past the client's retries is not the end: the
 /// gap doubles and polling goes on.
+#[cfg(vast_op = "show_instance")]
 pub(crate) async fn until_running<E, F, Fut>(
     id: i64,
     options: &WaitOptions,

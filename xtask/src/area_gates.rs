@@ -71,10 +71,68 @@ pub fn apply(file: &mut syn::File, areas: &BTreeMap<String, String>) -> Result<(
                 gate_all(m.content.iter_mut().flat_map(|(_, items)| items), &needs);
             }
             Item::Mod(m) if m.ident == "types" => gate_types(m, &reach),
+            Item::Mod(m) if m.ident != "prelude" => gate_added(m, &builders, &reach),
             _ => {}
         }
     }
     Ok(())
+}
+
+/// Gates a module the passes after progenitor add (`streams`, `filtered`, …): each item by the
+/// areas of the operations' builders it names and of the types it names, a `use` of several
+/// builders split into one `use` each so that each is gated alone.
+fn gate_added(m: &mut syn::ItemMod, builders: &BTreeMap<String, String>, reach: &Reach) {
+    let Some((_, items)) = m.content.as_mut() else {
+        return;
+    };
+    *items = std::mem::take(items)
+        .into_iter()
+        .flat_map(split_use)
+        .collect();
+    let nodes: BTreeSet<String> = builders.keys().chain(&reach.gated).cloned().collect();
+    let needs = |item: &Item| {
+        let mut about = BTreeSet::new();
+        mentions(quote::quote!(#item), &nodes, &mut about);
+        let sets = about.iter().filter_map(|node| match builders.get(node) {
+            Some(area) => Some(BTreeSet::from([area.clone()])),
+            None => reach.areas.get(node).cloned(),
+        });
+        minimal(sets)
+    };
+    gate_all(items.iter_mut(), &needs);
+}
+
+/// `use a::{B, C};` as `use a::B; use a::C;`; any other item as it is.
+fn split_use(item: Item) -> Vec<Item> {
+    let Item::Use(u) = &item else {
+        return vec![item];
+    };
+    let mut leaves = Vec::new();
+    use_leaves(&u.tree, TokenStream::new(), &mut leaves);
+    if leaves.len() < 2 {
+        return vec![item];
+    }
+    let attrs = &u.attrs;
+    leaves
+        .into_iter()
+        .map(|path| syn::parse_quote!(#(#attrs)* use #path;))
+        .collect()
+}
+
+/// Each path a `use` tree brings in, as tokens (`super::builder::B`, `super::types::*`).
+fn use_leaves(tree: &syn::UseTree, prefix: TokenStream, out: &mut Vec<TokenStream>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let ident = &p.ident;
+            use_leaves(&p.tree, quote::quote!(#prefix #ident ::), out);
+        }
+        syn::UseTree::Group(g) => {
+            for tree in &g.items {
+                use_leaves(tree, prefix.clone(), out);
+            }
+        }
+        leaf => out.push(quote::quote!(#prefix #leaf)),
+    }
 }
 
 /// Each operation's builder struct (the type its `Client` method returns), with its area. A
@@ -259,20 +317,25 @@ impl Reach {
             }
             item => about.extend(owner(item, &self.gated)),
         }
-        let sets = about
-            .iter()
-            .filter_map(|node| self.areas.get(node).cloned());
-        // One of a smaller set's areas on means one of a larger set's is: only the smallest
-        // sets say anything.
-        let mut minimal: Vec<BTreeSet<String>> = Vec::new();
-        for set in sets {
-            if !minimal.iter().any(|m| m.is_subset(&set)) {
-                minimal.retain(|m| !set.is_subset(m));
-                minimal.push(set);
-            }
-        }
-        minimal
+        minimal(
+            about
+                .iter()
+                .filter_map(|node| self.areas.get(node).cloned()),
+        )
     }
+}
+
+/// The sets of areas an item needs, one of each: one of a smaller set's areas on means one of a
+/// larger set's is, so only the smallest sets say anything.
+fn minimal(sets: impl Iterator<Item = BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let mut minimal: Vec<BTreeSet<String>> = Vec::new();
+    for set in sets {
+        if !minimal.iter().any(|m| m.is_subset(&set)) {
+            minimal.retain(|m| !set.is_subset(m));
+            minimal.push(set);
+        }
+    }
+    minimal
 }
 
 /// Gates the types module's items, and those of its `builder` and `defaults` modules.
@@ -309,6 +372,8 @@ fn gate_all<'a>(
             Item::Union(u) => u.attrs.insert(0, attr),
             Item::Fn(f) => f.attrs.insert(0, attr),
             Item::Impl(i) => i.attrs.insert(0, attr),
+            Item::Use(u) => u.attrs.insert(0, attr),
+            Item::Const(c) => c.attrs.insert(0, attr),
             _ => {}
         }
     }
