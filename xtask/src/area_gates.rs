@@ -567,8 +567,11 @@ components:
         // What no operation uses stays, with what it uses, though an area uses that too.
         all_are(gates(&file, "types", "Unused"), "-");
         all_are(gates(&file, "types", "Money"), "-");
-        // Each operation's builder, and its impl.
-        assert_eq!(gates(&file, "builder", "ShowInvoices"), [billing, billing]);
+        // Each operation's builder, its impl, and its `Operation` impl.
+        assert_eq!(
+            gates(&file, "builder", "ShowInvoices"),
+            [billing, billing, billing]
+        );
     }
 
     /// There are items (the type and its impls), and each has the gate.
