@@ -25,7 +25,7 @@ mod rent {
     use std::time::Duration;
 
     use serde_json::Value;
-    use vast_api::{Client, WaitOptions};
+    use vast_api::{Client, Id, WaitOptions};
 
     type Failure = Box<dyn std::error::Error>;
 
@@ -128,7 +128,7 @@ mod rent {
     async fn rent(client: &Client, offer: i64, image: &str) -> Result<i64, Failure> {
         let answer = client
             .create_instance()
-            .id(offer)
+            .id(Id(offer))
             .body_map(|body| body.image(image.to_string()))
             .send()
             .await?
@@ -139,7 +139,7 @@ mod rent {
     }
 
     async fn destroy(client: &Client, id: i64) -> Result<(), Failure> {
-        client.destroy_instance().id(id).send().await?;
+        client.destroy_instance().id(Id(id)).send().await?;
         println!("destroyed instance {id}");
         Ok(())
     }

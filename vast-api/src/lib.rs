@@ -34,6 +34,6 @@ pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, b
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
 pub use error::{Error, ErrorKind, GaveUp};
 pub use generated::*;
-pub use operation::Operation;
+pub use operation::{Id, Operation};
 pub use retry::RetryPolicy;
 pub use wait::{InstanceState, WaitError, WaitOptions};

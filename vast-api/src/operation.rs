@@ -10,3 +10,29 @@ pub trait Operation {
     /// The documented error body of `send()`'s [`Error`](crate::Error).
     type Error;
 }
+
+/// A numeric id for a path parameter whose type the spec decides: the vendor's spec types an
+/// instance's `id` as an integer, others as a string. `builder.id(Id(42))` fits either, so code
+/// written once (the wait, the examples) builds with every version of the spec.
+///
+/// ```
+/// use vast_api::Id;
+/// assert_eq!(i64::try_from(Id(42)), Ok(42));
+/// assert_eq!(String::try_from(Id(42)).as_deref(), Ok("42"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(pub i64);
+
+impl TryFrom<Id> for i64 {
+    type Error = std::convert::Infallible;
+    fn try_from(id: Id) -> Result<Self, Self::Error> {
+        Ok(id.0)
+    }
+}
+
+impl TryFrom<Id> for String {
+    type Error = std::convert::Infallible;
+    fn try_from(id: Id) -> Result<Self, Self::Error> {
+        Ok(id.0.to_string())
+    }
+}

@@ -301,7 +301,12 @@ impl crate::Client {
         WaitError<<crate::builder::ShowInstance<'static> as crate::Operation>::Error>,
     > {
         until_running(id, &options, || async move {
-            let body = self.show_instance().id(id).send().await?.into_inner();
+            let body = self
+                .show_instance()
+                .id(crate::Id(id))
+                .send()
+                .await?
+                .into_inner();
             Ok(serde_json::to_value(body).unwrap_or(Value::Null))
         })
         .await
