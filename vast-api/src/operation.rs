@@ -17,22 +17,20 @@ pub trait Operation {
 ///
 /// ```
 /// use vast_api::Id;
-/// assert_eq!(i64::try_from(Id(42)), Ok(42));
-/// assert_eq!(String::try_from(Id(42)).as_deref(), Ok("42"));
+/// assert_eq!(i64::from(Id(42)), 42);
+/// assert_eq!(String::from(Id(42)), "42");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Id(pub i64);
 
-impl TryFrom<Id> for i64 {
-    type Error = std::convert::Infallible;
-    fn try_from(id: Id) -> Result<Self, Self::Error> {
-        Ok(id.0)
+impl From<Id> for i64 {
+    fn from(id: Id) -> Self {
+        id.0
     }
 }
 
-impl TryFrom<Id> for String {
-    type Error = std::convert::Infallible;
-    fn try_from(id: Id) -> Result<Self, Self::Error> {
-        Ok(id.0.to_string())
+impl From<Id> for String {
+    fn from(id: Id) -> Self {
+        id.0.to_string()
     }
 }

@@ -496,6 +496,14 @@ pub mod tests {
         }
     }
 
+    /// Generated code as text without white space, for the syntax passes' tests to search.
+    pub fn squashed(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
     /// A workspace in a temporary folder whose `openapi.yaml` is the seed's, with its code and
     /// `names.toml` generated: what `gen` reads and writes, up to date.
     pub fn scratch_workspace() -> tempfile::TempDir {

@@ -161,12 +161,7 @@ mod tests {
         }
     }
 
-    fn code(file: &syn::File) -> String {
-        prettyplease::unparse(file)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    }
+    use crate::codegen::tests::squashed as code;
 
     #[test]
     fn a_filter_body_gets_its_fields_and_a_filter_method() {

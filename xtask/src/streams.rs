@@ -215,12 +215,7 @@ mod tests {
         }
     }
 
-    fn code(file: &syn::File) -> String {
-        prettyplease::unparse(file)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    }
+    use crate::codegen::tests::squashed as code;
 
     #[test]
     fn a_paged_builder_streams_its_list() {
