@@ -221,7 +221,9 @@ impl Settings {
             .build()?)
     }
 
-    /// Where the key came from, in the CLI's words.
+    /// Where the key came from, in the CLI's words (for the wait's errors: only where the spec
+    /// has `show instance`).
+    #[cfg(vast_op = "show_instance")]
     pub fn key_source_text(&self) -> String {
         key_file::source_text(&self.key_source)
     }
