@@ -99,34 +99,56 @@ fn seed_vast(root: &Path) -> Result<PathBuf, String> {
 /// and the binaries' sizes.
 fn command_line(release: &Path, seed: &Path, server: &str, url: &str) -> Result<(), String> {
     let vast = release.join("vast");
+    let commands = compared(&vast, seed, server, url);
+    let walls = if found("hyperfine") {
+        hyperfine(&commands)?
+    } else {
+        println!("hyperfine is not installed: timing {RUNS} runs of each directly");
+        commands
+            .iter()
+            .map(|(_, argv)| own_timing(argv))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let rss = commands
+        .iter()
+        .map(|(_, argv)| peak_rss(argv))
+        .collect::<Result<Vec<_>, _>>()?;
+    print_table(&commands, &walls, &rss, server);
+    for binary in [&vast, seed] {
+        let size = std::fs::metadata(binary).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "release binary {}: {:.2} MiB",
+            binary.display(),
+            size as f64 / (1 << 20) as f64
+        );
+    }
+    Ok(())
+}
 
-    let auth = format!("Authorization: Bearer {KEY}");
+/// The command lines compared, each with its label: curl first (the baseline) when installed,
+/// the whole API's `vast`, the seed's, then `vastai` when installed.
+fn compared(vast: &Path, seed: &Path, server: &str, url: &str) -> Vec<(&'static str, Vec<String>)> {
     let mut commands: Vec<(&str, Vec<String>)> = Vec::new();
     if found("curl") {
-        commands.push((
-            "curl -s",
-            vec![
-                "curl".into(),
-                "-s".into(),
-                "-H".into(),
-                auth.clone(),
-                url.into(),
-            ],
-        ));
+        let auth = format!("Authorization: Bearer {KEY}");
+        let curl = ["curl", "-s", "-H", &auth, url];
+        commands.push(("curl -s", curl.map(String::from).to_vec()));
     } else {
         println!("curl is not installed: no curl baseline");
     }
     let vast_args = |bin: &str| {
-        vec![
-            bin.into(),
-            "--url".into(),
-            server.into(),
-            "--api-key".into(),
-            KEY.into(),
-            "show".into(),
-            "api-keys".into(),
-            "--raw".into(),
+        [
+            bin,
+            "--url",
+            server,
+            "--api-key",
+            KEY,
+            "show",
+            "api-keys",
+            "--raw",
         ]
+        .map(String::from)
+        .to_vec()
     };
     commands.push((
         "vast show api-keys --raw",
@@ -143,21 +165,12 @@ fn command_line(release: &Path, seed: &Path, server: &str, url: &str) -> Result<
             "vastai (the vendor's Python CLI) is not installed: not compared (pip install vastai)"
         );
     }
+    commands
+}
 
-    let walls = if found("hyperfine") {
-        hyperfine(&commands)?
-    } else {
-        println!("hyperfine is not installed: timing {RUNS} runs of each directly");
-        commands
-            .iter()
-            .map(|(_, argv)| own_timing(argv))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let rss = commands
-        .iter()
-        .map(|(_, argv)| peak_rss(argv))
-        .collect::<Result<Vec<_>, _>>()?;
-
+/// Wall time and peak memory of each command beside the first's, then the whole API's `vast`
+/// beside the seed's.
+fn print_table(commands: &[(&str, Vec<String>)], walls: &[f64], rss: &[u64], server: &str) {
     println!(
         "\nlocal server {server}; {} runs each",
         if found("hyperfine") {
@@ -191,16 +204,6 @@ fn command_line(release: &Path, seed: &Path, server: &str, url: &str) -> Result<
         walls[whole] / walls[seeded],
         rss[whole] as f64 / rss[seeded] as f64
     );
-    for binary in [&vast, seed] {
-        let size = std::fs::metadata(binary).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "release binary {}: {:.2} MiB",
-            binary.display(),
-            size as f64 / (1 << 20) as f64
-        );
-    }
-
-    Ok(())
 }
 
 /// `vast_api::Client` against a bare `reqwest::Client` (`vast-api/examples/lib_bench.rs`, which

@@ -35,82 +35,109 @@ pub fn of_code(code: &str) -> Surface {
     let Ok(file) = syn::parse_file(code) else {
         return Surface::default();
     };
-    let mut structs: Structs = BTreeMap::new();
-    let mut builders: Structs = BTreeMap::new();
-    let mut sends: BTreeMap<String, Type> = BTreeMap::new();
-    let mut methods: Vec<(String, String)> = Vec::new();
-    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut items = Items::default();
     for item in &file.items {
         match item {
-            Item::Mod(m) if m.ident == "types" || m.ident == "builder" => {
-                for inner in m.content.iter().flat_map(|(_, items)| items) {
-                    match inner {
-                        Item::Enum(e) if m.ident == "types" => {
-                            enums.insert(
-                                e.ident.to_string(),
-                                e.variants.iter().map(|v| v.ident.to_string()).collect(),
-                            );
-                        }
-                        Item::Struct(s) => {
-                            let into = if m.ident == "types" {
-                                &mut structs
-                            } else {
-                                &mut builders
-                            };
-                            into.insert(s.ident.to_string(), fields(&s.fields));
-                        }
-                        Item::Impl(imp) if m.ident == "builder" => {
-                            let Some(name) = last_ident(&imp.self_ty) else {
-                                continue;
-                            };
-                            for f in &imp.items {
-                                if let ImplItem::Fn(f) = f
-                                    && f.sig.ident == "send"
-                                    && let ReturnType::Type(_, ty) = &f.sig.output
-                                {
-                                    sends.insert(name.clone(), (**ty).clone());
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            Item::Mod(m) if m.ident == "types" || m.ident == "builder" => items.read_module(m),
             Item::Impl(imp)
                 if last_ident(&imp.self_ty).as_deref() == Some("Client")
                     && imp.trait_.is_none() =>
             {
-                for f in &imp.items {
-                    if let ImplItem::Fn(f) = f
-                        && matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)))
-                        && let ReturnType::Type(_, ty) = &f.sig.output
-                        && let Some(builder) = last_ident(ty)
-                    {
-                        methods.push((f.sig.ident.to_string(), builder));
-                    }
-                }
+                items.read_client(imp);
             }
             _ => {}
         }
     }
     let mut surface = Surface::default();
-    for (method, builder) in methods {
+    for (method, builder) in &items.methods {
+        surface.0.insert(method.clone(), items.operation(builder));
+    }
+    surface.1 = items.enums;
+    surface
+}
+
+/// What the surface is read from: the `types` and `builder` modules and `Client`'s methods.
+#[derive(Default)]
+struct Items {
+    structs: Structs,
+    builders: Structs,
+    sends: BTreeMap<String, Type>,
+    /// Each operation's method and the builder it returns.
+    methods: Vec<(String, String)>,
+    enums: BTreeMap<String, Vec<String>>,
+}
+
+impl Items {
+    fn read_module(&mut self, m: &syn::ItemMod) {
+        let types = m.ident == "types";
+        for inner in m.content.iter().flat_map(|(_, items)| items) {
+            match inner {
+                Item::Enum(e) if types => {
+                    self.enums.insert(
+                        e.ident.to_string(),
+                        e.variants.iter().map(|v| v.ident.to_string()).collect(),
+                    );
+                }
+                Item::Struct(s) => {
+                    let into = if types {
+                        &mut self.structs
+                    } else {
+                        &mut self.builders
+                    };
+                    into.insert(s.ident.to_string(), fields(&s.fields));
+                }
+                Item::Impl(imp) if !types => self.read_builder(imp),
+                _ => {}
+            }
+        }
+    }
+
+    /// A builder's `send()`, whose type names the success body.
+    fn read_builder(&mut self, imp: &syn::ItemImpl) {
+        let Some(name) = last_ident(&imp.self_ty) else {
+            return;
+        };
+        for f in &imp.items {
+            if let ImplItem::Fn(f) = f
+                && f.sig.ident == "send"
+                && let ReturnType::Type(_, ty) = &f.sig.output
+            {
+                self.sends.insert(name.clone(), (**ty).clone());
+            }
+        }
+    }
+
+    fn read_client(&mut self, imp: &syn::ItemImpl) {
+        for f in &imp.items {
+            if let ImplItem::Fn(f) = f
+                && matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)))
+                && let ReturnType::Type(_, ty) = &f.sig.output
+                && let Some(builder) = last_ident(ty)
+            {
+                self.methods.push((f.sig.ident.to_string(), builder));
+            }
+        }
+    }
+
+    /// The inputs and response fields of the operation whose builder is `builder`.
+    fn operation(&self, builder: &str) -> Operation {
         let mut op = Operation::default();
         // send() -> Result<ResponseValue<types::T>, Error<…>>: T's fields, nested ones dotted.
-        if let Some(success) = sends
-            .get(&builder)
+        if let Some(success) = self
+            .sends
+            .get(builder)
             .and_then(|t| generic(t, 0))
             .and_then(|t| generic(t, 0))
         {
-            collect(success, "", &structs, &mut op.response, 0);
+            collect(success, "", &self.structs, &mut op.response, 0);
         }
         // Builder fields are `Result<T, String>`; an optional input's T is an Option.
-        for (name, ty) in builders.get(&builder).into_iter().flatten() {
+        for (name, ty) in self.builders.get(builder).into_iter().flatten() {
             let Some(inner) = generic(ty, 0) else {
                 continue;
             };
             let body = last_ident(inner).filter(|_| name == "body");
-            match body.and_then(|b| structs.get(&b)) {
+            match body.and_then(|b| self.structs.get(&b)) {
                 Some(fields) => {
                     for (field, ty) in fields {
                         op.inputs.insert(format!("body.{field}"), input(ty));
@@ -121,10 +148,8 @@ pub fn of_code(code: &str) -> Surface {
                 }
             }
         }
-        surface.0.insert(method, op);
+        op
     }
-    surface.1 = enums;
-    surface
 }
 
 fn fields(fields: &Fields) -> Vec<(String, Type)> {
@@ -225,21 +250,47 @@ pub enum Kind {
 /// that stays, response fields and inputs added, removed and changed; last, whether the update
 /// is breaking or additive and the version bump that asks for (from `version`, the crates' own).
 pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut breaking: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut additive: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut report = Report::default();
     for op in new.0.keys().filter(|op| !old.0.contains_key(*op)) {
-        lines.push(format!("api: + operation {op}"));
-        *additive.entry("operations added").or_default() += 1;
+        report.additive(format!("api: + operation {op}"), "operations added", 1);
     }
     for op in old.0.keys().filter(|op| !new.0.contains_key(*op)) {
-        lines.push(format!("api: - operation {op}"));
-        *breaking.entry("operations removed").or_default() += 1;
+        report.breaking(format!("api: - operation {op}"), "operations removed", 1);
     }
     for (op, now) in &new.0 {
-        let Some(before) = old.0.get(op) else {
-            continue;
-        };
+        if let Some(before) = old.0.get(op) {
+            report.response_changes(op, before, now);
+            report.input_changes(op, before, now);
+        }
+    }
+    for (name, variants) in &new.1 {
+        if let Some(before) = old.1.get(name) {
+            report.variant_changes(name, before, variants);
+        }
+    }
+    report.finish(old, new, version)
+}
+
+/// The change report as it is written: its lines, and how many changes of each kind.
+#[derive(Default)]
+struct Report {
+    lines: Vec<String>,
+    breaking: BTreeMap<&'static str, usize>,
+    additive: BTreeMap<&'static str, usize>,
+}
+
+impl Report {
+    fn breaking(&mut self, line: String, what: &'static str, n: usize) {
+        self.lines.push(line);
+        *self.breaking.entry(what).or_default() += n;
+    }
+
+    fn additive(&mut self, line: String, what: &'static str, n: usize) {
+        self.lines.push(line);
+        *self.additive.entry(what).or_default() += n;
+    }
+
+    fn response_changes(&mut self, op: &str, before: &Operation, now: &Operation) {
         let added: Vec<&String> = now
             .response
             .keys()
@@ -251,114 +302,127 @@ pub fn changes(old: &Surface, new: &Surface, version: &str) -> Vec<String> {
             .filter(|f| !now.response.contains_key(*f))
             .collect();
         if !added.is_empty() {
-            lines.push(format!("api: {op}: + response fields {}", join(&added)));
-            *additive.entry("response fields added").or_default() += added.len();
+            let line = format!("api: {op}: + response fields {}", join(&added));
+            self.additive(line, "response fields added", added.len());
         }
         if !removed.is_empty() {
-            lines.push(format!("api: {op}: - response fields {}", join(&removed)));
-            *breaking.entry("response fields removed").or_default() += removed.len();
+            let line = format!("api: {op}: - response fields {}", join(&removed));
+            self.breaking(line, "response fields removed", removed.len());
         }
         for (field, ty) in &now.response {
             if let Some(was) = before.response.get(field)
                 && was != ty
             {
-                lines.push(format!("api: {op}: response field {field}: {was} → {ty}"));
-                *breaking.entry("types changed").or_default() += 1;
+                let line = format!("api: {op}: response field {field}: {was} → {ty}");
+                self.breaking(line, "types changed", 1);
             }
         }
+    }
+
+    fn input_changes(&mut self, op: &str, before: &Operation, now: &Operation) {
         for (name, input) in &now.inputs {
-            let what = match before.inputs.get(name) {
-                None if input.required => {
-                    *breaking.entry("required parameters added").or_default() += 1;
-                    format!("+ required parameter {name}: {}", input.ty)
-                }
-                None => {
-                    *additive.entry("parameters added").or_default() += 1;
-                    format!("+ parameter {name}: {}", input.ty)
-                }
-                Some(was) if input.required && !was.required => {
-                    *breaking.entry("parameters became required").or_default() += 1;
-                    format!("parameter {name} became required")
-                }
-                Some(was) if was.ty != input.ty && was.required == input.required => {
-                    *breaking.entry("types changed").or_default() += 1;
-                    format!("parameter {name}: {} → {}", was.ty, input.ty)
-                }
+            let line = |what: String| format!("api: {op}: {what}");
+            match before.inputs.get(name) {
+                None if input.required => self.breaking(
+                    line(format!("+ required parameter {name}: {}", input.ty)),
+                    "required parameters added",
+                    1,
+                ),
+                None => self.additive(
+                    line(format!("+ parameter {name}: {}", input.ty)),
+                    "parameters added",
+                    1,
+                ),
+                Some(was) if input.required && !was.required => self.breaking(
+                    line(format!("parameter {name} became required")),
+                    "parameters became required",
+                    1,
+                ),
+                Some(was) if was.ty != input.ty && was.required == input.required => self.breaking(
+                    line(format!("parameter {name}: {} → {}", was.ty, input.ty)),
+                    "types changed",
+                    1,
+                ),
                 // A body field is a public struct field: `String` → `Option<String>` breaks code
                 // that builds or reads the struct. A parameter is only a setter's argument.
-                Some(was) if !input.required && was.required && name.starts_with("body.") => {
-                    *breaking.entry("types changed").or_default() += 1;
-                    format!(
-                        "parameter {name} became optional: {} → {}",
-                        was.ty, input.ty
-                    )
-                }
-                Some(was) if !input.required && was.required => {
-                    *additive.entry("parameters became optional").or_default() += 1;
-                    format!("parameter {name} became optional")
-                }
-                Some(_) => continue,
-            };
-            lines.push(format!("api: {op}: {what}"));
+                Some(was) if !input.required && was.required && name.starts_with("body.") => self
+                    .breaking(
+                        line(format!(
+                            "parameter {name} became optional: {} → {}",
+                            was.ty, input.ty
+                        )),
+                        "types changed",
+                        1,
+                    ),
+                Some(was) if !input.required && was.required => self.additive(
+                    line(format!("parameter {name} became optional")),
+                    "parameters became optional",
+                    1,
+                ),
+                Some(_) => {}
+            }
         }
         for name in before
             .inputs
             .keys()
             .filter(|n| !now.inputs.contains_key(*n))
         {
-            lines.push(format!("api: {op}: - parameter {name}"));
-            *breaking.entry("parameters removed").or_default() += 1;
+            let line = format!("api: {op}: - parameter {name}");
+            self.breaking(line, "parameters removed", 1);
         }
     }
-    for (name, variants) in &new.1 {
-        let Some(before) = old.1.get(name) else {
-            continue;
-        };
+
+    fn variant_changes(&mut self, name: &str, before: &[String], variants: &[String]) {
         let added: Vec<&String> = variants.iter().filter(|v| !before.contains(v)).collect();
         let removed: Vec<&String> = before.iter().filter(|v| !variants.contains(v)).collect();
         if !added.is_empty() {
-            lines.push(format!("api: enum {name}: + variants {}", join(&added)));
-            *breaking.entry("enum variants added").or_default() += added.len();
+            let line = format!("api: enum {name}: + variants {}", join(&added));
+            self.breaking(line, "enum variants added", added.len());
         }
         if !removed.is_empty() {
-            lines.push(format!("api: enum {name}: - variants {}", join(&removed)));
-            *breaking.entry("enum variants removed").or_default() += removed.len();
+            let line = format!("api: enum {name}: - variants {}", join(&removed));
+            self.breaking(line, "enum variants removed", removed.len());
         }
     }
-    let kind = if !breaking.is_empty() {
-        Kind::Breaking
-    } else if !additive.is_empty() {
-        Kind::Additive
-    } else {
-        Kind::None
-    };
-    if kind == Kind::None {
-        lines.push(
-            "api: no operation, parameter or response field added, removed or changed".into(),
+
+    /// The lines with the summary: the operation counts first, the kind and semver bump last.
+    fn finish(mut self, old: &Surface, new: &Surface, version: &str) -> Vec<String> {
+        let kind = if !self.breaking.is_empty() {
+            Kind::Breaking
+        } else if !self.additive.is_empty() {
+            Kind::Additive
+        } else {
+            Kind::None
+        };
+        if kind == Kind::None {
+            self.lines.push(
+                "api: no operation, parameter or response field added, removed or changed".into(),
+            );
+            return self.lines;
+        }
+        let added = new.0.keys().filter(|op| !old.0.contains_key(*op)).count();
+        let removed = old.0.keys().filter(|op| !new.0.contains_key(*op)).count();
+        self.lines.insert(
+            0,
+            format!(
+                "api: {} ({added} added, {removed} removed)",
+                counted(new.0.len(), "operations")
+            ),
         );
-        return lines;
+        let counts = |m: &BTreeMap<&str, usize>| {
+            m.iter()
+                .map(|(what, n)| counted(*n, what))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (label, why) = match kind {
+            Kind::Breaking => ("breaking", counts(&self.breaking)),
+            _ => ("additive", counts(&self.additive)),
+        };
+        self.lines
+            .push(format!("api: {label}: {why}; {}", bump(version, kind)));
+        self.lines
     }
-    let added = new.0.keys().filter(|op| !old.0.contains_key(*op)).count();
-    let removed = old.0.keys().filter(|op| !new.0.contains_key(*op)).count();
-    lines.insert(
-        0,
-        format!(
-            "api: {} ({added} added, {removed} removed)",
-            counted(new.0.len(), "operations")
-        ),
-    );
-    let counts = |m: &BTreeMap<&str, usize>| {
-        m.iter()
-            .map(|(what, n)| counted(*n, what))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let (label, why) = match kind {
-        Kind::Breaking => ("breaking", counts(&breaking)),
-        _ => ("additive", counts(&additive)),
-    };
-    lines.push(format!("api: {label}: {why}; {}", bump(version, kind)));
-    lines
 }
 
 /// The semver bump for a change of this kind: Cargo reads 0.x versions as x being the major.

@@ -13,6 +13,9 @@ use vast_test_servers::prism::{NotStarted, Prism};
 
 const KEY: &str = "try-lists-key-7c1e";
 
+/// A command line tried: the command's words and its arguments.
+type Run = (Vec<String>, Vec<String>);
+
 /// Runs the checks, writing the `--json-body` files in `scratch`; returns the lines to print,
 /// or what failed.
 pub fn check(
@@ -44,51 +47,10 @@ pub fn check(
         .map_err(|e| format!("cannot start the mock server: {e}"))?;
     let mut runs = Vec::new();
     for command in &filters {
-        let (args, expected) = filter_run(command, doc, scratch)?;
-        let (words, shown) = (&command.words, format!("vast {}", command.words.join(" ")));
-        run(vast, &mock.url, words, &args)?;
-        let seen = mock.last();
-        let sent: Option<Value> = seen
-            .as_ref()
-            .and_then(|s| serde_json::from_str(&s.body).ok());
-        if sent.as_ref() != Some(&expected) {
-            return Err(format!(
-                "`{shown} {}` sent {sent:?}, not {expected}",
-                args.join(" ")
-            ));
-        }
-        lines.push(format!(
-            "`{shown} {}` sent {expected}",
-            args.iter()
-                .map(|a| format!("{a:?}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
-        runs.push((words.clone(), args));
+        lines.push(check_filter(command, doc, scratch, vast, &mock, &mut runs)?);
     }
     for command in &paged {
-        let pagination = command.pagination.as_ref().expect("paged");
-        let shown = format!("vast {} --all", command.words.join(" "));
-        let before = mock.seen.lock().unwrap_or_else(|e| e.into_inner()).len();
-        let output = run(vast, &mock.url, &command.words, &["--all".into()])?;
-        let seen = mock.seen.lock().unwrap_or_else(|e| e.into_inner())[before..].to_vec();
-        let asked: Vec<&str> = seen.iter().map(|s| s.query.as_str()).collect();
-        let token_sent = format!("{}=tok-1", pagination.query_param);
-        let stopped = String::from_utf8_lossy(&output.stderr);
-        if asked.len() != 2
-            || asked[0].contains(&token_sent)
-            || !asked[1].contains(&token_sent)
-            || !stopped.contains("stopped after 2 pages")
-        {
-            return Err(format!(
-                "`{shown}` against a server that repeats its token asked with {asked:?} and said {stopped:?}"
-            ));
-        }
-        lines.push(format!(
-            "`{shown}` followed `{}` into `{}` and stopped when the token repeated",
-            pagination.response_field, pagination.query_param
-        ));
-        runs.push((command.words.clone(), vec!["--all".into()]));
+        lines.push(check_pages(command, vast, &mock, &mut runs)?);
     }
     // Dynamic responses conform to the spec (some of its examples do not), and with --errors
     // a request that violates it is answered 422, so success means no violation.
@@ -111,6 +73,70 @@ pub fn check(
         paged.len()
     ));
     Ok(lines)
+}
+
+/// A filter command sends the body its expression means, to the mock.
+fn check_filter(
+    command: &commands::Command,
+    doc: &Value,
+    scratch: &Path,
+    vast: &Path,
+    mock: &SpecMock,
+    runs: &mut Vec<Run>,
+) -> Result<String, String> {
+    let (args, expected) = filter_run(command, doc, scratch)?;
+    let (words, shown) = (&command.words, format!("vast {}", command.words.join(" ")));
+    run(vast, &mock.url, words, &args)?;
+    let seen = mock.last();
+    let sent: Option<Value> = seen
+        .as_ref()
+        .and_then(|s| serde_json::from_str(&s.body).ok());
+    if sent.as_ref() != Some(&expected) {
+        return Err(format!(
+            "`{shown} {}` sent {sent:?}, not {expected}",
+            args.join(" ")
+        ));
+    }
+    let line = format!(
+        "`{shown} {}` sent {expected}",
+        args.iter()
+            .map(|a| format!("{a:?}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    runs.push((words.clone(), args));
+    Ok(line)
+}
+
+/// A paged command with `--all` follows the token, and stops when the mock repeats it.
+fn check_pages(
+    command: &commands::Command,
+    vast: &Path,
+    mock: &SpecMock,
+    runs: &mut Vec<Run>,
+) -> Result<String, String> {
+    let pagination = command.pagination.as_ref().expect("paged");
+    let shown = format!("vast {} --all", command.words.join(" "));
+    let before = mock.seen.lock().unwrap_or_else(|e| e.into_inner()).len();
+    let output = run(vast, &mock.url, &command.words, &["--all".into()])?;
+    let seen = mock.seen.lock().unwrap_or_else(|e| e.into_inner())[before..].to_vec();
+    let asked: Vec<&str> = seen.iter().map(|s| s.query.as_str()).collect();
+    let token_sent = format!("{}=tok-1", pagination.query_param);
+    let stopped = String::from_utf8_lossy(&output.stderr);
+    if asked.len() != 2
+        || asked[0].contains(&token_sent)
+        || !asked[1].contains(&token_sent)
+        || !stopped.contains("stopped after 2 pages")
+    {
+        return Err(format!(
+            "`{shown}` against a server that repeats its token asked with {asked:?} and said {stopped:?}"
+        ));
+    }
+    runs.push((command.words.clone(), vec!["--all".into()]));
+    Ok(format!(
+        "`{shown}` followed `{}` into `{}` and stopped when the token repeated",
+        pagination.response_field, pagination.query_param
+    ))
 }
 
 fn required_parameters(op: &Value) -> bool {

@@ -270,6 +270,20 @@ fn run_commands(
 ) -> Result<Vec<String>, String> {
     let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
     let operations = operations(doc);
+    let mut ran = Vec::new();
+    for (words, extra, op) in picked(&operations, table)? {
+        ran.push(run_one(vast, &mock, &words, &extra, op)?);
+    }
+    Ok(ran)
+}
+
+/// What to run: the words after `vast`, the extra arguments, and the operation.
+type Picked<'a> = (Vec<String>, Vec<String>, &'a Op);
+
+fn picked<'a>(
+    operations: &'a [Op],
+    table: &[commands::Command],
+) -> Result<Vec<Picked<'a>>, String> {
     let words_of = |id: &str| -> Vec<String> {
         table
             .iter()
@@ -277,8 +291,7 @@ fn run_commands(
             .map(|c| c.words.clone())
             .unwrap_or_default()
     };
-    // What to run: the words after `vast`, the extra arguments, and the operation.
-    let mut picked: Vec<(Vec<String>, Vec<String>, &Op)> = Vec::new();
+    let mut picked: Vec<Picked> = Vec::new();
     let api_keys = operations
         .iter()
         .find(|op| op.id == "show_api_keys")
@@ -308,69 +321,72 @@ fn run_commands(
     }) {
         picked.push((words_of(&op.id), vec!["42".into()], op));
     }
-    let mut ran = Vec::new();
-    for (words, extra, op) in picked {
-        let (method, path) = (&op.method, &op.path);
-        let mut args: Vec<String> = vec![
-            "--url".into(),
-            mock.url.clone(),
-            "--api-key".into(),
-            KEY.into(),
-            "--retry".into(),
-            "1".into(),
-        ];
-        args.extend(words.iter().cloned());
-        args.extend(extra.iter().cloned());
-        let shown = format!(
-            "vast {}{}",
-            words.join(" "),
-            extra.iter().map(|e| format!(" {e}")).collect::<String>()
-        );
-        let output = Command::new(vast)
+    Ok(picked)
+}
+
+/// Runs one command against the mock: it must succeed, print no key, and send the operation's
+/// method and path with the key. The command as shown.
+fn run_one(
+    vast: &Path,
+    mock: &SpecMock,
+    words: &[String],
+    extra: &[String],
+    op: &Op,
+) -> Result<String, String> {
+    let (method, path) = (&op.method, &op.path);
+    let mut args: Vec<String> = ["--url", &mock.url, "--api-key", KEY, "--retry", "1"]
+        .map(String::from)
+        .to_vec();
+    args.extend(words.iter().cloned());
+    args.extend(extra.iter().cloned());
+    let shown = format!(
+        "vast {}{}",
+        words.join(" "),
+        extra.iter().map(|e| format!(" {e}")).collect::<String>()
+    );
+    let output = Command::new(vast)
+        .args(&args)
+        .output()
+        .map_err(|e| format!("cannot run vast: {e}"))?;
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    // Nothing printed is right only for a list with nothing in it (an empty table).
+    let empty_but_has_rows = stdout.trim().is_empty() && {
+        let raw = Command::new(vast)
             .args(&args)
+            .arg("--raw")
             .output()
             .map_err(|e| format!("cannot run vast: {e}"))?;
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr),
-        );
-        // Nothing printed is right only for a list with nothing in it (an empty table).
-        let empty_but_has_rows = stdout.trim().is_empty() && {
-            let raw = Command::new(vast)
-                .args(&args)
-                .arg("--raw")
-                .output()
-                .map_err(|e| format!("cannot run vast: {e}"))?;
-            serde_json::from_slice::<Value>(&raw.stdout).map_or(true, |v| has_items(&v))
-        };
-        if !output.status.success() || empty_but_has_rows {
-            return Err(format!(
-                "`{shown}` failed ({}):\n{stdout}{stderr}",
-                output.status
-            ));
-        }
-        if stdout.contains(KEY) || stderr.contains(KEY) {
-            return Err(format!("`{shown}` printed the API key"));
-        }
-        let seen = mock.last();
-        let expected_path = path.replace("{", "").replace("}", "");
-        let ok = seen.as_ref().is_some_and(|s| {
-            s.method == *method
-                && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
-                && crate::openapi::path_matches(path, &s.path)
-        });
-        if !ok {
-            return Err(format!(
-                "`{shown}` did not send {method} {expected_path} with the key; the mock saw {seen:?}"
-            ));
-        }
-        println!(
-            "try-spec: `{shown}` → {method} {path}: ok\n{}",
-            indent(&stdout)
-        );
-        ran.push(shown);
+        serde_json::from_slice::<Value>(&raw.stdout).map_or(true, |v| has_items(&v))
+    };
+    if !output.status.success() || empty_but_has_rows {
+        return Err(format!(
+            "`{shown}` failed ({}):\n{stdout}{stderr}",
+            output.status
+        ));
     }
-    Ok(ran)
+    if stdout.contains(KEY) || stderr.contains(KEY) {
+        return Err(format!("`{shown}` printed the API key"));
+    }
+    let seen = mock.last();
+    let expected_path = path.replace("{", "").replace("}", "");
+    let ok = seen.as_ref().is_some_and(|s| {
+        s.method == *method
+            && s.authorization.as_deref() == Some(&format!("Bearer {KEY}"))
+            && crate::openapi::path_matches(path, &s.path)
+    });
+    if !ok {
+        return Err(format!(
+            "`{shown}` did not send {method} {expected_path} with the key; the mock saw {seen:?}"
+        ));
+    }
+    println!(
+        "try-spec: `{shown}` → {method} {path}: ok\n{}",
+        indent(&stdout)
+    );
+    Ok(shown)
 }
 
 /// What people type, checked on the first operations of the spec that have it: a DELETE that
@@ -383,9 +399,24 @@ fn arguments_behave(
     table: &[commands::Command],
 ) -> Result<Vec<String>, String> {
     let mock = SpecMock::start(doc).map_err(|e| format!("cannot start the mock server: {e}"))?;
-    let run = |args: &[String]| -> Result<(i32, String, String), String> {
-        let output = Command::new(vast)
-            .args(["--url", &mock.url, "--api-key", KEY, "--retry", "1"])
+    let runner = Runner { vast, mock: &mock };
+    let mut checked = Vec::new();
+    checked.extend(delete_is_confirmed(&runner, doc, table)?);
+    checked.extend(booleans_are_switches(&runner, doc, table)?);
+    Ok(checked)
+}
+
+/// `vast` against the mock, with the key given.
+struct Runner<'a> {
+    vast: &'a Path,
+    mock: &'a SpecMock,
+}
+
+impl Runner<'_> {
+    /// Exit code, stdout and stderr; an error if the key was printed.
+    fn run(&self, args: &[String]) -> Result<(i32, String, String), String> {
+        let output = Command::new(self.vast)
+            .args(["--url", &self.mock.url, "--api-key", KEY, "--retry", "1"])
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
@@ -398,9 +429,11 @@ fn arguments_behave(
             return Err(format!("`vast {}` printed the API key", args.join(" ")));
         }
         Ok((output.status.code().unwrap_or(-1), stdout, stderr))
-    };
-    let sent_nothing = |shown: &str| -> Result<(), String> {
-        match mock
+    }
+
+    fn sent_nothing(&self, shown: &str) -> Result<(), String> {
+        match self
+            .mock
             .seen
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -409,8 +442,16 @@ fn arguments_behave(
             [] => Ok(()),
             seen => Err(format!("`{shown}` sent a request: {seen:?}")),
         }
-    };
-    let mut checked = Vec::new();
+    }
+}
+
+/// The first DELETE without a body: `--dry-run` prints it and sends nothing; without `--yes` in
+/// a pipe it is refused with exit 2.
+fn delete_is_confirmed(
+    runner: &Runner,
+    doc: &Value,
+    table: &[commands::Command],
+) -> Result<Option<String>, String> {
     let has_body = |id: &str| {
         crate::openapi::operations(doc).any(|(_, _, op)| {
             op.get("operationId").and_then(Value::as_str) == Some(id)
@@ -423,35 +464,44 @@ fn arguments_behave(
         (op.method == "DELETE" && op.required.len() == params.len() && !has_body(&op.id))
             .then_some((op, command))
     });
-    if let Some((op, command)) = delete {
-        let mut args: Vec<String> = command.words.clone();
-        args.extend(command.positional.iter().map(|_| "42".to_string()));
-        let shown = format!("vast {}", args.join(" "));
-        let dry = [args.clone(), vec!["--dry-run".into()]].concat();
-        let (code, stdout, stderr) = run(&dry)?;
-        let first = stdout.lines().next().unwrap_or_default();
-        let url = format!(
-            "{}{}",
-            mock.url,
-            op.path.split('{').next().unwrap_or_default()
-        );
-        if code != 0 || !first.starts_with(&format!("DELETE {url}")) {
-            return Err(format!(
-                "`{shown} --dry-run` should print `DELETE {url}…` and exit 0; exit {code}:\n{stdout}{stderr}"
-            ));
-        }
-        sent_nothing(&format!("{shown} --dry-run"))?;
-        let (code, stdout, stderr) = run(&args)?;
-        if code != 2 || !stderr.contains("--yes") {
-            return Err(format!(
-                "`{shown}` in a pipe should refuse with exit 2 and name --yes; exit {code}:\n{stdout}{stderr}"
-            ));
-        }
-        sent_nothing(&shown)?;
-        checked.push(format!(
-            "`{shown} --dry-run` printed `{first}` and sent nothing; without --yes in a pipe: exit 2, nothing sent"
+    let Some((op, command)) = delete else {
+        return Ok(None);
+    };
+    let mut args: Vec<String> = command.words.clone();
+    args.extend(command.positional.iter().map(|_| "42".to_string()));
+    let shown = format!("vast {}", args.join(" "));
+    let dry = [args.clone(), vec!["--dry-run".into()]].concat();
+    let (code, stdout, stderr) = runner.run(&dry)?;
+    let first = stdout.lines().next().unwrap_or_default();
+    let url = format!(
+        "{}{}",
+        runner.mock.url,
+        op.path.split('{').next().unwrap_or_default()
+    );
+    if code != 0 || !first.starts_with(&format!("DELETE {url}")) {
+        return Err(format!(
+            "`{shown} --dry-run` should print `DELETE {url}…` and exit 0; exit {code}:\n{stdout}{stderr}"
         ));
     }
+    runner.sent_nothing(&format!("{shown} --dry-run"))?;
+    let (code, stdout, stderr) = runner.run(&args)?;
+    if code != 2 || !stderr.contains("--yes") {
+        return Err(format!(
+            "`{shown}` in a pipe should refuse with exit 2 and name --yes; exit {code}:\n{stdout}{stderr}"
+        ));
+    }
+    runner.sent_nothing(&shown)?;
+    Ok(Some(format!(
+        "`{shown} --dry-run` printed `{first}` and sent nothing; without --yes in a pipe: exit 2, nothing sent"
+    )))
+}
+
+/// The first boolean body field or query parameter is a switch, `--no-NAME` named in its help.
+fn booleans_are_switches(
+    runner: &Runner,
+    doc: &Value,
+    table: &[commands::Command],
+) -> Result<Option<String>, String> {
     let switch = table.iter().find_map(|c| {
         let (_, _, op) = crate::openapi::operations(doc).find(|(_, _, op)| {
             op.get("operationId").and_then(Value::as_str) == Some(&c.operation_id)
@@ -459,24 +509,25 @@ fn arguments_behave(
         let name = boolean_argument(op, doc)?;
         Some((c, name))
     });
-    if let Some((command, name)) = switch {
-        let shown = format!("vast {} --help", command.words.join(" "));
-        let (code, stdout, stderr) = run(&[command.words.clone(), vec!["--help".into()]].concat())?;
-        // The help may wrap `[--no-NAME sends false]`; the names are whole.
-        let flag = format!("--{name}");
-        let listed = stdout
-            .lines()
-            .any(|l| l.split_whitespace().next() == Some(flag.as_str()));
-        if code != 0 || !listed || !stdout.contains(&format!("[--no-{name} sends")) {
-            return Err(format!(
-                "`{shown}` should list the switch `--{name}` and name `--no-{name}`; exit {code}:\n{stdout}{stderr}"
-            ));
-        }
-        checked.push(format!(
-            "`{shown}` lists the switch --{name} (and --no-{name})"
+    let Some((command, name)) = switch else {
+        return Ok(None);
+    };
+    let shown = format!("vast {} --help", command.words.join(" "));
+    let (code, stdout, stderr) =
+        runner.run(&[command.words.clone(), vec!["--help".into()]].concat())?;
+    // The help may wrap `[--no-NAME sends false]`; the names are whole.
+    let flag = format!("--{name}");
+    let listed = stdout
+        .lines()
+        .any(|l| l.split_whitespace().next() == Some(flag.as_str()));
+    if code != 0 || !listed || !stdout.contains(&format!("[--no-{name} sends")) {
+        return Err(format!(
+            "`{shown}` should list the switch `--{name}` and name `--no-{name}`; exit {code}:\n{stdout}{stderr}"
         ));
     }
-    Ok(checked)
+    Ok(Some(format!(
+        "`{shown}` lists the switch --{name} (and --no-{name})"
+    )))
 }
 
 /// The first boolean query parameter or top-level JSON body field of `op`, as progenitor names

@@ -351,6 +351,21 @@ struct Taken {
 }
 
 impl Taken {
+    /// The names code outside the spec holds.
+    fn reserved() -> Self {
+        let mut taken = Taken::default();
+        for (words, holder) in RESERVED_COMMANDS {
+            taken.commands.push((
+                words.iter().map(|w| w.to_string()).collect(),
+                holder.to_string(),
+            ));
+        }
+        for (name, holder) in RESERVED_METHODS {
+            taken.methods.insert(rust_key(name), holder.to_string());
+        }
+        taken
+    }
+
     fn method_holder(&self, name: &str) -> Option<&str> {
         self.methods.get(&rust_key(name)).map(String::as_str)
     }
@@ -379,23 +394,46 @@ impl Taken {
     }
 }
 
-/// Names every operation of the (normalised up to naming) document, keeping `recorded` names.
+/// Names every operation of the (normalised up to naming) document, keeping `recorded` names:
+/// recorded names first, as they hold whatever new operations would like to take, then new
+/// operations in document order, then each operation's parameters, area and notes.
 pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
     let ops = operations(doc);
-    let mut taken = Taken::default();
-    for (words, holder) in RESERVED_COMMANDS {
-        taken.commands.push((
-            words.iter().map(|w| w.to_string()).collect(),
-            holder.to_string(),
-        ));
-    }
-    for (name, holder) in RESERVED_METHODS {
-        taken.methods.insert(rust_key(name), holder.to_string());
-    }
-    let mut names: Vec<Option<(String, Vec<String>)>> = vec![None; ops.len()];
+    let mut taken = Taken::reserved();
     let mut notes = Vec::new();
+    let mut names = keep_recorded(&ops, recorded, &mut taken)?;
+    name_new(&ops, &mut names, &mut taken, &mut notes);
+    let mut table = Table::default();
+    let mut operations = Vec::new();
+    for (op, names) in ops.iter().zip(names) {
+        let (rust, words) = names.expect("every operation was named above");
+        let named = complete(op, rust, words, recorded, &mut taken, &mut notes);
+        table.0.insert(
+            named.identity.clone(),
+            Entry {
+                rust: named.rust.clone(),
+                cli: named.words.clone(),
+                params: named.params.clone(),
+                area: Some(named.area.clone()),
+            },
+        );
+        operations.push(named);
+    }
+    notes.extend(gone(recorded, &table, &operations));
+    Ok(Naming {
+        operations,
+        table,
+        notes,
+    })
+}
 
-    // Recorded names first: they hold whatever new operations would like to take.
+/// Each operation's method and command words, as far as they are named.
+type Names = Vec<Option<(String, Vec<String>)>>;
+
+/// The recorded names of the operations `names.toml` has, taken first; an error when a recorded
+/// name clashes with another.
+fn keep_recorded(ops: &[Operation], recorded: &Table, taken: &mut Taken) -> Result<Names, String> {
+    let mut names: Names = vec![None; ops.len()];
     for (i, op) in ops.iter().enumerate() {
         let Some(entry) = recorded.0.get(&op.identity) else {
             continue;
@@ -418,127 +456,132 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
         taken.commands.push((entry.cli.clone(), holder));
         names[i] = Some((entry.rust.clone(), entry.cli.clone()));
     }
+    Ok(names)
+}
 
-    // New operations, in document order: the first free candidate, else a numbered first choice.
-    for (i, op) in ops.iter().enumerate() {
-        if names[i].is_some() {
+/// Names the operations not named yet, in document order: the first free candidate, else a
+/// numbered first choice.
+fn name_new(ops: &[Operation], names: &mut Names, taken: &mut Taken, notes: &mut Vec<String>) {
+    for (op, names) in ops.iter().zip(names.iter_mut()) {
+        if names.is_some() {
             continue;
         }
         let holder = op.at.to_string();
-        let rust = pick(
+        let rust = pick::<MethodName>(
             &op.at,
-            "method name",
             op.rust_candidates(),
-            |name| taken.method_holder(name).map(String::from),
             crate::commands::method_name(op.method),
-            |name, n| vec![format!("{name}_{n}")],
-            |name| name.clone(),
-            &mut notes,
+            taken,
+            notes,
         );
         taken.methods.insert(rust_key(&rust), holder.clone());
-        let words = pick(
+        let words = pick::<CommandWords>(
             &op.at,
-            "command",
             op.command_candidates(),
-            |words| taken.command_holder(words),
             vec![op.method.to_string()],
-            |words, n| {
-                let mut numbered = words.clone();
-                if let Some(last) = numbered.last_mut() {
-                    *last = format!("{last}-{n}");
-                }
-                // When the group is a command of its own, no number frees a name in it; one
-                // word then always can be.
-                vec![numbered, vec![format!("{}-{n}", words.join("-"))]]
-            },
-            |words| words.join(" "),
-            &mut notes,
+            taken,
+            notes,
         );
         taken.commands.push((words.clone(), holder));
-        names[i] = Some((rust, words));
+        *names = Some((rust, words));
     }
+}
 
-    let mut table = Table::default();
-    let mut operations = Vec::new();
-    for (op, names) in ops.iter().zip(names) {
-        let (rust, words) = names.expect("every operation was named above");
-        let mut aliases = Vec::new();
-        let mut params = crate::openapi::path_params(op.path);
-        if let Some(entry) = recorded.0.get(&op.identity)
-            && entry.params.len() == params.len()
-            && entry.params != params
-        {
-            notes.push(format!(
-                "{}: kept the path parameter names `{}` from {FILE}; the spec now calls them `{}`",
-                op.at,
-                entry.params.join("`, `"),
-                params.join("`, `")
-            ));
-            params = entry.params.clone();
-        }
-        distinct_params(op, &mut params, &mut notes);
-        let recorded_area = recorded.0.get(&op.identity).and_then(|e| e.area.as_deref());
-        let area = areas::assign(&op.at, op.tag, recorded_area, &mut notes);
-        if recorded.0.contains_key(&op.identity) {
-            let mut kept = Vec::new();
-            if let Some(suggested) = Operation::suggested(op.rust_candidates())
-                && suggested != rust
-            {
-                kept.push(format!(
-                    "the method `{rust}` (the spec suggests `{suggested}`)"
-                ));
-            }
-            if let Some(suggested) = Operation::suggested(op.command_candidates())
-                && suggested != words
-            {
-                let shown = suggested.join(" ");
-                let alias = if commands_clash(&suggested, &words) {
-                    format!(
-                        "not an alias: `vast {}` would be both a command and a group",
-                        suggested[0]
-                    )
-                } else if let Some(other) = taken.command_holder(&suggested) {
-                    format!("not an alias: it is {other}")
-                } else {
-                    taken
-                        .commands
-                        .push((suggested.clone(), format!("an alias of {}", op.at)));
-                    aliases.push(suggested.clone());
-                    "which runs it too".into()
-                };
-                kept.push(format!(
-                    "the command `vast {}` (the spec suggests `vast {shown}`, {alias})",
-                    words.join(" ")
-                ));
-            }
-            if !kept.is_empty() {
-                notes.push(format!(
-                    "{}: kept {} from {FILE}",
-                    op.at,
-                    kept.join(" and ")
-                ));
-            }
-        }
-        table.0.insert(
-            op.identity.clone(),
-            Entry {
-                rust: rust.clone(),
-                cli: words.clone(),
-                params: params.clone(),
-                area: Some(area.clone()),
-            },
-        );
-        operations.push(Named {
-            at: op.at.clone(),
-            identity: op.identity.clone(),
-            rust,
-            words,
-            operation_id: op.operation_id.map(String::from),
-            params,
-            aliases,
-            area,
-        });
+/// The operation's names with its path parameters and area, noting what was kept from
+/// `names.toml` against the spec (and taking the spec's suggestion as an alias where it is free).
+fn complete(
+    op: &Operation,
+    rust: String,
+    words: Vec<String>,
+    recorded: &Table,
+    taken: &mut Taken,
+    notes: &mut Vec<String>,
+) -> Named {
+    let entry = recorded.0.get(&op.identity);
+    let mut params = crate::openapi::path_params(op.path);
+    if let Some(entry) = entry
+        && entry.params.len() == params.len()
+        && entry.params != params
+    {
+        notes.push(format!(
+            "{}: kept the path parameter names `{}` from {FILE}; the spec now calls them `{}`",
+            op.at,
+            entry.params.join("`, `"),
+            params.join("`, `")
+        ));
+        params = entry.params.clone();
     }
+    distinct_params(op, &mut params, notes);
+    let recorded_area = entry.and_then(|e| e.area.as_deref());
+    let area = areas::assign(&op.at, op.tag, recorded_area, notes);
+    let mut aliases = Vec::new();
+    if entry.is_some() {
+        let mut kept = Vec::new();
+        if let Some(suggested) = Operation::suggested(op.rust_candidates())
+            && suggested != rust
+        {
+            kept.push(format!(
+                "the method `{rust}` (the spec suggests `{suggested}`)"
+            ));
+        }
+        if let Some(suggested) = Operation::suggested(op.command_candidates())
+            && suggested != words
+        {
+            kept.push(suggested_alias(op, &words, suggested, taken, &mut aliases));
+        }
+        if !kept.is_empty() {
+            notes.push(format!(
+                "{}: kept {} from {FILE}",
+                op.at,
+                kept.join(" and ")
+            ));
+        }
+    }
+    Named {
+        at: op.at.clone(),
+        identity: op.identity.clone(),
+        rust,
+        words,
+        operation_id: op.operation_id.map(String::from),
+        params,
+        aliases,
+        area,
+    }
+}
+
+/// The spec's suggested command for an operation whose recorded one differs: an alias where it
+/// is free. What was kept and why, for the note.
+fn suggested_alias(
+    op: &Operation,
+    words: &[String],
+    suggested: Vec<String>,
+    taken: &mut Taken,
+    aliases: &mut Vec<Vec<String>>,
+) -> String {
+    let shown = suggested.join(" ");
+    let alias = if commands_clash(&suggested, words) {
+        format!(
+            "not an alias: `vast {}` would be both a command and a group",
+            suggested[0]
+        )
+    } else if let Some(other) = taken.command_holder(&suggested) {
+        format!("not an alias: it is {other}")
+    } else {
+        taken
+            .commands
+            .push((suggested.clone(), format!("an alias of {}", op.at)));
+        aliases.push(suggested);
+        "which runs it too".into()
+    };
+    format!(
+        "the command `vast {}` (the spec suggests `vast {shown}`, {alias})",
+        words.join(" ")
+    )
+}
+
+/// Notes on the operations `names.toml` records that the spec no longer has.
+fn gone(recorded: &Table, table: &Table, operations: &[Named]) -> Vec<String> {
+    let mut notes = Vec::new();
     for (identity, entry) in &recorded.0 {
         if table.0.contains_key(identity) {
             continue;
@@ -562,45 +605,86 @@ pub fn assign(doc: &Value, recorded: &Table) -> Result<Naming, String> {
             ),
         });
     }
-    Ok(Naming {
-        operations,
-        table,
-        notes,
-    })
+    notes
+}
+
+/// One kind of name (a method, a command): who holds one already, how it is numbered when every
+/// candidate is taken, and how a note shows it.
+trait NameKind {
+    type Name: Clone;
+    const KIND: &'static str;
+    fn holder(taken: &Taken, name: &Self::Name) -> Option<String>;
+    fn numbered(name: &Self::Name, n: usize) -> Vec<Self::Name>;
+    fn show(name: &Self::Name) -> String;
+}
+
+struct MethodName;
+
+impl NameKind for MethodName {
+    type Name = String;
+    const KIND: &'static str = "method name";
+    fn holder(taken: &Taken, name: &String) -> Option<String> {
+        taken.method_holder(name).map(String::from)
+    }
+    fn numbered(name: &String, n: usize) -> Vec<String> {
+        vec![format!("{name}_{n}")]
+    }
+    fn show(name: &String) -> String {
+        name.clone()
+    }
+}
+
+struct CommandWords;
+
+impl NameKind for CommandWords {
+    type Name = Vec<String>;
+    const KIND: &'static str = "command";
+    fn holder(taken: &Taken, words: &Vec<String>) -> Option<String> {
+        taken.command_holder(words)
+    }
+    fn numbered(words: &Vec<String>, n: usize) -> Vec<Vec<String>> {
+        let mut numbered = words.clone();
+        if let Some(last) = numbered.last_mut() {
+            *last = format!("{last}-{n}");
+        }
+        // When the group is a command of its own, no number frees a name in it; one word then
+        // always can be.
+        vec![numbered, vec![format!("{}-{n}", words.join("-"))]]
+    }
+    fn show(words: &Vec<String>) -> String {
+        words.join(" ")
+    }
 }
 
 /// The first candidate no one holds; else the first usable candidate (or `last_resort`) with the
 /// smallest free number. Each step past the first choice is noted, with who holds what was
 /// passed over or why a text gave no name.
-#[allow(clippy::too_many_arguments)]
-fn pick<T: Clone>(
+fn pick<K: NameKind>(
     at: &Location,
-    kind: &str,
-    candidates: Vec<Candidate<T>>,
-    holder: impl Fn(&T) -> Option<String>,
-    last_resort: T,
-    numbered: impl Fn(&T, usize) -> Vec<T>,
-    show: impl Fn(&T) -> String,
+    candidates: Vec<Candidate<K::Name>>,
+    last_resort: K::Name,
+    taken: &Taken,
     notes: &mut Vec<String>,
-) -> T {
+) -> K::Name {
+    let kind = K::KIND;
     let mut passed = Vec::new();
     for (source, candidate) in &candidates {
         match candidate {
             Err(why) => passed.push(format!("{source} gives no {kind}: {why}")),
-            Ok(candidate) => match holder(candidate) {
+            Ok(candidate) => match K::holder(taken, candidate) {
                 None => {
                     if !passed.is_empty() {
                         notes.push(format!(
                             "{at}: {}; named `{}` from {source}",
                             passed.join("; "),
-                            show(candidate)
+                            K::show(candidate)
                         ));
                     }
                     return candidate.clone();
                 }
                 Some(other) => passed.push(format!(
                     "the {kind} `{}` (from {source}) is taken by {other}",
-                    show(candidate)
+                    K::show(candidate)
                 )),
             },
         }
@@ -610,13 +694,13 @@ fn pick<T: Clone>(
         .find_map(|(source, c)| Some((*source, c.as_ref().ok()?.clone())))
         .unwrap_or(("the method", last_resort));
     let named = (2..)
-        .flat_map(|n| numbered(&first, n))
-        .find(|c| holder(c).is_none())
+        .flat_map(|n| K::numbered(&first, n))
+        .find(|c| K::holder(taken, c).is_none())
         .expect("some number is free");
     notes.push(format!(
         "{at}: {}; named `{}` from {source} and a number",
         passed.join("; "),
-        show(&named)
+        K::show(&named)
     ));
     named
 }

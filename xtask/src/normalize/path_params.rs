@@ -13,29 +13,22 @@ use crate::names::Naming;
 use crate::openapi::{Location, METHODS, resolve};
 use crate::openapi::{path_params, with_params};
 
+/// An operation moved to another spelling of its path: (spelling in the spec, spelling now,
+/// method, names now).
+type Moved = (String, String, &'static str, Vec<String>);
+
 pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Change>) {
     let original = doc.clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    // (spelling in the spec, spelling now, method, names now)
-    let mut moved: Vec<(String, String, &'static str, Vec<String>)> = Vec::new();
+    let mut moved: Vec<Moved> = Vec::new();
     let entries = std::mem::take(paths);
     let taken_paths: Vec<String> = entries.keys().cloned().collect();
     for (path, item) in entries {
         let spec = path_params(&path);
         let at = Location::root().key("paths").key(path.as_str());
-        // The item's operations grouped by the names they should have, in method order.
-        let mut groups: Vec<(Vec<String>, Vec<&'static str>)> = Vec::new();
-        for method in METHODS.into_iter().filter(|m| item.get(*m).is_some()) {
-            let names = naming
-                .of(&at.key(method))
-                .map_or_else(|| spec.clone(), |n| n.params.clone());
-            match groups.iter_mut().find(|(n, _)| *n == names) {
-                Some((_, methods)) => methods.push(method),
-                None => groups.push((names, vec![method])),
-            }
-        }
+        let groups = groups(&item, &at, &spec, naming);
         if groups.iter().all(|(names, _)| *names == spec) {
             paths.insert(path, item);
             continue;
@@ -55,15 +48,7 @@ pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Change>) {
                 if !pairs.is_empty() {
                     rewrites.push(Change {
                         at: at.clone(),
-                        what: format!(
-                            "{} for {}, as names.toml names them: `{renamed}`",
-                            pairs
-                                .iter()
-                                .map(|(from, to)| format!("{{{from}}} is {{{to}}}"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            methods.join(", ")
-                        ),
+                        what: renamed_note(&pairs, &renamed, &methods),
                     });
                 }
                 (renamed, names)
@@ -73,24 +58,65 @@ pub fn apply(doc: &mut Value, naming: &mut Naming, rewrites: &mut Vec<Change>) {
             for method in &methods {
                 moved.push((path.clone(), key.clone(), method, names.clone()));
             }
-            match paths.get_mut(&key).and_then(Value::as_object_mut) {
-                // Operations that keep the spec's spelling share the spec's item.
-                Some(existing) => {
-                    if let Some(part) = part.as_object() {
-                        for method in &methods {
-                            if let Some(op) = part.get(*method) {
-                                existing.insert(method.to_string(), op.clone());
-                            }
-                        }
+            merge_into(paths, key, part, &methods);
+        }
+    }
+    record_moves(naming, moved);
+}
+
+/// The item's operations grouped by the names they should have, in method order.
+fn groups(
+    item: &Value,
+    at: &Location,
+    spec: &[String],
+    naming: &Naming,
+) -> Vec<(Vec<String>, Vec<&'static str>)> {
+    let mut groups: Vec<(Vec<String>, Vec<&'static str>)> = Vec::new();
+    for method in METHODS.into_iter().filter(|m| item.get(*m).is_some()) {
+        let names = naming
+            .of(&at.key(method))
+            .map_or_else(|| spec.to_vec(), |n| n.params.clone());
+        match groups.iter_mut().find(|(n, _)| *n == names) {
+            Some((_, methods)) => methods.push(method),
+            None => groups.push((names, vec![method])),
+        }
+    }
+    groups
+}
+
+fn renamed_note(pairs: &[(String, String)], renamed: &str, methods: &[&str]) -> String {
+    format!(
+        "{} for {}, as names.toml names them: `{renamed}`",
+        pairs
+            .iter()
+            .map(|(from, to)| format!("{{{from}}} is {{{to}}}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        methods.join(", ")
+    )
+}
+
+/// Puts the operations of `part` at `key`: operations that keep the spec's spelling share the
+/// spec's item.
+fn merge_into(paths: &mut Map<String, Value>, key: String, part: Value, methods: &[&str]) {
+    match paths.get_mut(&key).and_then(Value::as_object_mut) {
+        Some(existing) => {
+            if let Some(part) = part.as_object() {
+                for method in methods {
+                    if let Some(op) = part.get(*method) {
+                        existing.insert(method.to_string(), op.clone());
                     }
-                }
-                None => {
-                    paths.insert(key, part);
                 }
             }
         }
+        None => {
+            paths.insert(key, part);
+        }
     }
-    // Each operation is found at its path's new spelling, and records the names its setters have.
+}
+
+/// Each operation is found at its path's new spelling, and records the names its setters have.
+fn record_moves(naming: &mut Naming, moved: Vec<Moved>) {
     for (from, to, method, names) in moved {
         let at = Location::root().key("paths").key(from.as_str()).key(method);
         if let Some(named) = naming.operations.iter_mut().find(|n| n.at == at) {
