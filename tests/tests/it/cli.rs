@@ -459,6 +459,43 @@ fn bad_flags_and_unknown_commands_are_usage_errors() {
     );
 }
 
+/// The names a help text lists under `Commands:` (not `help`): an entry starts two spaces in.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.strip_prefix("  "))
+        .filter(|entry| !entry.starts_with(' '))
+        .filter_map(|entry| entry.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// Every command's `--help`, the whole tree in one file (`tests/data/command-tree.txt`), so that
+/// any change to the commands, their arguments or their words (a new spec, a renamed flag) is
+/// seen and reviewed in the diff: refresh it with `UPDATE_SNAPSHOTS=1 cargo test`.
+#[test]
+fn the_command_tree_is_as_reviewed() {
+    let home = home();
+    let mut tree = String::new();
+    let mut pending: Vec<Vec<String>> = vec![vec![]];
+    while let Some(words) = pending.pop() {
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.push("--help");
+        // A fixed width: clap wraps help to the terminal, and the file must not depend on it.
+        let run = vast(&args, &[("COLUMNS", "100")], home.path());
+        assert_eq!(run.code, 0, "vast {}: {}", args.join(" "), run.stderr);
+        tree.push_str(&format!("$ vast {}\n{}\n", args.join(" "), run.stdout));
+        // Depth first, in the order the help lists them.
+        for name in subcommands(&run.stdout).into_iter().rev() {
+            pending.push([words.clone(), vec![name]].concat());
+        }
+    }
+    snapshot("command-tree.txt", &tree);
+}
+
 #[test]
 fn help_documents_exit_codes_and_completions_are_generated() {
     let home = home();
