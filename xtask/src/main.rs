@@ -1,32 +1,7 @@
 //! `cargo xtask`: the project's own tasks, run through the alias in `.cargo/config.toml`.
 
-mod area_blocks;
-mod area_gates;
-mod bench;
-mod check_areas;
-mod cli_bodies;
-mod cli_dispatch;
-mod cli_switches;
-mod codegen;
-mod commands;
-mod demo;
-mod examples;
-mod filters;
-mod names;
-mod normalize;
-mod openapi;
-mod operation_types;
-mod panics;
-mod prism;
-mod read_openapi;
-mod spec;
-mod spec_mock;
-mod streams;
-mod subset;
-mod surface;
-mod try_lists;
-mod try_spec;
-mod typed_errors;
+mod check;
+mod generate;
 mod update_spec;
 
 use std::path::{Path, PathBuf};
@@ -92,18 +67,18 @@ fn main() -> ExitCode {
     let Xtask { task } = <Xtask as clap::Parser>::parse();
     let root = workspace_root();
     let result = match task {
-        Task::Gen { check: false } => codegen::run(&root, codegen::Mode::Write),
-        Task::Gen { check: true } => codegen::run(&root, codegen::Mode::Check),
+        Task::Gen { check: false } => generate::run(&root, generate::Mode::Write),
+        Task::Gen { check: true } => generate::run(&root, generate::Mode::Check),
         Task::UpdateSpec { source } => update_spec::run(&root, source.as_deref()),
-        Task::Demo => demo::run(&root),
-        Task::CheckAreas => check_areas::run(&root),
-        Task::Bench { lib: false } => bench::run(&root, bench::Scope::All),
-        Task::Bench { lib: true } => bench::run(&root, bench::Scope::Library),
+        Task::Demo => check::demo::run(&root),
+        Task::CheckAreas => check::check_areas::run(&root),
+        Task::Bench { lib: false } => check::bench::run(&root, check::bench::Scope::All),
+        Task::Bench { lib: true } => check::bench::run(&root, check::bench::Scope::Library),
         Task::TrySpec {
             gen_only,
             release,
             specs,
-        } => try_spec::run(&root, gen_only, release, specs),
+        } => check::try_spec::run(&root, gen_only, release, specs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

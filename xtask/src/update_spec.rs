@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{codegen, names, spec, subset};
+use crate::generate::{self, names, spec, subset};
 
 /// The vendor's published spec: the file its API reference (docs.vast.ai) is rendered from, in
 /// its public docs repository. The earlier versions of it are the history this project is tested
@@ -20,7 +20,7 @@ pub fn run(root: &Path, source: Option<&str>) -> Result<(), String> {
     let source = source.unwrap_or(DEFAULT_URL);
     let bytes = fetch(source)?;
     let new = spec::from_bytes(&bytes, Path::new(source))?;
-    let generated = codegen::generate_in(root, &new).map_err(|e| {
+    let generated = generate::generate_in(root, &new).map_err(|e| {
         // names.toml and subset.toml were written for the old spec; an entry the new one
         // no longer fits is theirs to change, not a fault of the spec.
         let why = if e.starts_with(subset::FILE) || e.starts_with(names::FILE) {
@@ -30,20 +30,20 @@ pub fn run(root: &Path, source: Option<&str>) -> Result<(), String> {
         };
         format!("{e}\nopenapi.yaml is left as it was: {why}")
     })?;
-    let target = root.join(codegen::SPEC);
+    let target = root.join(generate::SPEC);
     if std::fs::read(&target).is_ok_and(|old| old == bytes) {
         println!("{}: the same as openapi.yaml", source);
     } else {
         std::fs::write(&target, &bytes)
-            .map_err(|e| format!("{}: cannot write: {e}", codegen::SPEC))?;
+            .map_err(|e| format!("{}: cannot write: {e}", generate::SPEC))?;
         println!(
             "wrote {} ({} bytes, sha256 {}) from {source}",
-            codegen::SPEC,
+            generate::SPEC,
             bytes.len(),
             new.sha256
         );
     }
-    codegen::write(root, &generated)
+    generate::write(root, &generated)
 }
 
 /// A URL's body (through curl, so that xtask carries no TLS stack of its own), or a file's bytes.
@@ -99,10 +99,10 @@ fn fetch(source: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::names;
-    use crate::spec_mock::{Route, SpecMock};
+    use crate::check::spec_mock::{Route, SpecMock};
+    use crate::generate::names;
 
-    use crate::codegen::tests::scratch_workspace as workspace;
+    use crate::generate::tests::scratch_workspace as workspace;
 
     fn serving(path: &str, body: String) -> SpecMock {
         SpecMock::serve(vec![Route {
@@ -115,7 +115,7 @@ mod tests {
 
     /// The seed retitled as the vendor's newer versions have it, with one more response field.
     fn retitled() -> String {
-        std::fs::read_to_string(crate::workspace_root().join(codegen::SEED))
+        std::fs::read_to_string(crate::workspace_root().join(generate::SEED))
             .unwrap()
             .replace("summary: show api keys", "summary: List User API Keys\n      operationId: listUserAPIKeys")
             .replace("/api/v0/auth/apikeys/:", "/api/v0/auth/apikeys:")
@@ -133,17 +133,17 @@ mod tests {
         let url = format!("{}/api-reference/openapi.yaml", server.url);
         run(dir.path(), Some(&url)).unwrap();
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap(),
             retitled()
         );
-        let client = std::fs::read_to_string(dir.path().join(codegen::CLIENT)).unwrap();
+        let client = std::fs::read_to_string(dir.path().join(generate::CLIENT)).unwrap();
         assert!(client.contains("pub fn show_api_keys(&self)"));
         assert!(client.contains("pub team_note:"), "the new field");
         assert!(
             client.contains("/api/v0/auth/apikeys\""),
             "the path as this version spells it"
         );
-        let commands = std::fs::read_to_string(dir.path().join(codegen::COMMANDS)).unwrap();
+        let commands = std::fs::read_to_string(dir.path().join(generate::COMMANDS)).unwrap();
         assert!(commands.contains(
             "words: &[\"show\", \"api-keys\"],\n        aliases: &[&[\"list\", \"user-api-keys\"]],"
         ));
@@ -157,14 +157,14 @@ mod tests {
     #[test]
     fn a_spec_that_cannot_be_generated_changes_nothing() {
         let dir = workspace();
-        let before = std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap();
+        let before = std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap();
         let server = serving("/spec.yaml", "openapi: 2.0\npaths: {}\n".into());
         let url = format!("{}/spec.yaml", server.url);
         let err = run(dir.path(), Some(&url)).unwrap_err();
         assert!(err.contains("cannot be generated"), "{err}");
         assert!(err.starts_with(&url), "{err}");
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap(),
             before
         );
     }
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn a_subset_entry_the_new_spec_lacks_is_blamed_on_subset_toml() {
         let dir = workspace();
-        let before = std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap();
+        let before = std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap();
         std::fs::write(
             dir.path().join(subset::FILE),
             // An operation of earlier versions that the vendor's whole spec no longer has.
@@ -190,7 +190,7 @@ mod tests {
             "{err}"
         );
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap(),
             before
         );
     }
@@ -215,7 +215,7 @@ mod tests {
         std::fs::write(&file, retitled()).unwrap();
         run(dir.path(), file.to_str()).unwrap();
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(codegen::SPEC)).unwrap(),
+            std::fs::read_to_string(dir.path().join(generate::SPEC)).unwrap(),
             retitled()
         );
         let err = run(dir.path(), Some("ftp://example.com/spec.yaml")).unwrap_err();

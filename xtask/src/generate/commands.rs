@@ -1,0 +1,521 @@
+//! The CLI's command table: each operation's command name, in the vendor CLI's grammar, and the
+//! columns its table shows, in the spec's property order. Written as data for vast-api-cli.
+
+use serde_json::Value;
+
+use crate::generate::names::Naming;
+use crate::generate::openapi::{Location, resolve};
+use crate::generate::progenitor_names;
+
+/// One operation's entry in the table.
+#[derive(Debug, PartialEq)]
+pub struct Command {
+    /// The operation's method name in the generated code (its operationId once normalised).
+    pub operation_id: String,
+    /// The command's words after `vast`, as [`crate::generate::names`] gave them.
+    pub words: Vec<String>,
+    /// Other words that run the same command: the name the spec now suggests for a kept one.
+    pub aliases: Vec<Vec<String>>,
+    pub columns: Vec<String>,
+    /// The listed objects' other properties (objects, arrays), shown with `--all-cols` or
+    /// `--cols`.
+    pub more_columns: Vec<String>,
+    /// Path parameters, as progenitor names their arguments (kebab case): given positionally,
+    /// in path order, as in the vendor CLI (`vast show instance 123`).
+    pub positional: Vec<String>,
+    /// The JSON body's fields that take operator objects, when the body is a filter (see
+    /// [`filter_fields`]).
+    pub filter: Vec<FilterField>,
+    /// How the response names the next page and which query parameter takes it back.
+    pub pagination: Option<Pagination>,
+    /// Each flag progenitor made for a JSON body field: (flag id, field name).
+    pub body_flags: Vec<(String, String)>,
+    /// The HTTP method, upper case: `vast` asks before a `DELETE`.
+    pub method: String,
+    /// String parameters and body fields that hold a key or certificate (see [`takes_file`]), as
+    /// progenitor names their arguments: they also take `@PATH`, the file's contents.
+    pub files: Vec<String>,
+}
+
+/// A field of a filter body: its name, and the operators whose value type the spec gives.
+#[derive(Debug, PartialEq)]
+pub struct FilterField {
+    pub name: String,
+    /// (operator, JSON type of its value or, for `in`/`notin`, of the list's items).
+    pub typed: Vec<(String, String)>,
+}
+
+/// A response field holding the next page's token and the query parameter that asks for it.
+#[derive(Debug, PartialEq)]
+pub struct Pagination {
+    pub response_field: String,
+    pub query_param: String,
+    /// The response's list property, whose items a paged `stream()` yields (not in the CLI's
+    /// table, which prints whole pages); `None` when the response has no one list property.
+    pub list_field: Option<String>,
+}
+
+/// The vendor's query convention: a filter field is an object of these operators
+/// (`{"gpu_ram": {"gte": 24}}`), as the search endpoints' descriptions list them.
+const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "in", "notin"];
+
+/// Every operation of the normalised document, in document order.
+pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
+    crate::generate::openapi::operations(doc)
+        .filter_map(|(path, method, op)| {
+            let at = Location::root().key("paths").key(path).key(method);
+            let named = naming.of(&at)?;
+            let response = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')).map(|(_, v)| v))
+                .map(|r| resolve(r, doc))
+                .and_then(|r| r.pointer("/content/application~1json/schema"));
+            let (columns, more_columns) =
+                response.map(|s| table_columns(s, doc)).unwrap_or_default();
+            let body = op
+                .get("requestBody")
+                .map(|b| resolve(b, doc))
+                .and_then(|b| b.pointer("/content/application~1json/schema"))
+                .map(|s| resolve(s, doc));
+            Some(Command {
+                operation_id: named.rust.clone(),
+                words: named.words.clone(),
+                aliases: named.aliases.clone(),
+                columns,
+                more_columns,
+                positional: path_parameters(path),
+                filter: body.map(|b| filter_fields(b, doc)).unwrap_or_default(),
+                pagination: response.and_then(|r| pagination(op, r, doc)),
+                body_flags: body.map(|b| body_flags(b, doc)).unwrap_or_default(),
+                method: method.to_uppercase(),
+                files: file_arguments(op, doc),
+            })
+        })
+        .collect()
+}
+
+/// The `{name}` segments of the path, as progenitor names their arguments (kebab case).
+fn path_parameters(path: &str) -> Vec<String> {
+    crate::generate::openapi::path_params(path)
+        .iter()
+        .map(|name| progenitor_names::parameter_argument(name))
+        .collect()
+}
+
+/// The arguments of `op` whose value may come from a file: its string parameters and top-level
+/// JSON body fields that [`takes_file`], in kebab case as progenitor names them.
+fn file_arguments(op: &Value, doc: &Value) -> Vec<String> {
+    let parameters = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(p, doc))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let schema = resolve(p.get("schema")?, doc);
+            Some((name, p.get("description").unwrap_or(&Value::Null), schema))
+        });
+    let body = op
+        .pointer("/requestBody/content/application~1json/schema")
+        .map(|s| resolve(s, doc))
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| {
+            let schema = resolve(schema, doc);
+            let description = schema.get("description").unwrap_or(&Value::Null);
+            (name.as_str(), description, schema)
+        });
+    let mut files: Vec<String> = parameters
+        .chain(body)
+        .filter(|(name, description, schema)| {
+            schema.get("type").and_then(Value::as_str) == Some("string")
+                && takes_file(name, description.as_str().unwrap_or_default())
+        })
+        .map(|(name, _, _)| progenitor_names::parameter_argument(name))
+        .collect();
+    files.dedup();
+    files
+}
+
+/// Whether a string field holds a key or certificate, which people keep in files
+/// (`~/.ssh/id_ed25519.pub`) rather than type: its name ends in `ssh_key`, `public_key`, `pubkey`,
+/// `cert` or `certificate`, or its description speaks of an SSH or public key or a certificate.
+/// A secret's *name* (`key`, an environment variable's) or an API key does not qualify: neither is
+/// kept in a file of its own.
+pub fn takes_file(name: &str, description: &str) -> bool {
+    // Compared in snake case, whatever case the spec writes it in.
+    let name = heck::ToSnakeCase::to_snake_case(name);
+    let by_name = ["ssh_key", "public_key", "pubkey", "cert", "certificate"]
+        .iter()
+        .any(|end| name == *end || name.ends_with(&format!("_{end}")));
+    let words: Vec<String> = description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    // "SSH key", "public key", "SSH public key", "public SSH key": a kind, at most one word, `key`.
+    let by_description = words.iter().enumerate().any(|(i, w)| {
+        (w == "ssh" || w == "public") && words[i + 1..].iter().take(2).any(|next| next == "key")
+    }) || words.iter().any(|w| w == "certificate");
+    by_name || by_description
+}
+
+/// The list a response holds: a top-level array (`None`), or an object's one array property
+/// (its name); with the schema of its items, if it gives one.
+pub fn listed<'a>(
+    schema: &'a Value,
+    doc: &'a Value,
+) -> Option<(Option<String>, Option<&'a Value>)> {
+    let schema = resolve(schema, doc);
+    if schema.get("type") == Some(&Value::from("array")) {
+        return Some((None, schema.get("items")));
+    }
+    let arrays: Vec<(&String, &Value)> = schema
+        .get("properties")
+        .and_then(Value::as_object)?
+        .iter()
+        .map(|(name, v)| (name, resolve(v, doc)))
+        .filter(|(_, v)| v.get("type") == Some(&Value::from("array")))
+        .collect();
+    match arrays.as_slice() {
+        [(name, one)] => Some((Some((*name).clone()), one.get("items"))),
+        _ => None,
+    }
+}
+
+/// The scalar properties of the listed objects, when the response is a list: a top-level array
+/// of objects, or an object whose one array property holds objects; then their other properties.
+fn table_columns(schema: &Value, doc: &Value) -> (Vec<String>, Vec<String>) {
+    let Some(props) = listed(schema, doc)
+        .and_then(|(_, i)| i)
+        .map(|i| resolve(i, doc))
+        .and_then(|i| i.get("properties"))
+        .and_then(Value::as_object)
+    else {
+        return Default::default();
+    };
+    let (scalars, others): (Vec<_>, Vec<_>) =
+        props.iter().partition(|(_, p)| is_scalar(resolve(p, doc)));
+    let names = |v: Vec<(&String, &Value)>| v.into_iter().map(|(n, _)| n.clone()).collect();
+    (names(scalars), names(others))
+}
+
+fn is_scalar(schema: &Value) -> bool {
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean")
+    )
+}
+
+/// An object whose declared properties are all operators (`{"eq": {"type": "boolean"}}`).
+fn is_operator_object(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty() && p.keys().all(|k| OPERATORS.contains(&k.as_str())))
+}
+
+/// The fields of a filter body: a JSON body with at least one operator object among its
+/// properties uses the vendor's query convention, and then each property that is an object
+/// with nothing but operators declared (often nothing at all: `{"type": "object"}`) is a filter
+/// field. Other bodies have none.
+fn filter_fields(body: &Value, doc: &Value) -> Vec<FilterField> {
+    let Some(props) = body.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    if !props.values().any(|p| is_operator_object(resolve(p, doc))) {
+        return Vec::new();
+    }
+    props
+        .iter()
+        .map(|(name, p)| (name, resolve(p, doc)))
+        .filter(|(_, p)| {
+            p.get("type") == Some(&Value::from("object"))
+                && (p.get("properties").is_none() || is_operator_object(p))
+        })
+        .map(|(name, p)| FilterField {
+            name: name.clone(),
+            typed: p
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(op, s)| {
+                    let s = resolve(s, doc);
+                    let s = match s.get("items") {
+                        Some(items) => resolve(items, doc),
+                        None => s,
+                    };
+                    let ty = s.get("type")?.as_str()?;
+                    Some((op.clone(), ty.to_string()))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The response's next-page token and the query parameter that takes it back, matched by
+/// name: a scalar response field `next_<what>` (or `next`) and a query parameter that names
+/// the same thing: `<what>`, or `<what>` after `after_`, `from_`, `since_`, `start_` or `next_`
+/// (`next_token` and `after_token`; `next_offset` and `offset`; `next` and `cursor`).
+fn pagination(op: &Value, response: &Value, doc: &Value) -> Option<Pagination> {
+    let response = resolve(response, doc);
+    let queries: Vec<String> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(p, doc))
+        .filter(|p| p.get("in") == Some(&Value::from("query")))
+        .filter_map(|p| Some(p.get("name")?.as_str()?.to_string()))
+        .collect();
+    let stem_of_query = |q: &str| -> String {
+        ["after_", "from_", "since_", "start_", "next_"]
+            .iter()
+            .find_map(|prefix| q.strip_prefix(prefix))
+            .unwrap_or(q)
+            .to_string()
+    };
+    response
+        .get("properties")
+        .and_then(Value::as_object)?
+        .iter()
+        .filter(|(_, s)| is_scalar(resolve(s, doc)))
+        .find_map(|(field, _)| {
+            let stem = match field.as_str() {
+                "next" => "cursor",
+                other => other.strip_prefix("next_")?,
+            };
+            let query = queries.iter().find(|q| stem_of_query(q) == stem)?;
+            Some(Pagination {
+                response_field: field.clone(),
+                query_param: query.clone(),
+                list_field: listed(response, doc).and_then(|(field, _)| field),
+            })
+        })
+}
+
+/// The flags progenitor makes for a JSON body's fields, named as it names them (kebab case).
+fn body_flags(body: &Value, doc: &Value) -> Vec<(String, String)> {
+    body.get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| is_scalar(resolve(p, doc)))
+        .map(|(name, _)| (progenitor_names::body_argument(name), name.clone()))
+        .collect()
+}
+
+/// The Rust source of `vast-api-cli/src/generated_commands.rs` (without its header).
+pub fn render(commands: &[Command]) -> String {
+    let mut out = String::from(
+        "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
+         #[allow(unused_imports)] // Only a spec with pages uses it.\n\
+         use crate::commands::{CommandSpec, Pagination};\n\n\
+         pub const COMMANDS: &[CommandSpec] = &[\n",
+    );
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let pairs = |items: &[(String, String)]| {
+        items
+            .iter()
+            .map(|(a, b)| format!("({a:?}, {b:?})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for c in commands {
+        // The library's table of the fields (`cargo xtask gen` writes both), not a copy.
+        let filter = if c.filter.is_empty() {
+            "&[]".to_string()
+        } else {
+            format!(
+                "vast_api::filters::{}",
+                crate::generate::rewrites::filters::const_name(&c.operation_id)
+            )
+        };
+        let pagination = match &c.pagination {
+            Some(p) => format!(
+                "Some(Pagination {{ response_field: {:?}, query_param: {:?} }})",
+                p.response_field, p.query_param
+            ),
+            None => "None".into(),
+        };
+        out.push_str(&format!(
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n    }},\n",
+            c.operation_id,
+            list(&c.words),
+            c.aliases
+                .iter()
+                .map(|a| format!("&[{}]", list(a)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            list(&c.columns),
+            list(&c.more_columns),
+            list(&c.positional),
+            pairs(&c.body_flags),
+            c.method,
+            list(&c.files),
+        ));
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::names::{self, Table};
+    use serde_json::json;
+
+    fn run(paths: Value) -> Vec<Command> {
+        let doc = json!({"paths": paths});
+        commands(&doc, &names::assign(&doc, &Table::default()).unwrap())
+    }
+
+    #[test]
+    fn columns_come_in_spec_order_and_only_scalars() {
+        let commands = run(
+            json!({"/k": {"get": {"operationId": "show_api_keys", "summary": "show api keys",
+            "responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                "apikeys": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "user_id": {"type": "integer"},
+                    "tags": {"type": "array"}, "rights": {"type": "string"}
+                }}}
+            }}}}}}}}}),
+        );
+        assert_eq!(commands[0].words, ["show", "api-keys"]);
+        assert_eq!(commands[0].columns, ["id", "user_id", "rights"]);
+    }
+
+    #[test]
+    fn path_parameters_are_positional_in_path_order() {
+        let commands = run(
+            json!({"/machines/{machine_id}/reports/{reportId}": {"get": {"summary": "show reports"}}}),
+        );
+        assert_eq!(commands[0].positional, ["machine-id", "report-id"]);
+    }
+
+    #[test]
+    fn columns_beyond_the_scalars_are_kept_apart() {
+        let commands = run(json!({"/k": {"get": {"summary": "show things",
+        "responses": {"200": {"content": {"application/json": {"schema": {"type": "array",
+            "items": {"type": "object", "properties": {
+                "tags": {"type": "array"}, "id": {"type": "integer"}, "owner": {"type": "object"}
+            }}}}}}}}}}));
+        assert_eq!(commands[0].columns, ["id"]);
+        assert_eq!(commands[0].more_columns, ["tags", "owner"]);
+    }
+
+    #[test]
+    fn a_body_of_operator_objects_is_a_filter() {
+        let body = |props: Value| {
+            json!({"/s": {"post": {"summary": "search things", "requestBody": {"content": {
+                "application/json": {"schema": {"type": "object", "properties": props}}}}}}})
+        };
+        let commands = run(body(json!({
+            "limit": {"type": "integer"},
+            "verified": {"type": "object", "properties": {"eq": {"type": "boolean"}}},
+            "num_gpus": {"type": "object", "properties": {"in": {"type": "array", "items": {"type": "integer"}}}},
+            "gpu_ram": {"type": "object"},
+            "settings": {"type": "object", "properties": {"color": {"type": "string"}}},
+            "order": {"type": "array"}
+        })));
+        let fields: Vec<(&str, Vec<(String, String)>)> = commands[0]
+            .filter
+            .iter()
+            .map(|f| (f.name.as_str(), f.typed.clone()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("verified", vec![("eq".into(), "boolean".into())]),
+                ("num_gpus", vec![("in".into(), "integer".into())]),
+                ("gpu_ram", vec![]),
+            ]
+        );
+        assert_eq!(commands[0].body_flags, [("limit".into(), "limit".into())]);
+        // Objects without one operator object among them are no filter.
+        let plain = run(body(
+            json!({"gpu_ram": {"type": "object"}, "limit": {"type": "integer"}}),
+        ));
+        assert!(plain[0].filter.is_empty());
+    }
+
+    #[test]
+    fn a_next_token_and_the_query_parameter_that_takes_it_are_paired() {
+        let op = |field: &str, query: &str| {
+            run(json!({"/p": {"get": {"summary": "show pages",
+                "parameters": [{"name": query, "in": "query", "schema": {"type": "string"}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"results": {"type": "array"}, field: {"type": "string"}}}}}}}}}}))
+            .remove(0)
+            .pagination
+        };
+        for (field, query) in [
+            ("next_token", "after_token"),
+            ("next_offset", "offset"),
+            ("next", "cursor"),
+            ("next_page", "page"),
+        ] {
+            assert_eq!(
+                op(field, query),
+                Some(Pagination {
+                    response_field: field.into(),
+                    query_param: query.into(),
+                    list_field: Some("results".into()),
+                }),
+                "{field}"
+            );
+        }
+        assert_eq!(op("next_token", "before_token"), None);
+        assert_eq!(op("token", "after_token"), None);
+    }
+
+    #[test]
+    fn keys_and_certificates_take_files_and_other_strings_do_not() {
+        let commands = run(json!({"/k": {"post": {"summary": "add key",
+        "parameters": [{"name": "tlsCert", "in": "query", "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+            "ssh_key": {"type": "string"},
+            "key": {"type": "string", "description": "The key of the environment variable"},
+            "api_key": {"type": "string", "description": "API key for authentication."},
+            "value": {"type": "string", "description": "The public SSH key to add (from .pub file)"},
+            "path": {"type": "string", "description": "Path of the file on the instance"},
+            "pubkey_count": {"type": "integer", "description": "How many SSH keys"}
+        }}}}}}}}));
+        assert_eq!(commands[0].method, "POST");
+        assert_eq!(commands[0].files, ["tls-cert", "ssh-key", "value"]);
+    }
+
+    #[test]
+    fn the_table_lists_aliases() {
+        let command = Command {
+            operation_id: "show_api_keys".into(),
+            words: vec!["show".into(), "api-keys".into()],
+            aliases: vec![vec!["list".into(), "user-api-keys".into()]],
+            columns: vec!["id".into()],
+            more_columns: vec![],
+            positional: vec![],
+            filter: vec![],
+            pagination: None,
+            body_flags: vec![],
+            method: "GET".into(),
+            files: vec![],
+        };
+        assert!(
+            render(&[command]).contains(
+                "        words: &[\"show\", \"api-keys\"],\n        aliases: &[&[\"list\", \"user-api-keys\"]],\n"
+            )
+        );
+    }
+}
