@@ -1,7 +1,7 @@
 //! The generator, `cargo xtask gen`: openapi.yaml → normalised document ([`normalize`], with its
 //! [`names`] and [`subset`]) → progenitor → code rewrites on its syntax trees ([`rewrites`]) →
 //! formatted files in vast-api and vast-api-cli, with the command table ([`commands`]) and the
-//! API report ([`surface`]). Nothing here runs what it generated: that is [`crate::check`].
+//! API report ([`surface`]). Nothing here runs what it generated: that is the checks' half (`check.rs`).
 
 use std::path::Path;
 
