@@ -1,5 +1,7 @@
 //! The code rewrites `gen` applies to progenitor's output, each on the syntax tree of one
-//! generated file, in the order [`RULES`] lists them.
+//! generated file: the client's (`typed_errors`, `operation_types`, `streams`, `filters`, then
+//! `area_gates`, which gates what the others wrote) and the CLI's (`cli_switches`, `cli_bodies`,
+//! `cli_dispatch`), in that order (`generate.rs`).
 
 pub mod area_gates;
 pub mod cli_bodies;
