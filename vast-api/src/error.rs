@@ -782,10 +782,10 @@ fn transport(
         context.quoted = Some(text::said(&why, secret));
         return ErrorKind::Redirect(e);
     }
-    // hyper's words for a status line or headers that are not HTTP: the server's fault, not
-    // the network's.
-    if let Some(parse) = parse_error(&e) {
-        context.quoted = Some(text::said(&parse.to_string(), secret));
+    // hyper's words for a status line, headers or body framing that are not HTTP: the server's
+    // fault, not the network's.
+    if let Some(why) = invalid_http(&e) {
+        context.quoted = Some(text::said(&why.to_string(), secret));
         return ErrorKind::InvalidHttp(e);
     }
     if e.is_builder() {
@@ -816,11 +816,30 @@ fn transport(
     ErrorKind::Connection(e)
 }
 
-/// hyper's error for a status line or headers that are not HTTP, among `e`'s causes.
-pub(crate) fn parse_error(e: &reqwest::Error) -> Option<&hyper::Error> {
-    causes(e)
-        .filter_map(|c| c.downcast_ref::<hyper::Error>())
-        .find(|h| h.is_parse())
+/// What, among `e`'s causes, says the response is not HTTP: hyper's error for a status line
+/// or headers (`is_parse`), or the I/O error hyper's body decoder gives for framing that breaks
+/// the protocol (a chunk size that is not hex or overflows, chunk extensions or trailers over
+/// hyper's limits), which is `InvalidData` or `InvalidInput`. A body that stops early is
+/// `UnexpectedEof` instead, and a TLS record that does not decrypt (rustls's `InvalidData`) is
+/// the network's failure: both broke off.
+pub(crate) fn invalid_http(e: &reqwest::Error) -> Option<&(dyn std::error::Error + 'static)> {
+    // Before a connection there is no response to blame.
+    if e.is_connect() {
+        return None;
+    }
+    causes(e).find(|c| {
+        if let Some(h) = c.downcast_ref::<hyper::Error>() {
+            return h.is_parse();
+        }
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            ) && !io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        })
+    })
 }
 
 /// `e` and its causes, outermost first.
