@@ -310,6 +310,7 @@ impl ClientConfig {
             .ok()
             .and_then(|url| proxies.for_url(&url).cloned());
         state.timeout = Some(self.timeout);
+        state.connect_timeout = Some(self.connect_timeout);
         state.secret = Some(key.clone());
         let builder = reqwest::Client::builder()
             .default_headers(headers)

@@ -103,8 +103,9 @@ pub enum ErrorKind<E> {
     },
     /// No answer within the timeout.
     Timeout(reqwest::Error),
-    /// The connection could not be made (refused, no route, a name that does not resolve, a
-    /// TLS handshake or certificate that failed).
+    /// The connection could not be made (refused, no route, a name that does not resolve, the
+    /// connect timeout passed, the name lookup included, a TLS handshake or certificate that
+    /// failed).
     Connect(reqwest::Error),
     /// A redirect that was not followed: too many, or to a URL that is not `http://` or `https://`.
     Redirect(reqwest::Error),
@@ -226,6 +227,7 @@ struct Context {
     server: String,
     proxy: Option<ProxyUrl>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     redirected_to: Option<Url>,
     /// The server's own message (`msg`, `detail`, …) as an excerpt.
     message: Option<String>,
@@ -651,6 +653,7 @@ fn call_context(record: &CallRecord, client: &Client) -> Context {
         server: client.baseurl.clone(),
         proxy: state.proxy.clone(),
         timeout: state.timeout,
+        connect_timeout: state.connect_timeout,
         redirected_to: record.redirected_to.clone().filter(|to| {
             Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
         }),
@@ -802,6 +805,14 @@ fn transport(
             received: record.received,
             source: e,
         };
+    }
+    // Connecting (the name lookup included) took longer than its own limit: nothing was sent,
+    // and the time to name is that limit, not the attempt's.
+    if e.is_connect() && e.is_timeout() {
+        if let Some(limit) = context.connect_timeout {
+            context.quoted = Some(format!("timed out after {}", seconds(limit)));
+        }
+        return ErrorKind::Connect(e);
     }
     if e.is_timeout() {
         return ErrorKind::Timeout(e);

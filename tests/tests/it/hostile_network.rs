@@ -199,6 +199,38 @@ fn a_name_lookup_that_never_ends_stops_at_the_timeout() {
 }
 
 #[test]
+fn a_name_lookup_that_never_ends_is_a_connection_not_made_at_the_connect_limit() {
+    let Some(isolated) = silent_name_server() else {
+        return;
+    };
+    let (run, took) = isolated.vast(
+        &[
+            "--url",
+            "http://api.example.test:1",
+            "--allow-http",
+            "--api-key",
+            TEST_KEY,
+            "--retry",
+            "1",
+            "show",
+            "api-keys",
+        ],
+        &[],
+    );
+    // Not `no answer …: timed out after 30 s` (the whole attempt's limit, which had not passed):
+    // nothing was sent.
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            7,
+            "error: cannot connect to http://api.example.test:1: timed out after 10 s\n\
+             hint: check --url (or VAST_URL) and the network\n"
+        )
+    );
+    assert!(took < Duration::from_millis(11_500), "{took:?}");
+}
+
+#[test]
 fn a_proxy_whose_name_never_resolves_stops_at_the_timeout() {
     let Some(isolated) = silent_name_server() else {
         return;
