@@ -4,6 +4,7 @@
 //! own /etc/hosts, /etc/nsswitch.conf and /etc/resolv.conf; where the machine cannot make them,
 //! they say why and pass.
 
+use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -370,4 +371,41 @@ fn a_chunked_body_that_stops_early_still_broke_off() {
     );
     // Broke off, so a GET is asked for again.
     assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn a_tls_record_that_does_not_decrypt_is_the_networks_failure_not_bad_framing() {
+    // rustls reports it as invalid data too, as hyper does bad framing; here it is the
+    // connection that failed, so the body broke off.
+    let server = crate::tls::start_answering(|tls| {
+        let _ = write!(
+            tls,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"apikeys\": ["
+        );
+        let _ = tls.flush();
+        // Read by the client on its own, before the record that follows.
+        std::thread::sleep(Duration::from_millis(300));
+        // An application-data record that no key encrypted, as a tampering network would send.
+        let _ = tls.sock.write_all(b"\x17\x03\x03\x00\x20");
+        let _ = tls.sock.write_all(&[0x41; 32]);
+    });
+    let dir = home();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let run = show_api_keys_at(
+        &server.url,
+        &["--retry", "1"],
+        &[("SSL_CERT_FILE", ca.to_str().unwrap())],
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr),
+        (
+            7,
+            "",
+            format!(
+                "error: the response from {} (200 OK) broke off after 13 bytes: cannot decrypt peer's message\n",
+                server.url
+            )
+        )
+    );
 }
