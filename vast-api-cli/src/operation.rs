@@ -230,16 +230,39 @@ impl Settings {
 }
 
 /// The runtime a command's calls run on: one thread, as `vast` makes one call at a time.
-pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub fn runtime() -> Result<Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+        .map(|runtime| Runtime(Some(runtime)))
         .map_err(|e| {
             Failure::new(
                 Exit::Failure,
                 format!("cannot start the async runtime: {e}"),
             )
         })
+}
+
+/// A runtime that, when it ends, does not wait for its blocking threads. A name lookup runs in
+/// one (the system resolver's `getaddrinfo`, which nothing can cancel) and may go on for the
+/// resolver's own timeouts, 10 s and more, after the call ended at `--timeout` or Ctrl-C: the
+/// command's end must not wait for it.
+pub struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl std::ops::Deref for Runtime {
+    type Target = tokio::runtime::Runtime;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("taken only when dropped")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 /// Runs the operation, printing its response (with `--all`, every page's), until it ends or

@@ -30,9 +30,11 @@ pub struct ClientState {
     /// When set, requests are recorded here and never sent (a dry run).
     pub(crate) hold: Option<RequestCapture>,
     /// What errors say of the client: the proxy its server is reached through, the time an
-    /// attempt may take, and the key, which their quotes of a server's text never show.
+    /// attempt and its connecting may take, and the key, which their quotes of a server's text
+    /// never show.
     pub(crate) proxy: Option<ProxyUrl>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) secret: Option<ApiKey>,
     pub(crate) edit: Option<RequestEdit>,
 }
@@ -57,6 +59,7 @@ impl Default for ClientState {
             hold: None,
             proxy: None,
             timeout: None,
+            connect_timeout: None,
             secret: None,
             edit: None,
         }

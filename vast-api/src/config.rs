@@ -231,7 +231,8 @@ impl ClientConfig {
         self
     }
 
-    /// The limit for connecting (TCP and TLS), 10 s by default; part of [`timeout`](Self::timeout).
+    /// The limit for connecting (the name lookup, TCP and TLS), 10 s by default; part of
+    /// [`timeout`](Self::timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -286,7 +287,8 @@ impl ClientConfig {
 
     /// The client. Checks the key and the server URL, reads the proxy variables and, for an
     /// `https://` server, `SSL_CERT_FILE`/`SSL_CERT_DIR`; installs rustls' ring provider as the
-    /// process default unless one is installed already.
+    /// process default unless one is installed already. The client resolves `localhost` to
+    /// `::1` and 127.0.0.1 itself, never asking the system resolver.
     pub fn build(self) -> Result<Client, ConfigError> {
         let explicit = self.api_key;
         let (key, _) = if self.search_key {
@@ -308,6 +310,7 @@ impl ClientConfig {
             .ok()
             .and_then(|url| proxies.for_url(&url).cloned());
         state.timeout = Some(self.timeout);
+        state.connect_timeout = Some(self.connect_timeout);
         state.secret = Some(key.clone());
         let builder = reqwest::Client::builder()
             .default_headers(headers)
@@ -319,6 +322,18 @@ impl ClientConfig {
             // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .redirect(redirect_policy())
+            // `localhost` is trusted by its name (plain http:// and no proxy, see `proxy.rs`), so
+            // its address is this machine's whatever the system resolver says: a hosts file
+            // without the name, or a DNS answer, must not send the key elsewhere (RFC 6761,
+            // section 6.3; curl does the same). IPv6 first, as a hosts file with both lists
+            // them; a refused `::1` falls back to 127.0.0.1 at once.
+            .resolve_to_addrs(
+                crate::proxy::LOCALHOST,
+                &[
+                    (std::net::Ipv6Addr::LOCALHOST, 0).into(),
+                    (std::net::Ipv4Addr::LOCALHOST, 0).into(),
+                ],
+            )
             // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
             // on this machine never goes through one (see `proxy.rs`).
             .proxy(proxies.to_reqwest());

@@ -103,8 +103,9 @@ pub enum ErrorKind<E> {
     },
     /// No answer within the timeout.
     Timeout(reqwest::Error),
-    /// The connection could not be made (refused, no route, a name that does not resolve, a
-    /// TLS handshake or certificate that failed).
+    /// The connection could not be made (refused, no route, a name that does not resolve, the
+    /// connect timeout passed, the name lookup included, a TLS handshake or certificate that
+    /// failed).
     Connect(reqwest::Error),
     /// A redirect that was not followed: too many, or to a URL that is not `http://` or `https://`.
     Redirect(reqwest::Error),
@@ -226,6 +227,7 @@ struct Context {
     server: String,
     proxy: Option<ProxyUrl>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     redirected_to: Option<Url>,
     /// The server's own message (`msg`, `detail`, …) as an excerpt.
     message: Option<String>,
@@ -651,6 +653,7 @@ fn call_context(record: &CallRecord, client: &Client) -> Context {
         server: client.baseurl.clone(),
         proxy: state.proxy.clone(),
         timeout: state.timeout,
+        connect_timeout: state.connect_timeout,
         redirected_to: record.redirected_to.clone().filter(|to| {
             Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
         }),
@@ -782,10 +785,10 @@ fn transport(
         context.quoted = Some(text::said(&why, secret));
         return ErrorKind::Redirect(e);
     }
-    // hyper's words for a status line or headers that are not HTTP: the server's fault, not
-    // the network's.
-    if let Some(parse) = parse_error(&e) {
-        context.quoted = Some(text::said(&parse.to_string(), secret));
+    // hyper's words for a status line, headers or body framing that are not HTTP: the server's
+    // fault, not the network's.
+    if let Some(why) = invalid_http(&e) {
+        context.quoted = Some(text::said(&why.to_string(), secret));
         return ErrorKind::InvalidHttp(e);
     }
     if e.is_builder() {
@@ -803,6 +806,14 @@ fn transport(
             source: e,
         };
     }
+    // Connecting (the name lookup included) took longer than its own limit: nothing was sent,
+    // and the time to name is that limit, not the attempt's.
+    if e.is_connect() && e.is_timeout() {
+        if let Some(limit) = context.connect_timeout {
+            context.quoted = Some(format!("timed out after {}", seconds(limit)));
+        }
+        return ErrorKind::Connect(e);
+    }
     if e.is_timeout() {
         return ErrorKind::Timeout(e);
     }
@@ -816,11 +827,30 @@ fn transport(
     ErrorKind::Connection(e)
 }
 
-/// hyper's error for a status line or headers that are not HTTP, among `e`'s causes.
-pub(crate) fn parse_error(e: &reqwest::Error) -> Option<&hyper::Error> {
-    causes(e)
-        .filter_map(|c| c.downcast_ref::<hyper::Error>())
-        .find(|h| h.is_parse())
+/// What, among `e`'s causes, says the response is not HTTP: hyper's error for a status line
+/// or headers (`is_parse`), or the I/O error hyper's body decoder gives for framing that breaks
+/// the protocol (a chunk size that is not hex or overflows, chunk extensions or trailers over
+/// hyper's limits), which is `InvalidData` or `InvalidInput`. A body that stops early is
+/// `UnexpectedEof` instead, and a TLS record that does not decrypt (rustls's `InvalidData`) is
+/// the network's failure: both broke off.
+pub(crate) fn invalid_http(e: &reqwest::Error) -> Option<&(dyn std::error::Error + 'static)> {
+    // Before a connection there is no response to blame.
+    if e.is_connect() {
+        return None;
+    }
+    causes(e).find(|c| {
+        if let Some(h) = c.downcast_ref::<hyper::Error>() {
+            return h.is_parse();
+        }
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            ) && !io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        })
+    })
 }
 
 /// `e` and its causes, outermost first.

@@ -170,9 +170,10 @@ fn outcome_of(result: &reqwest::Result<reqwest::Response>, body_broke_off: bool)
     match result {
         Ok(response) => Outcome::Status(response.status(), response.headers()),
         Err(e) if e.is_connect() => Outcome::NotSent,
+        // A redirect refused, or a response that is not HTTP (its body's framing included): an
+        // answer, not worth repeating.
+        Err(e) if e.is_redirect() || error::invalid_http(e).is_some() => Outcome::Other,
         Err(_) if body_broke_off => Outcome::Unanswered,
-        // A redirect refused, or a response that is not HTTP: an answer, not worth repeating.
-        Err(e) if e.is_redirect() || error::parse_error(e).is_some() => Outcome::Other,
         Err(e) if e.is_timeout() || e.is_request() => Outcome::Unanswered,
         Err(_) => Outcome::Other,
     }

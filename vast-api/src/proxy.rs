@@ -189,11 +189,15 @@ fn parse(variable: &'static str, value: &str) -> Result<ProxyUrl, ConfigError> {
     Ok(ProxyUrl { url, variable })
 }
 
+/// The one name trusted as this machine; the client resolves it to loopback itself, never
+/// asking the system resolver (`ClientConfig::build`).
+pub(crate) const LOCALHOST: &str = "localhost";
+
 /// `localhost`, `127.0.0.0/8`, `::1`: a URL whose requests never leave this machine.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         // Only the name itself: what `x.localhost` resolves to is up to the resolver.
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case(LOCALHOST),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,

@@ -89,19 +89,25 @@ impl Server {
 
     /// As [`Server::start`], on another loopback address (127.0.0.2: another host to a client).
     pub fn start_on(ip: &str, replies: Vec<Reply>) -> Self {
+        Self::start_at(&format!("{ip}:0"), replies).expect("a free local port")
+    }
+
+    /// As [`Server::start`], at an exact address (`127.0.0.2:8080`, say: the port of a server
+    /// on another loopback address, so that a client's choice of address is what decides).
+    pub fn start_at(addr: &str, replies: Vec<Reply>) -> std::io::Result<Self> {
         let answer = move |request: &Request| replies[request.index.min(replies.len() - 1)].clone();
-        Self::bind(ip, Arc::new(answer)).expect("a free local port")
+        Self::bind(addr, Arc::new(answer))
     }
 
     /// Each request gets what `answer` makes of it.
     pub fn answering(
         answer: impl Fn(&Request) -> Reply + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
-        Self::bind("127.0.0.1", Arc::new(answer))
+        Self::bind("127.0.0.1:0", Arc::new(answer))
     }
 
-    fn bind(ip: &str, answer: Arc<Answer>) -> std::io::Result<Self> {
-        let listener = TcpListener::bind((ip, 0))?;
+    fn bind(addr: &str, answer: Arc<Answer>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?.to_string();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));

@@ -11,13 +11,28 @@ use vast_tests::TEST_KEY;
 
 use crate::support::{home, show_api_keys_at};
 
-struct TlsServer {
-    url: String,
-    ca_pem: String,
+pub(crate) struct TlsServer {
+    pub(crate) url: String,
+    pub(crate) ca_pem: String,
 }
+
+/// The server's side of one connection, once the request head is read.
+pub(crate) type Tls = rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>;
 
 /// Serves one JSON list, over TLS, for `localhost`, with a certificate signed by a new CA.
 fn start() -> TlsServer {
+    start_answering(|tls| {
+        let body = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
+        let _ = write!(
+            tls,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    })
+}
+
+/// As [`start`], each connection answered by `answer`, then closed.
+pub(crate) fn start_answering(answer: fn(&mut Tls)) -> TlsServer {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -55,12 +70,7 @@ fn start() -> TlsServer {
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
                 line.clear();
             }
-            let body = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
-            let _ = write!(
-                tls,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            answer(&mut tls);
             tls.conn.send_close_notify();
             let _ = tls.flush();
         }
