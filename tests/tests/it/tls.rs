@@ -11,13 +11,13 @@ use vast_tests::TEST_KEY;
 
 use crate::support::{home, show_api_keys_at};
 
-struct TlsServer {
-    url: String,
-    ca_pem: String,
+pub(crate) struct TlsServer {
+    pub(crate) url: String,
+    pub(crate) ca_pem: String,
 }
 
 /// Serves one JSON list, over TLS, for `localhost`, with a certificate signed by a new CA.
-fn start() -> TlsServer {
+pub(crate) fn start() -> TlsServer {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
