@@ -92,7 +92,6 @@ fn with_certificates(variable: &str, path: &Path) -> (i32, String, i64) {
 #[cfg(target_os = "linux")]
 #[test]
 fn certificate_files_are_read_within_limits_whatever_size_they_report() {
-    crate::support::vast_bin(); // built before the clocks start
     let dir = home();
     // A 4 GiB file (sparse: no disk used) in a folder beside a real certificate.
     let huge_folder = dir.path().join("huge");
@@ -146,8 +145,8 @@ fn certificate_files_are_read_within_limits_whatever_size_they_report() {
             "SKIPPED /proc/self/pagemap: only root can read it in a process that is not dumpable"
         );
     }
+    // A read without bound would take the memory (or hit the 1 GiB limit) or the time (60 s).
     for (variable, value, named, why) in cases {
-        let started = Instant::now();
         let (code, stderr, peak_mib) = with_certificates(variable, &value);
         assert_eq!(
             (code, stderr),
@@ -162,7 +161,6 @@ fn certificate_files_are_read_within_limits_whatever_size_they_report() {
             value.display()
         );
         assert!(peak_mib < 100, "{}: {peak_mib} MiB", value.display());
-        assert!(started.elapsed() < Duration::from_secs(20));
     }
 }
 
@@ -178,13 +176,12 @@ fn https_works_with_a_ca_in_ssl_cert_dir_beside_entries_that_are_no_certificate(
     std::fs::write(certs.join("README"), "not a certificate\n").unwrap();
     std::fs::create_dir(certs.join("folder")).unwrap();
     std::os::unix::fs::symlink("nowhere", certs.join("dangling.pem")).unwrap();
-    // A named pipe nobody writes to: opened, it would block.
+    // A named pipe nobody writes to: opened, it would block (and the run fail after 60 s).
     let made = Command::new("mkfifo")
         .arg(certs.join("pipe.pem"))
         .status()
         .unwrap();
     assert!(made.success());
-    let started = Instant::now();
     let run = show_api_keys_at(
         &server.url,
         &[],
@@ -194,7 +191,6 @@ fn https_works_with_a_ca_in_ssl_cert_dir_beside_entries_that_are_no_certificate(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "1\t2\tread\t\t\n", "")
     );
-    assert!(started.elapsed() < Duration::from_secs(20));
 }
 
 #[cfg(target_os = "linux")]
