@@ -206,7 +206,9 @@ impl ClientConfig {
     }
 
     /// As the vendor CLI: the server from `VAST_URL`, and unless [`api_key`](Self::api_key)
-    /// sets one, the key from `VAST_API_KEY` or the key files ([`api_key::resolve`]).
+    /// sets one, the key from `VAST_API_KEY` or the key files ([`api_key::resolve`]). A
+    /// `VAST_URL` that is not UTF-8 makes [`build`](Self::build) fail with
+    /// [`ConfigError::InvalidBaseUrl`] naming it, unless [`base_url`](Self::base_url) replaces it.
     pub fn from_env() -> Self {
         let mut config = Self::new();
         config.search_key = true;
