@@ -84,7 +84,7 @@ pub enum ConfigError {
     Certificates {
         /// `SSL_CERT_FILE` or `SSL_CERT_DIR`.
         variable: &'static str,
-        /// The file or folder it names.
+        /// The file or folder it names, or the file in that folder at fault.
         path: PathBuf,
         /// What is wrong with it.
         reason: String,
@@ -380,10 +380,10 @@ impl Client {
 }
 
 /// TLS is paid for only when it is used. For `https://` the system's trust store is read, or
-/// the certificates `SSL_CERT_FILE`/`SSL_CERT_DIR` name in its place (so corporate CAs work,
-/// read by `ca_certs` within its limits), which costs a few milliseconds of
-/// file reads when the client is built. For `http://` (a local server) no roots are loaded: a
-/// redirect to `https://` then fails instead of paying for every plain call.
+/// the certificates `SSL_CERT_FILE`/`SSL_CERT_DIR` name in its place (so corporate CAs work;
+/// read by `ca_certs`, within its limits), which costs a few milliseconds of file reads when the
+/// client is built. For `http://` (a local server) no roots are loaded: a redirect to `https://`
+/// then fails instead of paying for every plain call.
 fn tls(
     builder: reqwest::ClientBuilder,
     base_url: &str,
