@@ -49,30 +49,44 @@ pub fn read_key() -> Result<String, Failure> {
     Ok(text)
 }
 
-/// Turns the terminal's echo off until dropped (Unix; elsewhere the typing shows). Ctrl-C in
-/// between would end the process with the echo still off, so until then it is handled here:
-/// the echo is restored before the usual exit 130.
+/// Turns the terminal's echo off until dropped (Unix; elsewhere the typing shows). A signal that
+/// ends the process in between (Ctrl-C, Ctrl-\, `kill`, the terminal hanging up) would leave the
+/// echo off, so until then each is handled here: the echo is restored first.
 struct EchoOff {
     #[cfg(unix)]
     saved: Option<libc::termios>,
+    /// How each of [`ENDING`] was handled before, to be handled so again.
+    #[cfg(unix)]
+    before: [libc::sigaction; ENDING.len()],
 }
 
-/// The terminal's settings before the echo was turned off, for the Ctrl-C handler.
+/// The signals that end a process unless handled, and can be.
+#[cfg(unix)]
+const ENDING: [libc::c_int; 4] = [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP];
+
+/// The terminal's settings before the echo was turned off, for the signal handler.
 #[cfg(unix)]
 static SAVED: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
 
-/// Restores the echo, says why, and exits as Ctrl-C does elsewhere (only async-signal-safe
-/// calls: `tcsetattr`, `write`, `_exit`).
+/// Restores the echo, then ends the process as the signal does elsewhere: Ctrl-C says so and
+/// exits 130, as `vast` does for it everywhere; any other signal is raised again with its default
+/// action, which takes effect as this handler returns (the signal is blocked until then), so the
+/// parent sees the process ended by it (a shell shows 128 + its number). Only async-signal-safe
+/// calls: `tcsetattr`, `write`, `_exit`, `signal`, `raise`.
 #[cfg(unix)]
-extern "C" fn interrupted(_: libc::c_int) {
+extern "C" fn ended(signal: libc::c_int) {
     const MESSAGE: &[u8] = b"\nerror: interrupted\n";
     // SAFETY: each call is async-signal-safe and given valid memory.
     unsafe {
         if let Some(saved) = SAVED.get() {
             libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
         }
-        libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
-        libc::_exit(130);
+        if signal == libc::SIGINT {
+            libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
+            libc::_exit(130);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
     }
 }
 
@@ -80,21 +94,34 @@ impl EchoOff {
     fn new() -> Self {
         #[cfg(unix)]
         {
-            // SAFETY: tcgetattr and tcsetattr only read and write the termios given, for fd 0;
-            // the handler installed is async-signal-safe.
+            // SAFETY: tcgetattr, tcsetattr and sigaction only read and write the structures given
+            // (tcgetattr and tcsetattr for fd 0); the handler installed is async-signal-safe.
             unsafe {
                 let mut saved: libc::termios = std::mem::zeroed();
+                let mut before: [libc::sigaction; ENDING.len()] = std::mem::zeroed();
                 if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
-                    return Self { saved: None };
+                    return Self {
+                        saved: None,
+                        before,
+                    };
                 }
                 let _ = SAVED.set(saved);
-                let handler: extern "C" fn(libc::c_int) = interrupted;
-                libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+                let handler: extern "C" fn(libc::c_int) = ended;
+                for (signal, before) in ENDING.into_iter().zip(&mut before) {
+                    libc::sigaction(signal, std::ptr::null(), before);
+                    // A signal ignored (`nohup` ignores SIGHUP) does not end the process: it stays so.
+                    if before.sa_sigaction != libc::SIG_IGN {
+                        libc::signal(signal, handler as libc::sighandler_t);
+                    }
+                }
                 let mut quiet = saved;
                 quiet.c_lflag &= !libc::ECHO;
                 quiet.c_lflag |= libc::ECHONL;
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
-                Self { saved: Some(saved) }
+                Self {
+                    saved: Some(saved),
+                    before,
+                }
             }
         }
         #[cfg(not(unix))]
@@ -106,10 +133,12 @@ impl Drop for EchoOff {
     fn drop(&mut self) {
         #[cfg(unix)]
         if let Some(saved) = &self.saved {
-            // SAFETY: restores the settings read in `new`, then Ctrl-C's default action.
+            // SAFETY: restores the settings read in `new`, then each signal's handling before.
             unsafe {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                for (signal, before) in ENDING.into_iter().zip(&self.before) {
+                    libc::sigaction(signal, before, std::ptr::null_mut());
+                }
             }
         }
     }

@@ -23,6 +23,7 @@ mod generated_cli;
 #[rustfmt::skip]
 mod generated_commands;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -31,15 +32,22 @@ use vast_api::{ApiKey, KeySource};
 use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
+    keep_the_key_out_of_core_files();
     // A usage error may quote any argument, the key included, so the keys are known first.
-    let args: Vec<String> = std::env::args_os()
+    let given: Vec<OsString> = std::env::args_os().collect();
+    let args: Vec<String> = given
+        .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    for key in given_keys(&args) {
+    for (_, key) in given_keys(&args) {
         redact::redact(key);
     }
     if let Some(key) = std::env::var_os("VAST_API_KEY") {
         redact::redact(key.to_string_lossy().trim());
+    }
+    if let Some(message) = not_text(&given, &args) {
+        redact::write_stderr(&message);
+        return Exit::Usage.into();
     }
     // The named operation's command alone parses a line it accepts exactly as the whole tree
     // would; anything else (help, a mistake) is parsed again by the whole tree, for its messages.
@@ -70,6 +78,29 @@ fn main() -> ExitCode {
             redact::write_stderr(&format!("{failure}\n"));
             failure.exit.into()
         }
+    }
+}
+
+/// A core file is the process's memory, and so holds the key (one written after Ctrl-\ held it
+/// seven times): `vast` leaves none. The limit of 0 stops a core file written where
+/// `core_pattern` says; a core piped to a handler (systemd-coredump, apport) ignores that limit,
+/// so on Linux the process is also made not dumpable: no core then, or with `fs.suid_dumpable=2`
+/// one that only root can read. It also keeps other processes of the same user from reading its
+/// memory through `/proc`. Which a program using the library does is its own choice.
+fn keep_the_key_out_of_core_files() {
+    #[cfg(unix)]
+    // SAFETY: setrlimit reads the limit given; nothing else is touched.
+    unsafe {
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+    }
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_DUMPABLE takes a plain integer and changes only this process's flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0);
     }
 }
 
@@ -114,18 +145,64 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
     }
 }
 
-/// The keys on a command line: `--api-key KEY`, `--api-key=KEY`, `set api-key KEY`.
-fn given_keys(args: &[String]) -> Vec<&str> {
+/// The keys on a command line, each with the index of the argument it is in: `--api-key KEY`,
+/// `--api-key=KEY`, `set api-key KEY`.
+fn given_keys(args: &[String]) -> Vec<(usize, &str)> {
     let mut keys = Vec::new();
     for (i, arg) in args.iter().enumerate() {
-        let next = args.get(i + 1).map(String::as_str);
+        let next = args.get(i + 1).map(|next| (i + 1, next.as_str()));
         if let Some(key) = arg.strip_prefix("--api-key=") {
-            keys.push(key);
+            keys.push((i, key));
         } else if arg == "--api-key" || (arg == "api-key" && i > 0 && args[i - 1] == "set") {
             keys.extend(next);
         }
     }
     keys
+}
+
+/// How much of an argument that is not text a usage error shows.
+const SHOWN_ARG_CHARS: usize = 100;
+
+/// Every argument `vast` takes is text: one that is not UTF-8 cannot be what was meant, and
+/// replacing its bytes, as a lossy conversion does, would change it unseen (`--url` naming
+/// another server, say). The usage error for the first such argument (the program's own name
+/// aside) names it by its flag where it has one and shows it escaped, never as its bytes, and
+/// never a key's.
+fn not_text(given: &[OsString], args: &[String]) -> Option<String> {
+    let at = given.iter().skip(1).position(|a| a.to_str().is_none())? + 1;
+    let mut value = given[at].as_encoded_bytes();
+    let joined = args[at]
+        .split_once('=')
+        .map(|(flag, _)| flag)
+        .filter(|flag| takes_value(flag));
+    let what = if let Some(flag) = joined {
+        // The flag is ASCII, so it is as many bytes given as in the converted argument.
+        value = &value[flag.len() + 1..];
+        format!("the value of {flag}")
+    } else if takes_value(&args[at - 1]) {
+        format!("the value of {}", args[at - 1])
+    } else {
+        format!("argument {at}")
+    };
+    if given_keys(args).iter().any(|(i, _)| *i == at) {
+        return Some(format!("error: {what} is not valid UTF-8\n"));
+    }
+    Some(format!(
+        "error: {what} is not valid UTF-8: \"{}\"\n",
+        vast_api::text::escaped(value, SHOWN_ARG_CHARS)
+    ))
+}
+
+/// Whether `arg` is an option that takes a value (`--url`), in any command.
+fn takes_value(arg: &str) -> bool {
+    fn any_in(command: &clap::Command, long: &str) -> bool {
+        command
+            .get_arguments()
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+            || command.get_subcommands().any(|c| any_in(c, long))
+    }
+    arg.strip_prefix("--")
+        .is_some_and(|long| any_in(&commands::command(), long))
 }
 
 #[cfg(test)]
@@ -146,6 +223,6 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        assert_eq!(given_keys(&args), ["k1", "k2", "k3"]);
+        assert_eq!(given_keys(&args), [(2, "k1"), (4, "k2"), (7, "k3")]);
     }
 }

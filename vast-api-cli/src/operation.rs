@@ -165,7 +165,7 @@ impl Settings {
         // An empty VAST_URL counts as unset, as in the vendor CLI; an empty --url is a mistake.
         let base_url = match matches.get_one::<String>("url") {
             Some(url) => url.trim_end_matches('/').to_string(),
-            None => vast_api::base_url_from_env()
+            None => vast_api::base_url_from_env()?
                 .map(|url| url.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
         };

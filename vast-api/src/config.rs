@@ -7,7 +7,7 @@ use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey, KeySource};
-use crate::local_file;
+use crate::ca_certs;
 use crate::proxy::Proxies;
 use crate::{Client, ClientState, RequestCapture, ResponseCapture, RetryPolicy};
 
@@ -84,7 +84,7 @@ pub enum ConfigError {
     Certificates {
         /// `SSL_CERT_FILE` or `SSL_CERT_DIR`.
         variable: &'static str,
-        /// The file or folder it names.
+        /// The file or folder it names, or the file in that folder at fault.
         path: PathBuf,
         /// What is wrong with it.
         reason: String,
@@ -174,6 +174,9 @@ pub struct ClientConfig {
     api_key: Option<ApiKey>,
     search_key: bool,
     base_url: String,
+    /// `VAST_URL`, escaped, when [`from_env`](Self::from_env) found it is not UTF-8: `build`
+    /// refuses it unless [`base_url`](Self::base_url) replaced it.
+    env_url_not_text: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -194,6 +197,7 @@ impl ClientConfig {
             api_key: None,
             search_key: false,
             base_url: DEFAULT_BASE_URL.into(),
+            env_url_not_text: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("vast-api-rust/", env!("CARGO_PKG_VERSION")).into(),
@@ -202,12 +206,16 @@ impl ClientConfig {
     }
 
     /// As the vendor CLI: the server from `VAST_URL`, and unless [`api_key`](Self::api_key)
-    /// sets one, the key from `VAST_API_KEY` or the key files ([`api_key::resolve`]).
+    /// sets one, the key from `VAST_API_KEY` or the key files ([`api_key::resolve`]). A
+    /// `VAST_URL` that is not UTF-8 makes [`build`](Self::build) fail with
+    /// [`ConfigError::InvalidBaseUrl`] naming it, unless [`base_url`](Self::base_url) replaces it.
     pub fn from_env() -> Self {
         let mut config = Self::new();
         config.search_key = true;
-        if let Some(url) = base_url_from_env() {
-            config.base_url = url;
+        match env_url() {
+            Ok(Some(url)) => config.base_url = url,
+            Ok(None) => {}
+            Err(shown) => config.env_url_not_text = Some(shown),
         }
         config
     }
@@ -222,6 +230,7 @@ impl ClientConfig {
     /// The server, e.g. `https://console.vast.ai`; a trailing `/` is ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self.env_url_not_text = None;
         self
     }
 
@@ -290,6 +299,9 @@ impl ClientConfig {
     /// process default unless one is installed already. The client resolves `localhost` to
     /// `::1` and 127.0.0.1 itself, never asking the system resolver.
     pub fn build(self) -> Result<Client, ConfigError> {
+        if let Some(shown) = self.env_url_not_text {
+            return Err(env_url_not_text(shown));
+        }
         let explicit = self.api_key;
         let (key, _) = if self.search_key {
             api_key::resolve(explicit)?
@@ -339,14 +351,34 @@ impl ClientConfig {
             .proxy(proxies.to_reqwest());
         let http = tls(builder, &base_url)?
             .build()
-            .map_err(|e| build_error(&e, &base_url))?;
+            .map_err(|e| build_error(&e))?;
         Ok(Client::new_with_client(&base_url, http, state))
     }
 }
 
-/// The server `VAST_URL` names, as the vendor CLI reads it: unset and empty are the same.
-pub fn base_url_from_env() -> Option<String> {
-    std::env::var("VAST_URL").ok().filter(|url| !url.is_empty())
+/// The server `VAST_URL` names, as the vendor CLI reads it: unset and empty are the same. A value
+/// that is not UTF-8 is an error, never taken for unset: the calls would go to the production
+/// server, key and all, instead of the one meant.
+pub fn base_url_from_env() -> Result<Option<String>, ConfigError> {
+    env_url().map_err(env_url_not_text)
+}
+
+/// `VAST_URL` if set and not empty, or what it holds, escaped, when it is not UTF-8.
+fn env_url() -> Result<Option<String>, String> {
+    match std::env::var_os("VAST_URL") {
+        Some(url) if !url.is_empty() => url
+            .into_string()
+            .map(Some)
+            .map_err(|url| crate::text::escaped(url.as_encoded_bytes(), SHOWN_URL_CHARS)),
+        _ => Ok(None),
+    }
+}
+
+fn env_url_not_text(shown: String) -> ConfigError {
+    ConfigError::InvalidBaseUrl {
+        url: shown,
+        reason: "VAST_URL is not valid UTF-8".into(),
+    }
 }
 
 impl Client {
@@ -362,10 +394,11 @@ impl Client {
     }
 }
 
-/// TLS is paid for only when it is used. For `https://` the system's trust store is read (with
-/// `SSL_CERT_FILE`/`SSL_CERT_DIR` honoured, so corporate CAs work), which costs a few milliseconds
-/// of file reads when the client is built. For `http://` (a local server) no roots are loaded:
-/// a redirect to `https://` then fails instead of paying for every plain call.
+/// TLS is paid for only when it is used. For `https://` the system's trust store is read, or
+/// the certificates `SSL_CERT_FILE`/`SSL_CERT_DIR` name in its place (so corporate CAs work;
+/// read by `ca_certs`, within its limits), which costs a few milliseconds of file reads when the
+/// client is built. For `http://` (a local server) no roots are loaded: a redirect to `https://`
+/// then fails instead of paying for every plain call.
 fn tls(
     builder: reqwest::ClientBuilder,
     base_url: &str,
@@ -376,8 +409,10 @@ fn tls(
     let _ =
         rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     if base_url.starts_with("https:") {
-        check_certificate_paths()?;
-        return Ok(builder);
+        return Ok(match ca_certs::from_env()? {
+            Some(certs) => builder.tls_certs_only(certs),
+            None => builder,
+        });
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     Ok(
@@ -394,73 +429,25 @@ fn tls(
     )
 }
 
-/// The largest CA bundle read from `SSL_CERT_FILE`: the system's whole bundle is about 200 KiB.
-const CA_FILE_LIMIT: usize = 16 << 20;
-
-/// The certificate variables, set and not empty: `SSL_CERT_FILE`, then each folder of
-/// `SSL_CERT_DIR` (`:`-separated).
-fn certificate_paths() -> Vec<(&'static str, PathBuf)> {
-    let file = std::env::var_os("SSL_CERT_FILE")
-        .filter(|v| !v.is_empty())
-        .map(|v| ("SSL_CERT_FILE", PathBuf::from(v)));
-    let dirs = std::env::var_os("SSL_CERT_DIR")
-        .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(|p| ("SSL_CERT_DIR", p));
-    file.into_iter().chain(dirs).collect()
-}
-
-/// The trust store reads `SSL_CERT_FILE` with a plain blocking read: a named pipe there would
-/// hang the client, a device would be read until memory runs out. Checked here first, each
-/// problem named with its variable.
-fn check_certificate_paths() -> Result<(), ConfigError> {
-    for (variable, path) in certificate_paths() {
-        let checked = if variable == "SSL_CERT_FILE" {
-            local_file::open_regular(&path, CA_FILE_LIMIT).map(drop)
-        } else {
-            local_file::check_folder(&path)
-        };
-        checked.map_err(|e| ConfigError::Certificates {
-            variable,
-            path,
-            reason: e.to_string(),
-        })?;
-    }
-    Ok(())
-}
-
-/// reqwest says "builder error" and little more; when certificates were named, the likely
-/// culprit is them, so the error names the variable.
-fn build_error(e: &reqwest::Error, base_url: &str) -> ConfigError {
+/// reqwest says "builder error" and little more: the innermost cause says what went wrong.
+fn build_error(e: &reqwest::Error) -> ConfigError {
     let mut cause: &dyn std::error::Error = e;
     while let Some(inner) = cause.source() {
         cause = inner;
     }
-    let reason = cause.to_string();
-    match certificate_paths().into_iter().next() {
-        Some((variable, path)) if base_url.starts_with("https:") => ConfigError::Certificates {
-            variable,
-            path,
-            // rustls-platform-verifier's words when the named paths gave no certificate.
-            reason: if reason.contains("No CA certificates were loaded") {
-                "no certificate could be read from it".into()
-            } else {
-                reason
-            },
-        },
-        _ => ConfigError::Http(reason),
-    }
+    ConfigError::Http(cause.to_string())
 }
+
+/// How much of a server URL an error quotes.
+const SHOWN_URL_CHARS: usize = 100;
 
 fn check_base_url(url: &str) -> Result<String, ConfigError> {
     // Quoted at most 100 characters long, control characters shown as `?`.
     let shown: String = url
         .chars()
-        .take(100)
+        .take(SHOWN_URL_CHARS)
         .map(|c| if c.is_control() { '?' } else { c })
-        .chain((url.chars().count() > 100).then_some('…'))
+        .chain((url.chars().count() > SHOWN_URL_CHARS).then_some('…'))
         .collect();
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
         url: shown.clone(),

@@ -5,6 +5,7 @@
 #![cfg_attr(no_operations, allow(dead_code))]
 
 pub mod api_key;
+mod ca_certs;
 mod client_state;
 mod config;
 mod error;

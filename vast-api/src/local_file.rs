@@ -69,12 +69,18 @@ pub(crate) fn open_regular(path: &Path, limit: usize) -> Result<File, FileError>
     Ok(file)
 }
 
-/// The whole of a regular file of at most `limit` bytes; a file that grew past the limit since
-/// it was opened is refused too.
+/// How far past its limit a file is read to know that it is larger: a block rather than a byte,
+/// since some files answer only reads of whole records (`/proc/self/pagemap`'s are 8 bytes).
+const PAST_LIMIT: u64 = 4096;
+
+/// The whole of a regular file of at most `limit` bytes. What is read decides, not the size the
+/// file reports: a file that grew past the limit since it was opened is refused too, and so is
+/// a `/proc` file, which reports 0 bytes however much it holds.
 pub(crate) fn read_small(path: &Path, limit: usize) -> Result<Vec<u8>, FileError> {
     let file = open_regular(path, limit)?;
     let mut bytes = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    file.take(limit as u64 + PAST_LIMIT)
+        .read_to_end(&mut bytes)?;
     if bytes.len() > limit {
         return Err(FileError::TooLarge { limit });
     }

@@ -166,6 +166,35 @@ impl<'de> serde::Deserialize<'de> for Text {
     }
 }
 
+/// Bytes from outside that need not be UTF-8 (an argument, an environment variable) shown as
+/// they are, escaped so that a terminal acts on none of them: invalid UTF-8 as `\xFF`, each
+/// character [`is_unsafe`] and each `\` or `"` as Rust escapes it (`\n`, `\u{1b}`, `\"`);
+/// at most `max_chars` characters (then `…`). For a message that must say what was given when
+/// it cannot be read as text, where replacing the bytes would show something else.
+pub fn escaped(bytes: &[u8], max_chars: usize) -> String {
+    let mut shown = String::new();
+    let mut count = 0;
+    let pieces = bytes.utf8_chunks().flat_map(|chunk| {
+        let valid = chunk.valid().chars().map(|c| {
+            if is_unsafe(c) || matches!(c, '\\' | '"') {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        });
+        valid.chain(chunk.invalid().iter().map(|b| format!("\\x{b:02X}")))
+    });
+    for piece in pieces {
+        count += piece.chars().count();
+        if count > max_chars {
+            shown.push('…');
+            break;
+        }
+        shown.push_str(&piece);
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +247,15 @@ mod tests {
         assert!(!shown.contains("kkkkkkkk"), "{shown}");
         assert_eq!(shown, format!("{} <redacted>", "x".repeat(180)));
         assert_eq!(said("short k", Some("k")), "short k");
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_are_shown_escaped_and_cut() {
+        assert_eq!(
+            escaped(b"http://h/\xff\x1b[2J\n\"\\\xc3\xa9", 100),
+            r#"http://h/\xFF\u{1b}[2J\n\"\\é"#
+        );
+        assert_eq!(escaped("a\u{202e}b".as_bytes(), 100), r"a\u{202e}b");
+        assert_eq!(escaped(&[0xff; 1000], 8), r"\xFF\xFF…");
     }
 }

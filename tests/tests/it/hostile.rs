@@ -1034,9 +1034,14 @@ fn retry_after_values_read_one_way() {
 }
 
 /// `vast set api-key` on a terminal (a pseudo-terminal here): `type_in` is sent once the echo
-/// is off. Gives the exit code, what the terminal showed, and whether the echo is back on.
+/// is off, then `signal` if given. Gives the exit code as a shell shows it (128 + N for a process
+/// ended by signal N), what the terminal showed, and whether the echo is back on.
 #[cfg(target_os = "linux")]
-fn set_api_key_on_a_terminal(home: &std::path::Path, type_in: &[u8]) -> (i32, String, bool) {
+pub(crate) fn set_api_key_on_a_terminal(
+    home: &std::path::Path,
+    type_in: &[u8],
+    signal: Option<libc::c_int>,
+) -> (i32, String, bool) {
     use std::io::{Read, Write};
     use std::os::fd::FromRawFd;
     let (mut master, mut slave) = (0, 0);
@@ -1088,13 +1093,22 @@ fn set_api_key_on_a_terminal(home: &std::path::Path, type_in: &[u8]) -> (i32, St
         std::thread::sleep(Duration::from_millis(10));
     }
     terminal.write_all(type_in).unwrap();
+    if let Some(signal) = signal {
+        // SAFETY: kill only sends the signal, to the child still running.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    }
     let output = crate::support::finished(child, Duration::from_secs(20));
     drop(slave);
     let echo_back = echo_on(master);
     let mut shown = Vec::new();
     let _ = terminal.read_to_end(&mut shown); // ends with EIO once the child is gone
+    let signalled = std::os::unix::process::ExitStatusExt::signal(&output.status);
     (
-        output.status.code().unwrap_or(-1),
+        output
+            .status
+            .code()
+            .or(signalled.map(|n| 128 + n))
+            .unwrap_or(-1),
         String::from_utf8_lossy(&shown).into_owned(),
         echo_back,
     )
@@ -1104,7 +1118,7 @@ fn set_api_key_on_a_terminal(home: &std::path::Path, type_in: &[u8]) -> (i32, St
 #[test]
 fn set_api_key_on_a_terminal_hides_the_typing_and_ctrl_c_gives_the_echo_back() {
     let home = home();
-    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-typed-4242\n");
+    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-typed-4242\n", None);
     assert_eq!(
         (code, shown.as_str(), echo),
         (
@@ -1115,7 +1129,7 @@ fn set_api_key_on_a_terminal_hides_the_typing_and_ctrl_c_gives_the_echo_back() {
     );
     let path = home.path().join(".config/vastai/vast_api_key");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "key-typed-4242");
-    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-\x03");
+    let (code, shown, echo) = set_api_key_on_a_terminal(home.path(), b"key-\x03", None);
     assert_eq!(
         (code, shown.as_str(), echo),
         (

@@ -4,6 +4,7 @@ mod cli;
 mod errors;
 mod examples;
 mod hostile;
+mod hostile_local;
 mod hostile_network;
 mod library;
 mod prism;

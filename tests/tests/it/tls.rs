@@ -20,7 +20,7 @@ pub(crate) struct TlsServer {
 pub(crate) type Tls = rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>;
 
 /// Serves one JSON list, over TLS, for `localhost`, with a certificate signed by a new CA.
-fn start() -> TlsServer {
+pub(crate) fn start() -> TlsServer {
     start_answering(|tls| {
         let body = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
         let _ = write!(
