@@ -48,6 +48,7 @@ fn main() -> ExitCode {
     let matches = match parsed {
         Ok(matches) => matches,
         Err(e) => {
+            key_file::redact_resolved();
             // --help and --version print to stdout and succeed; anything else is a usage error.
             let text = e.render().to_string();
             if redact::redacted_text(&text) == text {
@@ -98,7 +99,8 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 }
             };
             let path = key_file::save(key, from)?;
-            redact::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
+            let saved = format!("API key saved in {}\n", vast_api::text::shown_path(&path));
+            redact::write_stdout(saved.as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }
         #[cfg(vast_op = "show_instance")]

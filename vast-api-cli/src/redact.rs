@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Mutex;
 
+use vast_api::text::{SPELLING_BYTES, redact_spellings};
+
 /// The keys this run may use: given on the command line or in `VAST_API_KEY`, then the one
 /// resolved.
 static KEYS: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -25,67 +27,22 @@ pub fn redact(key: &str) {
     }
 }
 
+/// `text` with every key replaced, however it is spelt: as itself, with JSON escapes
+/// (`"sekri\u0074…"`) or percent-encoded (`sekri%74…`, in a URL), since whatever decodes the
+/// output would find the key (see `vast_api::text::redact_spellings`).
 fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
     let keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let mut text = Cow::Borrowed(text);
     for key in keys.iter() {
-        let mut found = memchr::memmem::find_iter(&text, key.as_bytes()).peekable();
-        if found.peek().is_none() {
-            continue;
+        let replaced = match redact_spellings(&text, key, REDACTED) {
+            Cow::Owned(out) => Some(out),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(out) = replaced {
+            text = Cow::Owned(out);
         }
-        let mut out = Vec::with_capacity(text.len());
-        let mut from = 0;
-        for at in found {
-            out.extend_from_slice(&text[from..at]);
-            out.extend_from_slice(REDACTED);
-            from = at + key.len();
-        }
-        out.extend_from_slice(&text[from..]);
-        text = Cow::Owned(out);
     }
     text
-}
-
-/// `json` with every string that spells a key with escapes (`"sekri\u0074…"`) written again
-/// with the key replaced: the byte-level redaction cannot see through escapes, and anything that
-/// decodes the output would find the key. Strings without escapes are left to that redaction.
-pub fn escaped_keys_redacted(json: &[u8]) -> Cow<'_, [u8]> {
-    let mut out: Option<Vec<u8>> = None;
-    let (mut copied, mut at) = (0, 0);
-    while let Some(found) = memchr::memchr(b'"', &json[at..]) {
-        let start = at + found;
-        let (mut end, mut escapes) = (start + 1, false);
-        while end < json.len() && json[end] != b'"' {
-            escapes |= json[end] == b'\\';
-            end += if json[end] == b'\\' { 2 } else { 1 };
-        }
-        let end = end.min(json.len() - 1);
-        at = end + 1;
-        if !escapes {
-            continue;
-        }
-        let Ok(text) = serde_json::from_slice::<String>(&json[start..=end]) else {
-            continue;
-        };
-        let clean = redacted_text(&text);
-        if clean != text {
-            let out = out.get_or_insert_with(|| Vec::with_capacity(json.len()));
-            out.extend_from_slice(&json[copied..start]);
-            out.extend_from_slice(
-                serde_json::to_string(&clean)
-                    .expect("a string serialises")
-                    .as_bytes(),
-            );
-            copied = at;
-        }
-    }
-    match out {
-        Some(mut out) => {
-            out.extend_from_slice(&json[copied..]);
-            Cow::Owned(out)
-        }
-        None => Cow::Borrowed(json),
-    }
 }
 
 /// `text` with every key replaced: for messages that are cut short before they are written,
@@ -137,13 +94,13 @@ impl<W: Write> Redacting<W> {
     }
 
     /// Passes on the pending output, redacted, except for the bytes that could be the start of
-    /// a key (none when `all`).
+    /// a key's spelling (none when `all`).
     fn pass_on(&mut self, all: bool) -> std::io::Result<()> {
         let longest = KEYS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .map(String::len)
+            .map(|key| key.len() * SPELLING_BYTES)
             .max()
             .unwrap_or(0);
         let text = redacted(&self.pending).into_owned();
@@ -178,17 +135,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_spelt_with_escapes_are_replaced_in_raw_json() {
+    fn keys_spelt_with_escapes_are_replaced() {
         redact("esc-key-777");
-        let body = br#"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777"}"#;
+        let body = br#"\n"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777", "d": "esc%2Dkey-777"}"#;
         assert_eq!(
-            String::from_utf8(escaped_keys_redacted(body).into_owned()).unwrap(),
-            r#"{"a": "<redacted>!", "b": "x\"y", "c": "esc-key-777"}"#
+            String::from_utf8(redacted(body).into_owned()).unwrap(),
+            r#"\n"{"a": "<redacted>!", "b": "x\"y", "c": "<redacted>", "d": "<redacted>"}"#
         );
-        assert!(matches!(
-            escaped_keys_redacted(br#"{"a": "\n"}"#),
-            Cow::Borrowed(_)
-        ));
+        assert!(matches!(redacted(br#"{"a": "\n"}"#), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_key_spelt_with_escapes_split_between_writes_is_replaced_too() {
+        redact("split-esc-key-4242");
+        let mut out = Vec::new();
+        let mut writer = Redacting::new(&mut out);
+        let mut text = vec![b'.'; BATCH - 12];
+        text.extend_from_slice(br"\u0073\u0070\u006c");
+        writer.write_all(&text).unwrap();
+        writer.write_all(b"it-esc-key-4242!").unwrap();
+        writer.flush().unwrap();
+        let shown = String::from_utf8(out).unwrap();
+        assert!(
+            shown.ends_with("...<redacted>!"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
     }
 
     #[test]
