@@ -64,14 +64,71 @@ pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
 }
 
 /// Lets `write` stream its output to stdout, keys replaced, as it goes; a closed pipe ends it
-/// quietly.
+/// quietly. Ctrl-C meanwhile ends `vast` at once ([`ExitOnInterrupt`]).
 pub fn stream_stdout(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    #[cfg(unix)]
+    let _exits = ExitOnInterrupt::arm();
     let mut out = Redacting::new(std::io::BufWriter::new(std::io::stdout().lock()));
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// While alive, Ctrl-C ends `vast` at once with exit 130, as it does elsewhere. Output is written
+/// from inside the call, so the runtime that waits for Ctrl-C is not running meanwhile: a write
+/// blocked on a pipe nobody reads would ignore Ctrl-C until the reader went away, and then the
+/// output cut short would end as if complete (a closed pipe ends quietly), exit 0.
+#[cfg(unix)]
+struct ExitOnInterrupt {
+    previous: Option<libc::sigaction>,
+}
+
+#[cfg(unix)]
+impl ExitOnInterrupt {
+    fn arm() -> Self {
+        // SAFETY: sigaction reads and writes only the structs given; the handler installed is
+        // async-signal-safe.
+        unsafe {
+            let mut previous: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(libc::SIGINT, std::ptr::null(), &mut previous) != 0
+                // Ctrl-C ignored (a background job's) stays ignored.
+                || previous.sa_sigaction == libc::SIG_IGN
+            {
+                return Self { previous: None };
+            }
+            let mut exit: libc::sigaction = std::mem::zeroed();
+            let handler: extern "C" fn(libc::c_int) = interrupted;
+            exit.sa_sigaction = handler as libc::sighandler_t;
+            libc::sigemptyset(&mut exit.sa_mask);
+            libc::sigaction(libc::SIGINT, &exit, std::ptr::null_mut());
+            Self {
+                previous: Some(previous),
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for ExitOnInterrupt {
+    fn drop(&mut self) {
+        if let Some(previous) = &self.previous {
+            // SAFETY: puts back the action read in `arm`.
+            unsafe { libc::sigaction(libc::SIGINT, previous, std::ptr::null_mut()) };
+        }
+    }
+}
+
+/// Says why and exits as Ctrl-C does elsewhere (only async-signal-safe calls: `write`, `_exit`).
+#[cfg(unix)]
+extern "C" fn interrupted(_: libc::c_int) {
+    const MESSAGE: &[u8] = b"error: interrupted\n";
+    // SAFETY: each call is async-signal-safe and given valid memory.
+    unsafe {
+        libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(130);
     }
 }
 
