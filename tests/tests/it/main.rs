@@ -4,6 +4,7 @@ mod cli;
 mod errors;
 mod examples;
 mod hostile;
+mod hostile_output;
 mod library;
 mod prism;
 mod properties;
