@@ -31,6 +31,8 @@ use vast_api::{ApiKey, KeySource};
 use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    redact::watch_interrupts();
     // A usage error may quote any argument, the key included, so the keys are known first.
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())

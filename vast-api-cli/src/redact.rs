@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Mutex;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use vast_api::text::{SPELLING_BYTES, redact_spellings};
 
@@ -64,12 +66,12 @@ pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
 }
 
 /// Lets `write` stream its output to stdout, keys replaced, as it goes; a closed pipe ends it
-/// quietly. Ctrl-C meanwhile ends `vast` at once ([`ExitOnInterrupt`]).
+/// quietly. Ctrl-C meanwhile ends `vast` at once ([`Writing`]).
 pub fn stream_stdout(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     #[cfg(unix)]
-    let _exits = ExitOnInterrupt::arm();
+    let _writing = Writing::start();
     let mut out = Redacting::new(std::io::BufWriter::new(std::io::stdout().lock()));
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -77,58 +79,94 @@ pub fn stream_stdout(
     }
 }
 
-/// While alive, Ctrl-C ends `vast` at once with exit 130, as it does elsewhere. Output is written
-/// from inside the call, so the runtime that waits for Ctrl-C is not running meanwhile: a write
-/// blocked on a pipe nobody reads would ignore Ctrl-C until the reader went away, and then the
-/// output cut short would end as if complete (a closed pipe ends quietly), exit 0.
+/// Ctrl-C seen since [`watch_interrupts`], whoever acted on it.
 #[cfg(unix)]
-struct ExitOnInterrupt {
-    previous: Option<libc::sigaction>,
-}
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether stdout is being written ([`Writing`]).
 #[cfg(unix)]
-impl ExitOnInterrupt {
-    fn arm() -> Self {
-        // SAFETY: sigaction reads and writes only the structs given; the handler installed is
-        // async-signal-safe.
-        unsafe {
-            let mut previous: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGINT, std::ptr::null(), &mut previous) != 0
-                // Ctrl-C ignored (a background job's) stays ignored.
-                || previous.sa_sigaction == libc::SIG_IGN
-            {
-                return Self { previous: None };
-            }
-            let mut exit: libc::sigaction = std::mem::zeroed();
-            let handler: extern "C" fn(libc::c_int) = interrupted;
-            exit.sa_sigaction = handler as libc::sighandler_t;
-            libc::sigemptyset(&mut exit.sa_mask);
-            libc::sigaction(libc::SIGINT, &exit, std::ptr::null_mut());
-            Self {
-                previous: Some(previous),
-            }
+static WRITING: AtomicBool = AtomicBool::new(false);
+
+/// Watches for Ctrl-C from the start, so that output never goes on, or ends as a success, after
+/// it. Output is written from inside the call, where the runtime that waits for Ctrl-C (and stops
+/// the call at once) does not run: a write blocked on a pipe nobody reads ignored Ctrl-C until
+/// the reader went away, and the output cut short then ended quietly, exit 0; a Ctrl-C between
+/// the body's arrival and its printing was never seen. The runtime's handler, installed later,
+/// calls this one first (signal-hook chains the handler it replaces), so every Ctrl-C is seen
+/// here. Ctrl-C ignored (a background job's) stays ignored.
+#[cfg(unix)]
+pub fn watch_interrupts() {
+    // SAFETY: sigaction reads and writes only the structs given; the handler installed is
+    // async-signal-safe.
+    unsafe {
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGINT, std::ptr::null(), &mut previous) != 0
+            || previous.sa_sigaction == libc::SIG_IGN
+        {
+            return;
         }
+        let mut watch: libc::sigaction = std::mem::zeroed();
+        let handler: extern "C" fn(libc::c_int) = interrupt_seen;
+        watch.sa_sigaction = handler as libc::sighandler_t;
+        libc::sigemptyset(&mut watch.sa_mask);
+        libc::sigaction(libc::SIGINT, &watch, std::ptr::null_mut());
     }
 }
 
+/// Ctrl-C: noted; while stdout is written, the end at once. Otherwise whoever installed a
+/// handler over this one acts (the runtime ends the call); with none, Ctrl-C's default action,
+/// as before this handler. Only async-signal-safe calls.
 #[cfg(unix)]
-impl Drop for ExitOnInterrupt {
-    fn drop(&mut self) {
-        if let Some(previous) = &self.previous {
-            // SAFETY: puts back the action read in `arm`.
-            unsafe { libc::sigaction(libc::SIGINT, previous, std::ptr::null_mut()) };
+extern "C" fn interrupt_seen(signal: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if WRITING.load(Ordering::SeqCst) {
+        interrupted();
+    }
+    // SAFETY: sigaction, signal and raise are async-signal-safe and given valid memory.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        let handler: extern "C" fn(libc::c_int) = interrupt_seen;
+        if libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == handler as libc::sighandler_t
+        {
+            // Delivered once this handler returns (the signal is blocked while it runs).
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
         }
     }
 }
 
 /// Says why and exits as Ctrl-C does elsewhere (only async-signal-safe calls: `write`, `_exit`).
 #[cfg(unix)]
-extern "C" fn interrupted(_: libc::c_int) {
+fn interrupted() -> ! {
     const MESSAGE: &[u8] = b"error: interrupted\n";
     // SAFETY: each call is async-signal-safe and given valid memory.
     unsafe {
         libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
-        libc::_exit(130);
+        libc::_exit(130)
+    }
+}
+
+/// While alive, stdout is being written: Ctrl-C ends `vast` at once, and one seen before (that
+/// the call's runtime did not get to act on) ends it before anything is written.
+#[cfg(unix)]
+struct Writing;
+
+#[cfg(unix)]
+impl Writing {
+    fn start() -> Self {
+        WRITING.store(true, Ordering::SeqCst);
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted();
+        }
+        Writing
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.store(false, Ordering::SeqCst);
     }
 }
 
