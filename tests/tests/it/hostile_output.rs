@@ -164,6 +164,98 @@ fn ctrl_c_ends_a_write_blocked_on_a_pipe_nobody_reads_at_once() {
     );
 }
 
+/// A Ctrl-C that comes while the body is decoded, between the call's last wait (where the runtime
+/// acts on it) and the output, stops the output before it starts: it must not be printed whole
+/// and end as a success.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_while_a_body_is_decoded_stops_the_output_before_it_starts() {
+    use std::io::{BufRead, Write};
+    // 4 Mi empty objects: a 12 MiB body that takes a while to decode.
+    let n = (4 << 20) - 2;
+    let mut body = b"{\"apikeys\": [".to_vec();
+    body.extend(std::iter::repeat_n(&b"{},"[..], n).flatten());
+    body.pop();
+    body.extend_from_slice(b"]}");
+    // A server of its own, to know when the whole answer is sent and where from.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sent, sent_rx) = std::sync::mpsc::channel();
+    let answer = body.clone();
+    std::thread::spawn(move || {
+        let (mut stream, client) = listener.accept().unwrap();
+        let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 2 {
+            line.clear();
+        }
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            answer.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&answer).unwrap();
+        sent.send(client).unwrap();
+        // Open until vast is done.
+        let _ = reader.read_line(&mut line);
+    });
+    let home = home();
+    let child = vast_command(
+        &[
+            "--url",
+            &url,
+            "--api-key",
+            TEST_KEY,
+            "--raw",
+            "show",
+            "api-keys",
+        ],
+        home.path(),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let client = sent_rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    // The bytes received on vast's end of the connection that it has not read yet
+    // (/proc/net/tcp's rx_queue, by its local address): none, and the body is in vast's hands.
+    let port = format!(":{:04X}", client.port());
+    let unread = || {
+        let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+        table
+            .lines()
+            .find(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|a| a.ends_with(port.trim_end()))
+            })
+            .and_then(|l| {
+                l.split_whitespace()
+                    .nth(4)?
+                    .split(':')
+                    .nth(1)
+                    .map(String::from)
+            })
+            .and_then(|q| usize::from_str_radix(&q, 16).ok())
+            .unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while unread() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // SAFETY: signals a child of this test, still running.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let output = crate::support::finished(child, Duration::from_secs(30));
+    assert_eq!(
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).as_ref(),
+            output.stdout.len()
+        ),
+        (Some(130), "error: interrupted\n", 0)
+    );
+}
+
 // Class 10: the key in encoded forms.
 
 #[test]
