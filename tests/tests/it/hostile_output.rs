@@ -12,7 +12,7 @@ use crate::support::{
     assert_starts_with, home, show_api_keys_at, unused_url, vast, vast_command, vast_with_input,
 };
 
-/// A 200 answer with this body, whatever it is.
+/// An answer with this status (`200 OK`) and this body, whatever it is.
 fn answer(status: &str, body: &[u8]) -> Reply {
     let mut bytes = format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
