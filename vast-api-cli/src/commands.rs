@@ -542,7 +542,10 @@ fn global_args() -> Vec<Arg> {
             .long("raw")
             .action(ArgAction::SetTrue)
             .global(true)
-            .help("Print the server's JSON response as it came"),
+            .help(
+                "Print the server's JSON response as it came (on a terminal, with control \
+                 characters escaped)",
+            ),
         Arg::new("cols")
             .long("cols")
             .value_name("A,B,C")

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use vast_api::api_key;
+use vast_api::text::shown_path;
 use vast_api::{ApiKey, ConfigError, KeySource};
 
 use crate::failure::{Exit, Failure};
@@ -15,7 +16,7 @@ pub fn source_text(source: &KeySource) -> String {
     match source {
         KeySource::Explicit => "--api-key".into(),
         KeySource::Environment => "the VAST_API_KEY environment variable".into(),
-        KeySource::File(path) => format!("the key file {}", path.display()),
+        KeySource::File(path) => format!("the key file {}", shown_path(path)),
         KeySource::Stdin => "standard input".into(),
     }
 }
@@ -38,11 +39,20 @@ pub fn resolve(explicit: Option<ApiKey>) -> Result<(ApiKey, KeySource), Failure>
     {
         redact::write_stderr(&format!(
             "warning: the key file {} can be read by other users (mode {mode:03o}); fix: chmod 600 {}\n",
-            path.display(),
-            path.display()
+            shown_path(path),
+            shown_path(path)
         ));
     }
     Ok((key, source))
+}
+
+/// The key a call would use, known to redaction before a usage error is printed: the error may
+/// quote any argument, and the key typed as one, when the call would read it from a key file,
+/// is not among those `main` knows from the command line and the environment.
+pub fn redact_resolved() {
+    if let Ok((key, _)) = api_key::resolve(None) {
+        redact::redact(key.expose());
+    }
 }
 
 /// Saves the key where the vendor CLI keeps it (`$XDG_CONFIG_HOME/vastai/vast_api_key`, the first
@@ -63,8 +73,8 @@ pub fn save(key: ApiKey, from: KeySource) -> Result<PathBuf, Failure> {
         // Other users could replace the key file with one of their own.
         redact::write_stderr(&format!(
             "warning: the folder {} can be changed by other users (mode {mode:03o}), who could replace the key; fix: chmod 700 {}\n",
-            dir.display(),
-            dir.display()
+            shown_path(dir),
+            shown_path(dir)
         ));
     }
     Ok(path)
@@ -73,7 +83,7 @@ pub fn save(key: ApiKey, from: KeySource) -> Result<PathBuf, Failure> {
 fn cannot_save(path: &Path, reason: impl std::fmt::Display) -> Failure {
     Failure::new(
         Exit::Failure,
-        format!("cannot save the key in {}: {reason}", path.display()),
+        format!("cannot save the key in {}: {reason}", shown_path(path)),
     )
 }
 

@@ -33,6 +33,8 @@ use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
     keep_the_key_out_of_core_files();
+    #[cfg(unix)]
+    redact::watch_interrupts();
     // A usage error may quote any argument, the key included, so the keys are known first.
     let given: Vec<OsString> = std::env::args_os().collect();
     let args: Vec<String> = given
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
     let matches = match parsed {
         Ok(matches) => matches,
         Err(e) => {
+            key_file::redact_resolved();
             // --help and --version print to stdout and succeed; anything else is a usage error.
             let text = e.render().to_string();
             if redact::redacted_text(&text) == text {
@@ -129,7 +132,8 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 }
             };
             let path = key_file::save(key, from)?;
-            redact::write_stdout(format!("API key saved in {}\n", path.display()).as_bytes())
+            let saved = format!("API key saved in {}\n", vast_api::text::shown_path(&path));
+            redact::write_stdout(saved.as_bytes())
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")))
         }
         #[cfg(vast_op = "show_instance")]
@@ -160,9 +164,6 @@ fn given_keys(args: &[String]) -> Vec<(usize, &str)> {
     keys
 }
 
-/// How much of an argument that is not text a usage error shows.
-const SHOWN_ARG_CHARS: usize = 100;
-
 /// Every argument `vast` takes is text: one that is not UTF-8 cannot be what was meant, and
 /// replacing its bytes, as a lossy conversion does, would change it unseen (`--url` naming
 /// another server, say). The usage error for the first such argument (the program's own name
@@ -189,7 +190,7 @@ fn not_text(given: &[OsString], args: &[String]) -> Option<String> {
     }
     Some(format!(
         "error: {what} is not valid UTF-8: \"{}\"\n",
-        vast_api::text::escaped(value, SHOWN_ARG_CHARS)
+        vast_api::text::shown_bytes(value)
     ))
 }
 

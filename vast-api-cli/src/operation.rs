@@ -203,7 +203,7 @@ impl Settings {
             redact::write_stderr(&format!(
                 "vast: API key from {}\nvast: server {}{through}\n",
                 key_file::source_text(&self.key_source),
-                self.base_url
+                vast_api::text::shown(&self.base_url)
             ));
         }
         let config = match hold {
@@ -350,8 +350,9 @@ fn execute(
             .and_then(|r| pages::token(&r.body, p.response_field))
     {
         redact::write_stderr(&format!(
-            "vast: more results: --all fetches every page, --{} {token} the next\n",
-            p.query_param.replace('_', "-")
+            "vast: more results: --all fetches every page, --{} {} the next\n",
+            p.query_param.replace('_', "-"),
+            vast_api::text::shown(&token)
         ));
     }
     Ok(())

@@ -10,7 +10,7 @@ use vast_api::{Error, ErrorKind, ResponseCapture, ResponseValue};
 use crate::commands::CommandSpec;
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
-use crate::redact::{self, escaped_keys_redacted, stream_stdout};
+use crate::redact::{self, stream_stdout};
 use crate::render::{self, Columns, Layout};
 use crate::request_edit::Edits;
 
@@ -41,13 +41,17 @@ impl Output<'_> {
         self.failure.borrow_mut().get_or_insert(failure);
     }
 
-    /// The body with `--raw` as it came (with a final newline), else as a table or pretty JSON;
-    /// columns left out to fit the terminal are named on stderr.
+    /// The body with `--raw` as it came (with a final newline; on a terminal, with what would act
+    /// on it escaped), else as a table or pretty JSON; columns left out to fit the terminal are
+    /// named on stderr.
     pub fn print_body(&self, body: &[u8], columns: &Columns) {
         let mut hidden = render::Hidden::default();
         let printed = stream_stdout(|out| {
             if self.raw {
-                out.write_all(&escaped_keys_redacted(body))?;
+                match self.layout {
+                    Layout::Terminal => render::raw_for_terminal(body, out)?,
+                    Layout::Pipe => out.write_all(body)?,
+                }
                 if body.last() == Some(&b'\n') {
                     return Ok(());
                 }
@@ -78,10 +82,15 @@ pub fn created_id(body: &[u8]) -> Option<i64> {
     serde_json::from_slice::<Created>(body).ok()?.new_contract
 }
 
-/// The note on stderr naming the columns left out to fit the terminal (the first few).
+/// The note on stderr naming the columns left out to fit the terminal (the first few; the
+/// server's names, made safe).
 fn hidden_note(hidden: &[String]) -> String {
     const NAMED: usize = 5;
-    let mut named = hidden[..hidden.len().min(NAMED)].join(", ");
+    let mut named = hidden[..hidden.len().min(NAMED)]
+        .iter()
+        .map(|name| vast_api::text::shown(name))
+        .collect::<Vec<_>>()
+        .join(", ");
     if hidden.len() > NAMED {
         named.push_str(", …");
     }
@@ -215,6 +224,11 @@ mod tests {
         assert_eq!(
             hidden_note(&names(7)),
             "vast: 7 more columns (c1, c2, c3, c4, c5, …): --cols A,B,C chooses, --all-cols shows all\n"
+        );
+        // The names are the server's: nothing in them acts on the terminal.
+        assert_eq!(
+            hidden_note(&["a\u{1b}]0;x\u{7}\nb".to_string()]),
+            "vast: 1 more column (a\\u{1b}]0;x\\u{7}\\u{a}b): --cols A,B,C chooses, --all-cols shows all\n"
         );
     }
 

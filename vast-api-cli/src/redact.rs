@@ -5,6 +5,10 @@
 use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Mutex;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use vast_api::text::{SPELLING_BYTES, redact_spellings};
 
 /// The keys this run may use: given on the command line or in `VAST_API_KEY`, then the one
 /// resolved.
@@ -25,67 +29,22 @@ pub fn redact(key: &str) {
     }
 }
 
+/// `text` with every key replaced, however it is spelt: as itself, with JSON escapes
+/// (`"sekri\u0074…"`) or percent-encoded (`sekri%74…`, in a URL), since whatever decodes the
+/// output would find the key (see `vast_api::text::redact_spellings`).
 fn redacted(text: &[u8]) -> Cow<'_, [u8]> {
     let keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let mut text = Cow::Borrowed(text);
     for key in keys.iter() {
-        let mut found = memchr::memmem::find_iter(&text, key.as_bytes()).peekable();
-        if found.peek().is_none() {
-            continue;
+        let replaced = match redact_spellings(&text, key, REDACTED) {
+            Cow::Owned(out) => Some(out),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(out) = replaced {
+            text = Cow::Owned(out);
         }
-        let mut out = Vec::with_capacity(text.len());
-        let mut from = 0;
-        for at in found {
-            out.extend_from_slice(&text[from..at]);
-            out.extend_from_slice(REDACTED);
-            from = at + key.len();
-        }
-        out.extend_from_slice(&text[from..]);
-        text = Cow::Owned(out);
     }
     text
-}
-
-/// `json` with every string that spells a key with escapes (`"sekri\u0074…"`) written again
-/// with the key replaced: the byte-level redaction cannot see through escapes, and anything that
-/// decodes the output would find the key. Strings without escapes are left to that redaction.
-pub fn escaped_keys_redacted(json: &[u8]) -> Cow<'_, [u8]> {
-    let mut out: Option<Vec<u8>> = None;
-    let (mut copied, mut at) = (0, 0);
-    while let Some(found) = memchr::memchr(b'"', &json[at..]) {
-        let start = at + found;
-        let (mut end, mut escapes) = (start + 1, false);
-        while end < json.len() && json[end] != b'"' {
-            escapes |= json[end] == b'\\';
-            end += if json[end] == b'\\' { 2 } else { 1 };
-        }
-        let end = end.min(json.len() - 1);
-        at = end + 1;
-        if !escapes {
-            continue;
-        }
-        let Ok(text) = serde_json::from_slice::<String>(&json[start..=end]) else {
-            continue;
-        };
-        let clean = redacted_text(&text);
-        if clean != text {
-            let out = out.get_or_insert_with(|| Vec::with_capacity(json.len()));
-            out.extend_from_slice(&json[copied..start]);
-            out.extend_from_slice(
-                serde_json::to_string(&clean)
-                    .expect("a string serialises")
-                    .as_bytes(),
-            );
-            copied = at;
-        }
-    }
-    match out {
-        Some(mut out) => {
-            out.extend_from_slice(&json[copied..]);
-            Cow::Owned(out)
-        }
-        None => Cow::Borrowed(json),
-    }
 }
 
 /// `text` with every key replaced: for messages that are cut short before they are written,
@@ -107,14 +66,107 @@ pub fn write_stdout(text: &[u8]) -> std::io::Result<()> {
 }
 
 /// Lets `write` stream its output to stdout, keys replaced, as it goes; a closed pipe ends it
-/// quietly.
+/// quietly. Ctrl-C meanwhile ends `vast` at once ([`Writing`]).
 pub fn stream_stdout(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    #[cfg(unix)]
+    let _writing = Writing::start();
     let mut out = Redacting::new(std::io::BufWriter::new(std::io::stdout().lock()));
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// Ctrl-C seen since [`watch_interrupts`], whoever acted on it.
+#[cfg(unix)]
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether stdout is being written ([`Writing`]).
+#[cfg(unix)]
+static WRITING: AtomicBool = AtomicBool::new(false);
+
+/// Watches for Ctrl-C from the start, so that output never goes on, or ends as a success, after
+/// it. Output is written from inside the call, where the runtime that waits for Ctrl-C (and stops
+/// the call at once) does not run: a write blocked on a pipe nobody reads ignored Ctrl-C until
+/// the reader went away, and the output cut short then ended quietly, exit 0; a Ctrl-C between
+/// the body's arrival and its printing was never seen. The runtime's handler, installed later,
+/// calls this one first (signal-hook chains the handler it replaces), so every Ctrl-C is seen
+/// here. Ctrl-C ignored (a background job's) stays ignored.
+#[cfg(unix)]
+pub fn watch_interrupts() {
+    // SAFETY: sigaction reads and writes only the structs given; the handler installed is
+    // async-signal-safe.
+    unsafe {
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGINT, std::ptr::null(), &mut previous) != 0
+            || previous.sa_sigaction == libc::SIG_IGN
+        {
+            return;
+        }
+        let mut watch: libc::sigaction = std::mem::zeroed();
+        let handler: extern "C" fn(libc::c_int) = interrupt_seen;
+        watch.sa_sigaction = handler as libc::sighandler_t;
+        libc::sigemptyset(&mut watch.sa_mask);
+        libc::sigaction(libc::SIGINT, &watch, std::ptr::null_mut());
+    }
+}
+
+/// Ctrl-C: noted; while stdout is written, the end at once. Otherwise whoever installed a
+/// handler over this one acts (the runtime ends the call); with none, Ctrl-C's default action,
+/// as before this handler. Only async-signal-safe calls.
+#[cfg(unix)]
+extern "C" fn interrupt_seen(signal: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if WRITING.load(Ordering::SeqCst) {
+        interrupted();
+    }
+    // SAFETY: sigaction, signal and raise are async-signal-safe and given valid memory.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        let handler: extern "C" fn(libc::c_int) = interrupt_seen;
+        if libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == handler as libc::sighandler_t
+        {
+            // Delivered once this handler returns (the signal is blocked while it runs).
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+}
+
+/// Says why and exits as Ctrl-C does elsewhere (only async-signal-safe calls: `write`, `_exit`).
+#[cfg(unix)]
+fn interrupted() -> ! {
+    const MESSAGE: &[u8] = b"error: interrupted\n";
+    // SAFETY: each call is async-signal-safe and given valid memory.
+    unsafe {
+        libc::write(libc::STDERR_FILENO, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(130)
+    }
+}
+
+/// While alive, stdout is being written: Ctrl-C ends `vast` at once, and one seen before (that
+/// the call's runtime did not get to act on) ends it before anything is written.
+#[cfg(unix)]
+struct Writing;
+
+#[cfg(unix)]
+impl Writing {
+    fn start() -> Self {
+        WRITING.store(true, Ordering::SeqCst);
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted();
+        }
+        Writing
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.store(false, Ordering::SeqCst);
     }
 }
 
@@ -137,13 +189,13 @@ impl<W: Write> Redacting<W> {
     }
 
     /// Passes on the pending output, redacted, except for the bytes that could be the start of
-    /// a key (none when `all`).
+    /// a key's spelling (none when `all`).
     fn pass_on(&mut self, all: bool) -> std::io::Result<()> {
         let longest = KEYS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .map(String::len)
+            .map(|key| key.len() * SPELLING_BYTES)
             .max()
             .unwrap_or(0);
         let text = redacted(&self.pending).into_owned();
@@ -178,17 +230,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_spelt_with_escapes_are_replaced_in_raw_json() {
+    fn keys_spelt_with_escapes_are_replaced() {
         redact("esc-key-777");
-        let body = br#"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777"}"#;
+        let body = br#"\n"{"a": "esc-\u006bey-777!", "b": "x\"y", "c": "esc-key-777", "d": "esc%2Dkey-777"}"#;
         assert_eq!(
-            String::from_utf8(escaped_keys_redacted(body).into_owned()).unwrap(),
-            r#"{"a": "<redacted>!", "b": "x\"y", "c": "esc-key-777"}"#
+            String::from_utf8(redacted(body).into_owned()).unwrap(),
+            r#"\n"{"a": "<redacted>!", "b": "x\"y", "c": "<redacted>", "d": "<redacted>"}"#
         );
-        assert!(matches!(
-            escaped_keys_redacted(br#"{"a": "\n"}"#),
-            Cow::Borrowed(_)
-        ));
+        assert!(matches!(redacted(br#"{"a": "\n"}"#), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_key_spelt_with_escapes_split_between_writes_is_replaced_too() {
+        redact("split-esc-key-4242");
+        let mut out = Vec::new();
+        let mut writer = Redacting::new(&mut out);
+        let mut text = vec![b'.'; BATCH - 12];
+        text.extend_from_slice(br"\u0073\u0070\u006c");
+        writer.write_all(&text).unwrap();
+        writer.write_all(b"it-esc-key-4242!").unwrap();
+        writer.flush().unwrap();
+        let shown = String::from_utf8(out).unwrap();
+        assert!(
+            shown.ends_with("...<redacted>!"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
     }
 
     #[test]

@@ -423,6 +423,45 @@ fn pretty(body: &[u8], out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// Writes `text` with each character `escape` picks (given the text after it) written as a
+/// `\uXXXX` escape, as JSON spells it (two for a character beyond U+FFFF).
+fn write_escaped<W: ?Sized + Write>(
+    text: &str,
+    writer: &mut W,
+    escape: impl Fn(char, &str) -> bool,
+) -> io::Result<()> {
+    let mut rest = text;
+    while let Some((at, c)) = rest
+        .char_indices()
+        .find(|(at, c)| escape(*c, &rest[at + c.len_utf8()..]))
+    {
+        writer.write_all(&rest.as_bytes()[..at])?;
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            write!(writer, "\\u{unit:04x}")?;
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    writer.write_all(rest.as_bytes())
+}
+
+/// A body as `--raw` shows it on a terminal: as received, but with each character that would act
+/// on the terminal written as a `\uXXXX` escape, as pretty JSON writes it (inside a JSON string,
+/// the same text), and invalid UTF-8 replaced by U+FFFD. Line breaks, CRLF and tabs stay: they
+/// are the layout of a body written to be read.
+pub fn raw_for_terminal(body: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    let escape = |c: char, after: &str| {
+        is_unsafe(c) && !matches!(c, '\n' | '\t') && !(c == '\r' && after.starts_with('\n'))
+    };
+    for chunk in body.utf8_chunks() {
+        write_escaped(chunk.valid(), out, escape)?;
+        if !chunk.invalid().is_empty() {
+            out.write_all("\u{fffd}".as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 /// Formatter methods that are the pretty printer's own, passed on to it.
 macro_rules! pretty_as_is {
     ($($name:ident($($arg:ident: $ty:ty)?);)*) => {$(
@@ -444,16 +483,7 @@ impl serde_json::ser::Formatter for Escaping {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut rest = fragment;
-        while let Some((at, c)) = rest.char_indices().find(|(_, c)| is_unsafe(*c)) {
-            writer.write_all(&rest.as_bytes()[..at])?;
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
-            }
-            rest = &rest[at + c.len_utf8()..];
-        }
-        writer.write_all(rest.as_bytes())
+        write_escaped(fragment, writer, |c, _| is_unsafe(c))
     }
 
     pretty_as_is! {
@@ -623,6 +653,18 @@ mod tests {
         assert_eq!(
             render(&value, &[], Layout::Pipe),
             "a [31mred x y z 1m      !\n"
+        );
+    }
+
+    #[test]
+    fn raw_output_on_a_terminal_escapes_what_would_act_on_it() {
+        let body =
+            b"{\"a\": \"\x1b]52;c;eA==\x07\x1b[2J\rX\xc2\x9b1m\xe2\x80\xae\xff\"}\r\n\t[1]\n";
+        let mut out = Vec::new();
+        raw_for_terminal(body, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\": \"\\u001b]52;c;eA==\\u0007\\u001b[2J\\u000dX\\u009b1m\\u202e\u{fffd}\"}\r\n\t[1]\n"
         );
     }
 

@@ -21,7 +21,7 @@ pub fn check(base_url: &str, allow_http: bool) -> Result<(), Failure> {
         Exit::Usage,
         format!(
             "refusing to send the API key over plain http:// to {}: anyone on the way could read it",
-            url.host_str().unwrap_or_default()
+            vast_api::text::shown(url.host_str().unwrap_or_default())
         ),
     )
     .hint("use https://, or pass --allow-http if this network is trusted"))

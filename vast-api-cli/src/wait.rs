@@ -114,7 +114,11 @@ pub fn wait_for(settings: &Settings, id: i64, leaf: &ArgMatches) -> Result<(), F
     if terminal {
         options = options.on_change(|state: &InstanceState| {
             let status = state.actual_status.as_deref().unwrap_or("not listed yet");
-            redact::write_stderr(&format!("instance {}: {status}\n", state.id));
+            redact::write_stderr(&format!(
+                "instance {}: {}\n",
+                state.id,
+                vast_api::text::shown(status)
+            ));
         });
     }
     let client = settings.client(&ResponseCapture::new(), |_| {}, None)?;

@@ -81,7 +81,7 @@ impl fmt::Display for KeySource {
         match self {
             KeySource::Explicit => f.write_str("explicit configuration"),
             KeySource::Environment => f.write_str("VAST_API_KEY"),
-            KeySource::File(path) => write!(f, "{}", path.display()),
+            KeySource::File(path) => f.write_str(&crate::text::shown_path(path)),
             KeySource::Stdin => f.write_str("standard input"),
         }
     }

@@ -9,6 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use crate::api_key::{self, ApiKey, KeySource};
 use crate::ca_certs;
 use crate::proxy::Proxies;
+use crate::text;
 use crate::{Client, ClientState, RequestCapture, ResponseCapture, RetryPolicy};
 
 /// The vendor's production server, as in the spec's `servers`.
@@ -23,8 +24,8 @@ pub enum ConfigError {
     /// [`ClientConfig::from_env`] found no key: `VAST_API_KEY` is unset and no key file exists.
     #[error(
         "no API key found: set VAST_API_KEY, or save the key in {}{}",
-        searched.first().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/vastai/vast_api_key".into()),
-        match searched.get(1) { Some(p) => format!(" (also read: {})", p.display()), None => String::new() }
+        searched.first().map(|p| text::shown_path(p)).unwrap_or_else(|| "$XDG_CONFIG_HOME/vastai/vast_api_key".into()),
+        match searched.get(1) { Some(p) => format!(" (also read: {})", text::shown_path(p)), None => String::new() }
     )]
     NoApiKey {
         /// The key files looked for, in order ([`api_key::key_files`]).
@@ -50,7 +51,7 @@ pub enum ConfigError {
         length: usize,
     },
     /// A key file exists but cannot be read (or is not a small regular file).
-    #[error("cannot read the key file {}: {reason}", path.display())]
+    #[error("cannot read the key file {}: {reason}", text::shown_path(path))]
     KeyFile {
         /// The key file.
         path: PathBuf,
@@ -66,7 +67,7 @@ pub enum ConfigError {
     /// The server URL is not an `http://` or `https://` URL the client can use.
     #[error("invalid server URL `{url}`: {reason} (expected e.g. https://console.vast.ai)")]
     InvalidBaseUrl {
-        /// The URL as given, shortened and with control characters replaced.
+        /// The URL as given, as [`text::shown`] quotes it.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -80,7 +81,10 @@ pub enum ConfigError {
         reason: String,
     },
     /// `SSL_CERT_FILE` or `SSL_CERT_DIR` names certificates that cannot be used.
-    #[error("the CA certificates named by {variable} ({}) cannot be used: {reason}", path.display())]
+    #[error(
+        "the CA certificates named by {variable} ({}) cannot be used: {reason}",
+        text::shown_path(path)
+    )]
     Certificates {
         /// `SSL_CERT_FILE` or `SSL_CERT_DIR`.
         variable: &'static str,
@@ -369,7 +373,7 @@ fn env_url() -> Result<Option<String>, String> {
         Some(url) if !url.is_empty() => url
             .into_string()
             .map(Some)
-            .map_err(|url| crate::text::escaped(url.as_encoded_bytes(), SHOWN_URL_CHARS)),
+            .map_err(|url| crate::text::shown_bytes(url.as_encoded_bytes())),
         _ => Ok(None),
     }
 }
@@ -438,17 +442,8 @@ fn build_error(e: &reqwest::Error) -> ConfigError {
     ConfigError::Http(cause.to_string())
 }
 
-/// How much of a server URL an error quotes.
-const SHOWN_URL_CHARS: usize = 100;
-
 fn check_base_url(url: &str) -> Result<String, ConfigError> {
-    // Quoted at most 100 characters long, control characters shown as `?`.
-    let shown: String = url
-        .chars()
-        .take(SHOWN_URL_CHARS)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .chain((url.chars().count() > SHOWN_URL_CHARS).then_some('…'))
-        .collect();
+    let shown = text::shown(url);
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
         url: shown.clone(),
         reason: reason.into(),
@@ -577,8 +572,9 @@ mod tests {
         assert_eq!(
             build(&format!("http://h/{}", "a".repeat(10_000))),
             format!(
-                "invalid server URL `http://h/{}…`: it is longer than 8192 characters (expected e.g. https://console.vast.ai)",
-                "a".repeat(91)
+                "invalid server URL `http://h/{}…{}`: it is longer than 8192 characters (expected e.g. https://console.vast.ai)",
+                "a".repeat(50),
+                "a".repeat(40)
             )
         );
         let shown = build("http://user:pa55@h/");

@@ -337,8 +337,8 @@ impl<E> Error<E> {
     /// that failed.
     fn server(&self) -> String {
         match &self.context.proxy {
-            Some(proxy) => format!("{} through {proxy}", self.context.server),
-            None => self.context.server.clone(),
+            Some(proxy) => format!("{} through {proxy}", text::shown(&self.context.server)),
+            None => text::shown(&self.context.server),
         }
     }
 
@@ -347,7 +347,7 @@ impl<E> Error<E> {
         match &self.context.redirected_to {
             Some(to) => format!(
                 "{} (where {} redirected the call)",
-                text::said(&to.origin().ascii_serialization(), None),
+                text::shown(&to.origin().ascii_serialization()),
                 self.server()
             ),
             None => self.server(),
@@ -420,7 +420,7 @@ impl<E> Error<E> {
                 write!(
                     f,
                     "{who} requires authentication (407 Proxy Authentication Required); nothing reached {}",
-                    self.context.server
+                    text::shown(&self.context.server)
                 )
             }
             ErrorKind::BodyBrokeOff {
@@ -794,7 +794,7 @@ fn transport(
     if e.is_builder() {
         return ErrorKind::InvalidRequest(format!(
             "cannot make a request to {}: {}",
-            context.server,
+            text::shown(&context.server),
             text::said(&cause, secret)
         ));
     }

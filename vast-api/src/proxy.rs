@@ -56,7 +56,12 @@ impl fmt::Display for ProxyUrl {
         let _ = shown.set_username("");
         let _ = shown.set_password(None);
         let shown = shown.as_str().trim_end_matches('/').to_string();
-        write!(f, "the proxy {shown} (from {})", self.variable)
+        write!(
+            f,
+            "the proxy {} (from {})",
+            crate::text::shown(&shown),
+            self.variable
+        )
     }
 }
 

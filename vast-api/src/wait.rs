@@ -145,10 +145,11 @@ impl InstanceState {
                 .is_some_and(|s| NEVER_RUNNING.contains(&s))
     }
 
-    /// `ssh -p PORT root@HOST`, when the server gave both.
+    /// `ssh -p PORT root@HOST`, when the server gave both (the host as [`crate::text::shown`]
+    /// makes it safe to print).
     pub fn ssh_command(&self) -> Option<String> {
         let (host, port) = (self.ssh_host.as_deref()?, self.ssh_port?);
-        Some(format!("ssh -p {port} root@{host}"))
+        Some(format!("ssh -p {port} root@{}", crate::text::shown(host)))
     }
 
     /// What changes are reported on: the status pair.
@@ -201,8 +202,9 @@ impl<E> fmt::Display for WaitError<E> {
                     .unwrap_or("not listed yet");
                 write!(
                     f,
-                    "the instance is not running after {} (last status: {status})",
-                    duration_text(*limit)
+                    "the instance is not running after {} (last status: {})",
+                    duration_text(*limit),
+                    crate::text::shown(status)
                 )
             }
             WaitError::Api(e) => write!(f, "{e}"),
@@ -333,6 +335,25 @@ mod tests {
         let unlisted = InstanceState::from_body(7, json!({"instances": null}));
         assert_eq!(unlisted.actual_status, None);
         assert!(!unlisted.will_not_run());
+    }
+
+    #[test]
+    fn the_servers_words_are_shown_safe() {
+        let hostile = json!({"actual_status": "loading\u{1b}]0;x\u{7}\nok", "ssh_port": 22,
+            "ssh_host": "h\u{202e}\u{1b}[2J"});
+        let state = InstanceState::from_body(7, hostile);
+        assert_eq!(
+            state.ssh_command().as_deref(),
+            Some("ssh -p 22 root@h\\u{202e}\\u{1b}[2J")
+        );
+        let timed_out = WaitError::<()>::TimedOut {
+            limit: Duration::from_secs(60),
+            last: Some(state),
+        };
+        assert_eq!(
+            timed_out.to_string(),
+            "the instance is not running after 1 min (last status: loading\\u{1b}]0;x\\u{7}\\u{a}ok)"
+        );
     }
 
     #[test]

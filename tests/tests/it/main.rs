@@ -10,6 +10,7 @@ mod examples;
 mod hostile;
 mod hostile_local;
 mod hostile_network;
+mod hostile_output;
 mod library;
 mod prism;
 mod properties;
