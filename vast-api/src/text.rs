@@ -428,7 +428,10 @@ mod tests {
         );
         assert_eq!(shown_bytes("a\u{202e}b".as_bytes()), r"a\u{202e}b");
         let long = shown_bytes(&[0xff; 1000]);
-        assert!(long.starts_with(r"\xFF\xFF") && long.contains('…'), "{long}");
+        assert!(
+            long.starts_with(r"\xFF\xFF") && long.contains('…'),
+            "{long}"
+        );
         assert!(long.chars().count() <= SHOWN_CHARS, "{long}");
     }
 }
