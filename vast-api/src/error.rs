@@ -499,20 +499,10 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::InvalidBody { source, .. } => Some(source),
-            ErrorKind::BodyBrokeOff { source, .. }
-            | ErrorKind::Timeout(source)
-            | ErrorKind::Connect(source)
-            | ErrorKind::Redirect(source)
-            | ErrorKind::InvalidHttp(source)
-            | ErrorKind::Connection(source) => Some(source),
-            _ => None,
-        }
-    }
-}
+/// No `source()`: the sentence already says what the cause said, in the words that help (the
+/// innermost "Connection refused", the decoder's message), so a printer of the whole chain
+/// (`anyhow`'s `{:#}`) shows each cause once. The causes themselves are in [`Error::kind`].
+impl<E: fmt::Debug> std::error::Error for Error<E> {}
 
 /// `30 s`, `0.5 s`: a duration as a message shows it.
 fn seconds(d: Duration) -> String {

@@ -212,14 +212,8 @@ impl<E> fmt::Display for WaitError<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for WaitError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            WaitError::Api(e) => e.source(),
-            _ => None,
-        }
-    }
-}
+/// No `source()`, as [`Error`](crate::Error) has none: each message says its cause itself.
+impl<E: fmt::Debug> std::error::Error for WaitError<E> {}
 
 /// `90 s`, `10 min`, `1 h 30 min`: a limit as messages show it.
 pub fn duration_text(d: Duration) -> String {

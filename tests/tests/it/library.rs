@@ -264,6 +264,17 @@ async fn a_refused_connection_is_a_communication_error() {
         ErrorKind::Connect(source) => assert!(source.is_connect(), "{source}"),
         other => panic!("expected a failed connection, got {other:?}"),
     }
+    // What the chain says, as anyhow's `{:#}` prints it: the cause once, in the sentence.
+    let chain: Vec<String> =
+        std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+            .map(ToString::to_string)
+            .collect();
+    assert_eq!(chain, [e.to_string()]);
+    assert_eq!(
+        chain[0].matches("Connection refused").count(),
+        1,
+        "{chain:?}"
+    );
 }
 
 #[tokio::test]
