@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::config::ConfigError;
 use crate::local_file::{self, FileError};
 use crate::text::size_text;
 
@@ -43,14 +42,14 @@ fn certificate_paths() -> Vec<(&'static str, PathBuf)> {
 
 /// The certificates the variables name, as reqwest takes them; `None` when neither is set, and
 /// the system's store is used.
-pub(crate) fn from_env() -> Result<Option<Vec<reqwest::Certificate>>, ConfigError> {
+pub(crate) fn from_env() -> Result<Option<Vec<reqwest::Certificate>>, Unusable> {
     let paths = certificate_paths();
     let Some((first_variable, first_path)) = paths.first() else {
         return Ok(None);
     };
     let mut reading = Reading::default();
     for (variable, path) in &paths {
-        let refused = |path: &Path, reason: String| ConfigError::Certificates {
+        let refused = |path: &Path, reason: String| Unusable::Refused {
             variable,
             path: path.to_owned(),
             reason,
@@ -98,7 +97,7 @@ pub(crate) fn from_env() -> Result<Option<Vec<reqwest::Certificate>>, ConfigErro
     let mut usable = rustls::RootCertStore::empty();
     certs.retain(|cert| usable.add(cert.clone()).is_ok());
     if certs.is_empty() {
-        return Err(ConfigError::Certificates {
+        return Err(Unusable::Refused {
             variable: first_variable,
             path: first_path.clone(),
             reason: "no certificate could be read from it".into(),
@@ -109,7 +108,21 @@ pub(crate) fn from_env() -> Result<Option<Vec<reqwest::Certificate>>, ConfigErro
         .map(|cert| reqwest::Certificate::from_der(cert))
         .collect::<Result<_, _>>()
         .map(Some)
-        .map_err(|e| ConfigError::Http(e.to_string()))
+        .map_err(|e| Unusable::Http(e.to_string()))
+}
+
+/// Why the certificates the variables name cannot be used (`ClientConfig::build` says it as a
+/// `ConfigError`).
+#[derive(Debug)]
+pub(crate) enum Unusable {
+    /// A file or folder the variable names, or a file in such a folder, and why.
+    Refused {
+        variable: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+    /// reqwest did not take a certificate rustls accepted.
+    Http(String),
 }
 
 /// Why a certificate file was not read.

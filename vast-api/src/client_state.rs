@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 
 use crate::RetryPolicy;
 use crate::api_key::ApiKey;
-use crate::error::GaveUp;
 use crate::proxy::ProxyUrl;
+use crate::retry::GaveUp;
 
 /// The largest response body read, 32 MiB: more than any Vast.ai response, and a bound on the
 /// memory a broken or hostile server can make a client use.

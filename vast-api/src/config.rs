@@ -133,6 +133,23 @@ impl ConfigError {
     }
 }
 
+impl From<ca_certs::Unusable> for ConfigError {
+    fn from(unusable: ca_certs::Unusable) -> Self {
+        match unusable {
+            ca_certs::Unusable::Refused {
+                variable,
+                path,
+                reason,
+            } => ConfigError::Certificates {
+                variable,
+                path,
+                reason,
+            },
+            ca_certs::Unusable::Http(why) => ConfigError::Http(why),
+        }
+    }
+}
+
 /// Why a redirect was not followed: the source of a [`reqwest::Error`] whose `is_redirect()`,
 /// so that a caller can tell a redirect loop from a redirect to a scheme the client does not
 /// speak (`ftp:`, `file:`), which reqwest would otherwise report as a failed connection.
@@ -162,7 +179,7 @@ fn redirect_policy() -> reqwest::redirect::Policy {
             attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS))
         } else {
             let to = attempt.url().clone();
-            crate::error::note(|call| call.redirected_to = Some(to));
+            crate::call::note(|call| call.redirected_to = Some(to));
             attempt.follow()
         }
     })
@@ -413,7 +430,7 @@ fn tls(
     let _ =
         rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     if base_url.starts_with("https:") {
-        return Ok(match ca_certs::from_env()? {
+        return Ok(match ca_certs::from_env().map_err(ConfigError::from)? {
             Some(certs) => builder.tls_certs_only(certs),
             None => builder,
         });

@@ -1,20 +1,21 @@
 //! What went wrong in a call: a value a program can match on ([`ErrorKind`]) and one sentence a
-//! person can read (`Display`), with the details behind accessors and `source()`.
+//! person can read (`Display`), with the details behind accessors.
 //!
-//! Every operation's `send()` returns this type. It is made at the end of the call from
-//! progenitor's error and what the hooks saw on the way ([`CallRecord`]): how many attempts,
-//! why retrying stopped, the final status, how much of a broken body arrived.
+//! Every operation's `send()` returns this type. It is made at the end of the call
+//! (`crate::call`) from progenitor's error and what the hooks saw on the way
+//! (`crate::call_record`): how many attempts, why retrying stopped, the final status, how much
+//! of a broken body arrived.
 
-use std::cell::RefCell;
 use std::convert::Infallible;
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::{StatusCode, Url};
 
+use crate::call_record::{CallRecord, Limit};
 use crate::proxy::ProxyUrl;
+use crate::retry::GaveUp;
 use crate::text;
 use crate::{Client, ClientInfo, ResponseValue};
 
@@ -176,46 +177,6 @@ impl<E> fmt::Debug for ErrorKind<E> {
             ErrorKind::InvalidHttp(e) => f.debug_tuple("InvalidHttp").field(e).finish(),
             ErrorKind::Connection(e) => f.debug_tuple("Connection").field(e).finish(),
             ErrorKind::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
-        }
-    }
-}
-
-/// Why retrying a transient failure (429, 502, 503, 504, a failed connection, a timeout) stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum GaveUp {
-    /// Every attempt the [`RetryPolicy`](crate::RetryPolicy) allows was made.
-    AttemptsUsed,
-    /// The server asked (`Retry-After`) to wait longer than the policy's `max_retry_after`;
-    /// `asked` is `None` for a number too large to count.
-    WaitTooLong {
-        /// The wait the server asked for.
-        asked: Option<Duration>,
-        /// The longest wait the policy allows.
-        limit: Duration,
-    },
-    /// The next attempt would have started after the policy's deadline.
-    Deadline(Duration),
-}
-
-impl fmt::Display for GaveUp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GaveUp::AttemptsUsed => f.write_str("every attempt was used"),
-            GaveUp::WaitTooLong { asked, limit } => {
-                let asked = match asked {
-                    Some(asked) => seconds(*asked),
-                    None => "longer than can be counted".into(),
-                };
-                write!(
-                    f,
-                    "the server asked to wait {asked} before retrying, more than the {} limit",
-                    seconds(*limit)
-                )
-            }
-            GaveUp::Deadline(deadline) => {
-                write!(f, "no retry within the {} deadline", seconds(*deadline))
-            }
         }
     }
 }
@@ -493,7 +454,7 @@ impl<E> Error<E> {
     fn timed_out(&self) -> String {
         // A client made from a `reqwest::Client` of the caller's own has no timeout known here.
         match self.context.timeout {
-            Some(timeout) => format!("timed out after {}", seconds(timeout)),
+            Some(timeout) => format!("timed out after {}", text::seconds(timeout)),
             None => "timed out".into(),
         }
     }
@@ -503,96 +464,6 @@ impl<E> Error<E> {
 /// innermost "Connection refused", the decoder's message), so a printer of the whole chain
 /// (`anyhow`'s `{:#}`) shows each cause once. The causes themselves are in [`Error::kind`].
 impl<E: fmt::Debug> std::error::Error for Error<E> {}
-
-/// `30 s`, `0.5 s`: a duration as a message shows it.
-fn seconds(d: Duration) -> String {
-    match d.subsec_millis() {
-        0 => format!("{} s", d.as_secs()),
-        _ => format!("{} s", d.as_secs_f64()),
-    }
-}
-
-/// A body limit the hooks enforced, noted for the error.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Limit {
-    Size(usize),
-    Containers(usize),
-}
-
-/// What the hooks saw during one call, for the error made at its end. Kept per task, since
-/// progenitor's hooks get no per-call state of their own.
-#[derive(Debug, Default)]
-pub(crate) struct CallRecord {
-    pub(crate) attempts: u32,
-    pub(crate) gave_up: Option<GaveUp>,
-    /// The final attempt of a request that is not safe ended so that it may have been carried
-    /// out.
-    pub(crate) carried_out: bool,
-    /// The final attempt's status, when a status came.
-    pub(crate) status: Option<StatusCode>,
-    /// How much of a body that broke off arrived, when the hooks read it.
-    pub(crate) received: Option<usize>,
-    pub(crate) limit: Option<Limit>,
-    /// The final response's body, when its status is not a success (the hooks read those).
-    pub(crate) error_body: Option<Bytes>,
-    pub(crate) redirected_to: Option<Url>,
-    /// The request was held, not sent.
-    pub(crate) not_sent: bool,
-}
-
-tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
-}
-
-/// Lets the hooks note what they see about the call in progress (and read it back); outside
-/// [`call`] (a hook run by hand) there is nothing to note into.
-pub(crate) fn note<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> {
-    CALL.try_with(|record| f(&mut record.borrow_mut())).ok()
-}
-
-/// Runs one generated operation's request (`send`, as progenitor wrote it) and turns its error
-/// into an [`Error`]. The generated `send()` calls this (see `cargo xtask gen`) with the
-/// operation's method and path template, which name its span under the `tracing` feature.
-pub(crate) async fn call<T, E>(
-    client: &Client,
-    method: &'static str,
-    path: &'static str,
-    send: impl Future<Output = Result<T, progenitor_client::Error<E>>>,
-) -> Result<T, Error<E>> {
-    #[cfg(feature = "tracing")]
-    let (span, started) = (
-        tracing::info_span!(
-            "vast_api.request",
-            method,
-            path,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        ),
-        std::time::Instant::now(),
-    );
-    #[cfg(not(feature = "tracing"))]
-    let _ = (method, path);
-    let scoped = CALL.scope(RefCell::new(CallRecord::default()), async {
-        let result = send.await;
-        (result, CALL.with(|record| record.take()))
-    });
-    #[cfg(feature = "tracing")]
-    let scoped = tracing::Instrument::instrument(scoped, span.clone());
-    let (result, record) = scoped.await;
-    #[cfg(feature = "tracing")]
-    {
-        if let Some(status) = record.status {
-            span.record("status", status.as_u16());
-        }
-        span.record("attempts", record.attempts);
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-    }
-    match result {
-        Ok(value) => Ok(value),
-        Err(e) => Err(Error::new(e, record, client).await),
-    }
-}
 
 impl<E> Error<E> {
     /// An error that no call made: a stream that stopped following pages.
@@ -609,7 +480,11 @@ impl<E> Error<E> {
     /// Only the documented error body depends on the operation; everything else is worked out
     /// by [`untyped_kind`], compiled once rather than once per operation (generic, it took
     /// about 17 KB of the release binary per operation).
-    async fn new(e: progenitor_client::Error<E>, record: CallRecord, client: &Client) -> Self {
+    pub(crate) async fn new(
+        e: progenitor_client::Error<E>,
+        record: CallRecord,
+        client: &Client,
+    ) -> Self {
         let mut context = call_context(&record, client);
         let kind = match e {
             progenitor_client::Error::ErrorResponse(response) => {
@@ -800,7 +675,7 @@ fn transport(
     // and the time to name is that limit, not the attempt's.
     if e.is_connect() && e.is_timeout() {
         if let Some(limit) = context.connect_timeout {
-            context.quoted = Some(format!("timed out after {}", seconds(limit)));
+            context.quoted = Some(format!("timed out after {}", text::seconds(limit)));
         }
         return ErrorKind::Connect(e);
     }

@@ -44878,7 +44878,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/instances/{id}/ssh",
@@ -45008,7 +45008,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/instances/{id}/ssh",
@@ -45136,7 +45136,7 @@ pub mod builder {
             crate::Error<types::InitiateRemoteRsyncError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/commands/copy_direct",
@@ -45255,7 +45255,7 @@ pub mod builder {
             crate::Error<types::CancelRemoteRsyncError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/commands/copy_direct",
@@ -45357,7 +45357,7 @@ pub mod builder {
             crate::Error<types::CancelMaintResponse>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/{machine_id}/cancel_maint",
@@ -45460,7 +45460,7 @@ pub mod builder {
             crate::Error<types::CloudCopyResponse>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/commands/rclone",
@@ -45567,7 +45567,7 @@ pub mod builder {
             crate::Error<types::CancelSyncError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/commands/rclone",
@@ -45691,7 +45691,7 @@ pub mod builder {
             crate::Error<types::ChangeBidError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/bid_price/{id}",
@@ -45820,7 +45820,7 @@ pub mod builder {
             crate::Error<types::CleanupMachineError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/{machine_id}/cleanup",
@@ -45920,7 +45920,7 @@ pub mod builder {
             crate::Error<types::ShowApiKeysError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/auth/apikeys",
@@ -46035,7 +46035,7 @@ pub mod builder {
             crate::Error<types::CreateApiKeyError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/auth/apikeys",
@@ -46129,7 +46129,7 @@ pub mod builder {
             crate::Error<types::ShowWorkergroupError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/workergroups",
@@ -46246,7 +46246,7 @@ pub mod builder {
             crate::Error<types::CreateWorkergroupError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/workergroups",
@@ -46340,7 +46340,7 @@ pub mod builder {
             crate::Error<types::ShowEndpointsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/endptjobs",
@@ -46455,7 +46455,7 @@ pub mod builder {
             crate::Error<types::CreateEndpointError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/endptjobs",
@@ -46556,7 +46556,7 @@ pub mod builder {
             crate::Error<types::ShowEnvVarsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/secrets",
@@ -46671,7 +46671,7 @@ pub mod builder {
             crate::Error<types::UpdateEnvVarError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/secrets",
@@ -46793,7 +46793,7 @@ pub mod builder {
             crate::Error<types::CreateEnvVarError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/secrets",
@@ -46924,7 +46924,7 @@ pub mod builder {
             crate::Error<types::DeleteUserSecretError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/secrets",
@@ -47064,7 +47064,7 @@ pub mod builder {
             crate::Error<types::CreateInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/asks/{id}",
@@ -47183,7 +47183,7 @@ pub mod builder {
             crate::Error<()>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/ssh",
@@ -47283,7 +47283,7 @@ pub mod builder {
             crate::Error<types::CreateSshKeyError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/ssh",
@@ -47403,7 +47403,7 @@ pub mod builder {
             crate::Error<types::SetUserError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/users",
@@ -47533,7 +47533,7 @@ pub mod builder {
             crate::Error<types::CreateSubaccountError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/users",
@@ -47662,7 +47662,7 @@ pub mod builder {
             crate::Error<types::CreateTeamError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/team",
@@ -47749,7 +47749,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/team",
@@ -47864,7 +47864,7 @@ pub mod builder {
             crate::Error<types::CreateTeamRoleError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/team/roles",
@@ -48005,7 +48005,7 @@ pub mod builder {
             crate::Error<types::SearchTemplatesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/template",
@@ -48136,7 +48136,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::EditTemplateResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/template",
@@ -48243,7 +48243,7 @@ pub mod builder {
             crate::Error<types::CreateTemplateError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/template",
@@ -48362,7 +48362,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DeleteTemplateResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/template",
@@ -48457,7 +48457,7 @@ pub mod builder {
             crate::Error<types::DeleteApiKeyError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/auth/apikeys/{id}",
@@ -48603,7 +48603,7 @@ pub mod builder {
             crate::Error<types::UpdateWorkergroupError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/workergroups/{id}",
@@ -48714,7 +48714,7 @@ pub mod builder {
             crate::Error<types::DeleteWorkergroupError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/workergroups/{id}",
@@ -48851,7 +48851,7 @@ pub mod builder {
             crate::Error<types::UpdateEndpointError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/endptjobs/{id}",
@@ -48962,7 +48962,7 @@ pub mod builder {
             crate::Error<types::DeleteEndpointError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/endptjobs/{id}",
@@ -49092,7 +49092,7 @@ pub mod builder {
             crate::Error<types::UpdateSshKeyError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/ssh/{id}",
@@ -49196,7 +49196,7 @@ pub mod builder {
             crate::Error<types::DeleteSshKeyResponse>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/ssh/{id}",
@@ -49273,7 +49273,7 @@ pub mod builder {
             crate::Error<types::ListVolumesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/volumes",
@@ -49378,7 +49378,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RentVolumeResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/volumes",
@@ -49479,7 +49479,7 @@ pub mod builder {
             crate::Error<types::DeleteVolumeError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/volumes",
@@ -49586,7 +49586,7 @@ pub mod builder {
             crate::Error<types::ShowInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/instances/{id}",
@@ -49716,7 +49716,7 @@ pub mod builder {
             crate::Error<types::ManageInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/{id}",
@@ -49834,7 +49834,7 @@ pub mod builder {
             crate::Error<types::DestroyInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/instances/{id}",
@@ -49949,7 +49949,7 @@ pub mod builder {
             crate::Error<types::DetachSshKeyError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/instances/{id}/ssh/{ssh_key_id}",
@@ -50086,7 +50086,7 @@ pub mod builder {
             crate::Error<types::ExecuteError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/command/{id}",
@@ -50224,7 +50224,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GetWorkergroupLogsResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/get_workergroup_logs",
@@ -50328,7 +50328,7 @@ pub mod builder {
             crate::Error<()>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/get_workergroup_workers",
@@ -50426,7 +50426,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GetEndpointLogsResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/get_endpoint_logs",
@@ -50526,7 +50526,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GetEndpointWorkersResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/get_endpoint_workers",
@@ -50629,7 +50629,7 @@ pub mod builder {
             crate::Error<types::InviteTeamMemberError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/team/invite",
@@ -50758,7 +50758,7 @@ pub mod builder {
             crate::Error<types::ListMachineError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/create_asks",
@@ -50884,7 +50884,7 @@ pub mod builder {
             crate::Error<types::ShowLogsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/request_logs/{id}",
@@ -51021,7 +51021,7 @@ pub mod builder {
             crate::Error<types::ShowGpuMetricsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/metrics/gpu/current",
@@ -51118,7 +51118,7 @@ pub mod builder {
             crate::Error<types::ShowGpuLocationsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/metrics/gpu/locations",
@@ -51298,7 +51298,7 @@ pub mod builder {
             crate::Error<types::ShowGpuTrendsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/metrics/gpu/history",
@@ -51414,7 +51414,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/notification-types",
@@ -51502,7 +51502,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/users/{user_id}/notification-prefs",
@@ -51621,7 +51621,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/users/{user_id}/notification-prefs",
@@ -51712,7 +51712,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/webhooks",
@@ -51816,7 +51816,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/webhooks",
@@ -51945,7 +51945,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/webhooks/{id}",
@@ -52056,7 +52056,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/webhooks/{id}",
@@ -52153,7 +52153,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/webhooks/{id}/rotate-secret",
@@ -52250,7 +52250,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/webhooks/{id}/test",
@@ -52380,7 +52380,7 @@ pub mod builder {
             crate::Error<types::PrepayInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/prepay/{id}",
@@ -52491,7 +52491,7 @@ pub mod builder {
             crate::Error<types::RebootInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/reboot/{id}",
@@ -52595,7 +52595,7 @@ pub mod builder {
             crate::Error<types::RecycleInstanceError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/instances/recycle/{id}",
@@ -52699,7 +52699,7 @@ pub mod builder {
             crate::Error<types::RemoveDefjobError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/machines/{machine_id}/defjob",
@@ -52796,7 +52796,7 @@ pub mod builder {
             crate::Error<types::RemoveTeamMemberError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/team/members/{id}",
@@ -52917,7 +52917,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/team/roles/{name}",
@@ -53030,7 +53030,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::std::string::String>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/team/roles/{name}",
@@ -53123,7 +53123,7 @@ pub mod builder {
             crate::Error<types::RemoveTeamRoleError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/team/roles/{name}",
@@ -53234,7 +53234,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/machines/{machine_id}/reports",
@@ -53342,7 +53342,7 @@ pub mod builder {
             crate::Error<types::RouteError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/route",
@@ -53467,7 +53467,7 @@ pub mod builder {
             crate::Error<types::ScheduleMaintError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/{machine_id}/dnotify",
@@ -53589,7 +53589,7 @@ pub mod builder {
             crate::Error<types::SearchBenchmarksError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/benchmarks",
@@ -53699,7 +53699,7 @@ pub mod builder {
             crate::Error<types::SearchOffersError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/bundles",
@@ -53828,7 +53828,7 @@ pub mod builder {
             crate::Error<types::SearchVolumesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/volumes/search",
@@ -53943,7 +53943,7 @@ pub mod builder {
             crate::Error<types::SetDefjobError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/create_bids",
@@ -54075,7 +54075,7 @@ pub mod builder {
             crate::Error<types::SetMinBidError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/machines/{machine_id}/minbid",
@@ -54244,7 +54244,7 @@ pub mod builder {
             crate::Error<types::ShowChargesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/charges",
@@ -54380,7 +54380,7 @@ pub mod builder {
             crate::Error<types::ShowConnectionsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/users/cloud_integrations",
@@ -54475,7 +54475,7 @@ pub mod builder {
             crate::Error<types::ShowDeploymentError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/deployment/{id}",
@@ -54566,7 +54566,7 @@ pub mod builder {
             crate::Error<types::ShowDeploymentsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/deployments",
@@ -54659,7 +54659,7 @@ pub mod builder {
             crate::Error<types::ShowDepositError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/instances/balance/{id}",
@@ -54804,7 +54804,7 @@ pub mod builder {
             crate::Error<types::ShowEarningsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/users/{user_id}/machine-earnings",
@@ -54974,7 +54974,7 @@ pub mod builder {
             crate::Error<types::ShowInstancesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v1/instances",
@@ -55169,7 +55169,7 @@ pub mod builder {
             crate::Error<types::ShowInvoicesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v1/invoices",
@@ -55321,7 +55321,7 @@ pub mod builder {
             crate::Error<types::ShowIpaddrsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/users/{user_id}/ipaddrs",
@@ -55425,7 +55425,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GetMachinesResponse>, crate::Error<()>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/machines",
@@ -55501,7 +55501,7 @@ pub mod builder {
             crate::Error<types::ShowSubaccountsError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/subaccounts",
@@ -55581,7 +55581,7 @@ pub mod builder {
             crate::Error<types::Error>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/team/members",
@@ -55661,7 +55661,7 @@ pub mod builder {
             crate::Error<types::ShowTeamRolesError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/team/roles-full",
@@ -55738,7 +55738,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowUserResponse>, crate::Error<types::Error>> {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "GET",
                     "/api/v0/users/current",
@@ -55831,7 +55831,7 @@ pub mod builder {
             crate::Error<types::StartDeploymentError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/deployment/{id}/start",
@@ -55935,7 +55935,7 @@ pub mod builder {
             crate::Error<types::StopDeploymentError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/deployment/{id}/stop",
@@ -56054,7 +56054,7 @@ pub mod builder {
             crate::Error<types::TransferCreditError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "PUT",
                     "/api/v0/commands/transfer_credit",
@@ -56163,7 +56163,7 @@ pub mod builder {
             crate::Error<types::UnlistMachineError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "DELETE",
                     "/api/v0/machines/{machine_id}/asks",
@@ -56282,7 +56282,7 @@ pub mod builder {
             crate::Error<types::UnlistVolumeError>,
         > {
             let client = self.client;
-            crate::error::call(
+            crate::call::run(
                     client,
                     "POST",
                     "/api/v0/volumes/unlist",

@@ -7,8 +7,11 @@ use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 use crate::Client;
+use crate::call::note;
+use crate::call_record::Limit;
 use crate::client_state::{BodyCopy, ClientState};
-use crate::error::{self, GaveUp, Limit};
+use crate::error;
+use crate::retry::GaveUp;
 use crate::retry::{Next, Outcome, may_have_been_carried_out, next_attempt};
 
 /// progenitor sends an `api-version` header with the spec's `info.version`. Vast.ai versions its
@@ -46,8 +49,8 @@ impl ClientHooks<ClientState> for Client {
         }
         if let Some(hold) = &self.inner().hold {
             hold.record(request);
-            error::note(|call| call.not_sent = true);
-            // Only a stop for progenitor: `error::call` makes `ErrorKind::NotSent` from the note.
+            note(|call| call.not_sent = true);
+            // Only a stop for progenitor: `call::run` makes `ErrorKind::NotSent` from the note.
             return Err(Error::Custom("the request was held, not sent".into()));
         }
         Ok(())
@@ -123,8 +126,8 @@ impl ClientHooks<ClientState> for Client {
         } else {
             return Ok(());
         };
-        error::note(|call| call.limit = Some(limit));
-        // Only a stop for progenitor: `error::call` makes the typed error from the note.
+        note(|call| call.limit = Some(limit));
+        // Only a stop for progenitor: `call::run` makes the typed error from the note.
         Err(Error::Custom("the response body was refused".into()))
     }
 }
@@ -139,7 +142,7 @@ async fn attempt_once(
     Option<(reqwest::StatusCode, Bytes)>,
 ) {
     let state = client.inner();
-    error::note(|call| call.redirected_to = None);
+    note(|call| call.redirected_to = None);
     match client.client().execute(request).await {
         // A declared length within the limit bounds what hyper will read, so unless the body
         // must be kept (for the capture, or for the error an error status becomes) it is left
@@ -200,7 +203,7 @@ fn record(state: &ClientState, result: &reqwest::Result<reqwest::Response>, end:
         (Ok(response), _) => Some((response.status(), body_of(response))),
         (Err(_), broken) => broken,
     };
-    let redirected = error::note(|call| {
+    let redirected = note(|call| {
         call.attempts = attempts;
         call.gave_up = gave_up.clone();
         call.carried_out = carried_out;

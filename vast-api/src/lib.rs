@@ -6,6 +6,8 @@
 
 pub mod api_key;
 mod ca_certs;
+mod call;
+mod call_record;
 mod client_state;
 mod config;
 mod error;
@@ -33,8 +35,8 @@ pub use client_state::{
 };
 pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, base_url_from_env};
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
-pub use error::{Error, ErrorKind, GaveUp};
+pub use error::{Error, ErrorKind};
 pub use generated::*;
 pub use operation::{Id, Operation};
-pub use retry::RetryPolicy;
+pub use retry::{GaveUp, RetryPolicy};
 pub use wait::{InstanceState, WaitError, WaitOptions};

@@ -1,13 +1,14 @@
 //! When a request is tried again, and how long to wait first.
 
 use std::collections::hash_map::RandomState;
+use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use crate::error::GaveUp;
+use crate::text::seconds;
 
 /// How failed attempts are retried: by what the server may have done with the request, not by
 /// the name of its method.
@@ -281,6 +282,46 @@ pub(crate) fn next_attempt(
         return Next::Stop(Some(GaveUp::Deadline(policy.deadline)));
     }
     Next::RetryAfter(wait)
+}
+
+/// Why retrying a transient failure (429, 502, 503, 504, a failed connection, a timeout) stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GaveUp {
+    /// Every attempt the [`RetryPolicy`](crate::RetryPolicy) allows was made.
+    AttemptsUsed,
+    /// The server asked (`Retry-After`) to wait longer than the policy's `max_retry_after`;
+    /// `asked` is `None` for a number too large to count.
+    WaitTooLong {
+        /// The wait the server asked for.
+        asked: Option<Duration>,
+        /// The longest wait the policy allows.
+        limit: Duration,
+    },
+    /// The next attempt would have started after the policy's deadline.
+    Deadline(Duration),
+}
+
+impl fmt::Display for GaveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GaveUp::AttemptsUsed => f.write_str("every attempt was used"),
+            GaveUp::WaitTooLong { asked, limit } => {
+                let asked = match asked {
+                    Some(asked) => seconds(*asked),
+                    None => "longer than can be counted".into(),
+                };
+                write!(
+                    f,
+                    "the server asked to wait {asked} before retrying, more than the {} limit",
+                    seconds(*limit)
+                )
+            }
+            GaveUp::Deadline(deadline) => {
+                write!(f, "no retry within the {} deadline", seconds(*deadline))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -168,6 +168,14 @@ fn spelt_byte(text: &[u8], at: usize) -> Option<(u8, usize)> {
     Some(escaped.unwrap_or((byte, at + 1)))
 }
 
+/// `30 s`, `0.5 s`: a duration as a message shows it.
+pub(crate) fn seconds(d: std::time::Duration) -> String {
+    match d.subsec_millis() {
+        0 => format!("{} s", d.as_secs()),
+        _ => format!("{} s", d.as_secs_f64()),
+    }
+}
+
 /// `32 MiB`, `512 KiB`, `100 bytes`: a size limit as a message shows it.
 pub(crate) fn size_text(bytes: usize) -> String {
     match bytes {

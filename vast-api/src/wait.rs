@@ -212,7 +212,7 @@ impl<E> fmt::Display for WaitError<E> {
     }
 }
 
-/// No `source()`, as [`Error`](crate::Error) has none: each message says its cause itself.
+/// No `source()`, as [`Error`] has none: each message says its cause itself.
 impl<E: fmt::Debug> std::error::Error for WaitError<E> {}
 
 /// `90 s`, `10 min`, `1 h 30 min`: a limit as messages show it.

@@ -1,5 +1,5 @@
 //! Every generated `send()` returns `vast_api::Error`, the crate's readable, matchable error,
-//! instead of progenitor's: its body, as progenitor wrote it, runs inside `error::call`, which
+//! instead of progenitor's: its body, as progenitor wrote it, runs inside `call::run`, which
 //! makes the error from progenitor's and from what the hooks saw during the call, and (with the
 //! `tracing` feature) opens the request's span, named by the operation's method and path
 //! template. A rewrite of the syntax tree, so it holds for every operation of any spec.
@@ -74,7 +74,7 @@ fn wrap_send(
     let body = &function.block;
     function.block = syn::parse_quote!({
         let client = self.client;
-        crate::error::call(client, #method, #path, async move #body).await
+        crate::call::run(client, #method, #path, async move #body).await
     });
     Ok(())
 }
@@ -193,7 +193,7 @@ mod tests {
         );
         assert!(
             code.contains(
-                r#"crate::error::call(client,"GET","/things/{id}/",asyncmove{letSelf{client}=self;"#
+                r#"crate::call::run(client,"GET","/things/{id}/",asyncmove{letSelf{client}=self;"#
             ),
             "{code}"
         );
