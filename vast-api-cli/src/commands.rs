@@ -478,9 +478,6 @@ pub fn confirmed(leaf: &clap::ArgMatches) -> bool {
     leaf.try_get_one::<bool>("yes").ok().flatten() == Some(&true)
 }
 
-/// The most a key or certificate file may hold; real ones hold a few KiB.
-const MAX_FILE_BYTES: u64 = 64 << 10;
-
 /// A key or certificate argument: `@PATH` (`@~/.ssh/id_ed25519.pub`; `~/` is the home folder)
 /// or the path of an existing file sends the file's contents, without a final line break; any
 /// other text is sent as it is. A key's text never names a file, so the two cannot be confused.
@@ -493,15 +490,8 @@ fn file_or_text(value: &str) -> Result<String, String> {
         None if std::path::Path::new(value).is_file() => std::path::PathBuf::from(value),
         None => return Ok(value.to_string()),
     };
-    let cannot = |why: String| format!("cannot read {}: {why}", path.display());
-    let metadata = std::fs::metadata(&path).map_err(|e| cannot(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(cannot("not a regular file".into()));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(cannot(format!("larger than {} KiB", MAX_FILE_BYTES >> 10)));
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| cannot(e.to_string()))?;
+    let text = crate::files::read_text(&path, crate::files::KEY_FILE_LIMIT)
+        .map_err(|e| format!("cannot read {}: {e}", vast_api::text::shown_path(&path)))?;
     let text = text.strip_suffix('\n').unwrap_or(&text);
     Ok(text.strip_suffix('\r').unwrap_or(text).to_string())
 }

@@ -3687,12 +3687,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.attach_ssh_key();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::AttachSshKeyBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3723,12 +3727,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.initiate_remote_rsync();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::InitiateRemoteRsyncBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3764,12 +3772,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.cancel_remote_rsync();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CancelRemoteRsyncBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3817,12 +3829,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.cloud_copy();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CloudCopyBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3864,12 +3880,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.cancel_sync();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CancelSyncBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3896,12 +3916,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.change_bid();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ChangeBidBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3934,14 +3958,18 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.cleanup_machine();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -3986,12 +4014,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_api_key();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateApiKeyBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4036,12 +4068,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_workergroup();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateWorkergroupBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4122,12 +4158,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_endpoint();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateEndpointBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4187,12 +4227,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_env_var();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateEnvVarBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4222,12 +4266,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_env_var();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateEnvVarBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4257,12 +4305,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_user_secret();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::DeleteUserSecretBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4289,12 +4341,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_instance();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateInstanceBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4401,12 +4457,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_ssh_key();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateSshKeyBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4433,12 +4493,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_user();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::SetUserBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4472,12 +4536,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_subaccount();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateSubaccountBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4531,12 +4599,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_team();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateTeamBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4584,12 +4656,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_team_role();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateTeamRoleBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4643,12 +4719,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.edit_template();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::EditTemplateBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4688,12 +4768,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_template();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::CreateTemplateBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4792,12 +4876,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_template();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::DeleteTemplateBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4845,12 +4933,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_workergroup();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateWorkergroupBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -4931,12 +5023,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_endpoint();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateEndpointBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5002,12 +5098,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_ssh_key();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateSshKeyBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5076,12 +5176,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.rent_volume();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::RentVolumeBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5111,12 +5215,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_volume();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::DeleteVolumeBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5164,12 +5272,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.manage_instance();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ManageInstanceBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5247,12 +5359,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.execute();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ExecuteBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5282,12 +5398,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_workergroup_logs();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::GetWorkergroupLogsBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5317,12 +5437,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_workergroup_workers();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::GetWorkergroupWorkersBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5349,12 +5473,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_endpoint_logs();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::GetEndpointLogsBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5384,12 +5512,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_endpoint_workers();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::GetEndpointWorkersBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5416,12 +5548,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.invite_team_member();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::InviteTeamMemberBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5451,12 +5587,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.list_machine();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ListMachineBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5508,12 +5648,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.show_logs();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ShowLogsBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5680,12 +5824,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_notification_preferences();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateNotificationPreferencesBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5730,12 +5878,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_notification_webhook();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::NotificationWebhookCreateRequest>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5769,12 +5921,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_notification_webhook();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::NotificationWebhookUpdateRequest>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -5874,12 +6030,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.prepay_instance();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::PrepayInstanceBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6014,12 +6174,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_team_role();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UpdateTeamRoleBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6088,12 +6252,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.route();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::RouteBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6123,12 +6291,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.schedule_maint();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::ScheduleMaintBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6198,12 +6370,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.search_offers();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::SearchOffersBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6236,12 +6412,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.search_volumes();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::SearchVolumesBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6271,12 +6451,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_defjob();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::SetDefjobBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6315,12 +6499,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_min_bid();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::SetMinBidBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6716,12 +6904,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.transfer_credit();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::TransferCreditBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }
@@ -6778,12 +6970,16 @@ impl<T: CliConfig> Cli<T> {
     ) -> anyhow::Result<()> {
         let mut request = self.client.unlist_volume();
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_txt = crate::files::read_json_body(value)
+                .with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
             if let Some(body_value) = self
                 .config
                 .json_body::<types::UnlistVolumeBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?
+                .with_context(|| {
+                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                })?
             {
                 request = request.body(body_value);
             }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod failure;
+mod files;
 mod filter;
 mod key_file;
 mod key_input;

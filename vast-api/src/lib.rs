@@ -13,7 +13,7 @@ mod config;
 mod error;
 pub mod filter;
 mod hooks;
-mod local_file;
+pub mod local_file;
 mod operation;
 pub mod pages;
 pub mod proxy;

@@ -1,7 +1,8 @@
-//! Reading the small local files a client trusts (key files, a CA bundle) so that whatever sits
-//! at the path cannot stall or exhaust the process: the file is opened without blocking (a named
-//! pipe with no writer, or a device, would otherwise wait forever), anything that is not a
-//! regular file is refused, and no more than a stated size is ever read.
+//! Reading the small local files a client trusts (key files, a CA bundle; in the `vast` CLI, a
+//! `--json-body` or `@PATH` file) so that whatever sits at the path cannot stall or exhaust the
+//! process: the file is opened without blocking (a named pipe with no writer, or a device, would
+//! otherwise wait forever), anything that is not a regular file is refused, and no more than a
+//! stated size is ever read, whatever size the file reports (a `/proc` file reports none).
 
 use std::fmt;
 use std::fs::File;
@@ -10,18 +11,27 @@ use std::path::Path;
 
 use crate::text::size_text;
 
-/// Why a local file was not read.
+/// Why a local file was not read; `Display` says it as the end of a sentence ("it does not
+/// exist", "it is larger than the 64 KiB limit for this file").
 #[derive(Debug)]
-pub(crate) enum FileError {
+#[non_exhaustive]
+pub enum FileError {
+    /// Nothing is at the path.
     NotFound,
     /// What it is instead: "a named pipe (FIFO)", "a folder"…
     NotRegular(&'static str),
+    /// What a path that should be a folder is instead.
     NotFolder(&'static str),
+    /// It holds more than the limit the reader gave.
     TooLarge {
+        /// The limit, in bytes.
         limit: usize,
     },
+    /// Opening or reading it failed.
     Io(io::Error),
 }
+
+impl std::error::Error for FileError {}
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,10 +83,10 @@ pub(crate) fn open_regular(path: &Path, limit: usize) -> Result<File, FileError>
 /// since some files answer only reads of whole records (`/proc/self/pagemap`'s are 8 bytes).
 const PAST_LIMIT: u64 = 4096;
 
-/// The whole of a regular file of at most `limit` bytes. What is read decides, not the size the
-/// file reports: a file that grew past the limit since it was opened is refused too, and so is
-/// a `/proc` file, which reports 0 bytes however much it holds.
-pub(crate) fn read_small(path: &Path, limit: usize) -> Result<Vec<u8>, FileError> {
+/// The whole of a regular file of at most `limit` bytes, opened without blocking. What is read
+/// decides, not the size the file reports: a file that grew past the limit since it was opened
+/// is refused too, and so is a `/proc` file, which reports 0 bytes however much it holds.
+pub fn read_small(path: &Path, limit: usize) -> Result<Vec<u8>, FileError> {
     let file = open_regular(path, limit)?;
     let mut bytes = Vec::new();
     file.take(limit as u64 + PAST_LIMIT)

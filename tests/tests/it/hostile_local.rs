@@ -388,3 +388,54 @@ fn set_api_key_gives_the_echo_back_whatever_signal_ends_the_prompt() {
         assert!(!home.path().join(".config/vastai/vast_api_key").exists());
     }
 }
+
+/// A file named on the command line (`--json-body FILE`, a key as `@PATH`) is read as the key
+/// and certificate files are: regular files only, opened without blocking, never past a limit
+/// whatever size they report; anything else is a usage error before anything is sent (the URL
+/// is a port where nothing listens: a request would say so).
+#[cfg(target_os = "linux")]
+#[test]
+fn files_named_on_the_command_line_are_read_within_limits() {
+    let dir = home();
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let big = dir.path().join("big.pub");
+    std::fs::write(&big, vec![b'a'; (64 << 10) + 1]).unwrap();
+    let url = crate::support::unused_url();
+    let fifo = fifo.to_str().unwrap();
+    let key_at = format!("@{}", big.display());
+    let mut cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["search", "offers", "--json-body", "/dev/zero"],
+            "error: cannot read /dev/zero: it is a character device, not a regular file\n".into(),
+        ),
+        (
+            vec!["search", "offers", "--json-body", fifo],
+            format!("error: cannot read {fifo}: it is a named pipe (FIFO), not a regular file\n"),
+        ),
+        (
+            vec!["create", "ssh-key", "--ssh-key", &key_at],
+            format!(
+                "error: invalid value '{key_at}' for '--ssh-key <ssh-key>': cannot read {}: it is larger than the 64 KiB limit for this file\n\n\
+                 For more information, try '--help'.\n",
+                big.display()
+            ),
+        ),
+    ];
+    // A file that reports no size and never ends; only root reads it in a process that is not
+    // dumpable (`vast` makes itself so).
+    if is_root() {
+        cases.push((
+            vec!["search", "offers", "--json-body", "/proc/self/pagemap"],
+            "error: cannot read /proc/self/pagemap: it is larger than the 1 MiB limit for this file\n"
+                .into(),
+        ));
+    }
+    for (args, expected) in cases {
+        let mut command = vast_command(&["--url", &url, "--api-key", TEST_KEY], dir.path());
+        command.args(&args);
+        let (code, stderr) = run_limited(command);
+        assert_eq!((code, stderr.as_str()), (2, expected.as_str()), "{args:?}");
+    }
+}

@@ -68,12 +68,13 @@ fn rewrite_execute(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         1,
         syn::parse_quote! {
             if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-                let body_txt = std::fs::read_to_string(value)
-                    .with_context(|| format!("failed to read {}", value.display()))?;
+                let body_txt = crate::files::read_json_body(value).with_context(|| {
+                    format!("cannot read {}", vast_api::text::shown_path(value))
+                })?;
                 if let Some(body_value) = self
                     .config
                     .json_body::<#body_type>(&body_txt)
-                    .with_context(|| format!("failed to parse {}", value.display()))?
+                    .with_context(|| format!("cannot parse {}", vast_api::text::shown_path(value)))?
                 {
                     request = request.body(body_value);
                 }
