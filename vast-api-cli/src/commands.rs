@@ -2,46 +2,11 @@
 
 use clap::{Arg, ArgAction, Command, value_parser};
 
+use crate::command_table::{CommandSpec, UNLISTED};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::generated_commands::COMMANDS;
 use crate::output::Output;
-pub use vast_api::filter::FilterField;
-
-/// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
-pub struct CommandSpec {
-    pub operation_id: &'static str,
-    /// `["show", "api-keys"]` for `vast show api-keys`; one word for a top-level command.
-    pub words: &'static [&'static str],
-    /// Other words that run the same operation, hidden from listings: the name the spec now
-    /// gives an operation whose recorded name (names.toml) was kept.
-    pub aliases: &'static [&'static [&'static str]],
-    /// The scalar fields a list response shows as table columns, in the spec's order.
-    pub columns: &'static [&'static str],
-    /// The listed objects' other properties (objects, lists), shown by `--all-cols` or `--cols`.
-    pub more_columns: &'static [&'static str],
-    /// Path parameters, taken positionally in this order (`vast show instance 123`).
-    pub positional: &'static [&'static str],
-    /// When the JSON body is a filter of operator objects: its fields (the library's table,
-    /// `vast_api::filters`), taken as a filter expression (crate::filter).
-    pub filter: &'static [FilterField],
-    /// When the response names a next page: `--all` follows it.
-    pub pagination: Option<Pagination>,
-    /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
-    /// overrides that field of `--json-body`.
-    pub body_flags: &'static [(&'static str, &'static str)],
-    /// The HTTP method, upper case: a `DELETE` is confirmed first.
-    pub method: &'static str,
-    /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
-    pub files: &'static [&'static str],
-}
-
-/// The response field naming the next page (`next_token`) and the query parameter that takes
-/// it back (`after_token`).
-#[derive(Debug, Clone, Copy)]
-pub struct Pagination {
-    pub response_field: &'static str,
-    pub query_param: &'static str,
-}
+use crate::switches::{negated, switch_pair};
 
 pub const AFTER_HELP: &str = "\
 Exit status:
@@ -71,44 +36,6 @@ pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
         .find(|c| c.operation_id == command.operation_id())
         .unwrap_or(&UNLISTED)
 }
-
-/// The command that lists what `command` acts on, to check whether it took effect when its
-/// answer did not come: a GET without path parameters (the failed call returned no id to look
-/// up) whose object is the same word, plural or not (`create instance` → `show instances`,
-/// `rent volume` → `list volumes`), a `show` command first.
-pub fn listing_for(
-    command: &CommandSpec,
-    table: &'static [CommandSpec],
-) -> Option<&'static CommandSpec> {
-    let [_, object] = command.words else {
-        return None;
-    };
-    let same_object = |listed: &str| {
-        listed == *object
-            || listed.strip_suffix('s') == Some(object)
-            || listed.strip_suffix("es") == Some(object)
-    };
-    table
-        .iter()
-        .filter(|c| c.method == "GET" && c.positional.is_empty())
-        .filter(|c| matches!(c.words, [_, listed] if same_object(listed)))
-        .min_by_key(|c| c.words[0] != "show")
-}
-
-/// Never reached with code from `cargo xtask gen`; keeps a hand-edited table from crashing `vast`.
-pub(crate) const UNLISTED: CommandSpec = CommandSpec {
-    operation_id: "",
-    words: &["unlisted"],
-    aliases: &[],
-    columns: &[],
-    more_columns: &[],
-    positional: &[],
-    filter: &[],
-    pagination: None,
-    body_flags: &[],
-    method: "",
-    files: &[],
-};
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
 pub fn command() -> Command {
@@ -396,11 +323,6 @@ fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
     command
 }
 
-/// Whether `VAST_FORCE_TTY` asks for the terminal's output in a pipe.
-pub fn force_tty() -> bool {
-    std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 /// The argument ids of the options [`with_list_options`] adds.
 pub const QUERY: &str = "vast-filter-query";
 pub const ALL_PAGES: &str = "vast-all-pages";
@@ -414,63 +336,6 @@ fn type_of(arg: &Arg) -> std::any::TypeId {
     .into_iter()
     .find(|t| ty == *t)
     .unwrap_or(std::any::TypeId::of::<()>())
-}
-
-fn negated(id: &str) -> String {
-    format!("no-{id}")
-}
-
-/// `--NAME` sends true and `--no-NAME` false; the last one given wins, neither sends nothing. A
-/// boolean the spec requires needs one of the two.
-fn switch_pair(command: Command, id: &str) -> Command {
-    let no = negated(id);
-    let required = command
-        .get_arguments()
-        .any(|a| a.get_id() == id && a.is_required_set());
-    // `--no-NAME` is named in `--NAME`'s help rather than listed: half as many lines.
-    let command = command
-        .mut_arg(id, |arg| {
-            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-            let sep = if help.trim().is_empty() { "" } else { " " };
-            arg.action(ArgAction::SetTrue)
-                .required(false)
-                .overrides_with(no.clone())
-                .help(format!("{}{sep}[--{no} sends false]", help.trim_end()))
-        })
-        .arg(
-            Arg::new(no.clone())
-                .long(no.clone())
-                .action(ArgAction::SetTrue)
-                .overrides_with(id.to_string())
-                .hide(true),
-        );
-    if required {
-        command.group(
-            clap::ArgGroup::new(format!("{id}-switch"))
-                .args([id.to_string(), no])
-                .required(true),
-        )
-    } else {
-        command
-    }
-}
-
-/// The value of a boolean argument made a switch pair by [`adapted`]: `Some(&true)` for
-/// `--NAME`, `Some(&false)` for `--no-NAME`, `None` for neither. The generated code reads every
-/// boolean through this (`cargo xtask gen` rewrites progenitor's `get_one::<bool>`).
-#[allow(
-    dead_code,
-    reason = "called by the generated code when the spec has a boolean argument; the seed has none"
-)]
-pub fn switch(matches: &clap::ArgMatches, id: &str) -> Option<&'static bool> {
-    let given = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
-    if given(id) {
-        Some(&true)
-    } else if given(&negated(id)) {
-        Some(&false)
-    } else {
-        None
-    }
 }
 
 /// Whether a DELETE command line says `--yes`.
@@ -585,6 +450,8 @@ fn global_args() -> Vec<Arg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::command_table::listing_for;
+    use crate::switches::switch;
 
     fn line(args: &[&str]) -> Vec<String> {
         args.iter().map(ToString::to_string).collect()

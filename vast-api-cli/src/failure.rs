@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use vast_api::{ConfigError, Error, ErrorKind, GaveUp};
 
-use crate::commands::{self, CommandSpec};
+use crate::command_table::{self, CommandSpec};
 use crate::generated_commands::COMMANDS;
 
 /// The exit codes listed in `vast --help`.
@@ -98,7 +98,7 @@ pub fn from_api_error<T>(error: &Error<T>, key_source: &str, command: &CommandSp
 /// What to do about a command that may have taken effect: look before running it again, with
 /// the command listing what it acts on when the table has one.
 fn carried_out_hint(command: &CommandSpec, table: &'static [CommandSpec]) -> String {
-    match commands::listing_for(command, table) {
+    match command_table::listing_for(command, table) {
         Some(list) => format!(
             "check with `vast {}` whether it took effect before running it again",
             list.words.join(" ")
@@ -191,12 +191,12 @@ mod tests {
         const TABLE: &[CommandSpec] = &[CommandSpec {
             words: &["show", "instances"],
             method: "GET",
-            ..commands::UNLISTED
+            ..command_table::UNLISTED
         }];
         let command = |words| CommandSpec {
             words,
             method: "PUT",
-            ..commands::UNLISTED
+            ..command_table::UNLISTED
         };
         assert_eq!(
             carried_out_hint(&command(&["create", "instance"]), TABLE),

@@ -4358,7 +4358,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("args-str") {
             request = request.body_map(|body| { body.args_str(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "cancel-unavail") {
+        if let Some(value) = crate::switches::switch(matches, "cancel-unavail") {
             request = request.body_map(|body| { body.cancel_unavail(value.clone()) });
         }
         if let Some(value) = matches.get_one::<f32>("disk") {
@@ -4367,7 +4367,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("env") {
             request = request.body_map(|body| { body.env(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "force") {
+        if let Some(value) = crate::switches::switch(matches, "force") {
             request = request.body_map(|body| { body.force(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("id") {
@@ -4385,7 +4385,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("label") {
             request = request.body_map(|body| { body.label(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "lang-utf8") {
+        if let Some(value) = crate::switches::switch(matches, "lang-utf8") {
             request = request.body_map(|body| { body.lang_utf8(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("onstart") {
@@ -4394,7 +4394,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<f64>("price") {
             request = request.body_map(|body| { body.price(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "python-utf8") {
+        if let Some(value) = crate::switches::switch(matches, "python-utf8") {
             request = request.body_map(|body| { body.python_utf8(value.clone()) });
         }
         if let Some(value) = matches
@@ -4411,13 +4411,13 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.body_map(|body| { body.template_hash_id(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "use-jupyter-lab") {
+        if let Some(value) = crate::switches::switch(matches, "use-jupyter-lab") {
             request = request.body_map(|body| { body.use_jupyter_lab(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("user") {
             request = request.body_map(|body| { body.user(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "vm") {
+        if let Some(value) = crate::switches::switch(matches, "vm") {
             request = request.body_map(|body| { body.vm(value.clone()) });
         }
         self.config.execute_create_instance(matches, &mut request)?;
@@ -4559,7 +4559,7 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.body_map(|body| { body.email(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "host-only") {
+        if let Some(value) = crate::switches::switch(matches, "host-only") {
             request = request.body_map(|body| { body.host_only(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("parent-id") {
@@ -4815,7 +4815,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("image") {
             request = request.body_map(|body| { body.image(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "jup-direct") {
+        if let Some(value) = crate::switches::switch(matches, "jup-direct") {
             request = request.body_map(|body| { body.jup_direct(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("jupyter-dir") {
@@ -4827,7 +4827,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("onstart") {
             request = request.body_map(|body| { body.onstart(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "private") {
+        if let Some(value) = crate::switches::switch(matches, "private") {
             request = request.body_map(|body| { body.private(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("readme") {
@@ -4845,16 +4845,16 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.body_map(|body| { body.runtype(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "ssh-direct") {
+        if let Some(value) = crate::switches::switch(matches, "ssh-direct") {
             request = request.body_map(|body| { body.ssh_direct(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("tag") {
             request = request.body_map(|body| { body.tag(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "use-jupyter-lab") {
+        if let Some(value) = crate::switches::switch(matches, "use-jupyter-lab") {
             request = request.body_map(|body| { body.use_jupyter_lab(value.clone()) });
         }
-        if let Some(value) = crate::commands::switch(matches, "use-ssh") {
+        if let Some(value) = crate::switches::switch(matches, "use-ssh") {
             request = request.body_map(|body| { body.use_ssh(value.clone()) });
         }
         self.config.execute_create_template(matches, &mut request)?;
@@ -6543,7 +6543,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ShowChargesFormat>("format") {
             request = request.format(value.clone());
         }
-        if let Some(value) = crate::commands::switch(matches, "latest-first") {
+        if let Some(value) = crate::switches::switch(matches, "latest-first") {
             request = request.latest_first(value.clone());
         }
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
@@ -6717,7 +6717,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
         }
-        if let Some(value) = crate::commands::switch(matches, "latest-first") {
+        if let Some(value) = crate::switches::switch(matches, "latest-first") {
             request = request.latest_first(value.clone());
         }
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {

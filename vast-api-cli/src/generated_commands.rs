@@ -4,7 +4,7 @@
 //! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.
 
 #[allow(unused_imports)] // Only a spec with pages uses it.
-use crate::commands::{CommandSpec, Pagination};
+use crate::command_table::{CommandSpec, Pagination};
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {

@@ -1,6 +1,7 @@
 //! `vast`: the Vast.ai API from a terminal. Every operation of the spec is a command, generated;
 //! this file wires flags, the client and output together, and turns failures into exit codes.
 
+mod command_table;
 mod commands;
 mod failure;
 mod files;
@@ -13,6 +14,8 @@ mod pages;
 mod redact;
 mod render;
 mod request_edit;
+mod settings;
+mod switches;
 mod transport;
 #[cfg(vast_op = "show_instance")]
 mod wait;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use vast_api::{Error, ErrorKind, ResponseCapture, ResponseValue};
 
-use crate::commands::CommandSpec;
+use crate::command_table::CommandSpec;
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
 use crate::redact::{self, stream_stdout};
@@ -71,6 +71,11 @@ impl Output<'_> {
             redact::write_stderr(&hidden_note(&hidden.0));
         }
     }
+}
+
+/// Whether `VAST_FORCE_TTY` asks for the terminal's output in a pipe.
+pub fn force_tty() -> bool {
+    std::env::var_os("VAST_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The id of the instance `create instance` made: its response's `new_contract`.

@@ -10,8 +10,8 @@ use vast_api::wait::duration_text;
 use vast_api::{InstanceState, ResponseCapture, WaitError, WaitOptions};
 
 use crate::failure::{Exit, Failure};
-use crate::operation::Settings;
-use crate::{commands, failure, redact};
+use crate::settings::Settings;
+use crate::{failure, redact};
 
 /// The argument ids of the wait's options.
 pub const MAX_WAIT: &str = "max-wait";
@@ -107,7 +107,7 @@ pub fn run(matches: &ArgMatches, leaf: &ArgMatches) -> Result<(), Failure> {
 /// Waits for instance `id` as `leaf`'s options say; prints each status change on stderr on a
 /// terminal, and the ssh command on stdout once it runs.
 pub fn wait_for(settings: &Settings, id: i64, leaf: &ArgMatches) -> Result<(), Failure> {
-    let terminal = std::io::stderr().is_terminal() || commands::force_tty();
+    let terminal = std::io::stderr().is_terminal() || crate::output::force_tty();
     let mut options = WaitOptions::default()
         .max_wait(*leaf.get_one::<Duration>(MAX_WAIT).expect("has a default"))
         .interval(*leaf.get_one::<Duration>(INTERVAL).expect("has a default"));
@@ -122,7 +122,7 @@ pub fn wait_for(settings: &Settings, id: i64, leaf: &ArgMatches) -> Result<(), F
         });
     }
     let client = settings.client(&ResponseCapture::new(), |_| {}, None)?;
-    let runtime = crate::operation::runtime()?;
+    let runtime = crate::settings::runtime()?;
     let waited = runtime.block_on(async {
         tokio::select! {
             waited = client.wait_for_instance(id, options) => Some(waited),
@@ -160,11 +160,11 @@ fn wait_failure<E>(error: &WaitError<E>, id: i64, key_source: &str) -> Failure {
 }
 
 /// The command table's `show instance`, whose errors a poll's are.
-fn show_instance() -> &'static commands::CommandSpec {
+fn show_instance() -> &'static crate::command_table::CommandSpec {
     crate::generated_commands::COMMANDS
         .iter()
         .find(|c| c.operation_id == "show_instance")
-        .unwrap_or(&commands::UNLISTED)
+        .unwrap_or(&crate::command_table::UNLISTED)
 }
 
 #[cfg(test)]

@@ -315,7 +315,7 @@ pub fn render(commands: &[Command]) -> String {
     let mut out = String::from(
         "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
          #[allow(unused_imports)] // Only a spec with pages uses it.\n\
-         use crate::commands::{CommandSpec, Pagination};\n\n\
+         use crate::command_table::{CommandSpec, Pagination};\n\n\
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
     let list = |items: &[String]| {

@@ -1,6 +1,6 @@
 //! A boolean is a switch on `vast`'s command line (`--vm`, `--no-vm`), not a flag taking `true`
 //! or `false`. progenitor reads each boolean argument with `matches.get_one::<bool>(NAME)`; the
-//! switch pair is two arguments, so every such read becomes `crate::commands::switch(matches,
+//! switch pair is two arguments, so every such read becomes `crate::switches::switch(matches,
 //! NAME)`, which gives the same `Option<&bool>` from whichever of the two was given. A rewrite of
 //! the syntax tree, so it holds for every boolean parameter and body field of any spec; the
 //! arguments themselves are adapted where the CLI builds its commands (`commands::adapted`).
@@ -38,7 +38,7 @@ fn rewrite(expr: &mut Expr) {
         return;
     }
     let (receiver, name) = (&call.receiver, &call.args[0]);
-    *expr = syn::parse_quote!(crate::commands::switch(#receiver, #name));
+    *expr = syn::parse_quote!(crate::switches::switch(#receiver, #name));
 }
 
 #[cfg(test)]
@@ -64,7 +64,7 @@ mod tests {
         apply(&mut file);
         let code = prettyplease::unparse(&file);
         assert!(
-            code.contains("if let Some(value) = crate::commands::switch(matches, \"vm\") {"),
+            code.contains("if let Some(value) = crate::switches::switch(matches, \"vm\") {"),
             "{code}"
         );
         assert!(

@@ -1,0 +1,78 @@
+//! The command table's types: what `cargo xtask gen` writes for each operation
+//! (`generated_commands.rs`), and what is read from the table as a whole.
+
+use vast_api::filter::FilterField;
+
+/// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
+pub struct CommandSpec {
+    pub operation_id: &'static str,
+    /// `["show", "api-keys"]` for `vast show api-keys`; one word for a top-level command.
+    pub words: &'static [&'static str],
+    /// Other words that run the same operation, hidden from listings: the name the spec now
+    /// gives an operation whose recorded name (names.toml) was kept.
+    pub aliases: &'static [&'static [&'static str]],
+    /// The scalar fields a list response shows as table columns, in the spec's order.
+    pub columns: &'static [&'static str],
+    /// The listed objects' other properties (objects, lists), shown by `--all-cols` or `--cols`.
+    pub more_columns: &'static [&'static str],
+    /// Path parameters, taken positionally in this order (`vast show instance 123`).
+    pub positional: &'static [&'static str],
+    /// When the JSON body is a filter of operator objects: its fields (the library's table,
+    /// `vast_api::filters`), taken as a filter expression (crate::filter).
+    pub filter: &'static [FilterField],
+    /// When the response names a next page: `--all` follows it.
+    pub pagination: Option<Pagination>,
+    /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
+    /// overrides that field of `--json-body`.
+    pub body_flags: &'static [(&'static str, &'static str)],
+    /// The HTTP method, upper case: a `DELETE` is confirmed first.
+    pub method: &'static str,
+    /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
+    pub files: &'static [&'static str],
+}
+
+/// The response field naming the next page (`next_token`) and the query parameter that takes
+/// it back (`after_token`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pagination {
+    pub response_field: &'static str,
+    pub query_param: &'static str,
+}
+
+/// The command that lists what `command` acts on, to check whether it took effect when its
+/// answer did not come: a GET without path parameters (the failed call returned no id to look
+/// up) whose object is the same word, plural or not (`create instance` → `show instances`,
+/// `rent volume` → `list volumes`), a `show` command first.
+pub fn listing_for(
+    command: &CommandSpec,
+    table: &'static [CommandSpec],
+) -> Option<&'static CommandSpec> {
+    let [_, object] = command.words else {
+        return None;
+    };
+    let same_object = |listed: &str| {
+        listed == *object
+            || listed.strip_suffix('s') == Some(object)
+            || listed.strip_suffix("es") == Some(object)
+    };
+    table
+        .iter()
+        .filter(|c| c.method == "GET" && c.positional.is_empty())
+        .filter(|c| matches!(c.words, [_, listed] if same_object(listed)))
+        .min_by_key(|c| c.words[0] != "show")
+}
+
+/// Never reached with code from `cargo xtask gen`; keeps a hand-edited table from crashing `vast`.
+pub const UNLISTED: CommandSpec = CommandSpec {
+    operation_id: "",
+    words: &["unlisted"],
+    aliases: &[],
+    columns: &[],
+    more_columns: &[],
+    positional: &[],
+    filter: &[],
+    pagination: None,
+    body_flags: &[],
+    method: "",
+    files: &[],
+};
