@@ -186,6 +186,62 @@ fn connect_hint<T>(error: &Error<T>, e: &reqwest::Error) -> String {
 mod tests {
     use super::*;
 
+    /// Every exit code `vast` has, said in three places: the code, `--help` and the README.
+    #[test]
+    fn help_and_readme_list_the_exit_codes_the_code_has() {
+        const ALL: [Exit; 10] = [
+            Exit::Failure,
+            Exit::Usage,
+            Exit::NoApiKey,
+            Exit::Unauthorized,
+            Exit::BadRequest,
+            Exit::RateLimited,
+            Exit::Unreachable,
+            Exit::WillNotRun,
+            Exit::WaitLimit,
+            Exit::Interrupted,
+        ];
+        // A new variant does not compile here until it is in ALL above.
+        let _listed = |exit: Exit| match exit {
+            Exit::Failure
+            | Exit::Usage
+            | Exit::NoApiKey
+            | Exit::Unauthorized
+            | Exit::BadRequest
+            | Exit::RateLimited
+            | Exit::Unreachable
+            | Exit::WillNotRun
+            | Exit::WaitLimit
+            | Exit::Interrupted => (),
+        };
+        let mut code: Vec<u8> = ALL.iter().map(|e| *e as u8).chain([0]).collect();
+        code.sort_unstable();
+        code.dedup();
+        let numbers = |lines: &mut dyn Iterator<Item = &str>| {
+            let mut found: Vec<u8> = lines.filter_map(|n| n.parse().ok()).collect();
+            found.sort_unstable();
+            found
+        };
+        let help = numbers(
+            &mut crate::commands::AFTER_HELP
+                .lines()
+                .filter_map(|l| l.strip_prefix("  ")?.split("  ").next()),
+        );
+        assert_eq!(help, code, "--help's exit status list");
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("### Errors and exit codes")
+            .nth(1)
+            .and_then(|rest| rest.split("\n### ").next())
+            .expect("the README has the section");
+        let table = numbers(
+            &mut section
+                .lines()
+                .filter_map(|l| l.strip_prefix("| ")?.split(" |").next()),
+        );
+        assert_eq!(table, code, "the README's exit code table");
+    }
+
     #[test]
     fn a_command_that_may_have_taken_effect_is_checked_before_it_runs_again() {
         const TABLE: &[CommandSpec] = &[CommandSpec {
