@@ -65,12 +65,20 @@ fn main() -> ExitCode {
             key_file::redact_resolved();
             // --help and --version print to stdout and succeed; anything else is a usage error.
             let text = e.render().to_string();
-            if redact::redacted_text(&text) == text {
+            let safe = terminal_safe(&text);
+            // clap's own printing keeps what an argument holds (its plain rendering drops some
+            // escape sequences, but not on a terminal): an argument with such characters gets
+            // the plain text, made safe.
+            let quotes_unsafe = args
+                .iter()
+                .skip(1)
+                .any(|a| a.chars().any(vast_api::text::is_unsafe));
+            if !quotes_unsafe && safe == text && redact::redacted_text(&text) == text {
                 let _ = e.print();
             } else if e.use_stderr() {
-                redact::write_stderr(&text);
+                redact::write_stderr(&safe);
             } else {
-                let _ = redact::write_stdout(text.as_bytes());
+                let _ = redact::write_stdout(safe.as_bytes());
             }
             return if e.use_stderr() {
                 Exit::Usage.into()
@@ -151,6 +159,19 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
             operation::run(matches, operation, leaf)
         }
     }
+}
+
+/// clap's message with what it quotes made safe for a terminal: an argument can hold ESC, BEL
+/// or a bidi control (a script passing on a server's value, say), which clap repeats as they are
+/// in `unexpected argument '…'`. Each is written as its escape (`\u{1b}`); clap's own line
+/// breaks stay.
+fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c != '\n' && vast_api::text::is_unsafe(c) {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 /// The keys on a command line, each with the index of the argument it is in: `--api-key KEY`,

@@ -502,3 +502,23 @@ fn a_huge_home_gives_short_messages() {
     );
     assert!(run.stderr.len() < 300, "{} bytes", run.stderr.len());
 }
+
+/// A usage error quotes the argument it refuses: what in it acts on a terminal is shown
+/// escaped, as every other value from outside is.
+#[test]
+fn a_usage_error_shows_the_argument_it_quotes_escaped() {
+    let home = crate::support::home();
+    let run = crate::support::vast(
+        &["show", "api-keys", "a\u{202e}b\u{7}"],
+        &[("VAST_FORCE_TTY", "1")],
+        home.path(),
+    );
+    assert_eq!(run.code, 2);
+    // The bidi control escaped; the BEL clap's plain text leaves out itself.
+    assert_eq!(
+        run.stderr,
+        "error: unexpected argument 'a\\u{202e}b' found\n\n\
+         Usage: vast show api-keys [OPTIONS]\n\n\
+         For more information, try '--help'.\n"
+    );
+}
