@@ -220,7 +220,7 @@ fn with_short_about(command: Command) -> Command {
 
 /// Adapts a generated command to the vendor CLI's habits and to typing: path parameters are
 /// positional rather than `--flags`; a boolean is a switch pair (`--vm`, `--no-vm`; read through
-/// [`switch`]); a string takes values that start with `-` (`--env '-e A=1'`); a key or
+/// [`switch`](crate::switches::switch)); a string takes values that start with `-` (`--env '-e A=1'`); a key or
 /// certificate also takes `@PATH` (see [`file_or_text`]); a `DELETE` has `--yes`. progenitor's
 /// `--json-body-template`, which does nothing yet (its help says "XXX"), is hidden.
 fn adapted(command: Command, spec: &CommandSpec) -> Command {
