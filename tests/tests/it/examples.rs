@@ -73,14 +73,7 @@ fn run(name: &str, args: &[&str], env: &[(&str, &str)], home: &Path) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the example runs");
-    let output = finished(child, Duration::from_secs(60));
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stdout.contains(TEST_KEY) && !run.stderr.contains(TEST_KEY));
-    run
+    Run::of(finished(child, Duration::from_secs(60)))
 }
 
 #[test]

@@ -10,7 +10,8 @@ use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
 use crate::support::{
-    assert_starts_with, home, show_api_keys_at, show_api_keys_path, vast, vast_bin, vast_command,
+    assert_starts_with, home, show_api_keys_at, show_api_keys_command, show_api_keys_path, vast,
+    vast_bin, vast_command,
 };
 
 const KEYS: &str = r#"{"apikeys": [{"id": 1, "user_id": 2, "rights": "read"}]}"#;
@@ -317,21 +318,11 @@ fn ctrl_c_during_a_retry_wait_ends_at_once() {
         vec!["retry-after: 30".into()],
     )]);
     let home = home();
-    let child = vast_command(
-        &[
-            "--url",
-            &server.url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        home.path(),
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+    let child = show_api_keys_command(&server.url, &[], home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // Wait for the first attempt; the client is then sleeping 30 s before the next.
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.requests().is_empty() && Instant::now() < deadline {

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{finished, home, show_api_keys_at, show_api_keys_path, vast_command};
+use crate::support::{
+    finished, home, show_api_keys_at, show_api_keys_command, show_api_keys_path, vast_command,
+};
 
 fn is_root() -> bool {
     // SAFETY: geteuid only reads the process's user id.
@@ -218,17 +220,7 @@ fn ctrl_backslash_leaves_no_core_file_to_hold_the_key() {
     let server = RawServer::start(vec![Reply::Hang]);
     let home = home();
     let cwd = tempfile::tempdir().unwrap();
-    let mut command = vast_command(
-        &[
-            "--url",
-            &server.url,
-            "--api-key",
-            TEST_KEY,
-            "show",
-            "api-keys",
-        ],
-        home.path(),
-    );
+    let mut command = show_api_keys_command(&server.url, &[], home.path());
     command
         .current_dir(cwd.path())
         .stdin(Stdio::null())

@@ -100,20 +100,9 @@ impl Isolated {
     fn vast(&self, args: &[&str], env: &[(&str, &str)]) -> (Run, Duration) {
         vast_bin(); // built (the first time) before the clock starts
         let started = Instant::now();
-        let run = run_of(finished(self.spawn(args, env), Duration::from_secs(60)));
+        let run = Run::of(finished(self.spawn(args, env), Duration::from_secs(60)));
         (run, started.elapsed())
     }
-}
-
-/// The run of a finished `vast`, which must not have printed the key.
-fn run_of(output: std::process::Output) -> Run {
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stdout.contains(TEST_KEY) && !run.stderr.contains(TEST_KEY));
-    run
 }
 
 /// The port of a server's URL.
@@ -287,7 +276,7 @@ fn ctrl_c_in_a_name_lookup_ends_at_once() {
     let sent = Instant::now();
     // SAFETY: a signal to the child this test started and has not reaped.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let run = run_of(finished(child, Duration::from_secs(30)));
+    let run = Run::of(finished(child, Duration::from_secs(30)));
     assert!(
         sent.elapsed() < Duration::from_secs(1),
         "{:?}",

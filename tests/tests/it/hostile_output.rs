@@ -9,7 +9,8 @@ use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
 use crate::support::{
-    assert_starts_with, home, show_api_keys_at, unused_url, vast, vast_command, vast_with_input,
+    assert_starts_with, home, show_api_keys_at, show_api_keys_command, unused_url, vast,
+    vast_with_input,
 };
 
 /// An answer with this status (`200 OK`) and this body, whatever it is.
@@ -112,22 +113,11 @@ fn ctrl_c_ends_a_write_blocked_on_a_pipe_nobody_reads_at_once() {
     let body = format!(r#"{{"apikeys": [], "x": "{}"}}"#, "a".repeat(4 << 20));
     let server = RawServer::start(vec![answer("200 OK", body.as_bytes())]);
     let home = home();
-    let mut child = vast_command(
-        &[
-            "--url",
-            &server.url,
-            "--api-key",
-            TEST_KEY,
-            "--raw",
-            "show",
-            "api-keys",
-        ],
-        home.path(),
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+    let mut child = show_api_keys_command(&server.url, &["--raw"], home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // Nobody reads stdout: once the pipe is full, vast's write blocks.
     let unread = child.stdout.take().unwrap();
     let pid = child.id();
@@ -200,22 +190,11 @@ fn ctrl_c_while_a_body_is_decoded_stops_the_output_before_it_starts() {
         let _ = reader.read_line(&mut line);
     });
     let home = home();
-    let child = vast_command(
-        &[
-            "--url",
-            &url,
-            "--api-key",
-            TEST_KEY,
-            "--raw",
-            "show",
-            "api-keys",
-        ],
-        home.path(),
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+    let child = show_api_keys_command(&url, &["--raw"], home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let client = sent_rx.recv_timeout(Duration::from_secs(60)).unwrap();
     // The bytes received on vast's end of the connection that it has not read yet
     // (/proc/net/tcp's rx_queue, by its local address): none, and the body is in vast's hands.

@@ -43,11 +43,39 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// The run of a finished program (`vast`, an example), which must have exited and printed
+    /// UTF-8 without the test key.
+    pub fn of(output: Output) -> Run {
+        let run = Run {
+            code: output.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        };
+        assert!(
+            !run.stdout.contains(TEST_KEY) && !run.stderr.contains(TEST_KEY),
+            "the key leaked:\n{}{}",
+            run.stdout,
+            run.stderr
+        );
+        run
+    }
+}
+
 /// `vast ARGS…` with a clean environment (only `HOME`), ready to run.
 pub fn vast_command(args: &[&str], home: &Path) -> Command {
     let mut command = Command::new(vast_bin());
     command.args(args).env_clear().env("HOME", home);
     command
+}
+
+/// `vast --url URL --api-key TEST_KEY ARGS… show api-keys`, as [`vast_command`] makes it, for a
+/// test that starts and watches it itself.
+pub fn show_api_keys_command(url: &str, args: &[&str], home: &Path) -> Command {
+    let mut all = vec!["--url", url, "--api-key", TEST_KEY];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["show", "api-keys"]);
+    vast_command(&all, home)
 }
 
 /// Runs `vast` with a clean environment: only `HOME` and the variables given.
@@ -80,17 +108,12 @@ pub fn vast_with_input(
             let _ = std::io::Write::write_all(&mut stdin, &input);
         });
     }
-    let output = finished(child, Duration::from_secs(60));
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
+    let run = Run::of(finished(child, Duration::from_secs(60)));
     let keys = args
         .iter()
         .chain(env.iter().map(|(_, v)| v))
         .filter(|a| a.contains("key-"));
-    for key in keys.chain([&TEST_KEY]) {
+    for key in keys {
         assert!(
             !run.stdout.contains(key),
             "the key leaked to stdout:\n{}",
