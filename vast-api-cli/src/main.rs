@@ -167,9 +167,9 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
 /// breaks stay.
 fn terminal_safe(text: &str) -> String {
     text.chars()
-        .map(|c| match c != '\n' && vast_api::text::is_unsafe(c) {
-            true => c.escape_unicode().to_string(),
-            false => c.to_string(),
+        .map(|c| match c {
+            '\n' => c.to_string(),
+            c => vast_api::text::char_shown(c),
         })
         .collect()
 }

@@ -50,8 +50,9 @@ pub fn shown_bytes(bytes: &[u8]) -> String {
     fitted(pieces.collect())
 }
 
-/// One character as [`shown`] writes it.
-fn char_shown(c: char) -> String {
+/// One character as [`shown`] writes it: as itself, or as its escape (`\u{1b}`) when it
+/// [`is_unsafe`].
+pub fn char_shown(c: char) -> String {
     match is_unsafe(c) {
         true => c.escape_unicode().to_string(),
         false => c.to_string(),
