@@ -62,7 +62,10 @@ fn main() -> ExitCode {
     let matches = match parsed {
         Ok(matches) => matches,
         Err(e) => {
-            key_file::redact_resolved();
+            // Only a usage error quotes arguments; help and the version read no key file.
+            if e.use_stderr() {
+                key_file::redact_resolved();
+            }
             // --help and --version print to stdout and succeed; anything else is a usage error.
             let text = e.render().to_string();
             let safe = terminal_safe(&text);
