@@ -23,6 +23,8 @@ Exit status:
   8  `wait instance` (`create instance --wait`): the instance is exited, unknown or offline while
      meant to run, and will never run: destroy it and rent another
   9  `wait instance` (`create instance --wait`): --max-wait passed before it ran
+  10  a list is incomplete: its pages stopped at the bound (1000 pages or 10 minutes) or on a
+     page token the server gave twice; the pages that came were printed
   130  interrupted (Ctrl-C)
 
 The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
@@ -99,7 +101,9 @@ fn named_operation(args: &[String]) -> Option<CliCommand> {
     }
     CliCommand::iter().find(|op| {
         let spec = spec_of(*op);
-        words.starts_with(spec.words) || spec.aliases.iter().any(|a| words.starts_with(a))
+        words.starts_with(spec.words)
+            || spec.aliases.iter().any(|a| words.starts_with(a))
+            || crate::vastai_names::named(&words, spec.operation_id)
     })
 }
 
@@ -124,6 +128,11 @@ fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
             spec,
         );
         let leaf = with_wait_options(leaf, spec);
+        for entry in crate::vastai_names::of(spec) {
+            if let Some(command) = crate::vastai_names::command(entry, &leaf, spec) {
+                place(&mut root, &mut groups, entry.words, command);
+            }
+        }
         for alias in spec.aliases {
             let leaf = leaf.clone().hide(true).before_help(format!(
                 "Runs `vast {}`: the name the API's documentation now gives it.",
@@ -278,7 +287,8 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
         })
 }
 
-/// The filter expression and `--all`, for the commands whose spec calls for them.
+/// The filter expression, and for a paged list `--max-items` (and `--all`, now what it does
+/// anyway), for the commands whose spec calls for them.
 fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
     let command = if spec.filter.is_empty() {
         command
@@ -300,16 +310,27 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
     };
     match spec.pagination {
         None => command,
-        Some(p) => command.arg(
-            Arg::new(ALL_PAGES)
-                .long("all")
-                .action(ArgAction::SetTrue)
-                .help(format!(
-                    "Follow `{}` to fetch every page (at most {}), printing them as one list",
-                    p.response_field,
-                    vast_api::pages::PAGE_CAP
-                )),
-        ),
+        Some(p) => command
+            .arg(
+                Arg::new(MAX_ITEMS)
+                    .long("max-items")
+                    .value_name("N")
+                    .value_parser(value_parser!(u64).range(1..))
+                    .help(format!(
+                        "Stop after N items, however many pages that takes (not a page size: \
+                         the API's own `limit` is one); without it every page is fetched, \
+                         following `{}`, within {} pages and {} minutes",
+                        p.response_field,
+                        vast_api::pages::PAGE_CAP,
+                        crate::pages::TIME_LIMIT.as_secs() / 60
+                    )),
+            )
+            .arg(
+                Arg::new(ALL_PAGES)
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Does nothing: every page is fetched by default now (kept for scripts that pass it)"),
+            ),
     }
 }
 
@@ -326,6 +347,7 @@ fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
 /// The argument ids of the options [`with_list_options`] adds.
 pub const QUERY: &str = "vast-filter-query";
 pub const ALL_PAGES: &str = "vast-all-pages";
+pub const MAX_ITEMS: &str = "vast-max-items";
 fn type_of(arg: &Arg) -> std::any::TypeId {
     // clap's own id of the value type compares with std's.
     let ty = arg.get_value_parser().type_id();
@@ -346,7 +368,7 @@ pub fn confirmed(leaf: &clap::ArgMatches) -> bool {
 /// A key or certificate argument: `@PATH` (`@~/.ssh/id_ed25519.pub`; `~/` is the home folder)
 /// or the path of an existing file sends the file's contents, without a final line break; any
 /// other text is sent as it is. A key's text never names a file, so the two cannot be confused.
-fn file_or_text(value: &str) -> Result<String, String> {
+pub fn file_or_text(value: &str) -> Result<String, String> {
     let path = match value.strip_prefix('@') {
         Some(path) => match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
             (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
@@ -363,17 +385,24 @@ fn file_or_text(value: &str) -> Result<String, String> {
 
 /// The operation a parsed command line names, with the matches of its own arguments.
 pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
-    let (first, first_matches) = matches.subcommand()?;
-    let (words, leaf): (Vec<&str>, &clap::ArgMatches) = match first_matches.subcommand() {
-        Some((second, leaf)) => (vec![first, second], leaf),
-        None => (vec![first], first_matches),
-    };
+    let (words, leaf) = leaf_of(matches)?;
     CliCommand::iter()
         .find(|op| {
             let spec = spec_of(*op);
-            spec.words == words.as_slice() || spec.aliases.contains(&words.as_slice())
+            spec.words == words.as_slice()
+                || spec.aliases.contains(&words.as_slice())
+                || crate::vastai_names::named(&words, spec.operation_id)
         })
         .map(|op| (op, leaf))
+}
+
+/// The words of the command a parsed command line names, and the matches of its arguments.
+pub fn leaf_of(matches: &clap::ArgMatches) -> Option<(Vec<&str>, &clap::ArgMatches)> {
+    let (first, first_matches) = matches.subcommand()?;
+    Some(match first_matches.subcommand() {
+        Some((second, leaf)) => (vec![first, second], leaf),
+        None => (vec![first], first_matches),
+    })
 }
 
 fn global_args() -> Vec<Arg> {

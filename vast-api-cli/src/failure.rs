@@ -22,6 +22,9 @@ pub enum Exit {
     WillNotRun = 8,
     /// `vast wait instance`: `--max-wait` passed before it ran.
     WaitLimit = 9,
+    /// A paged list stopped before the server's last page: at the bound on pages or time, or
+    /// on a page token the server gave twice. What came was printed.
+    Partial = 10,
     Interrupted = 130,
 }
 
@@ -189,7 +192,7 @@ mod tests {
     /// Every exit code `vast` has, said in three places: the code, `--help` and the README.
     #[test]
     fn help_and_readme_list_the_exit_codes_the_code_has() {
-        const ALL: [Exit; 10] = [
+        const ALL: [Exit; 11] = [
             Exit::Failure,
             Exit::Usage,
             Exit::NoApiKey,
@@ -199,6 +202,7 @@ mod tests {
             Exit::Unreachable,
             Exit::WillNotRun,
             Exit::WaitLimit,
+            Exit::Partial,
             Exit::Interrupted,
         ];
         // A new variant does not compile here until it is in ALL above.
@@ -212,6 +216,7 @@ mod tests {
             | Exit::Unreachable
             | Exit::WillNotRun
             | Exit::WaitLimit
+            | Exit::Partial
             | Exit::Interrupted => (),
         };
         let mut code: Vec<u8> = ALL.iter().map(|e| *e as u8).chain([0]).collect();

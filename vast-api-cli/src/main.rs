@@ -17,6 +17,7 @@ mod request_edit;
 mod settings;
 mod switches;
 mod transport;
+mod vastai_names;
 #[cfg(vast_op = "show_instance")]
 mod wait;
 
@@ -159,6 +160,9 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
         _ => {
             let (operation, leaf) =
                 commands::selected(matches).expect("clap requires a known subcommand");
+            if let Some((words, _)) = commands::leaf_of(matches) {
+                vastai_names::refuse_given_presets(&words, leaf)?;
+            }
             operation::run(matches, operation, leaf)
         }
     }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
-use vast_api::pages::{Follower, Next};
+use vast_api::pages::{Follower, Next, PagesStopped};
 use vast_api::{Client, HeldRequest, RequestCapture, ResponseCapture};
 
 use crate::command_table::Pagination;
@@ -76,14 +76,49 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
     edits.flag_fields = spec
         .body_flags
         .iter()
-        // Only ids the command has may be asked about (clap panics otherwise): those present.
+        // Only ids the command has may be asked about (clap panics otherwise): those present,
+        // given on the command line or set by a vastai command (a default, which no generated
+        // argument has).
         .filter(|(flag, _)| {
             leaf.ids().any(|id| id.as_str() == *flag)
-                && leaf.value_source(flag) == Some(ValueSource::CommandLine)
+                && matches!(
+                    leaf.value_source(flag),
+                    Some(ValueSource::CommandLine | ValueSource::DefaultValue)
+                )
         })
         .map(|(_, field)| *field)
         .collect();
+    edits.file_fields = file_fields(spec, leaf)?;
     Ok(())
+}
+
+/// The key and certificate fields given as `@PATH` or a file's path, with the file's contents.
+/// A field of a string type clap reads the file for (see `commands::file_or_text`); one the spec
+/// constrains (a maximum length) has a type of its own, which takes the text as written, so its
+/// file is read here and its contents replace the text in the body.
+fn file_fields(
+    spec: &crate::command_table::CommandSpec,
+    leaf: &ArgMatches,
+) -> Result<Vec<(&'static str, String)>, Failure> {
+    let mut fields = Vec::new();
+    for (flag, field) in spec.body_flags {
+        let given = spec.files.contains(flag)
+            && leaf.ids().any(|id| id.as_str() == *flag)
+            && leaf.value_source(flag) == Some(ValueSource::CommandLine);
+        let Some(raw) = given
+            .then(|| leaf.get_raw(flag))
+            .flatten()
+            .and_then(|mut v| v.next())
+        else {
+            continue;
+        };
+        let raw = raw.to_string_lossy();
+        let text = commands::file_or_text(&raw).map_err(|e| Failure::new(Exit::Usage, e))?;
+        if text != raw {
+            fields.push((*field, text));
+        }
+    }
+    Ok(fields)
 }
 
 /// The request the command line describes, made by the client but not sent.
@@ -141,8 +176,8 @@ fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Res
     }
 }
 
-/// Runs the operation, printing its response (with `--all`, every page's), until it ends or
-/// Ctrl-C.
+/// Runs the operation, printing its response (a paged list's every page), until it ends or
+/// Ctrl-C. A list whose pages stopped before the server's last is a failure of its own.
 fn execute(
     settings: &Settings,
     client: Client,
@@ -151,7 +186,6 @@ fn execute(
     operation: CliCommand,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
-    let terminal = crate::output::force_tty() || std::io::stdout().is_terminal();
     let spec = commands::spec_of(operation);
     let chosen: Option<Vec<String>> = leaf.get_many::<String>("cols").map(|c| {
         c.map(|c| c.trim().to_string())
@@ -165,36 +199,26 @@ fn execute(
             width: terminal_width(),
         },
     };
-    let pagination = spec.pagination;
-    let all_pages = pagination.is_some() && leaf.get_flag(commands::ALL_PAGES);
-    let output = Output {
-        raw: settings.raw,
-        layout: if terminal {
-            Layout::Terminal
-        } else {
-            Layout::Pipe
-        },
-        columns: Columns {
-            scalar: spec.columns,
-            more: spec.more_columns,
-            choice,
-        },
-        capture: capture.clone(),
-        pages: all_pages.then(RefCell::default),
-        edits: edits.clone(),
-        key_source: key_file::source_text(&settings.key_source),
-        command: spec,
-        failure: RefCell::new(None),
-        settled: Cell::new(false),
-    };
+    let output = output_for(
+        settings,
+        (capture.clone(), edits.clone()),
+        spec,
+        choice,
+        leaf,
+    );
     let runtime = runtime()?;
     let started = Instant::now();
     let cli = Cli::new(client, &output);
-    let follow = pagination
-        .filter(|_| all_pages)
-        .map(|p| (p, vast_api::pages::PAGE_CAP));
+    let follow = spec
+        .pagination
+        .zip(output.pages.as_ref())
+        .map(|(p, pages)| Follow {
+            pagination: p,
+            follower: Follower::new(vast_api::pages::PAGE_CAP).within(pages::TIME_LIMIT),
+            pages,
+        });
     let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
-    let Some(result) = result else {
+    let Some((result, stopped)) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
     if settings.verbose
@@ -215,53 +239,111 @@ fn execute(
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
-    if let Some(pages) = &output.pages {
-        let pages = pages.take();
-        if !pages.is_empty() {
-            output.print_body(&pages::joined(&pages), &output.columns);
-        }
-    } else if let (Some(p), true) = (pagination, terminal)
-        && let Some(token) = capture
-            .last_response()
-            .and_then(|r| pages::token(&r.body, p.response_field))
-    {
-        redact::write_stderr(&format!(
-            "vast: more results: --all fetches every page, --{} {} the next\n",
-            p.query_param.replace('_', "-"),
-            vast_api::text::shown(&token)
-        ));
+    if let Some(rest) = output.pages.as_ref().and_then(|p| p.borrow_mut().rest()) {
+        output.print_body(&rest, &output.columns);
     }
-    Ok(())
+    match stopped {
+        Some(why) => Err(partial(&why, terminal_width())),
+        None => Ok(()),
+    }
 }
 
-/// Calls the operation; with `follow`, again with each next page's token, for at most that
-/// many pages. `None` when Ctrl-C ended it, at once, even in the middle of a wait between
-/// retries.
+/// How the command prints: `--raw`, the layout, the columns chosen, and for a paged list its
+/// pages (`--max-items`).
+fn output_for<'a>(
+    settings: &Settings,
+    (capture, edits): (ResponseCapture, Arc<Mutex<Edits>>),
+    spec: &'static crate::command_table::CommandSpec,
+    choice: Choice<'a>,
+    leaf: &ArgMatches,
+) -> Output<'a> {
+    let terminal = crate::output::force_tty() || std::io::stdout().is_terminal();
+    let pages = spec.pagination.map(|_| {
+        RefCell::new(pages::Pages::new(
+            leaf.get_one::<u64>(commands::MAX_ITEMS)
+                .map(|n| usize::try_from(*n).unwrap_or(usize::MAX)),
+        ))
+    });
+    Output {
+        raw: settings.raw,
+        layout: if terminal {
+            Layout::Terminal
+        } else {
+            Layout::Pipe
+        },
+        columns: Columns {
+            scalar: spec.columns,
+            more: spec.more_columns,
+            choice,
+        },
+        capture,
+        pages,
+        edits,
+        key_source: key_file::source_text(&settings.key_source),
+        command: spec,
+        failure: RefCell::new(None),
+        settled: Cell::new(false),
+    }
+}
+
+/// The failure of a list whose pages stopped before the server's last: one line that fits a
+/// terminal `width` cells wide, `error:` included.
+fn partial(why: &PagesStopped, width: usize) -> Failure {
+    let said = match why {
+        PagesStopped::Repeated { pages, .. } => {
+            format!("the server repeated a page token after {pages} pages")
+        }
+        PagesStopped::Capped { pages } => format!("stopped at {pages} pages, the most followed"),
+        PagesStopped::TimeUp { pages, limit } => {
+            format!("stopped after {} s, at {pages} pages", limit.as_secs())
+        }
+        other => other.to_string(),
+    };
+    let line = format!("list incomplete: {said}; more remain");
+    // `error: ` comes first.
+    let room = width.saturating_sub(7).max(1);
+    let line = match line.chars().count() > room {
+        true => line.chars().take(room - 1).chain(['…']).collect(),
+        false => line,
+    };
+    Failure::new(Exit::Partial, line)
+}
+
+/// Following a paged list: which page comes next, and the pages that came.
+struct Follow<'a> {
+    pagination: Pagination,
+    follower: Follower,
+    pages: &'a RefCell<pages::Pages>,
+}
+
+/// Calls the operation; with `follow`, again with each next page's token, until the server
+/// names none, `--max-items` items came, or the follower stops it (then with why). `None` when
+/// Ctrl-C ended it, at once, even in the middle of a wait between retries.
 async fn call(
     cli: &Cli<&Output<'_>>,
     operation: CliCommand,
     leaf: &ArgMatches,
     capture: &ResponseCapture,
     edits: &Mutex<Edits>,
-    follow: Option<(Pagination, usize)>,
-) -> Option<anyhow::Result<()>> {
-    let mut follower = follow.map(|(p, cap)| (p, Follower::new(cap)));
+    mut follow: Option<Follow<'_>>,
+) -> Option<(anyhow::Result<()>, Option<PagesStopped>)> {
     loop {
         let result = tokio::select! {
             result = cli.execute(operation, leaf) => result,
             _ = tokio::signal::ctrl_c() => return None,
         };
-        let (Ok(()), Some((p, follower))) = (&result, follower.as_mut()) else {
-            return Some(result);
+        let (Ok(()), Some(follow)) = (&result, follow.as_mut()) else {
+            return Some((result, None));
         };
+        if follow.pages.borrow().full() {
+            return Some((result, None));
+        }
+        let p = follow.pagination;
         let body = capture.last_response().map(|r| r.body).unwrap_or_default();
-        let token = match follower.after(pages::token(&body, p.response_field)) {
+        let token = match follow.follower.after(pages::token(&body, p.response_field)) {
             Next::Fetch(token) => token,
-            Next::Done => return Some(result),
-            Next::Stopped(why) => {
-                redact::write_stderr(&format!("vast: {why}\n"));
-                return Some(result);
-            }
+            Next::Done => return Some((result, None)),
+            Next::Stopped(why) => return Some((result, Some(why))),
         };
         edits.lock().unwrap_or_else(|e| e.into_inner()).page = Some((p.query_param, token));
     }
@@ -318,9 +400,14 @@ mod tests {
         serde_json::json!({"apikeys": [{"id": id}], "next_token": next})
     }
 
-    /// Runs `show api-keys` with `--all`, as if it paged by `next_token` into `after_token`,
-    /// within `cap` pages; the ids of the rows fetched.
-    fn fetch_all(server: &MockServer, cap: usize) -> Vec<i64> {
+    /// Runs `show api-keys` as if it paged by `next_token` into `after_token`, within `cap`
+    /// pages and `max_items` items; the ids of the rows fetched, and why following stopped
+    /// early.
+    fn fetch_all(
+        server: &MockServer,
+        cap: usize,
+        max_items: Option<usize>,
+    ) -> (Vec<i64>, Option<PagesStopped>) {
         let capture = ResponseCapture::new();
         let edits = Arc::new(Mutex::new(Edits::default()));
         let client = ClientConfig::new()
@@ -339,7 +426,7 @@ mod tests {
                 choice: Choice::All,
             },
             capture: capture.clone(),
-            pages: Some(RefCell::default()),
+            pages: Some(RefCell::new(pages::Pages::new(max_items))),
             edits: edits.clone(),
             key_source: String::new(),
             command: commands::spec_of(CliCommand::ShowApiKeys),
@@ -348,34 +435,38 @@ mod tests {
         };
         let leaf = Cli::<&Output>::get_command(CliCommand::ShowApiKeys).get_matches_from(["x"]);
         let cli = Cli::new(client, &output);
-        let follow = Some((
-            Pagination {
+        let follow = Some(Follow {
+            pagination: Pagination {
                 response_field: "next_token",
                 query_param: "after_token",
             },
-            cap,
-        ));
+            follower: Follower::new(cap),
+            pages: output.pages.as_ref().unwrap(),
+        });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        let result = runtime.block_on(call(
-            &cli,
-            CliCommand::ShowApiKeys,
-            &leaf,
-            &capture,
-            &edits,
-            follow,
-        ));
-        result.unwrap().unwrap();
-        let joined: serde_json::Value =
-            serde_json::from_slice(&pages::joined(&output.pages.unwrap().take())).unwrap();
-        joined["apikeys"]
+        let (result, stopped) = runtime
+            .block_on(call(
+                &cli,
+                CliCommand::ShowApiKeys,
+                &leaf,
+                &capture,
+                &edits,
+                follow,
+            ))
+            .unwrap();
+        result.unwrap();
+        let rest = output.pages.as_ref().unwrap().borrow_mut().rest().unwrap();
+        let joined: serde_json::Value = serde_json::from_slice(&rest).unwrap();
+        let ids = joined["apikeys"]
             .as_array()
             .unwrap()
             .iter()
             .map(|row| row["id"].as_i64().unwrap())
-            .collect()
+            .collect();
+        (ids, stopped)
     }
 
     /// A server with three pages, asked for with no token, then `a`, then `b`; each page names
@@ -391,22 +482,49 @@ mod tests {
     }
 
     #[test]
-    fn all_follows_each_token_until_none() {
+    fn pages_are_followed_until_no_token() {
         assert_eq!(
-            fetch_all(&three_pages([Some("a"), Some("b"), None]), 10),
-            [1, 2, 3]
+            fetch_all(&three_pages([Some("a"), Some("b"), None]), 10, None),
+            (vec![1, 2, 3], None)
         );
     }
 
     #[test]
-    fn all_stops_when_a_token_repeats() {
+    fn following_stops_when_a_token_repeats() {
         let repeating = three_pages([Some("a"), Some("b"), Some("a")]);
-        assert_eq!(fetch_all(&repeating, 10), [1, 2, 3]);
+        let (ids, stopped) = fetch_all(&repeating, 10, None);
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(matches!(
+            stopped,
+            Some(PagesStopped::Repeated { pages: 3, .. })
+        ));
     }
 
     #[test]
-    fn all_stops_at_the_cap() {
+    fn following_stops_at_the_cap() {
         let endless = three_pages([Some("a"), Some("b"), Some("c")]);
-        assert_eq!(fetch_all(&endless, 2), [1, 2]);
+        assert_eq!(
+            fetch_all(&endless, 2, None),
+            (vec![1, 2], Some(PagesStopped::Capped { pages: 2 }))
+        );
+    }
+
+    #[test]
+    fn max_items_stops_on_purpose() {
+        let endless = three_pages([Some("a"), Some("b"), Some("c")]);
+        assert_eq!(fetch_all(&endless, 10, Some(2)), (vec![1, 2], None));
+    }
+
+    #[test]
+    fn the_partial_list_line_fits_the_terminal() {
+        let why = PagesStopped::Capped { pages: 1000 };
+        let line = partial(&why, 80).to_string();
+        assert_eq!(
+            line,
+            "error: list incomplete: stopped at 1000 pages, the most followed; more remain"
+        );
+        let narrow = partial(&why, 30).to_string();
+        assert_eq!(narrow, "error: list incomplete: stopp…");
+        assert_eq!(partial(&why, 30).exit, Exit::Partial);
     }
 }

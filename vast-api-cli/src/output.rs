@@ -20,9 +20,9 @@ pub struct Output<'a> {
     /// The table columns of the command being run, and the user's choice.
     pub columns: Columns<'a>,
     pub capture: ResponseCapture,
-    /// With `--all`, the pages' bodies, kept to print as one list at the end (`--raw` prints
+    /// For a paged list, its pages as they come, kept to print as one list (`--raw` prints
     /// each as it comes).
-    pub pages: Option<RefCell<Vec<bytes::Bytes>>>,
+    pub pages: Option<RefCell<crate::pages::Pages>>,
     /// Where the `--json-body` document goes, to be sent as written.
     pub edits: Arc<Mutex<Edits>>,
     /// Where the key came from, in the CLI's words, for the hint of a rejected key.
@@ -135,8 +135,13 @@ impl CliConfig for &Output<'_> {
             return;
         }
         match &self.pages {
-            Some(pages) if !self.raw => pages.borrow_mut().push(body),
-            _ => self.print_body(&body, &self.columns),
+            Some(pages) => {
+                let ready = pages.borrow_mut().add(&body, self.raw);
+                if let Some(ready) = ready {
+                    self.print_body(&ready, &self.columns);
+                }
+            }
+            None => self.print_body(&body, &self.columns),
         }
     }
     fn success_no_item(&self, _value: &ResponseValue<()>) {}

@@ -18,6 +18,9 @@ pub struct Edits {
     pub json_body: Option<Value>,
     /// The body fields whose flags were given on the command line.
     pub flag_fields: Vec<&'static str>,
+    /// Key and certificate fields given as a file, with the file's contents, sent instead of
+    /// the text the typed body holds (the file's name).
+    pub file_fields: Vec<(&'static str, String)>,
     /// The filter expression: operator objects, or `null` to leave a field out.
     pub filter: Option<vast_api::filter::Filter>,
     /// The query parameter that asks for a page, and the token to send in it.
@@ -52,7 +55,7 @@ pub fn editor(edits: &Arc<Mutex<Edits>>) -> impl Fn(&mut reqwest::Request) + Sen
 
 /// The body to send instead of the typed one, when the user wrote JSON or a filter.
 pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
-    if edits.json_body.is_none() && edits.filter.is_none() {
+    if edits.json_body.is_none() && edits.filter.is_none() && edits.file_fields.is_empty() {
         return None;
     }
     let typed: Value = typed
@@ -72,6 +75,11 @@ pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
         }
         None => typed,
     };
+    if let Value::Object(fields) = &mut body {
+        for (field, text) in &edits.file_fields {
+            fields.insert(field.to_string(), Value::String(text.clone()));
+        }
+    }
     if let (Some(filter), Value::Object(fields)) = (&edits.filter, &mut body) {
         filter.merge_into(fields);
     }
@@ -123,6 +131,19 @@ mod tests {
         assert_eq!(
             sent(typed, edits),
             json!({"verified": {"eq": false}, "gpu_ram": {"lt": 80, "gte": 24}})
+        );
+    }
+
+    #[test]
+    fn a_file_given_for_a_key_sends_its_contents() {
+        let edits = Edits {
+            file_fields: vec![("ssh_key", "ssh-ed25519 AAAA me@host".into())],
+            ..Edits::default()
+        };
+        let typed = json!({"ssh_key": "@~/.ssh/id_ed25519.pub", "other": 1});
+        assert_eq!(
+            sent(typed, edits),
+            json!({"ssh_key": "ssh-ed25519 AAAA me@host", "other": 1})
         );
     }
 
