@@ -289,17 +289,19 @@ fn output_for<'a>(
 /// The failure of a list whose pages stopped before the server's last: one line that fits a
 /// terminal `width` cells wide, `error:` included.
 fn partial(why: &PagesStopped, width: usize) -> Failure {
-    let said = match why {
+    let line = match why {
         PagesStopped::Repeated { pages, .. } => {
-            format!("the server repeated a page token after {pages} pages")
+            format!("list incomplete: the server repeated a page token after {pages} pages")
         }
-        PagesStopped::Capped { pages } => format!("stopped at {pages} pages, the most followed"),
-        PagesStopped::TimeUp { pages, limit } => {
-            format!("stopped after {} s, at {pages} pages", limit.as_secs())
+        PagesStopped::Capped { pages } => {
+            format!("list incomplete: stopped at {pages} pages, the most followed; more remain")
         }
-        other => other.to_string(),
+        PagesStopped::TimeUp { pages, limit } => format!(
+            "list incomplete: stopped after {} s, at {pages} pages; more remain",
+            limit.as_secs()
+        ),
+        other => format!("list incomplete: {other}"),
     };
-    let line = format!("list incomplete: {said}; more remain");
     // `error: ` comes first.
     let room = width.saturating_sub(7).max(1);
     let line = match line.chars().count() > room {
