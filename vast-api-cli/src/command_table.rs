@@ -20,7 +20,7 @@ pub struct CommandSpec {
     /// When the JSON body is a filter of operator objects: its fields (the library's table,
     /// `vast_api::filters`), taken as a filter expression (crate::filter).
     pub filter: &'static [FilterField],
-    /// When the response names a next page: `--all` follows it.
+    /// When the response names a next page: the CLI follows it.
     pub pagination: Option<Pagination>,
     /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
     /// overrides that field of `--json-body`.

@@ -25,7 +25,7 @@ use futures_core::Stream;
 
 use crate::{Error, ErrorKind, ResponseValue};
 
-/// The most pages a stream, or `vast --all`, fetches.
+/// The most pages a stream, or `vast` listing a paged list, fetches.
 pub const PAGE_CAP: usize = 1000;
 
 /// What to do after a page.

@@ -109,6 +109,7 @@ mod tests {
             method: "GET".into(),
             path: path.into(),
             body,
+            last_page: None,
         }])
         .unwrap()
     }

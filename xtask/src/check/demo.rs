@@ -203,18 +203,24 @@ mod tests {
         let table = commands::commands(&normalised.doc, &normalised.naming);
         let mock = SpecMock::start(&normalised.doc).unwrap();
         let shown = flow(vast, &mock, &table).unwrap();
-        let requests: Vec<String> = sent(&mock).into_iter().step_by(2).collect();
-        // The spec's default filters, then the expression's; the ids the examples give.
-        assert_eq!(
-            requests,
-            [
+        // Each step runs twice: as shown, then for the next step's id.
+        let twice = |lines: &[&str]| lines.repeat(2);
+        // The spec's default filters, then the expression's; the ids the examples give; the
+        // instances' second page, which the example names and the mock answers as the last.
+        let expected = [
+            twice(&[
                 r#"POST /api/v0/bundles {"rentable":{"eq":true},"rented":{"eq":false},"verified":{"eq":true},"num_gpus":{"gte":1},"reliability":{"gte":0.9}}"#,
-                r#"PUT /api/v0/asks/12345678 {"image":"pytorch/pytorch"}"#,
+            ]),
+            twice(&[r#"PUT /api/v0/asks/12345678 {"image":"pytorch/pytorch"}"#]),
+            twice(&[
                 "GET /api/v1/instances ",
-                "DELETE /api/v0/instances/312 ",
-                "GET /api/v0/auth/apikeys ",
-            ]
-        );
+                "GET /api/v1/instances?after_token=eyJ2YWx1ZXMiOiB7ImlkIjogMTIzfX0%3D ",
+            ]),
+            twice(&["DELETE /api/v0/instances/312 "]),
+            twice(&["GET /api/v0/auth/apikeys "]),
+        ]
+        .concat();
+        assert_eq!(sent(&mock), expected);
         assert!(
             mock.seen
                 .lock()
@@ -229,11 +235,18 @@ mod tests {
         assert!(shown[4].contains("123  456      read    789      Team Alpha\n"));
     }
 
-    /// The requests a flow sent, as `METHOD path` lines, to compare with what a user expects.
+    /// The requests a flow sent, as `METHOD path?query body` lines, to compare with what a
+    /// user expects.
     fn sent(mock: &SpecMock) -> Vec<String> {
         let seen: Vec<crate::check::spec_mock::Seen> = mock.seen.lock().unwrap().clone();
         seen.iter()
-            .map(|s| format!("{} {} {}", s.method, s.path, s.body))
+            .map(|s| {
+                let query = match s.query.as_str() {
+                    "" => String::new(),
+                    query => format!("?{query}"),
+                };
+                format!("{} {}{query} {}", s.method, s.path, s.body)
+            })
             .collect()
     }
 }

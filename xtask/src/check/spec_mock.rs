@@ -31,6 +31,51 @@ pub struct Route {
     pub method: String,
     pub path: String,
     pub body: String,
+    /// When the body names a next page (a top-level `next` or `next_<x>` field holding a
+    /// token): the token, and the last page, answered to a request that sends the token back
+    /// (the body with that field `null`), so that a client following pages comes to an end
+    /// as with a server, rather than being handed the same token forever.
+    pub last_page: Option<(String, String)>,
+}
+
+/// The next-page token of an example body and the body of the page after it, the last.
+fn last_page(body: &Value) -> Option<(String, String)> {
+    let fields = body.as_object()?;
+    let (name, token) = fields.iter().find_map(|(name, value)| {
+        let token = match value {
+            Value::String(s) if !s.is_empty() => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        (name == "next" || name.starts_with("next_")).then(|| (name.clone(), token))
+    })?;
+    let mut last = fields.clone();
+    last.insert(name, Value::Null);
+    Some((token, Value::Object(last).to_string()))
+}
+
+/// Whether a query string (`a=1&b=x%3D`) has a parameter whose value, decoded, is `value`.
+fn query_has_value(query: &str, value: &str) -> bool {
+    query.split('&').any(|pair| {
+        let encoded = pair.split_once('=').map_or("", |(_, v)| v);
+        let bytes = encoded.as_bytes();
+        let mut decoded = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    decoded.push(byte);
+                    i += 3;
+                    continue;
+                }
+                (b'+', _) => decoded.push(b' '),
+                (byte, _) => decoded.push(byte),
+            }
+            i += 1;
+        }
+        decoded == value.as_bytes()
+    })
 }
 
 impl SpecMock {
@@ -60,7 +105,12 @@ impl SpecMock {
                     r.method == method
                         && path_matches(r.path.trim_end_matches('/'), path.trim_end_matches('/'))
                 }) {
-                Some(route) => Reply::json(200, &route.body),
+                Some(route) => match &route.last_page {
+                    Some((token, last)) if query_has_value(request.query(), token) => {
+                        Reply::json(200, last)
+                    }
+                    _ => Reply::json(200, &route.body),
+                },
                 None => Reply::json(404, r#"{"msg": "no such operation in the spec"}"#),
             }
         })?;
@@ -109,6 +159,7 @@ pub fn routes(doc: &Value) -> Vec<Route> {
             Route {
                 method: method.to_ascii_uppercase(),
                 path: path.to_string(),
+                last_page: last_page(&body),
                 body: body.to_string(),
             }
         })
@@ -177,5 +228,20 @@ mod tests {
             fit(json!(null), &schema["properties"]["ids"], &doc, 0),
             json!(null)
         );
+    }
+
+    #[test]
+    fn the_page_an_example_names_next_is_the_last() {
+        let body = json!({"instances": [{"id": 1}], "next_token": "eyJ2IjogMX0="});
+        let (token, last) = last_page(&body).unwrap();
+        assert_eq!(token, "eyJ2IjogMX0=");
+        assert_eq!(
+            serde_json::from_str::<Value>(&last).unwrap(),
+            json!({"instances": [{"id": 1}], "next_token": null})
+        );
+        assert_eq!(last_page(&json!({"instances": [], "next_token": null})), None);
+        assert!(query_has_value("limit=5&after_token=eyJ2IjogMX0%3D", &token));
+        assert!(query_has_value("after_token=a+b", "a b"));
+        assert!(!query_has_value("limit=5", &token));
     }
 }

@@ -1,7 +1,7 @@
 //! `stream()` for every paged list operation's builder: the items of every page, one after
 //! another, as a `futures::Stream`. Paged lists are found by the command table's rule
 //! ([`crate::generate::commands`]' `pagination`: a `next_<x>` response field and an `<x>`/`after_<x>`
-//! query parameter), the same the CLI's `--all` follows. A rewrite of the syntax tree after
+//! query parameter), the same the CLI follows. A rewrite of the syntax tree after
 //! `typed_errors`, so it holds for every spec; one whose page parameter is not a string, or
 //! whose fields the generated types do not have as named, gets no `stream()` (the CLI still
 //! follows its pages).
