@@ -72,7 +72,7 @@ pub const VASTAI_COMMANDS: &[VastaiCommand] = &[
 /// Words of the commands written by hand, which no entry may take.
 const HAND_WRITTEN: &[&[&str]] = &[&["set", "api-key"], &["wait", "instance"], &["completions"]];
 
-/// The entries for `spec`'s operation whose words are free, in `table`.
+/// The entries for `spec`'s operation whose words no other command has.
 pub fn of(spec: &CommandSpec) -> impl Iterator<Item = &'static VastaiCommand> {
     of_in(spec, VASTAI_COMMANDS, COMMANDS)
 }
@@ -90,11 +90,11 @@ fn of_in<'a>(
 /// Whether `words` clash with no command of `table` nor a hand-written one: neither the same
 /// words, nor a one-word command that is also a group.
 fn free(words: &[&str], table: &'static [CommandSpec]) -> bool {
-    let taken = table
+    let mut taken = table
         .iter()
         .flat_map(|c| std::iter::once(c.words).chain(c.aliases.iter().copied()))
         .chain(HAND_WRITTEN.iter().copied());
-    taken.into_iter().all(|other| {
+    taken.all(|other| {
         other != words && !((other.len() == 1 || words.len() == 1) && other[0] == words[0])
     })
 }
@@ -126,11 +126,11 @@ fn runs(entry: &VastaiCommand, spec: &CommandSpec) -> String {
 /// entry's order, its presets hidden and set. `None` when the operation lacks one of them.
 pub fn command(entry: &VastaiCommand, target: &Command, spec: &CommandSpec) -> Option<Command> {
     let has = |id: &str| target.get_arguments().any(|a| a.get_id() == id);
-    let named = entry
+    let mut named = entry
         .positional
         .iter()
         .chain(entry.preset.iter().map(|(id, _)| id));
-    if !named.into_iter().all(|id| has(id)) {
+    if !named.all(|id| has(id)) {
         return None;
     }
     let runs = runs(entry, spec);

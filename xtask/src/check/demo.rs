@@ -204,7 +204,7 @@ mod tests {
         let mock = SpecMock::start(&normalised.doc).unwrap();
         let shown = flow(vast, &mock, &table).unwrap();
         // Each step runs twice: as shown, then for the next step's id.
-        let twice = |lines: &[&str]| lines.repeat(2);
+        let twice = |lines: &[&'static str]| lines.repeat(2);
         // The spec's default filters, then the expression's; the ids the examples give; the
         // instances' second page, which the example names and the mock answers as the last.
         let expected = [

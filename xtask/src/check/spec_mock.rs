@@ -62,7 +62,9 @@ fn query_has_value(query: &str, value: &str) -> bool {
         let mut decoded = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
                 (b'%', Some(byte)) => {
                     decoded.push(byte);
@@ -239,8 +241,14 @@ mod tests {
             serde_json::from_str::<Value>(&last).unwrap(),
             json!({"instances": [{"id": 1}], "next_token": null})
         );
-        assert_eq!(last_page(&json!({"instances": [], "next_token": null})), None);
-        assert!(query_has_value("limit=5&after_token=eyJ2IjogMX0%3D", &token));
+        assert_eq!(
+            last_page(&json!({"instances": [], "next_token": null})),
+            None
+        );
+        assert!(query_has_value(
+            "limit=5&after_token=eyJ2IjogMX0%3D",
+            &token
+        ));
         assert!(query_has_value("after_token=a+b", "a b"));
         assert!(!query_has_value("limit=5", &token));
     }

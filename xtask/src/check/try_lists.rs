@@ -134,7 +134,10 @@ fn check_pages(
         ));
     }
     // Against Prism's random pages, one item is enough to show the requests are the spec's.
-    runs.push((command.words.clone(), vec!["--max-items".into(), "1".into()]));
+    runs.push((
+        command.words.clone(),
+        vec!["--max-items".into(), "1".into()],
+    ));
     Ok(format!(
         "`{shown}` followed `{}` into `{}` and stopped when the token repeated (exit 10)",
         pagination.response_field, pagination.query_param
