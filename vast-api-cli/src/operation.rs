@@ -231,6 +231,10 @@ fn execute(
             response.body.len()
         ));
     }
+    // The pages that came, even when a later one failed: the failure then says the rest did not.
+    if let Some(rest) = output.pages.as_ref().and_then(|p| p.borrow_mut().rest()) {
+        output.print_body(&rest, &output.columns);
+    }
     if let Some(failure) = output.failure.take() {
         return Err(failure);
     }
@@ -239,9 +243,6 @@ fn execute(
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
-    if let Some(rest) = output.pages.as_ref().and_then(|p| p.borrow_mut().rest()) {
-        output.print_body(&rest, &output.columns);
-    }
     match stopped {
         Some(why) => Err(partial(&why, terminal_width())),
         None => Ok(()),

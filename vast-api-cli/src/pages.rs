@@ -39,19 +39,23 @@ impl Pages {
     /// otherwise the pages kept so far, joined, when this one would take them past
     /// [`KEPT_BYTES`]. Past `--max-items` a page is cut to the items still wanted.
     pub fn add(&mut self, body: &[u8], raw: bool) -> Option<Vec<u8>> {
-        let wanted = self.max_items.map(|max| max.saturating_sub(self.items));
+        // Items are counted only to stop at `--max-items`.
+        let parsed = self.max_items.and_then(|max| {
+            let value = serde_json::from_slice::<Value>(body).ok()?;
+            Some((max.saturating_sub(self.items), value))
+        });
         if raw {
-            self.items += serde_json::from_slice(body).map_or(0, |v| item_count(&v));
+            self.items += parsed.map_or(0, |(_, v)| item_count(&v));
             return Some(body.to_vec());
         }
-        let page = match (wanted, serde_json::from_slice::<Value>(body)) {
-            (Some(wanted), Ok(mut value)) if item_count(&value) > wanted => {
+        let page = match parsed {
+            Some((wanted, mut value)) if item_count(&value) > wanted => {
                 cut(&mut value, wanted);
                 self.items += wanted;
                 serde_json::to_vec(&value).expect("JSON values serialise")
             }
-            (_, value) => {
-                self.items += value.map_or(0, |v| item_count(&v));
+            parsed => {
+                self.items += parsed.map_or(0, |(_, v)| item_count(&v));
                 body.to_vec()
             }
         };

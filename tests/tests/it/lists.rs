@@ -200,6 +200,31 @@ fn a_repeated_token_prints_what_came_and_exits_10_in_one_line_that_fits() {
 }
 
 #[test]
+fn a_page_that_fails_ends_the_list_after_the_pages_before_it() {
+    if !has_show_instances() {
+        return;
+    }
+    let seen = Arc::new(Mutex::new(0));
+    let count = seen.clone();
+    let server = RawServer::answering(move |request| {
+        *count.lock().unwrap() += 1;
+        match request.query() {
+            "" => Reply::json(200, r#"{"instances": [{"id": 1}], "next_token": "a"}"#),
+            _ => Reply::json(400, r#"{"success": false, "msg": "bad token"}"#),
+        }
+    })
+    .unwrap();
+    let run = show_instances(&server, &["--cols", "id"], &[]);
+    assert_eq!((run.code, run.stdout.as_str()), (5, "1\n"));
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.contains("bad token"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(*seen.lock().unwrap(), 2);
+}
+
+#[test]
 fn a_list_past_1000_pages_prints_them_and_exits_10() {
     if !has_show_instances() {
         return;

@@ -108,8 +108,11 @@ fn flow(vast: &Path, mock: &SpecMock, table: &[commands::Command]) -> Result<Vec
             &[args, vec!["--raw".into()]].concat(),
             false,
         )?;
-        let first_id = serde_json::from_str::<Value>(&raw)
-            .ok()
+        // The first document: a paged list's `--raw` prints one per page.
+        let first_id = serde_json::Deserializer::from_str(&raw)
+            .into_iter::<Value>()
+            .next()
+            .and_then(Result::ok)
             .and_then(|v| first_id(&v));
         match step.operation {
             "search_offers" => ids.offer = first_id,
