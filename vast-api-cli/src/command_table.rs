@@ -29,6 +29,8 @@ pub struct CommandSpec {
     pub method: &'static str,
     /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
     pub files: &'static [&'static str],
+    /// The JSON body sorts by a list of [field, direction] lists: `-o`/`--order` sets it.
+    pub order: bool,
 }
 
 /// The response field naming the next page (`next_token`) and the query parameter that takes
@@ -75,4 +77,5 @@ pub const UNLISTED: CommandSpec = CommandSpec {
     body_flags: &[],
     method: "",
     files: &[],
+    order: false,
 };

@@ -278,12 +278,26 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
         })
 }
 
-/// The filter expression and `--all`, for the commands whose spec calls for them.
+/// The filter expression, `-o`/`--order` and `--all`, for the commands whose spec calls for them.
 fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
+    let command = if spec.order {
+        command.arg(
+            Arg::new(ORDER)
+                .short('o')
+                .long("order")
+                .value_name("FIELDS")
+                .allow_hyphen_values(true)
+                .help(
+                    "Sort by these fields, as in vastai: 'dph_total,num_gpus-' (a - before or \
+                     after a field: descending); sets the body's `order`",
+                ),
+        )
+    } else {
+        command
+    };
     let command = if spec.filter.is_empty() {
         command
     } else {
-        let fields: Vec<&str> = spec.filter.iter().map(|f| f.name).collect();
         command
             .arg(
                 Arg::new(QUERY)
@@ -293,9 +307,9 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
                     .help("Filter expression, as in 'gpu_ram>=24 num_gpus=1' (grammar below)"),
             )
             .after_long_help(format!(
-                "{}\n\nFields: {}",
+                "{}\n\n{}",
                 crate::filter::HELP,
-                fields.join(", ")
+                crate::filter::fields_help(spec.filter)
             ))
     };
     match spec.pagination {
@@ -326,6 +340,7 @@ fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
 /// The argument ids of the options [`with_list_options`] adds.
 pub const QUERY: &str = "vast-filter-query";
 pub const ALL_PAGES: &str = "vast-all-pages";
+pub const ORDER: &str = "vast-order";
 fn type_of(arg: &Arg) -> std::any::TypeId {
     // clap's own id of the value type compares with std's.
     let ty = arg.get_value_parser().type_id();

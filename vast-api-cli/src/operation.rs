@@ -65,6 +65,7 @@ fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Mutex<E
 /// expression, and which body fields the flags set.
 fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let spec = commands::spec_of(operation);
+    edits.filter_fields = spec.filter;
     if !spec.filter.is_empty()
         && let Some(words) = leaf.get_many::<String>(commands::QUERY)
     {
@@ -72,6 +73,11 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         let filter =
             filter::parse(&query, spec.filter).map_err(|e| Failure::new(Exit::Usage, e))?;
         edits.filter = Some(filter);
+    }
+    if spec.order
+        && let Some(text) = leaf.get_one::<String>(commands::ORDER)
+    {
+        edits.order = Some(vast_api::filter::order(text, spec.filter));
     }
     edits.flag_fields = spec
         .body_flags

@@ -15,6 +15,7 @@ mod library;
 mod prism;
 mod properties;
 mod retries;
+mod search;
 mod support;
 mod tls;
 mod wait;

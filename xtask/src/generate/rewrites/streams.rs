@@ -191,6 +191,7 @@ mod tests {
             body_flags: vec![],
             method: "GET".into(),
             files: vec![],
+            order: false,
         }
     }
 
