@@ -20,6 +20,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "attach_ssh_key",
@@ -34,6 +35,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &["ssh-key"],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "initiate_remote_rsync",
@@ -48,6 +50,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_remote_rsync",
@@ -62,6 +65,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_maint",
@@ -76,6 +80,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cloud_copy",
@@ -90,6 +95,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_sync",
@@ -104,6 +110,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "change_bid",
@@ -118,6 +125,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cleanup_machine",
@@ -132,6 +140,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_api_keys",
@@ -146,6 +155,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_api_key",
@@ -160,6 +170,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_workergroup",
@@ -174,6 +185,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_workergroup",
@@ -188,6 +200,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_endpoints",
@@ -202,6 +215,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_endpoint",
@@ -216,6 +230,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_env_vars",
@@ -230,6 +245,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_env_var",
@@ -244,6 +260,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_env_var",
@@ -258,6 +275,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_user_secret",
@@ -272,6 +290,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_instance",
@@ -286,6 +305,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
     },
     CommandSpec {
         operation_id: "get_ssh_keys_user",
@@ -300,6 +320,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_ssh_key",
@@ -314,6 +335,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &["ssh-key"],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_user",
@@ -328,6 +350,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_subaccount",
@@ -342,6 +365,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &["ssh-key"],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_team",
@@ -356,6 +380,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "destroy_team",
@@ -370,6 +395,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_team_role",
@@ -384,6 +410,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_templates",
@@ -398,6 +425,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "edit_template",
@@ -412,6 +440,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_template",
@@ -426,6 +455,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
     },
     CommandSpec {
         operation_id: "delete_template",
@@ -440,6 +470,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_api_key",
@@ -454,6 +485,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_workergroup",
@@ -468,6 +500,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_workergroup",
@@ -482,6 +515,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_endpoint",
@@ -496,6 +530,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_endpoint",
@@ -510,6 +545,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_ssh_key",
@@ -524,6 +560,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &["ssh-key"],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_ssh_key",
@@ -538,6 +575,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_volumes",
@@ -552,6 +590,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "rent_volume",
@@ -566,6 +605,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_volume",
@@ -580,6 +620,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_instance",
@@ -594,6 +635,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "manage_instance",
@@ -608,6 +650,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "destroy_instance",
@@ -622,6 +665,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "detach_ssh_key",
@@ -636,6 +680,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "execute",
@@ -650,6 +695,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_workergroup_logs",
@@ -664,6 +710,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_workergroup_workers",
@@ -678,6 +725,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_endpoint_logs",
@@ -692,6 +740,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_endpoint_workers",
@@ -706,6 +755,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "invite_team_member",
@@ -720,6 +770,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_machine",
@@ -734,6 +785,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_logs",
@@ -748,6 +800,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_metrics",
@@ -762,6 +815,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_locations",
@@ -776,6 +830,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_trends",
@@ -790,6 +845,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_notification_types",
@@ -804,6 +860,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_notification_preferences",
@@ -818,6 +875,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_notification_preferences",
@@ -832,6 +890,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_notification_webhooks",
@@ -846,6 +905,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_notification_webhook",
@@ -860,6 +920,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_notification_webhook",
@@ -874,6 +935,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_notification_webhook",
@@ -888,6 +950,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "rotate_notification_webhook_secret",
@@ -902,6 +965,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "test_notification_webhook",
@@ -916,6 +980,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "prepay_instance",
@@ -930,6 +995,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "reboot_instance",
@@ -944,6 +1010,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "recycle_instance",
@@ -958,6 +1025,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_defjob",
@@ -972,6 +1040,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_team_member",
@@ -986,6 +1055,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_role",
@@ -1000,6 +1070,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_team_role",
@@ -1014,6 +1085,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_team_role",
@@ -1028,6 +1100,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_reports",
@@ -1042,6 +1115,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "route",
@@ -1056,6 +1130,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "schedule_maint",
@@ -1070,6 +1145,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_benchmarks",
@@ -1084,6 +1160,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_offers",
@@ -1098,6 +1175,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: true,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_volumes",
@@ -1112,6 +1190,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_defjob",
@@ -1126,6 +1205,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_min_bid",
@@ -1140,6 +1220,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_charges",
@@ -1154,6 +1235,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_connections",
@@ -1168,6 +1250,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deployment",
@@ -1182,6 +1265,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deployments",
@@ -1196,6 +1280,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deposit",
@@ -1210,6 +1295,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_earnings",
@@ -1224,6 +1310,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_instances",
@@ -1238,6 +1325,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_invoices",
@@ -1252,6 +1340,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_ipaddrs",
@@ -1266,6 +1355,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_machines",
@@ -1280,6 +1370,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_subaccounts",
@@ -1294,6 +1385,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_members",
@@ -1308,6 +1400,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_roles",
@@ -1322,6 +1415,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_user",
@@ -1336,6 +1430,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "GET",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "start_deployment",
@@ -1350,6 +1445,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "stop_deployment",
@@ -1364,6 +1460,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "transfer_credit",
@@ -1378,6 +1475,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "PUT",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "unlist_machine",
@@ -1392,6 +1490,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "DELETE",
         files: &[],
         order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "unlist_volume",
@@ -1406,5 +1505,6 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: "POST",
         files: &[],
         order: false,
+        limits: &[],
     },
 ];

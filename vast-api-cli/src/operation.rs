@@ -79,6 +79,18 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
     {
         edits.order = Some(vast_api::filter::order(text, spec.filter));
     }
+    for (flag, most, note) in spec.limits {
+        let given = leaf.try_get_one::<String>(flag).ok().flatten();
+        if let Some(length) = given.map(|v| v.chars().count()).filter(|n| n > most) {
+            return Err(Failure::new(
+                Exit::Usage,
+                format!(
+                    "--{flag} is {length} characters; {}",
+                    limit_help(*most, note)
+                ),
+            ));
+        }
+    }
     edits.flag_fields = spec
         .body_flags
         .iter()
@@ -90,6 +102,14 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         .map(|(_, field)| *field)
         .collect();
     Ok(())
+}
+
+/// A limit the spec's notes put on a field, as help and errors say it.
+pub fn limit_help(most: usize, note: &str) -> String {
+    match note {
+        "" => format!("the API takes at most {most} characters"),
+        note => format!("the API takes at most {most} characters (its notes: {note})"),
+    }
 }
 
 /// The request the command line describes, made by the client but not sent.
@@ -184,6 +204,7 @@ fn execute(
             scalar: spec.columns,
             more: spec.more_columns,
             choice,
+            leads: crate::presentation::leads(spec.operation_id),
         },
         capture: capture.clone(),
         pages: all_pages.then(RefCell::default),
@@ -203,15 +224,8 @@ fn execute(
     let Some(result) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
-    if settings.verbose
-        && let Some(response) = capture.last_response()
-    {
-        redact::write_stderr(&format!(
-            "vast: {} in {} ms, {} bytes\n",
-            response.status,
-            started.elapsed().as_millis(),
-            response.body.len()
-        ));
+    if settings.verbose {
+        note_response(&capture, started);
     }
     if let Some(failure) = output.failure.take() {
         return Err(failure);
@@ -238,6 +252,18 @@ fn execute(
         ));
     }
     Ok(())
+}
+
+/// `-v`'s line on the last response: its status, time and size.
+fn note_response(capture: &ResponseCapture, started: Instant) {
+    if let Some(response) = capture.last_response() {
+        redact::write_stderr(&format!(
+            "vast: {} in {} ms, {} bytes\n",
+            response.status,
+            started.elapsed().as_millis(),
+            response.body.len()
+        ));
+    }
 }
 
 /// Calls the operation; with `follow`, again with each next page's token, for at most that
@@ -343,6 +369,7 @@ mod tests {
                 scalar: &["id"],
                 more: &[],
                 choice: Choice::All,
+                leads: &[],
             },
             capture: capture.clone(),
             pages: Some(RefCell::default()),

@@ -17,5 +17,6 @@ mod properties;
 mod retries;
 mod search;
 mod support;
+mod texts;
 mod tls;
 mod wait;

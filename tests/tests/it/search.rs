@@ -3,53 +3,23 @@
 //! default conditions hold whatever the body comes from, and a value that cannot mean what it
 //! says is refused before anything is sent.
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::{Value, json};
-use vast_test_servers::http::{Reply, Server};
-use vast_tests::TEST_KEY;
 
-use crate::support::{Run, home, vast};
-
-/// A server that answers every request with no offers, keeping each request's JSON body.
-struct Searches {
-    server: Server,
-    bodies: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Searches {
-    fn start() -> Searches {
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let kept = bodies.clone();
-        let server = Server::answering(move |request| {
-            assert_eq!(
-                (request.method(), request.path()),
-                ("POST", "/api/v0/bundles")
-            );
-            let body = serde_json::from_slice(&request.body).expect("a JSON body");
-            kept.lock().unwrap().push(body);
-            Reply::json(200, r#"{"offers": []}"#)
-        })
-        .unwrap();
-        Searches { server, bodies }
-    }
-}
+use crate::support::{Recorder, Run, home};
 
 /// Runs `vast search offers ARGS…` against `server`; the run, and the bodies the server received
 /// during it.
-fn search(server: &Searches, args: &[&str]) -> (Run, Vec<Value>) {
-    let mut all = vec![
-        "--url",
-        &server.server.url,
-        "--api-key",
-        TEST_KEY,
-        "search",
-        "offers",
-    ];
-    all.extend_from_slice(args);
-    let run = vast(&all, &[], home().path());
-    let bodies = std::mem::take(&mut *server.bodies.lock().unwrap());
-    (run, bodies)
+fn search(server: &Recorder, args: &[&str]) -> (Run, Vec<Value>) {
+    let mut words = vec!["search", "offers"];
+    words.extend_from_slice(args);
+    let (run, requests) = server.run(&words);
+    for (method, path, _) in &requests {
+        assert_eq!(
+            (method.as_str(), path.as_str()),
+            ("POST", "/api/v0/bundles")
+        );
+    }
+    (run, requests.into_iter().map(|(.., body)| body).collect())
 }
 
 /// The line `vastai search offers` documents, with its units, names and sort order, goes out
@@ -59,7 +29,7 @@ fn search(server: &Searches, args: &[&str]) -> (Run, Vec<Value>) {
 /// `allocated_storage` by default, where `vast` sends the spec's defaults (README).
 #[test]
 fn a_vastai_query_means_what_it_means_to_vastai() {
-    let server = Searches::start();
+    let server = Recorder::start(r#"{"offers": []}"#);
     let (run, bodies) = search(
         &server,
         &[
@@ -85,7 +55,7 @@ fn a_vastai_query_means_what_it_means_to_vastai() {
 /// `vastai` reading is in the API's unit.
 #[test]
 fn units_convert_to_the_api_s() {
-    let server = Searches::start();
+    let server = Recorder::start(r#"{"offers": []}"#);
     let (run, bodies) = search(
         &server,
         &[
@@ -124,7 +94,7 @@ fn a_body_file_keeps_the_default_conditions() {
         r#"{"rented": {"eq": true}, "order": [["score", "desc"]]}"#,
     )
     .unwrap();
-    let server = Searches::start();
+    let server = Recorder::start(r#"{"offers": []}"#);
     let path = file.to_str().unwrap();
     let (run, bodies) = search(
         &server,
@@ -143,7 +113,7 @@ fn a_body_file_keeps_the_default_conditions() {
 /// write one, and nothing is sent.
 #[test]
 fn a_value_a_field_cannot_take_is_refused_before_sending() {
-    let server = Searches::start();
+    let server = Recorder::start(r#"{"offers": []}"#);
     for (query, message) in [
         (
             "gpu_ram>=24GHz",

@@ -37,6 +37,9 @@ pub struct Command {
     pub files: Vec<String>,
     /// The JSON body has an `order`: a list of [field, direction] lists (see [`orders`]).
     pub order: bool,
+    /// Body flags whose length the document's notes limit (see [`documented_limits`]): (flag
+    /// id, most characters, what the notes say to do instead).
+    pub limits: Vec<(String, usize, String)>,
 }
 
 /// A field of a filter body: its name, the operators whose value type the spec gives, and what
@@ -71,6 +74,7 @@ const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "in", "notin
 
 /// Every operation of the normalised document, in document order.
 pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
+    let limits = documented_limits(doc);
     crate::generate::openapi::operations(doc)
         .filter_map(|(path, method, op)| {
             let at = Location::root().key("paths").key(path).key(method);
@@ -88,6 +92,14 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 .map(|b| resolve(b, doc))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
                 .map(|s| resolve(s, doc));
+            let body_flags = body.map(|b| body_flags(b, doc)).unwrap_or_default();
+            let limits = body_flags
+                .iter()
+                .filter_map(|(flag, field)| {
+                    let (_, most, note) = limits.iter().find(|(f, ..)| f == field)?;
+                    Some((flag.clone(), *most, note.clone()))
+                })
+                .collect();
             Some(Command {
                 operation_id: named.rust.clone(),
                 words: named.words.clone(),
@@ -99,10 +111,11 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                     .map(|b| filter_fields(b, response, doc))
                     .unwrap_or_default(),
                 pagination: response.and_then(|r| pagination(op, r, doc)),
-                body_flags: body.map(|b| body_flags(b, doc)).unwrap_or_default(),
+                body_flags,
                 method: method.to_uppercase(),
                 files: file_arguments(op, doc),
                 order: body.is_some_and(|b| orders(b, doc)),
+                limits,
             })
         })
         .collect()
@@ -378,6 +391,34 @@ fn pagination(op: &Value, response: &Value, doc: &Value) -> Option<Pagination> {
         })
 }
 
+/// The limits the document's notes put on fields, in the vendor's phrasing: a line of
+/// `info.description` saying "`onstart` field is limited to 4048 characters -- gzip+base64 for
+/// longer scripts" gives (`onstart`, 4048, `gzip+base64 for longer scripts`). The schemas do not
+/// say it (no `maxLength`), and the server's refusal comes after the request.
+pub fn documented_limits(doc: &Value) -> Vec<(String, usize, String)> {
+    let notes = doc
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    notes
+        .lines()
+        .filter_map(|line| {
+            let (before, after) = line.split_once(" field is limited to ")?;
+            let field = before.rsplit('`').nth(1)?;
+            let (count, rest) = after.split_once(" characters")?;
+            let most = count.trim().parse().ok()?;
+            let note = rest
+                .trim_start_matches([' ', '-', ':', ',', ';', '\u{2014}'])
+                .trim();
+            Some((
+                field.to_string(),
+                most,
+                note.trim_end_matches('.').to_string(),
+            ))
+        })
+        .collect()
+}
+
 /// Whether a JSON body sorts as the vendor's search does: an `order` property that is a list of
 /// lists (`[["dph_total", "asc"], ["num_gpus", "desc"]]`), which `vast` takes as `-o`.
 fn orders(body: &Value, doc: &Value) -> bool {
@@ -439,7 +480,7 @@ pub fn render(commands: &[Command]) -> String {
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n        order: {},\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -454,6 +495,11 @@ pub fn render(commands: &[Command]) -> String {
             c.method,
             list(&c.files),
             c.order,
+            c.limits
+                .iter()
+                .map(|(flag, most, note)| format!("({flag:?}, {most}, {note:?})"))
+                .collect::<Vec<_>>()
+                .join(", "),
         ));
     }
     out.push_str("];\n");
@@ -637,6 +683,24 @@ mod tests {
     }
 
     #[test]
+    fn the_notes_limit_fields_in_the_vendor_s_phrasing() {
+        let doc = json!({"info": {"description": "## Key Quirks\n- `gpu_ram` in CLI = GB\n\
+            - `onstart` field is limited to 4048 characters -- gzip+base64 for longer scripts\n\
+            - `label` field is limited to 64 characters.\n- nothing else is limited to 3 characters"}});
+        assert_eq!(
+            documented_limits(&doc),
+            [
+                (
+                    "onstart".into(),
+                    4048,
+                    "gzip+base64 for longer scripts".into()
+                ),
+                ("label".into(), 64, String::new())
+            ]
+        );
+    }
+
+    #[test]
     fn the_table_lists_aliases() {
         let command = Command {
             operation_id: "show_api_keys".into(),
@@ -651,6 +715,7 @@ mod tests {
             method: "GET".into(),
             files: vec![],
             order: false,
+            limits: vec![],
         };
         assert!(
             render(&[command]).contains(

@@ -159,6 +159,7 @@ mod tests {
             method: "POST".into(),
             files: vec![],
             order: false,
+            limits: vec![],
         }
     }
 

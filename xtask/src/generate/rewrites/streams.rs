@@ -192,6 +192,7 @@ mod tests {
             method: "GET".into(),
             files: vec![],
             order: false,
+            limits: vec![],
         }
     }
 
