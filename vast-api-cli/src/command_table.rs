@@ -29,6 +29,11 @@ pub struct CommandSpec {
     pub method: &'static str,
     /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
     pub files: &'static [&'static str],
+    /// The JSON body sorts by a list of [field, direction] lists: `-o`/`--order` sets it.
+    pub order: bool,
+    /// Body flags whose length the spec's notes limit: (flag id, most characters, what the
+    /// notes say to do instead); a longer value is refused before anything is sent.
+    pub limits: &'static [(&'static str, usize, &'static str)],
 }
 
 /// The response field naming the next page (`next_token`) and the query parameter that takes
@@ -75,4 +80,6 @@ pub const UNLISTED: CommandSpec = CommandSpec {
     body_flags: &[],
     method: "",
     files: &[],
+    order: false,
+    limits: &[],
 };

@@ -229,8 +229,8 @@ fn with_short_about(command: Command) -> Command {
 
 /// Adapts a generated command to the vendor CLI's habits and to typing: path parameters are
 /// positional rather than `--flags`; a boolean is a switch pair (`--vm`, `--no-vm`; read through
-/// [`switch`](crate::switches::switch)); a string takes values that start with `-` (`--env '-e A=1'`); a key or
-/// certificate also takes `@PATH` (see [`file_or_text`]); a `DELETE` has `--yes`. progenitor's
+/// [`switch`](crate::switches::switch)); a string takes values that start with `-` (`--env '-e A=1'`); a body
+/// field's text also `@PATH` (see [`crate::files::Text`]); a `DELETE` has `--yes`. progenitor's
 /// `--json-body-template`, which does nothing yet (its help says "XXX"), is hidden.
 fn adapted(command: Command, spec: &CommandSpec) -> Command {
     let has = |command: &Command, id: &str| command.get_arguments().any(|a| a.get_id() == id);
@@ -250,19 +250,23 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
         if ty == std::any::TypeId::of::<bool>() && !has(&command, &negated(&id)) {
             command = switch_pair(command, &id);
         } else if ty == std::any::TypeId::of::<String>() {
-            let reads_file = spec.files.contains(&id.as_str());
+            let text = crate::files::Text::of(spec, &id);
+            let limit = spec.limits.iter().find(|(flag, ..)| *flag == id);
             command = command.mut_arg(&id, |arg| {
-                let arg = arg.allow_hyphen_values(true);
-                if reads_file {
-                    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-                    arg.value_parser(file_or_text).help(format!(
-                        "{}{}@PATH, or the path of a file, sends the file's contents",
-                        help.trim_end(),
-                        if help.trim().is_empty() { "" } else { "\n" }
-                    ))
-                } else {
-                    arg
-                }
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                let more = text.help().into_iter().map(String::from).chain(limit.map(
+                    |(_, most, note)| {
+                        let text = crate::operation::limit_help(*most, note);
+                        format!("{}{}", text[..1].to_uppercase(), &text[1..])
+                    },
+                ));
+                let help: Vec<String> = std::iter::once(help.trim_end().to_string())
+                    .chain(more)
+                    .filter(|line| !line.is_empty())
+                    .collect();
+                arg.allow_hyphen_values(true)
+                    .value_parser(text)
+                    .help(help.join("\n"))
             });
         }
     }
@@ -287,13 +291,27 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
         })
 }
 
-/// The filter expression, and for a paged list `--max-items` (and `--all`, now what it does
-/// anyway), for the commands whose spec calls for them.
+/// The filter expression, `-o`/`--order`, and for a paged list `--max-items` (and `--all`, now
+/// what it does anyway), for the commands whose spec calls for them.
 fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
+    let command = if spec.order {
+        command.arg(
+            Arg::new(ORDER)
+                .short('o')
+                .long("order")
+                .value_name("FIELDS")
+                .allow_hyphen_values(true)
+                .help(
+                    "Sort by these fields, as in vastai: 'dph_total,num_gpus-' (a - before or \
+                     after a field: descending); sets the body's `order`",
+                ),
+        )
+    } else {
+        command
+    };
     let command = if spec.filter.is_empty() {
         command
     } else {
-        let fields: Vec<&str> = spec.filter.iter().map(|f| f.name).collect();
         command
             .arg(
                 Arg::new(QUERY)
@@ -303,9 +321,9 @@ fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
                     .help("Filter expression, as in 'gpu_ram>=24 num_gpus=1' (grammar below)"),
             )
             .after_long_help(format!(
-                "{}\n\nFields: {}",
+                "{}\n\n{}",
                 crate::filter::HELP,
-                fields.join(", ")
+                crate::filter::fields_help(spec.filter)
             ))
     };
     match spec.pagination {
@@ -348,6 +366,7 @@ fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
 pub const QUERY: &str = "vast-filter-query";
 pub const ALL_PAGES: &str = "vast-all-pages";
 pub const MAX_ITEMS: &str = "vast-max-items";
+pub const ORDER: &str = "vast-order";
 fn type_of(arg: &Arg) -> std::any::TypeId {
     // clap's own id of the value type compares with std's.
     let ty = arg.get_value_parser().type_id();
@@ -363,24 +382,6 @@ fn type_of(arg: &Arg) -> std::any::TypeId {
 /// Whether a DELETE command line says `--yes`.
 pub fn confirmed(leaf: &clap::ArgMatches) -> bool {
     leaf.try_get_one::<bool>("yes").ok().flatten() == Some(&true)
-}
-
-/// A key or certificate argument: `@PATH` (`@~/.ssh/id_ed25519.pub`; `~/` is the home folder)
-/// or the path of an existing file sends the file's contents, without a final line break; any
-/// other text is sent as it is. A key's text never names a file, so the two cannot be confused.
-pub fn file_or_text(value: &str) -> Result<String, String> {
-    let path = match value.strip_prefix('@') {
-        Some(path) => match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-            (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
-            _ => std::path::PathBuf::from(path),
-        },
-        None if std::path::Path::new(value).is_file() => std::path::PathBuf::from(value),
-        None => return Ok(value.to_string()),
-    };
-    let text = crate::files::read_text(&path, crate::files::KEY_FILE_LIMIT)
-        .map_err(|e| format!("cannot read {}: {e}", vast_api::text::shown_path(&path)))?;
-    let text = text.strip_suffix('\n').unwrap_or(&text);
-    Ok(text.strip_suffix('\r').unwrap_or(text).to_string())
 }
 
 /// The operation a parsed command line names, with the matches of its own arguments.

@@ -152,7 +152,7 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("ssh-key")
                     .long("ssh-key")
-                    .value_parser(::clap::value_parser!(types::AttachSshKeyBodySshKey))
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The SSH key to attach to the instance"),
             )
@@ -644,7 +644,7 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("key")
                     .long("key")
-                    .value_parser(::clap::value_parser!(types::UpdateEnvVarBodyKey))
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help(
                         "The key of the environment variable to update (will be converted to uppercase)",
@@ -689,7 +689,7 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("value")
                     .long("value")
-                    .value_parser(::clap::value_parser!(types::CreateEnvVarBodyValue))
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("Secret value to be encrypted and stored"),
             )
@@ -1018,18 +1018,14 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("captcha")
                     .long("captcha")
-                    .value_parser(
-                        ::clap::value_parser!(types::CreateSubaccountBodyCaptcha),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("Captcha token (required for non-subaccounts)"),
             )
             .arg(
                 ::clap::Arg::new("email")
                     .long("email")
-                    .value_parser(
-                        ::clap::value_parser!(types::CreateSubaccountBodyEmail),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("User's email address"),
             )
@@ -1052,27 +1048,21 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("password")
                     .long("password")
-                    .value_parser(
-                        ::clap::value_parser!(types::CreateSubaccountBodyPassword),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("Account password"),
             )
             .arg(
                 ::clap::Arg::new("ssh-key")
                     .long("ssh-key")
-                    .value_parser(
-                        ::clap::value_parser!(types::CreateSubaccountBodySshKey),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("Optional SSH public key"),
             )
             .arg(
                 ::clap::Arg::new("username")
                     .long("username")
-                    .value_parser(
-                        ::clap::value_parser!(types::CreateSubaccountBodyUsername),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("Desired username"),
             )
@@ -1815,7 +1805,7 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("label")
                     .long("label")
-                    .value_parser(::clap::value_parser!(types::ManageInstanceBodyLabel))
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("Text label to assign to the instance (optional)"),
             )
@@ -1892,7 +1882,7 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("command")
                     .long("command")
-                    .value_parser(::clap::value_parser!(types::ExecuteBodyCommand))
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("Command to execute on the instance"),
             )
@@ -2390,21 +2380,13 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("name")
                     .long("name")
-                    .value_parser(
-                        ::clap::value_parser!(
-                            types::NotificationWebhookCreateRequestName
-                        ),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false),
             )
             .arg(
                 ::clap::Arg::new("webhook-url")
                     .long("webhook-url")
-                    .value_parser(
-                        ::clap::value_parser!(
-                            types::NotificationWebhookCreateRequestWebhookUrl
-                        ),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body"),
             )
             .arg(
@@ -2437,21 +2419,13 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("name")
                     .long("name")
-                    .value_parser(
-                        ::clap::value_parser!(
-                            types::NotificationWebhookUpdateRequestName
-                        ),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false),
             )
             .arg(
                 ::clap::Arg::new("webhook-url")
                     .long("webhook-url")
-                    .value_parser(
-                        ::clap::value_parser!(
-                            types::NotificationWebhookUpdateRequestWebhookUrl
-                        ),
-                    )
+                    .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false),
             )
             .arg(
@@ -3704,8 +3678,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
-        if let Some(value) = matches.get_one::<types::AttachSshKeyBodySshKey>("ssh-key")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("ssh-key") {
+            let value = &value
+                .parse::<types::AttachSshKeyBodySshKey>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --ssh-key: {e}"))?;
             request = request.body_map(|body| { body.ssh_key(value.clone()) });
         }
         self.config.execute_attach_ssh_key(matches, &mut request)?;
@@ -4241,7 +4217,10 @@ impl<T: CliConfig> Cli<T> {
                 request = request.body(body_value);
             }
         }
-        if let Some(value) = matches.get_one::<types::UpdateEnvVarBodyKey>("key") {
+        if let Some(value) = matches.get_one::<::std::string::String>("key") {
+            let value = &value
+                .parse::<types::UpdateEnvVarBodyKey>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --key: {e}"))?;
             request = request.body_map(|body| { body.key(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("value") {
@@ -4283,7 +4262,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("key") {
             request = request.body_map(|body| { body.key(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<types::CreateEnvVarBodyValue>("value") {
+        if let Some(value) = matches.get_one::<::std::string::String>("value") {
+            let value = &value
+                .parse::<types::CreateEnvVarBodyValue>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --value: {e}"))?;
             request = request.body_map(|body| { body.value(value.clone()) });
         }
         self.config.execute_create_env_var(matches, &mut request)?;
@@ -4550,13 +4532,16 @@ impl<T: CliConfig> Cli<T> {
                 request = request.body(body_value);
             }
         }
-        if let Some(value) = matches
-            .get_one::<types::CreateSubaccountBodyCaptcha>("captcha")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("captcha") {
+            let value = &value
+                .parse::<types::CreateSubaccountBodyCaptcha>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --captcha: {e}"))?;
             request = request.body_map(|body| { body.captcha(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<types::CreateSubaccountBodyEmail>("email")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("email") {
+            let value = &value
+                .parse::<types::CreateSubaccountBodyEmail>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --email: {e}"))?;
             request = request.body_map(|body| { body.email(value.clone()) });
         }
         if let Some(value) = crate::switches::switch(matches, "host-only") {
@@ -4565,19 +4550,22 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("parent-id") {
             request = request.body_map(|body| { body.parent_id(value.clone()) });
         }
-        if let Some(value) = matches
-            .get_one::<types::CreateSubaccountBodyPassword>("password")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("password") {
+            let value = &value
+                .parse::<types::CreateSubaccountBodyPassword>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --password: {e}"))?;
             request = request.body_map(|body| { body.password(value.clone()) });
         }
-        if let Some(value) = matches
-            .get_one::<types::CreateSubaccountBodySshKey>("ssh-key")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("ssh-key") {
+            let value = &value
+                .parse::<types::CreateSubaccountBodySshKey>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --ssh-key: {e}"))?;
             request = request.body_map(|body| { body.ssh_key(value.clone()) });
         }
-        if let Some(value) = matches
-            .get_one::<types::CreateSubaccountBodyUsername>("username")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("username") {
+            let value = &value
+                .parse::<types::CreateSubaccountBodyUsername>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --username: {e}"))?;
             request = request.body_map(|body| { body.username(value.clone()) });
         }
         self.config.execute_create_subaccount(matches, &mut request)?;
@@ -5289,7 +5277,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
-        if let Some(value) = matches.get_one::<types::ManageInstanceBodyLabel>("label") {
+        if let Some(value) = matches.get_one::<::std::string::String>("label") {
+            let value = &value
+                .parse::<types::ManageInstanceBodyLabel>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --label: {e}"))?;
             request = request.body_map(|body| { body.label(value.clone()) });
         }
         if let Some(value) = matches.get_one::<types::ManageInstanceBodyState>("state") {
@@ -5373,7 +5364,10 @@ impl<T: CliConfig> Cli<T> {
                 request = request.body(body_value);
             }
         }
-        if let Some(value) = matches.get_one::<types::ExecuteBodyCommand>("command") {
+        if let Some(value) = matches.get_one::<::std::string::String>("command") {
+            let value = &value
+                .parse::<types::ExecuteBodyCommand>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --command: {e}"))?;
             request = request.body_map(|body| { body.command(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("id") {
@@ -5892,14 +5886,16 @@ impl<T: CliConfig> Cli<T> {
                 request = request.body(body_value);
             }
         }
-        if let Some(value) = matches
-            .get_one::<types::NotificationWebhookCreateRequestName>("name")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            let value = &value
+                .parse::<types::NotificationWebhookCreateRequestName>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --name: {e}"))?;
             request = request.body_map(|body| { body.name(value.clone()) });
         }
-        if let Some(value) = matches
-            .get_one::<types::NotificationWebhookCreateRequestWebhookUrl>("webhook-url")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("webhook-url") {
+            let value = &value
+                .parse::<types::NotificationWebhookCreateRequestWebhookUrl>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --webhook-url: {e}"))?;
             request = request.body_map(|body| { body.webhook_url(value.clone()) });
         }
         self.config.execute_create_notification_webhook(matches, &mut request)?;
@@ -5938,14 +5934,16 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
-        if let Some(value) = matches
-            .get_one::<types::NotificationWebhookUpdateRequestName>("name")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            let value = &value
+                .parse::<types::NotificationWebhookUpdateRequestName>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --name: {e}"))?;
             request = request.body_map(|body| { body.name(value.clone()) });
         }
-        if let Some(value) = matches
-            .get_one::<types::NotificationWebhookUpdateRequestWebhookUrl>("webhook-url")
-        {
+        if let Some(value) = matches.get_one::<::std::string::String>("webhook-url") {
+            let value = &value
+                .parse::<types::NotificationWebhookUpdateRequestWebhookUrl>()
+                .map_err(|e| anyhow::anyhow!("invalid value for --webhook-url: {e}"))?;
             request = request.body_map(|body| { body.webhook_url(value.clone()) });
         }
         self.config.execute_update_notification_webhook(matches, &mut request)?;

@@ -19,6 +19,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "attach_ssh_key",
@@ -32,6 +34,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("ssh-key", "ssh_key")],
         method: "POST",
         files: &["ssh-key"],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "initiate_remote_rsync",
@@ -45,6 +49,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("src-id", "src_id"), ("dst-id", "dst_id"), ("src-path", "src_path"), ("dst-path", "dst_path")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_remote_rsync",
@@ -58,6 +64,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("dst-id", "dst_id")],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_maint",
@@ -71,6 +79,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cloud_copy",
@@ -84,6 +94,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("instance-id", "instance_id"), ("src", "src"), ("dst", "dst"), ("selected", "selected"), ("transfer", "transfer"), ("api-key", "api_key")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cancel_sync",
@@ -97,6 +109,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("dst-id", "dst_id")],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "change_bid",
@@ -110,6 +124,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("client-id", "client_id"), ("price", "price")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "cleanup_machine",
@@ -123,6 +139,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_api_keys",
@@ -136,6 +154,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_api_key",
@@ -149,6 +169,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_workergroup",
@@ -162,6 +184,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_workergroup",
@@ -175,6 +199,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("endpoint-name", "endpoint_name"), ("endpoint-id", "endpoint_id"), ("template-hash", "template_hash"), ("template-id", "template_id"), ("search-params", "search_params"), ("launch-args", "launch_args"), ("min-load", "min_load"), ("target-util", "target_util"), ("cold-mult", "cold_mult"), ("cold-workers", "cold_workers"), ("max-workers", "max_workers"), ("test-workers", "test_workers"), ("gpu-ram", "gpu_ram")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_endpoints",
@@ -188,6 +214,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_endpoint",
@@ -201,6 +229,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("min-load", "min_load"), ("target-util", "target_util"), ("cold-mult", "cold_mult"), ("cold-workers", "cold_workers"), ("max-workers", "max_workers"), ("endpoint-name", "endpoint_name")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_env_vars",
@@ -214,6 +244,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_env_var",
@@ -227,6 +259,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("key", "key"), ("value", "value")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_env_var",
@@ -240,6 +274,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("key", "key"), ("value", "value")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_user_secret",
@@ -253,6 +289,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("key", "key")],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_instance",
@@ -266,6 +304,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("image", "image"), ("template-hash-id", "template_hash_id"), ("label", "label"), ("disk", "disk"), ("runtype", "runtype"), ("target-state", "target_state"), ("price", "price"), ("env", "env"), ("cancel-unavail", "cancel_unavail"), ("vm", "vm"), ("onstart", "onstart"), ("args-str", "args_str"), ("use-jupyter-lab", "use_jupyter_lab"), ("jupyter-dir", "jupyter_dir"), ("python-utf8", "python_utf8"), ("lang-utf8", "lang_utf8"), ("force", "force"), ("user", "user"), ("image-login", "image_login")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
     },
     CommandSpec {
         operation_id: "get_ssh_keys_user",
@@ -279,6 +319,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_ssh_key",
@@ -292,6 +334,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("ssh-key", "ssh_key")],
         method: "POST",
         files: &["ssh-key"],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_user",
@@ -305,6 +349,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("normalized-email", "normalized_email"), ("username", "username"), ("fullname", "fullname")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_subaccount",
@@ -318,6 +364,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("email", "email"), ("username", "username"), ("password", "password"), ("host-only", "host_only"), ("parent-id", "parent_id"), ("ssh-key", "ssh_key"), ("captcha", "captcha")],
         method: "POST",
         files: &["ssh-key"],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_team",
@@ -331,6 +379,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("team-name", "team_name"), ("transfer-credit", "transfer_credit")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "destroy_team",
@@ -344,6 +394,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_team_role",
@@ -357,6 +409,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_templates",
@@ -370,6 +424,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "edit_template",
@@ -383,6 +439,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("hash-id", "hash_id"), ("name", "name"), ("image", "image"), ("desc", "desc"), ("recommended-disk-space", "recommended_disk_space")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_template",
@@ -396,6 +454,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name"), ("image", "image"), ("tag", "tag"), ("env", "env"), ("onstart", "onstart"), ("runtype", "runtype"), ("ssh-direct", "ssh_direct"), ("jup-direct", "jup_direct"), ("jupyter-dir", "jupyter_dir"), ("use-jupyter-lab", "use_jupyter_lab"), ("docker-login-repo", "docker_login_repo"), ("docker-login-user", "docker_login_user"), ("docker-login-pass", "docker_login_pass"), ("recommended-disk-space", "recommended_disk_space"), ("desc", "desc"), ("readme", "readme"), ("args-str", "args_str"), ("use-ssh", "use_ssh"), ("href", "href"), ("repo", "repo"), ("private", "private"), ("hash-id", "hash_id")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
     },
     CommandSpec {
         operation_id: "delete_template",
@@ -409,6 +469,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("template-id", "template_id")],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_api_key",
@@ -422,6 +484,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_workergroup",
@@ -435,6 +499,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("min-load", "min_load"), ("target-util", "target_util"), ("cold-mult", "cold_mult"), ("test-workers", "test_workers"), ("template-hash", "template_hash"), ("template-id", "template_id"), ("search-params", "search_params"), ("launch-args", "launch_args"), ("gpu-ram", "gpu_ram"), ("endpoint-name", "endpoint_name"), ("endpoint-id", "endpoint_id")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_workergroup",
@@ -448,6 +514,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_endpoint",
@@ -461,6 +529,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("min-load", "min_load"), ("target-util", "target_util"), ("cold-mult", "cold_mult"), ("cold-workers", "cold_workers"), ("max-workers", "max_workers"), ("endpoint-name", "endpoint_name")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_endpoint",
@@ -474,6 +544,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_ssh_key",
@@ -487,6 +559,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("ssh-key", "ssh_key")],
         method: "PUT",
         files: &["ssh-key"],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_ssh_key",
@@ -500,6 +574,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_volumes",
@@ -513,6 +589,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "rent_volume",
@@ -526,6 +604,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id"), ("size", "size")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_volume",
@@ -539,6 +619,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id")],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_instance",
@@ -552,6 +634,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "manage_instance",
@@ -565,6 +649,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("state", "state"), ("label", "label")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "destroy_instance",
@@ -578,6 +664,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "detach_ssh_key",
@@ -591,6 +679,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "execute",
@@ -604,6 +694,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("command", "command")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_workergroup_logs",
@@ -617,6 +709,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id"), ("tail", "tail")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_workergroup_workers",
@@ -630,6 +724,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_endpoint_logs",
@@ -643,6 +739,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("endpoint", "endpoint"), ("tail", "tail")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_endpoint_workers",
@@ -656,6 +754,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "invite_team_member",
@@ -669,6 +769,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("email", "email"), ("role", "role")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_machine",
@@ -682,6 +784,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("machine", "machine"), ("price-gpu", "price_gpu"), ("price-disk", "price_disk"), ("price-inetu", "price_inetu"), ("price-inetd", "price_inetd"), ("price-min-bid", "price_min_bid"), ("min-chunk", "min_chunk"), ("end-date", "end_date"), ("credit-discount-max", "credit_discount_max")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_logs",
@@ -695,6 +799,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("tail", "tail"), ("filter", "filter"), ("daemon-logs", "daemon_logs")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_metrics",
@@ -708,6 +814,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_locations",
@@ -721,6 +829,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_gpu_trends",
@@ -734,6 +844,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_notification_types",
@@ -747,6 +859,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_notification_preferences",
@@ -760,6 +874,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_notification_preferences",
@@ -773,6 +889,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "list_notification_webhooks",
@@ -786,6 +904,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "create_notification_webhook",
@@ -799,6 +919,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name"), ("webhook-url", "webhook_url")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_notification_webhook",
@@ -812,6 +934,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name"), ("webhook-url", "webhook_url")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "delete_notification_webhook",
@@ -825,6 +949,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "rotate_notification_webhook_secret",
@@ -838,6 +964,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "test_notification_webhook",
@@ -851,6 +979,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "prepay_instance",
@@ -864,6 +994,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("amount", "amount")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "reboot_instance",
@@ -877,6 +1009,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "recycle_instance",
@@ -890,6 +1024,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_defjob",
@@ -903,6 +1039,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_team_member",
@@ -916,6 +1054,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_role",
@@ -929,6 +1069,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "update_team_role",
@@ -942,6 +1084,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("name", "name")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "remove_team_role",
@@ -955,6 +1099,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_reports",
@@ -968,6 +1114,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "route",
@@ -981,6 +1129,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("endpoint", "endpoint"), ("cost", "cost")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "schedule_maint",
@@ -994,6 +1144,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("sdate", "sdate"), ("duration", "duration"), ("maintenance-reason", "maintenance_reason"), ("maintenance-category", "maintenance_category")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_benchmarks",
@@ -1007,6 +1159,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_offers",
@@ -1020,6 +1174,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("limit", "limit"), ("type", "type"), ("allocated-storage", "allocated_storage")],
         method: "POST",
         files: &[],
+        order: true,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "search_volumes",
@@ -1033,6 +1189,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("limit", "limit")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_defjob",
@@ -1046,6 +1204,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("machine", "machine"), ("price-gpu", "price_gpu"), ("price-inetu", "price_inetu"), ("price-inetd", "price_inetd"), ("image", "image")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "set_min_bid",
@@ -1059,6 +1219,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("price", "price")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_charges",
@@ -1072,6 +1234,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_connections",
@@ -1085,6 +1249,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deployment",
@@ -1098,6 +1264,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deployments",
@@ -1111,6 +1279,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_deposit",
@@ -1124,6 +1294,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_earnings",
@@ -1137,6 +1309,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_instances",
@@ -1150,6 +1324,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_invoices",
@@ -1163,6 +1339,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_ipaddrs",
@@ -1176,6 +1354,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "get_machines",
@@ -1189,6 +1369,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_subaccounts",
@@ -1202,6 +1384,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_members",
@@ -1215,6 +1399,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_team_roles",
@@ -1228,6 +1414,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "show_user",
@@ -1241,6 +1429,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "GET",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "start_deployment",
@@ -1254,6 +1444,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "stop_deployment",
@@ -1267,6 +1459,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "transfer_credit",
@@ -1280,6 +1474,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("recipient", "recipient"), ("amount", "amount"), ("client-id", "client_id"), ("apikey-id", "apikey_id")],
         method: "PUT",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "unlist_machine",
@@ -1293,6 +1489,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[],
         method: "DELETE",
         files: &[],
+        order: false,
+        limits: &[],
     },
     CommandSpec {
         operation_id: "unlist_volume",
@@ -1306,5 +1504,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         body_flags: &[("id", "id")],
         method: "POST",
         files: &[],
+        order: false,
+        limits: &[],
     },
 ];

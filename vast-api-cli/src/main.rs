@@ -11,6 +11,7 @@ mod key_input;
 mod operation;
 mod output;
 mod pages;
+mod presentation;
 mod redact;
 mod render;
 mod request_edit;

@@ -65,6 +65,7 @@ fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Mutex<E
 /// expression, and which body fields the flags set.
 fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let spec = commands::spec_of(operation);
+    edits.filter_fields = spec.filter;
     if !spec.filter.is_empty()
         && let Some(words) = leaf.get_many::<String>(commands::QUERY)
     {
@@ -72,6 +73,23 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         let filter =
             filter::parse(&query, spec.filter).map_err(|e| Failure::new(Exit::Usage, e))?;
         edits.filter = Some(filter);
+    }
+    if spec.order
+        && let Some(text) = leaf.get_one::<String>(commands::ORDER)
+    {
+        edits.order = Some(vast_api::filter::order(text, spec.filter));
+    }
+    for (flag, most, note) in spec.limits {
+        let given = leaf.try_get_one::<String>(flag).ok().flatten();
+        if let Some(length) = given.map(|v| v.chars().count()).filter(|n| n > most) {
+            return Err(Failure::new(
+                Exit::Usage,
+                format!(
+                    "--{flag} is {length} characters; {}",
+                    limit_help(*most, note)
+                ),
+            ));
+        }
     }
     edits.flag_fields = spec
         .body_flags
@@ -88,37 +106,15 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         })
         .map(|(_, field)| *field)
         .collect();
-    edits.file_fields = file_fields(spec, leaf)?;
     Ok(())
 }
 
-/// The key and certificate fields given as `@PATH` or a file's path, with the file's contents.
-/// A field of a string type clap reads the file for (see `commands::file_or_text`); one the spec
-/// constrains (a maximum length) has a type of its own, which takes the text as written, so its
-/// file is read here and its contents replace the text in the body.
-fn file_fields(
-    spec: &crate::command_table::CommandSpec,
-    leaf: &ArgMatches,
-) -> Result<Vec<(&'static str, String)>, Failure> {
-    let mut fields = Vec::new();
-    for (flag, field) in spec.body_flags {
-        let given = spec.files.contains(flag)
-            && leaf.ids().any(|id| id.as_str() == *flag)
-            && leaf.value_source(flag) == Some(ValueSource::CommandLine);
-        let Some(raw) = given
-            .then(|| leaf.get_raw(flag))
-            .flatten()
-            .and_then(|mut v| v.next())
-        else {
-            continue;
-        };
-        let raw = raw.to_string_lossy();
-        let text = commands::file_or_text(&raw).map_err(|e| Failure::new(Exit::Usage, e))?;
-        if text != raw {
-            fields.push((*field, text));
-        }
+/// A limit the spec's notes put on a field, as help and errors say it.
+pub fn limit_help(most: usize, note: &str) -> String {
+    match note {
+        "" => format!("the API takes at most {most} characters"),
+        note => format!("the API takes at most {most} characters (its notes: {note})"),
     }
-    Ok(fields)
 }
 
 /// The request the command line describes, made by the client but not sent.
@@ -221,15 +217,8 @@ fn execute(
     let Some((result, stopped)) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
-    if settings.verbose
-        && let Some(response) = capture.last_response()
-    {
-        redact::write_stderr(&format!(
-            "vast: {} in {} ms, {} bytes\n",
-            response.status,
-            started.elapsed().as_millis(),
-            response.body.len()
-        ));
+    if settings.verbose {
+        note_response(&capture, started);
     }
     // The pages that came, even when a later one failed: the failure then says the rest did not.
     if let Some(rest) = output.pages.as_ref().and_then(|p| p.borrow_mut().rest()) {
@@ -246,6 +235,18 @@ fn execute(
     match stopped {
         Some(why) => Err(partial(&why, terminal_width())),
         None => Ok(()),
+    }
+}
+
+/// `-v`'s line on the last response: its status, time and size.
+fn note_response(capture: &ResponseCapture, started: Instant) {
+    if let Some(response) = capture.last_response() {
+        redact::write_stderr(&format!(
+            "vast: {} in {} ms, {} bytes\n",
+            response.status,
+            started.elapsed().as_millis(),
+            response.body.len()
+        ));
     }
 }
 
@@ -276,6 +277,7 @@ fn output_for<'a>(
             scalar: spec.columns,
             more: spec.more_columns,
             choice,
+            leads: crate::presentation::leads(spec.operation_id),
         },
         capture,
         pages,
@@ -427,6 +429,7 @@ mod tests {
                 scalar: &["id"],
                 more: &[],
                 choice: Choice::All,
+                leads: &[],
             },
             capture: capture.clone(),
             pages: Some(RefCell::new(pages::Pages::new(max_items))),

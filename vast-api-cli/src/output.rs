@@ -5,13 +5,14 @@ use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 use vast_api::{Error, ErrorKind, ResponseCapture, ResponseValue};
 
 use crate::command_table::CommandSpec;
 use crate::failure::{self, Exit, Failure};
 use crate::generated_cli::CliConfig;
 use crate::redact::{self, stream_stdout};
-use crate::render::{self, Columns, Layout};
+use crate::render::{self, Choice, Columns, Layout};
 use crate::request_edit::Edits;
 
 pub struct Output<'a> {
@@ -68,7 +69,11 @@ impl Output<'_> {
             ));
         }
         if !hidden.0.is_empty() {
-            redact::write_stderr(&hidden_note(&hidden.0));
+            let width = match columns.choice {
+                Choice::Default { width } => width,
+                _ => usize::MAX,
+            };
+            redact::write_stderr(&hidden_note(&hidden.0, width));
         }
     }
 }
@@ -87,23 +92,30 @@ pub fn created_id(body: &[u8]) -> Option<i64> {
     serde_json::from_slice::<Created>(body).ok()?.new_contract
 }
 
-/// The note on stderr naming the columns left out to fit the terminal (the first few; the
-/// server's names, made safe).
-fn hidden_note(hidden: &[String]) -> String {
+/// The note on stderr naming the columns left out to fit the terminal: the first few that fit
+/// in `width` character cells with the rest of the line (the server's names, made safe).
+fn hidden_note(hidden: &[String], width: usize) -> String {
     const NAMED: usize = 5;
-    let mut named = hidden[..hidden.len().min(NAMED)]
-        .iter()
-        .map(|name| vast_api::text::shown(name))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if hidden.len() > NAMED {
-        named.push_str(", …");
-    }
-    format!(
-        "vast: {} more column{} ({named}): --cols A,B,C chooses, --all-cols shows all\n",
-        hidden.len(),
-        if hidden.len() == 1 { "" } else { "s" },
-    )
+    let note = |named: usize| {
+        let mut names = hidden[..named]
+            .iter()
+            .map(|name| vast_api::text::shown(name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if hidden.len() > named {
+            names.push_str(if named == 0 { "…" } else { ", …" });
+        }
+        format!(
+            "vast: {} more column{} ({names}): --cols A,B,C chooses, --all-cols shows all\n",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" },
+        )
+    };
+    (0..=hidden.len().min(NAMED))
+        .rev()
+        .map(note)
+        .find(|line| line.trim_end().width() <= width)
+        .unwrap_or_else(|| note(0))
 }
 
 impl CliConfig for &Output<'_> {
@@ -228,16 +240,25 @@ mod tests {
     fn the_note_names_the_first_hidden_columns() {
         let names = |n: usize| (1..=n).map(|i| format!("c{i}")).collect::<Vec<_>>();
         assert_eq!(
-            hidden_note(&names(1)),
+            hidden_note(&names(1), 80),
             "vast: 1 more column (c1): --cols A,B,C chooses, --all-cols shows all\n"
         );
         assert_eq!(
-            hidden_note(&names(7)),
+            hidden_note(&names(7), 100),
             "vast: 7 more columns (c1, c2, c3, c4, c5, …): --cols A,B,C chooses, --all-cols shows all\n"
+        );
+        // Within the terminal's width: as many names as fit, else none.
+        assert_eq!(
+            hidden_note(&names(7), 80),
+            "vast: 7 more columns (c1, c2, c3, …): --cols A,B,C chooses, --all-cols shows all\n"
+        );
+        assert_eq!(
+            hidden_note(&names(7), 20),
+            "vast: 7 more columns (…): --cols A,B,C chooses, --all-cols shows all\n"
         );
         // The names are the server's: nothing in them acts on the terminal.
         assert_eq!(
-            hidden_note(&["a\u{1b}]0;x\u{7}\nb".to_string()]),
+            hidden_note(&["a\u{1b}]0;x\u{7}\nb".to_string()], 200),
             "vast: 1 more column (a\\u{1b}]0;x\\u{7}\\u{a}b): --cols A,B,C chooses, --all-cols shows all\n"
         );
     }

@@ -8,6 +8,8 @@ use std::fmt;
 use std::io::{self, Write};
 use vast_api::text::{clean, is_unsafe};
 
+use crate::presentation::{self, Shown};
+
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
@@ -28,6 +30,9 @@ pub struct Columns<'a> {
     /// Their other properties (objects, lists), printed as compact JSON when asked for.
     pub more: &'a [&'a str],
     pub choice: Choice<'a>,
+    /// On a terminal, the columns that lead and how they are shown
+    /// ([`crate::presentation`]).
+    pub leads: &'a [(&'a str, Shown)],
 }
 
 /// The user's choice of columns.
@@ -49,6 +54,7 @@ impl Columns<'_> {
             scalar,
             more: &[],
             choice: Choice::Default { width: usize::MAX },
+            leads: &[],
         }
     }
 }
@@ -310,59 +316,12 @@ fn table(
     layout: Layout,
     out: &mut dyn Write,
 ) -> io::Result<Hidden> {
-    let listed = !columns.scalar.is_empty();
-    let all = matches!(columns.choice, Choice::All);
-    let mut names: Vec<String> = match columns.choice {
-        Choice::Given(given) => given.to_vec(),
-        Choice::All => columns
-            .scalar
-            .iter()
-            .chain(columns.more)
-            .map(|c| c.to_string())
-            .collect(),
-        Choice::Default { .. } => columns.scalar.iter().map(|c| c.to_string()).collect(),
-    };
-    let find = !listed && !matches!(columns.choice, Choice::Given(_));
-    let mut widths: Vec<usize> = names.iter().map(|c| clean(c).width()).collect();
-    // Columns the spec does not list are found in the rows (scalars, and with --all-cols the
-    // rest after them), in the order they first appear. On a terminal, each column's width
-    // is needed too. Either needs a pass of its own before any row prints.
-    if find || layout == Layout::Terminal {
-        let wanted = names.clone();
-        let keep = (!find).then_some(wanted.as_slice());
-        let mut nested: Vec<String> = Vec::new();
-        for_each_row(body, rows, keep, &mut |row| {
-            if find {
-                for (key, value) in &row {
-                    if is_scalar(value) && !names.contains(key) {
-                        widths.push(clean(key).width());
-                        names.push(key.clone());
-                    } else if all && !is_scalar(value) && !value.is_null() && !nested.contains(key)
-                    {
-                        nested.push(key.clone());
-                    }
-                }
-            }
-            for (i, name) in names.iter().enumerate() {
-                widths[i] = widths[i].max(cell(row.get(name)).width());
-            }
-            Ok(())
-        })?;
-        if !nested.is_empty() {
-            nested.retain(|n| !names.contains(n));
-            let start = names.len();
-            names.extend(nested);
-            widths.extend(names[start..].iter().map(|n| clean(n).width()));
-            for_each_row(body, rows, Some(&names[start..]), &mut |row| {
-                for (i, name) in names[start..].iter().enumerate() {
-                    widths[start + i] = widths[start + i].max(cell(row.get(name)).width());
-                }
-                Ok(())
-            })?;
-        }
-    }
+    let (mut names, mut widths) = measured(body, rows, columns, layout)?;
     let mut hidden = Hidden::default();
     if let (Choice::Default { width }, Layout::Terminal) = (columns.choice, layout) {
+        let order = presentation::ordered(&names, columns.leads);
+        names = order.iter().map(|i| names[*i].clone()).collect();
+        widths = order.iter().map(|i| widths[*i]).collect();
         let fit = fitting(&widths, width);
         hidden.0 = names.split_off(fit);
         widths.truncate(fit);
@@ -388,9 +347,84 @@ fn table(
         write_line(names.iter().map(|c| clean(c)).collect())?;
     }
     for_each_row(body, rows, Some(&names), &mut |row| {
-        write_line(names.iter().map(|name| cell(row.get(name))).collect())
+        let cells = names
+            .iter()
+            .map(|name| cell(row.get(name), shown(columns, layout, name)));
+        write_line(cells.collect())
     })?;
     Ok(hidden)
+}
+
+/// How a column's numbers are shown: in a person's units on a terminal, as sent in a pipe.
+fn shown(columns: &Columns, layout: Layout, name: &str) -> Shown {
+    match layout {
+        Layout::Terminal => presentation::shown(name, columns.leads),
+        Layout::Pipe => Shown::AsIs,
+    }
+}
+
+/// The table's columns and, on a terminal, each one's width in character cells.
+fn measured(
+    body: &[u8],
+    rows: &Rows,
+    columns: &Columns,
+    layout: Layout,
+) -> io::Result<(Vec<String>, Vec<usize>)> {
+    let listed = !columns.scalar.is_empty();
+    let all = matches!(columns.choice, Choice::All);
+    let mut names: Vec<String> = match columns.choice {
+        Choice::Given(given) => given.to_vec(),
+        Choice::All => columns
+            .scalar
+            .iter()
+            .chain(columns.more)
+            .map(|c| c.to_string())
+            .collect(),
+        Choice::Default { .. } => columns.scalar.iter().map(|c| c.to_string()).collect(),
+    };
+    let find = !listed && !matches!(columns.choice, Choice::Given(_));
+    let width = |row: &Map<String, Value>, name: &str| {
+        cell(row.get(name), shown(columns, layout, name)).width()
+    };
+    let mut widths: Vec<usize> = names.iter().map(|c| clean(c).width()).collect();
+    // Columns the spec does not list are found in the rows (scalars, and with --all-cols the
+    // rest after them), in the order they first appear. On a terminal, each column's width
+    // is needed too. Either needs a pass of its own before any row prints.
+    if find || layout == Layout::Terminal {
+        let wanted = names.clone();
+        let keep = (!find).then_some(wanted.as_slice());
+        let mut nested: Vec<String> = Vec::new();
+        for_each_row(body, rows, keep, &mut |row| {
+            if find {
+                for (key, value) in &row {
+                    if is_scalar(value) && !names.contains(key) {
+                        widths.push(clean(key).width());
+                        names.push(key.clone());
+                    } else if all && !is_scalar(value) && !value.is_null() && !nested.contains(key)
+                    {
+                        nested.push(key.clone());
+                    }
+                }
+            }
+            for (i, name) in names.iter().enumerate() {
+                widths[i] = widths[i].max(width(&row, name));
+            }
+            Ok(())
+        })?;
+        if !nested.is_empty() {
+            nested.retain(|n| !names.contains(n));
+            let start = names.len();
+            names.extend(nested);
+            widths.extend(names[start..].iter().map(|n| clean(n).width()));
+            for_each_row(body, rows, Some(&names[start..]), &mut |row| {
+                for (i, name) in names[start..].iter().enumerate() {
+                    widths[start + i] = widths[start + i].max(width(&row, name));
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok((names, widths))
 }
 
 /// How many of the first columns fit in `width` cells, two spaces apart; at least one.
@@ -405,12 +439,17 @@ fn fitting(widths: &[usize], width: usize) -> usize {
     widths.len()
 }
 
-/// A value as a table cell: absent and `null` are blank; nested values print as compact JSON.
-fn cell(value: Option<&Value>) -> String {
+/// A value as a table cell: absent and `null` are blank; a number as `shown` says; nested
+/// values print as compact JSON.
+fn cell(value: Option<&Value>, shown: Shown) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => clean(s),
-        Some(other @ (Value::Number(_) | Value::Bool(_))) => other.to_string(),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .and_then(|n| presentation::number_text(n, shown))
+            .unwrap_or_else(|| n.to_string()),
+        Some(other @ Value::Bool(_)) => other.to_string(),
         Some(nested) => clean(&nested.to_string()),
     }
 }
@@ -529,6 +568,7 @@ mod tests {
             scalar: &["id", "name", "price"],
             more: &["tags"],
             choice,
+            leads: &[],
         }
     }
 
@@ -561,6 +601,28 @@ mod tests {
     }
 
     #[test]
+    fn a_terminal_leads_with_the_table_s_columns_in_a_person_s_units() {
+        let value = json!({"offers": [
+            {"bundle_id": 9, "gpu_ram": 24576, "id": 1, "dph_total": 0.45, "gpu_name": "RTX 4090"},
+        ]});
+        let columns = Columns {
+            scalar: &[],
+            more: &[],
+            choice: Choice::Default { width: 80 },
+            leads: crate::presentation::leads("search_offers"),
+        };
+        assert_eq!(
+            chosen(&value, &columns, Layout::Terminal).0,
+            "id  gpu_name  gpu_ram  dph_total  bundle_id\n1   RTX 4090  24.6 GB  $0.4500/h  9\n"
+        );
+        assert_eq!(
+            chosen(&value, &columns, Layout::Pipe).0,
+            "9\t24576\t1\t0.45\tRTX 4090\n",
+            "a pipe gets the values as sent, in their order"
+        );
+    }
+
+    #[test]
     fn chosen_and_all_columns() {
         let value = json!([{"id": 1, "name": "alpha", "price": 0.25, "tags": ["a", "b"]}]);
         let cols = ["tags".to_string(), "id".to_string(), "absent".to_string()];
@@ -576,6 +638,7 @@ mod tests {
             scalar: &[],
             more: &[],
             choice: Choice::All,
+            leads: &[],
         };
         let found = json!([{"nested": {"x": 1}, "a": 1}, {"b": true, "list": [1]}]);
         assert_eq!(

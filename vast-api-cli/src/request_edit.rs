@@ -4,8 +4,9 @@
 //! The generated code can only send the operation's typed body, which drops what the spec's
 //! types do not list (`{"num_gpus":{"gte":2}}` went out as `{"num_gpus":{}}`) and refuses
 //! what they forbid. So the body sent is the `--json-body` document as written, with the
-//! fields of the flags given on the command line taken from the typed body, then the filter
-//! expression's fields merged in.
+//! fields of the flags given on the command line taken from the typed body, and the spec's
+//! default conditions for the filter fields it does not set (as the typed body has them), then
+//! the filter expression's fields merged in.
 
 use std::sync::{Arc, Mutex};
 
@@ -18,11 +19,13 @@ pub struct Edits {
     pub json_body: Option<Value>,
     /// The body fields whose flags were given on the command line.
     pub flag_fields: Vec<&'static str>,
-    /// Key and certificate fields given as a file, with the file's contents, sent instead of
-    /// the text the typed body holds (the file's name).
-    pub file_fields: Vec<(&'static str, String)>,
     /// The filter expression: operator objects, or `null` to leave a field out.
     pub filter: Option<vast_api::filter::Filter>,
+    /// `-o`: the body's `order`, over the one `--json-body` has.
+    pub order: Option<Value>,
+    /// The operation's filter fields, whose spec defaults a written body gets where it does not
+    /// set them.
+    pub filter_fields: &'static [vast_api::filter::FilterField],
     /// The query parameter that asks for a page, and the token to send in it.
     pub page: Option<(&'static str, String)>,
 }
@@ -55,7 +58,7 @@ pub fn editor(edits: &Arc<Mutex<Edits>>) -> impl Fn(&mut reqwest::Request) + Sen
 
 /// The body to send instead of the typed one, when the user wrote JSON or a filter.
 pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
-    if edits.json_body.is_none() && edits.filter.is_none() && edits.file_fields.is_empty() {
+    if edits.json_body.is_none() && edits.filter.is_none() && edits.order.is_none() {
         return None;
     }
     let typed: Value = typed
@@ -70,20 +73,34 @@ pub fn composed(typed: Option<&[u8]>, edits: &Edits) -> Option<Vec<u8>> {
                         fields.insert(field.to_string(), value.clone());
                     }
                 }
+                with_defaults(fields, edits.filter_fields);
             }
             body
         }
         None => typed,
     };
     if let Value::Object(fields) = &mut body {
-        for (field, text) in &edits.file_fields {
-            fields.insert(field.to_string(), Value::String(text.clone()));
+        if let Some(filter) = &edits.filter {
+            filter.merge_into(fields);
+        }
+        if let Some(order) = &edits.order {
+            fields.insert("order".into(), order.clone());
         }
     }
-    if let (Some(filter), Value::Object(fields)) = (&edits.filter, &mut body) {
-        filter.merge_into(fields);
-    }
     Some(serde_json::to_vec(&body).expect("JSON values serialise"))
+}
+
+/// The spec's default condition of each filter field `body` does not set (`"verified":
+/// {"eq": true}`): a body file means the same search as flags do, and `FIELD=any` drops one.
+fn with_defaults(body: &mut Map<String, Value>, fields: &[vast_api::filter::FilterField]) {
+    for field in fields {
+        let default = field
+            .default
+            .and_then(|d| serde_json::from_str::<Value>(d).ok());
+        if let (false, Some(default)) = (body.contains_key(field.name), default) {
+            body.insert(field.name.to_string(), default);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -119,8 +136,15 @@ mod tests {
             filter: Some(
                 vast_api::filter::Filter::parse(
                     "gpu_ram>=24 verified=false rentable=any",
-                    &["gpu_ram", "verified", "rentable"]
-                        .map(|name| vast_api::filter::FilterField { name, typed: &[] }),
+                    &["gpu_ram", "verified", "rentable"].map(|name| {
+                        vast_api::filter::FilterField {
+                            name,
+                            typed: &[],
+                            kind: None,
+                            description: "",
+                            default: None,
+                        }
+                    }),
                 )
                 .unwrap(),
             ),
@@ -130,20 +154,34 @@ mod tests {
             json!({"verified": {"eq": true}, "rentable": {"eq": true}, "gpu_ram": {"lt": 80}});
         assert_eq!(
             sent(typed, edits),
-            json!({"verified": {"eq": false}, "gpu_ram": {"lt": 80, "gte": 24}})
+            json!({"verified": {"eq": false}, "gpu_ram": {"lt": 80, "gte": 24000}})
         );
     }
 
     #[test]
-    fn a_file_given_for_a_key_sends_its_contents() {
+    fn a_written_body_gets_the_defaults_it_does_not_set() {
+        let field = |name, default| vast_api::filter::FilterField {
+            name,
+            typed: &[],
+            kind: None,
+            description: "",
+            default,
+        };
+        let fields: &'static [vast_api::filter::FilterField] = Box::leak(Box::new([
+            field("verified", Some(r#"{"eq":true}"#)),
+            field("rented", Some(r#"{"eq":false}"#)),
+            field("rentable", Some(r#"{"eq":true}"#)),
+            field("gpu_ram", None),
+        ]));
         let edits = Edits {
-            file_fields: vec![("ssh_key", "ssh-ed25519 AAAA me@host".into())],
+            json_body: Some(json!({"rented": {"eq": true}, "order": [["dph_total", "asc"]]})),
+            filter: Some(vast_api::filter::Filter::parse("rentable=any", fields).unwrap()),
+            filter_fields: fields,
             ..Edits::default()
         };
-        let typed = json!({"ssh_key": "@~/.ssh/id_ed25519.pub", "other": 1});
         assert_eq!(
-            sent(typed, edits),
-            json!({"ssh_key": "ssh-ed25519 AAAA me@host", "other": 1})
+            sent(json!({}), edits),
+            json!({"rented": {"eq": true}, "order": [["dph_total", "asc"]], "verified": {"eq": true}})
         );
     }
 

@@ -10,6 +10,11 @@
 
 use serde_json::{Map, Number, Value};
 
+pub mod units;
+pub mod vendor;
+
+use units::Unit;
+
 /// The operators, by every spelling the vendor CLI accepts, and their JSON names.
 const SYMBOLS: &[(&str, &str)] = &[
     ("<=", "lte"),
@@ -36,15 +41,59 @@ const WORDS: &[(&str, &str)] = &[
 ];
 const OPERATORS_HELP: &str = "<, <=, =, ==, !=, >=, >, in, notin, eq, neq, gt, gte, lt, lte";
 
-/// A field of a filter body, and the value type the spec gives some of its operators
-/// (`("in", "integer")`: a list of whole numbers). `cargo xtask gen` writes each filtering
-/// operation's fields into [`crate::filters`].
+/// A field of a filter body, and what the spec says of its values. `cargo xtask gen` writes each
+/// filtering operation's fields into [`crate::filters`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilterField {
     /// The body field, as the API names it (`gpu_ram`).
     pub name: &'static str,
-    /// (operator, JSON type of its value or, for `in`/`notin`, of the list's items).
+    /// (operator, JSON type of its value or, for `in`/`notin`, of the list's items): the value
+    /// type the spec gives some of its operators (`("in", "integer")`: a list of whole numbers).
     pub typed: &'static [(&'static str, &'static str)],
+    /// The JSON type of the field's values where the spec shows it (the searched objects'
+    /// property of that name, or the examples in its description): `number`, `string` or
+    /// `boolean`.
+    pub kind: Option<&'static str>,
+    /// The spec's description of the field, on one line; the API's unit is read from it
+    /// (`GPU RAM in MB`).
+    pub description: &'static str,
+    /// The spec's `default` for the field, as JSON (`{"eq":true}`): the condition the operation
+    /// applies unless a body sets the field.
+    pub default: Option<&'static str>,
+}
+
+impl FilterField {
+    /// The unit the API takes the field's values in: the one its description names, else the
+    /// one `vastai` converts into (see [`vendor::BARE_UNITS`]).
+    pub fn unit(&self) -> Option<Unit> {
+        units::described(self.description).or_else(|| {
+            let (_, _, api) = vendor::BARE_UNITS.iter().find(|(f, ..)| *f == self.name)?;
+            units::named(api)
+        })
+    }
+
+    /// The unit a bare number is read in: `vastai`'s where it converts (GB for `gpu_ram`,
+    /// days for `duration`), else the API's.
+    pub fn bare_unit(&self) -> Option<Unit> {
+        let api = self.unit()?;
+        let vendor = vendor::BARE_UNITS
+            .iter()
+            .find(|(f, ..)| *f == self.name)
+            .and_then(|(_, bare, _)| units::named(bare))
+            .filter(|bare| bare.dimension == api.dimension);
+        Some(vendor.unwrap_or(api))
+    }
+
+    /// The field's units as help names them: `MB/s`, or `MB; a bare number is GB, as in
+    /// vastai`.
+    pub fn unit_note(&self) -> Option<String> {
+        let (api, bare) = (self.unit()?, self.bare_unit()?);
+        Some(if bare == api {
+            api.name.to_string()
+        } else {
+            format!("{}; a bare number is {}, as in vastai", api.name, bare.name)
+        })
+    }
 }
 
 /// A parsed filter expression: the body fields it sets, each an object of operators, or
@@ -120,6 +169,30 @@ impl Filter {
     }
 }
 
+/// A sort order in the vendor CLI's syntax (`vastai search offers -o 'dph_total,num_gpus-'`):
+/// comma-separated fields, each ascending, or descending with a `-` before or after it (`+`
+/// says ascending), as the `order` of a search body takes them: `[["dph_total", "asc"],
+/// ["num_gpus", "desc"]]`. A field may be any the server sorts by (`score` is no filter
+/// field); `vastai`'s names for fields (`dph`) are read as it reads them where `fields` has
+/// what they stand for.
+pub fn order(text: &str, fields: &[FilterField]) -> Value {
+    let known = |name: &str| fields.iter().any(|f| f.name == name);
+    let pairs = text
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|written| {
+            let bare = written.trim_matches(['-', '+']);
+            let direction = if written.starts_with('-') || written.ends_with('-') {
+                "desc"
+            } else {
+                "asc"
+            };
+            serde_json::json!([vendor::aliased(bare, known), direction])
+        });
+    Value::Array(pairs.collect())
+}
+
 /// A builder with a filter expression, from a filtering operation's `filter()`: its `send()`
 /// sends the builder's body with the expression merged in. The body goes out as JSON rather
 /// than through the operation's typed body, whose types keep only the operators the spec
@@ -184,6 +257,7 @@ fn parse(query: &str, fields: &[FilterField]) -> Result<Map<String, Value>, Filt
             op,
             value,
         } = condition;
+        let field = vendor::aliased(field, |name| fields.iter().any(|f| f.name == name));
         let Some(spec) = fields.iter().find(|f| f.name == field) else {
             return Err(unknown_field(field, fields));
         };
@@ -355,17 +429,27 @@ fn typed(text: &str, field: &FilterField, op: &str, value: Parsed) -> Result<Val
     match value {
         Parsed::List(items) if op == "in" || op == "notin" => items
             .into_iter()
-            .map(|item| scalar(text, item, declared))
+            .map(|item| scalar(text, field, item, declared))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Parsed::List(_) => Err(format!(
             "`{text}` in the filter: a list goes with in or notin, not with a comparison"
         )),
-        single => scalar(text, single, declared),
+        single => scalar(text, field, single, declared),
     }
 }
 
-fn scalar(text: &str, value: Parsed, declared: Option<&str>) -> Result<Value, String> {
+fn scalar(
+    text: &str,
+    field: &FilterField,
+    value: Parsed,
+    declared: Option<&str>,
+) -> Result<Value, String> {
+    if let Parsed::Word(word) = &value
+        && let Some(value) = field_value(text, field, word, declared)?
+    {
+        return Ok(value);
+    }
     let value = match value {
         Parsed::Quoted(s) => Value::String(s),
         Parsed::Word(w) => match w.as_str() {
@@ -395,6 +479,60 @@ fn scalar(text: &str, value: Parsed, declared: Option<&str>) -> Result<Value, St
             _ => "a number",
         };
         Err(format!("`{text}` in the filter: the value must be {kind}"))
+    }
+}
+
+/// A word's value where the field says more than the grammar: a number in the API's unit for a
+/// field with one (`24GB`, or a bare number in [`FilterField::bare_unit`]), a version as `vastai`
+/// sends it, a number where the field takes numbers, text where it takes text (the operator's
+/// declared type first). `None` where the grammar's reading stands (`true`, `null`, a field the
+/// spec says nothing of, a type the caller checks).
+fn field_value(
+    text: &str,
+    field: &FilterField,
+    word: &str,
+    declared: Option<&str>,
+) -> Result<Option<Value>, String> {
+    if ["true", "True", "false", "False", "null", "None"].contains(&word) {
+        return Ok(None);
+    }
+    if vendor::VERSION_NUMBERS.contains(&field.name)
+        && let Some(version) = vendor::version_number(word)
+    {
+        return Ok(Some(Value::from(version)));
+    }
+    if let (Some(api), Some(bare)) = (field.unit(), field.bare_unit()) {
+        let refused = || {
+            format!(
+                "`{text}` in the filter: {} is in {}; write a number with a unit, as in {}, or \
+                 a bare number ({})",
+                field.name,
+                api.name,
+                units::examples(api.dimension),
+                bare.name
+            )
+        };
+        let (value, written) = units::measured(word).ok_or_else(refused)?;
+        let converted = units::convert(value, written.unwrap_or(bare), api).ok_or_else(refused)?;
+        return Ok(Some(whole_if_close(converted)));
+    }
+    match declared.or(field.kind) {
+        Some("number") => number(word)
+            .map(Some)
+            .ok_or_else(|| format!("`{text}` in the filter: {} takes a number", field.name)),
+        Some("string") => Ok(Some(Value::String(word.replace('_', " ")))),
+        _ => Ok(None),
+    }
+}
+
+/// A converted number as JSON: a whole number when it is one but for the rounding of the
+/// conversion (0.1 GB is 100 MB, not 100.00000000000001).
+fn whole_if_close(value: f64) -> Value {
+    let whole = value.round();
+    if (value - whole).abs() <= 1e-9 * value.abs().max(1.0) && whole.abs() < 9e15 {
+        Value::from(whole as i64)
+    } else {
+        Number::from_f64(value).map_or(Value::Null, Value::Number)
     }
 }
 
@@ -449,31 +587,32 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const fn field(
+        name: &'static str,
+        typed: &'static [(&'static str, &'static str)],
+        kind: Option<&'static str>,
+        description: &'static str,
+    ) -> FilterField {
+        FilterField {
+            name,
+            typed,
+            kind,
+            description,
+            default: None,
+        }
+    }
+
     const FIELDS: &[FilterField] = &[
-        FilterField {
-            name: "gpu_ram",
-            typed: &[],
-        },
-        FilterField {
-            name: "num_gpus",
-            typed: &[("in", "integer")],
-        },
-        FilterField {
-            name: "gpu_name",
-            typed: &[("in", "string")],
-        },
-        FilterField {
-            name: "verified",
-            typed: &[("eq", "boolean")],
-        },
-        FilterField {
-            name: "dph_total",
-            typed: &[],
-        },
-        FilterField {
-            name: "driver_version",
-            typed: &[],
-        },
+        field("gpu_ram", &[], Some("number"), "GPU RAM in MB"),
+        field("num_gpus", &[("in", "integer")], Some("number"), ""),
+        field("gpu_name", &[("in", "string")], Some("string"), ""),
+        field("verified", &[("eq", "boolean")], None, ""),
+        field("dph_total", &[], Some("number"), "Total $/hour rental cost"),
+        field("driver_version", &[], None, ""),
+        field("score", &[], None, ""),
+        field("inet_down", &[], None, "Download bandwidth (MB/s)"),
+        field("duration", &[], None, "Minimum duration in seconds"),
+        field("cpu_ram", &[], None, ""),
     ];
 
     fn parsed(query: &str) -> Value {
@@ -488,41 +627,41 @@ mod tests {
     fn the_issue_example() {
         assert_eq!(
             parsed("gpu_ram>=24 num_gpus=1 gpu_name in [RTX_4090,A100]"),
-            json!({"gpu_ram":{"gte":24},"num_gpus":{"eq":1},"gpu_name":{"in":["RTX 4090","A100"]}})
+            json!({"gpu_ram":{"gte":24000},"num_gpus":{"eq":1},"gpu_name":{"in":["RTX 4090","A100"]}})
         );
     }
 
     #[test]
     fn every_operator_by_every_spelling() {
         for (query, op) in [
-            ("gpu_ram<2", "lt"),
-            ("gpu_ram<=2", "lte"),
-            ("gpu_ram=2", "eq"),
-            ("gpu_ram==2", "eq"),
-            ("gpu_ram!=2", "neq"),
-            ("gpu_ram>=2", "gte"),
-            ("gpu_ram>2", "gt"),
-            ("gpu_ram >= 2", "gte"),
-            ("gpu_ram eq 2", "eq"),
-            ("gpu_ram neq 2", "neq"),
-            ("gpu_ram noteq 2", "neq"),
-            ("gpu_ram not eq 2", "neq"),
-            ("gpu_ram gt 2", "gt"),
-            ("gpu_ram gte 2", "gte"),
-            ("gpu_ram lt 2", "lt"),
-            ("gpu_ram lte 2", "lte"),
+            ("score<2", "lt"),
+            ("score<=2", "lte"),
+            ("score=2", "eq"),
+            ("score==2", "eq"),
+            ("score!=2", "neq"),
+            ("score>=2", "gte"),
+            ("score>2", "gt"),
+            ("score >= 2", "gte"),
+            ("score eq 2", "eq"),
+            ("score neq 2", "neq"),
+            ("score noteq 2", "neq"),
+            ("score not eq 2", "neq"),
+            ("score gt 2", "gt"),
+            ("score gte 2", "gte"),
+            ("score lt 2", "lt"),
+            ("score lte 2", "lte"),
         ] {
-            assert_eq!(parsed(query), json!({"gpu_ram": {op: 2}}), "{query}");
+            assert_eq!(parsed(query), json!({"score": {op: 2}}), "{query}");
         }
         for (query, op) in [
-            ("gpu_ram in [1,2]", "in"),
-            ("gpu_ram notin [1,2]", "notin"),
-            ("gpu_ram nin [1,2]", "notin"),
-            ("gpu_ram not in [1,2]", "notin"),
-            ("gpu_ram in 1,2", "in"),
-            ("gpu_ram in [ 1 , 2 ]", "in"),
+            ("score in [1,2]", "in"),
+            ("score notin [1,2]", "notin"),
+            ("score nin [1,2]", "notin"),
+            ("score not in [1,2]", "notin"),
+            ("score in 1,2", "in"),
+            ("score in [ 1 , 2 ]", "in"),
         ] {
-            assert_eq!(parsed(query), json!({"gpu_ram": {op: [1, 2]}}), "{query}");
+            assert_eq!(parsed(query), json!({"score": {op: [1, 2]}}), "{query}");
         }
     }
 
@@ -530,9 +669,9 @@ mod tests {
     fn values_are_typed_and_underscores_are_spaces_outside_quotes() {
         assert_eq!(
             parsed(
-                "verified=true gpu_ram>0.5 gpu_name=RTX_4090 driver_version=\"535.54_x\" dph_total=null"
+                "verified=true score>0.5 gpu_name=RTX_4090 driver_version=\"535.54_x\" dph_total=null"
             ),
-            json!({"verified":{"eq":true},"gpu_ram":{"gt":0.5},"gpu_name":{"eq":"RTX 4090"},
+            json!({"verified":{"eq":true},"score":{"gt":0.5},"gpu_name":{"eq":"RTX 4090"},
                    "driver_version":{"eq":"535.54_x"},"dph_total":{"eq":null}})
         );
         assert_eq!(
@@ -541,15 +680,16 @@ mod tests {
             "the spec types gpu_name's list as strings"
         );
         assert_eq!(parsed("verified=False"), json!({"verified":{"eq":false}}));
-        assert_eq!(parsed("gpu_ram=-1e3"), json!({"gpu_ram":{"eq":-1000.0}}));
-        assert_eq!(parsed("gpu_name=inf"), json!({"gpu_name":{"eq":"inf"}}));
+        assert_eq!(parsed("score=-1e3"), json!({"score":{"eq":-1000.0}}));
+        assert_eq!(parsed("score=inf"), json!({"score":{"eq":"inf"}}));
+        assert_eq!(parsed("gpu_name=3090"), json!({"gpu_name":{"eq":"3090"}}));
     }
 
     #[test]
     fn conditions_on_one_field_combine_and_any_drops_it() {
         assert_eq!(
             parsed("  gpu_ram>=24   gpu_ram<80 verified=any "),
-            json!({"gpu_ram":{"gte":24,"lt":80},"verified":null})
+            json!({"gpu_ram":{"gte":24000,"lt":80000},"verified":null})
         );
         assert_eq!(parsed(""), json!({}));
     }
@@ -558,11 +698,11 @@ mod tests {
     fn errors_say_what_is_wrong() {
         assert_eq!(
             error("gpu_rm>=24"),
-            "unknown field `gpu_rm` in the filter; did you mean `gpu_ram`?"
+            "unknown field `gpu_rm` in the filter; did you mean `gpu_ram` or `cpu_ram`?"
         );
         assert_eq!(
-            error("dph<1"),
-            "unknown field `dph` in the filter; did you mean `dph_total`?"
+            error("dph_totl<1"),
+            "unknown field `dph_totl` in the filter; did you mean `dph_total`?"
         );
         assert_eq!(error("xyzzy=1"), "unknown field `xyzzy` in the filter");
         assert_eq!(
@@ -613,6 +753,73 @@ mod tests {
             error("num_gpus in [1,two]"),
             "`num_gpus in [1,two]` in the filter: the value must be a whole number"
         );
+    }
+
+    #[test]
+    fn units_convert_to_the_api_s_and_bare_numbers_mean_what_vastai_means() {
+        assert_eq!(
+            parsed("gpu_ram>=24GB gpu_ram<=81920MB cpu_ram>=1.5 duration>=7d inet_down>=1GB/s"),
+            json!({"gpu_ram":{"gte":24000,"lte":81920},"cpu_ram":{"gte":1500},
+                   "duration":{"gte":604_800},"inet_down":{"gte":1000}})
+        );
+        assert_eq!(
+            parsed("duration>=3 duration<12h inet_down>100 gpu_ram in [24,48gb]"),
+            json!({"duration":{"gte":259_200,"lt":43200},"inet_down":{"gt":100},
+                   "gpu_ram":{"in":[24000,48000]}})
+        );
+        assert_eq!(parsed("gpu_ram>=0.1GB"), json!({"gpu_ram":{"gte":100}}));
+        assert_eq!(parsed("gpu_ram>=0.5MB"), json!({"gpu_ram":{"gte":0.5}}));
+        assert_eq!(
+            parsed("gpu_ram=\"24GB\" gpu_ram!=null"),
+            json!({"gpu_ram":{"eq":"24GB","neq":null}}),
+            "a quoted value is taken as written"
+        );
+    }
+
+    #[test]
+    fn vastai_names_and_versions_mean_what_they_mean_there() {
+        assert_eq!(
+            parsed("dph<0.5 driver_version>=535.86.05"),
+            json!({"dph_total":{"lt":0.5},"driver_version":{"gte":535_086_005}})
+        );
+        assert_eq!(
+            parsed("driver_version='535.86.05'"),
+            json!({"driver_version":{"eq":"535.86.05"}})
+        );
+    }
+
+    #[test]
+    fn a_value_that_is_not_in_the_field_s_terms_is_refused() {
+        assert_eq!(
+            error("gpu_ram>=24GHz"),
+            "`gpu_ram>=24GHz` in the filter: gpu_ram is in MB; write a number with a unit, as in 24GB or 512MB, or a bare number (GB)"
+        );
+        assert_eq!(
+            error("gpu_ram>=big"),
+            "`gpu_ram>=big` in the filter: gpu_ram is in MB; write a number with a unit, as in 24GB or 512MB, or a bare number (GB)"
+        );
+        assert_eq!(
+            error("duration>=2GB"),
+            "`duration>=2GB` in the filter: duration is in seconds; write a number with a unit, as in 7d, 12h or 30m, or a bare number (days)"
+        );
+        assert_eq!(
+            error("dph_total<cheap"),
+            "`dph_total<cheap` in the filter: dph_total takes a number"
+        );
+    }
+
+    #[test]
+    fn an_order_is_a_list_of_field_and_direction() {
+        assert_eq!(
+            order("dph, num_gpus-,-score,+gpu_ram,,", FIELDS),
+            json!([
+                ["dph_total", "asc"],
+                ["num_gpus", "desc"],
+                ["score", "desc"],
+                ["gpu_ram", "asc"]
+            ])
+        );
+        assert_eq!(order("", FIELDS), json!([]));
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub mod subset;
 pub mod surface;
 
 use rewrites::{
-    area_gates, cli_bodies, cli_dispatch, cli_switches, filters, operation_types, streams,
-    typed_errors,
+    area_gates, cli_bodies, cli_dispatch, cli_switches, cli_texts, filters, operation_types,
+    streams, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -212,7 +212,10 @@ pub fn generate(
     let api = read_openapi::to_openapi(doc).map_err(|e| format!("{name}: {e}"))?;
     let mock_api = read_openapi::to_openapi(mock_doc).map_err(|e| format!("{name}: {e}"))?;
     let cli_api = read_openapi::to_openapi(cli_doc).map_err(|e| format!("{name}: {e}"))?;
+    // The client's text newtypes, which the CLI reads as text (`cli_texts`).
+    let newtypes = std::cell::RefCell::new(Vec::new());
     let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
+        *newtypes.borrow_mut() = cli_texts::text_newtypes(file);
         document_client(file, &api.info);
         typed_errors::apply(file, &operations)?;
         operation_types::apply(file)?;
@@ -226,6 +229,7 @@ pub fn generate(
         .map_err(|e| format!("{name}: {e}"))?;
     let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
         cli_switches::apply(file);
+        cli_texts::apply(file, &newtypes.borrow());
         cli_bodies::apply(file)?;
         cli_dispatch::apply(file)
     })

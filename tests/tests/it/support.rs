@@ -204,3 +204,41 @@ pub fn assert_starts_with(text: &str, start: &str) {
         "expected to start with:\n{start}\ngot:\n{text}"
     );
 }
+
+/// A server that answers every request with one JSON body and keeps what each request sent, for
+/// tests of the exact request a command line makes.
+pub struct Recorder {
+    server: vast_test_servers::http::Server,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, serde_json::Value)>>>,
+}
+
+impl Recorder {
+    pub fn start(answer: &'static str) -> Recorder {
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = requests.clone();
+        let server = vast_test_servers::http::Server::answering(move |request| {
+            let body = match request.body.as_slice() {
+                [] => serde_json::Value::Null,
+                bytes => serde_json::from_slice(bytes).expect("a JSON body"),
+            };
+            let sent = (
+                request.method().to_string(),
+                request.path().to_string(),
+                body,
+            );
+            kept.lock().unwrap().push(sent);
+            vast_test_servers::http::Reply::json(200, answer)
+        })
+        .expect("a local server starts");
+        Recorder { server, requests }
+    }
+
+    /// Runs `vast --url URL --api-key TEST_KEY ARGS…` in a fresh home; the run, and the
+    /// requests (method, path, JSON body or `null`) the server received during it.
+    pub fn run(&self, args: &[&str]) -> (Run, Vec<(String, String, serde_json::Value)>) {
+        let mut all = vec!["--url", self.server.url.as_str(), "--api-key", TEST_KEY];
+        all.extend_from_slice(args);
+        let run = vast(&all, &[], home().path());
+        (run, std::mem::take(&mut *self.requests.lock().unwrap()))
+    }
+}

@@ -192,7 +192,7 @@ fn routes_with_tokens(
 /// The arguments of a filtering command, and the body they must send: a filter expression over
 /// up to three of its fields (a typed `eq`, a typed `in`, one without types), a `--json-body`
 /// with an operator the spec does not list for its field, and an integer body flag given
-/// beside it, which overrides the file's value.
+/// beside it, which overrides the file's value; the spec's default conditions are added.
 fn filter_run(
     command: &commands::Command,
     doc: &Value,
@@ -230,9 +230,13 @@ fn filter_run(
         ),
         None => {}
     }
-    let untyped = command.filter.iter().find(|f| f.typed.is_empty());
+    // Zero, which is zero in any unit a field may be read in (a bare `gpu_ram` is GB).
+    let untyped = command
+        .filter
+        .iter()
+        .find(|f| f.typed.is_empty() && f.kind.as_deref() != Some("string"));
     if let Some(field) = untyped {
-        add(field, format!("{}>=24", field.name), "gte", json!(24));
+        add(field, format!("{}>=0", field.name), "gte", json!(0));
     }
     // An operator the schema does not list for a field that lists others (a numeric one
     // first: `num_gpus`, whose schema lists only `in`, with `gte`).
@@ -266,9 +270,28 @@ fn filter_run(
         .map_err(|e| format!("writing {}: {e}", file.display()))?;
     args.extend(["--json-body".into(), file.display().to_string()]);
     args.push(query.join(" "));
+    let flag_field = integer_flag.map(|(_, field)| field.as_str());
+    Ok((args, expected_body(command, written, flag_field, filter)))
+}
+
+/// The body a filter run must send: the file's, with the flag's value (7) over it, the spec's
+/// default conditions for the fields it does not set, and the expression's conditions merged in.
+fn expected_body(
+    command: &commands::Command,
+    written: Map<String, Value>,
+    flag_field: Option<&str>,
+    filter: Map<String, Value>,
+) -> Value {
     let mut expected = written;
-    if let Some((_, field)) = integer_flag {
-        expected.insert(field.clone(), json!(7));
+    if let Some(field) = flag_field {
+        expected.insert(field.to_string(), json!(7));
+    }
+    // The spec's default conditions hold for a body file too, where it does not set the field.
+    for field in &command.filter {
+        let default = field.default.as_deref().map(serde_json::from_str::<Value>);
+        if let (false, Some(Ok(default))) = (expected.contains_key(&field.name), default) {
+            expected.insert(field.name.clone(), default);
+        }
     }
     for (field, ops) in filter {
         match (expected.get_mut(&field), ops) {
@@ -278,7 +301,7 @@ fn filter_run(
             }
         }
     }
-    Ok((args, Value::Object(expected)))
+    Value::Object(expected)
 }
 
 /// The schema of a property of an operation's JSON body.

@@ -35,14 +35,27 @@ pub struct Command {
     /// String parameters and body fields that hold a key or certificate (see [`takes_file`]), as
     /// progenitor names their arguments: they also take `@PATH`, the file's contents.
     pub files: Vec<String>,
+    /// The JSON body has an `order`: a list of [field, direction] lists (see [`orders`]).
+    pub order: bool,
+    /// Body flags whose length the document's notes limit (see [`documented_limits`]): (flag
+    /// id, most characters, what the notes say to do instead).
+    pub limits: Vec<(String, usize, String)>,
 }
 
-/// A field of a filter body: its name, and the operators whose value type the spec gives.
-#[derive(Debug, PartialEq)]
+/// A field of a filter body: its name, the operators whose value type the spec gives, and what
+/// else the spec says of its values.
+#[derive(Debug, Default, PartialEq)]
 pub struct FilterField {
     pub name: String,
     /// (operator, JSON type of its value or, for `in`/`notin`, of the list's items).
     pub typed: Vec<(String, String)>,
+    /// The JSON type of the field's values, where the spec shows it (see [`value_kind`]):
+    /// `number`, `string` or `boolean`.
+    pub kind: Option<String>,
+    /// Its description, on one line: the library reads the API's unit from it (`GPU RAM in MB`).
+    pub description: String,
+    /// The spec's `default` for the field, as JSON text (`{"eq":true}`).
+    pub default: Option<String>,
 }
 
 /// A response field holding the next page's token and the query parameter that asks for it.
@@ -61,6 +74,7 @@ const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "in", "notin
 
 /// Every operation of the normalised document, in document order.
 pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
+    let limits = documented_limits(doc);
     crate::generate::openapi::operations(doc)
         .filter_map(|(path, method, op)| {
             let at = Location::root().key("paths").key(path).key(method);
@@ -78,6 +92,14 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 .map(|b| resolve(b, doc))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
                 .map(|s| resolve(s, doc));
+            let body_flags = body.map(|b| body_flags(b, doc)).unwrap_or_default();
+            let limits = body_flags
+                .iter()
+                .filter_map(|(flag, field)| {
+                    let (_, most, note) = limits.iter().find(|(f, ..)| f == field)?;
+                    Some((flag.clone(), *most, note.clone()))
+                })
+                .collect();
             Some(Command {
                 operation_id: named.rust.clone(),
                 words: named.words.clone(),
@@ -85,11 +107,15 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 columns,
                 more_columns,
                 positional: path_parameters(path),
-                filter: body.map(|b| filter_fields(b, doc)).unwrap_or_default(),
+                filter: body
+                    .map(|b| filter_fields(b, response, doc))
+                    .unwrap_or_default(),
                 pagination: response.and_then(|r| pagination(op, r, doc)),
-                body_flags: body.map(|b| body_flags(b, doc)).unwrap_or_default(),
+                body_flags,
                 method: method.to_uppercase(),
                 files: file_arguments(op, doc),
+                order: body.is_some_and(|b| orders(b, doc)),
+                limits,
             })
         })
         .collect()
@@ -222,14 +248,20 @@ fn is_operator_object(schema: &Value) -> bool {
 /// The fields of a filter body: a JSON body with at least one operator object among its
 /// properties uses the vendor's query convention, and then each property that is an object
 /// with nothing but operators declared (often nothing at all: `{"type": "object"}`) is a filter
-/// field. Other bodies have none.
-fn filter_fields(body: &Value, doc: &Value) -> Vec<FilterField> {
+/// field. Other bodies have none. `response` is the operation's success schema, whose listed
+/// objects may type the same fields.
+fn filter_fields(body: &Value, response: Option<&Value>, doc: &Value) -> Vec<FilterField> {
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     if !props.values().any(|p| is_operator_object(resolve(p, doc))) {
         return Vec::new();
     }
+    let listed_props = response
+        .and_then(|r| listed(r, doc))
+        .and_then(|(_, items)| items)
+        .map(|items| resolve(items, doc))
+        .and_then(|items| items.get("properties"));
     props
         .iter()
         .map(|(name, p)| (name, resolve(p, doc)))
@@ -237,23 +269,83 @@ fn filter_fields(body: &Value, doc: &Value) -> Vec<FilterField> {
             p.get("type") == Some(&Value::from("object"))
                 && (p.get("properties").is_none() || is_operator_object(p))
         })
-        .map(|(name, p)| FilterField {
-            name: name.clone(),
-            typed: p
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter_map(|(op, s)| {
-                    let s = resolve(s, doc);
-                    let s = match s.get("items") {
-                        Some(items) => resolve(items, doc),
-                        None => s,
-                    };
-                    let ty = s.get("type")?.as_str()?;
-                    Some((op.clone(), ty.to_string()))
-                })
-                .collect(),
+        .map(|(name, p)| {
+            let description = p.get("description").and_then(Value::as_str).unwrap_or("");
+            let listed = listed_props
+                .and_then(|l| l.get(name))
+                .map(|l| resolve(l, doc));
+            FilterField {
+                name: name.clone(),
+                typed: operator_types(p, doc),
+                kind: value_kind(listed, description),
+                description: description.split_whitespace().collect::<Vec<_>>().join(" "),
+                default: p.get("default").map(Value::to_string),
+            }
+        })
+        .collect()
+}
+
+/// (operator, JSON type of its value or of its list's items) for each operator a filter field's
+/// schema types.
+fn operator_types(field: &Value, doc: &Value) -> Vec<(String, String)> {
+    field
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(op, s)| {
+            let s = resolve(s, doc);
+            let s = match s.get("items") {
+                Some(items) => resolve(items, doc),
+                None => s,
+            };
+            let ty = s.get("type")?.as_str()?;
+            Some((op.clone(), ty.to_string()))
+        })
+        .collect()
+}
+
+/// The JSON type of a filter field's values, as the spec shows it: the type of the listed
+/// objects' property of the same name (what the search returns), else that of the values in the
+/// operator objects its description gives as examples (`GPU RAM in MB. Example: {"gte":
+/// 24000}`). Whole and fractional numbers are both `number`.
+fn value_kind(listed: Option<&Value>, description: &str) -> Option<String> {
+    let of = |value: &Value| match value {
+        Value::Number(_) => Some("number"),
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    };
+    let from_listed = listed
+        .and_then(|l| l.get("type"))
+        .and_then(Value::as_str)
+        .map(|ty| if ty == "integer" { "number" } else { ty })
+        .filter(|ty| ["number", "string", "boolean"].contains(ty));
+    let from_examples = || {
+        described_operator_objects(description)
+            .into_iter()
+            .flat_map(|ops| ops.into_values())
+            .find_map(|v| match &v {
+                Value::Array(items) => items.first().and_then(of),
+                v => of(v),
+            })
+    };
+    from_listed.or_else(from_examples).map(String::from)
+}
+
+/// The JSON objects in a text that are operator objects (`{"gte": 24000}`).
+fn described_operator_objects(text: &str) -> Vec<serde_json::Map<String, Value>> {
+    text.match_indices('{')
+        .filter_map(|(start, _)| {
+            let end = text[start..].find('}')? + start;
+            match serde_json::from_str::<Value>(&text[start..=end]).ok()? {
+                Value::Object(ops)
+                    if !ops.is_empty() && ops.keys().all(|k| OPERATORS.contains(&k.as_str())) =>
+                {
+                    Some(ops)
+                }
+                _ => None,
+            }
         })
         .collect()
 }
@@ -297,6 +389,44 @@ fn pagination(op: &Value, response: &Value, doc: &Value) -> Option<Pagination> {
                 list_field: listed(response, doc).and_then(|(field, _)| field),
             })
         })
+}
+
+/// The limits the document's notes put on fields, in the vendor's phrasing: a line of
+/// `info.description` saying "`onstart` field is limited to 4048 characters -- gzip+base64 for
+/// longer scripts" gives (`onstart`, 4048, `gzip+base64 for longer scripts`). The schemas do not
+/// say it (no `maxLength`), and the server's refusal comes after the request.
+pub fn documented_limits(doc: &Value) -> Vec<(String, usize, String)> {
+    let notes = doc
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    notes
+        .lines()
+        .filter_map(|line| {
+            let (before, after) = line.split_once(" field is limited to ")?;
+            let field = before.rsplit('`').nth(1)?;
+            let (count, rest) = after.split_once(" characters")?;
+            let most = count.trim().parse().ok()?;
+            let note = rest
+                .trim_start_matches([' ', '-', ':', ',', ';', '\u{2014}'])
+                .trim();
+            Some((
+                field.to_string(),
+                most,
+                note.trim_end_matches('.').to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Whether a JSON body sorts as the vendor's search does: an `order` property that is a list of
+/// lists (`[["dph_total", "asc"], ["num_gpus", "desc"]]`), which `vast` takes as `-o`.
+fn orders(body: &Value, doc: &Value) -> bool {
+    body.pointer("/properties/order")
+        .map(|o| resolve(o, doc))
+        .filter(|o| o.get("type") == Some(&Value::from("array")))
+        .and_then(|o| o.get("items"))
+        .is_some_and(|items| resolve(items, doc).get("type") == Some(&Value::from("array")))
 }
 
 /// The flags progenitor makes for a JSON body's fields, named as it names them (kebab case).
@@ -350,7 +480,7 @@ pub fn render(commands: &[Command]) -> String {
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -364,6 +494,12 @@ pub fn render(commands: &[Command]) -> String {
             pairs(&c.body_flags),
             c.method,
             list(&c.files),
+            c.order,
+            c.limits
+                .iter()
+                .map(|(flag, most, note)| format!("({flag:?}, {most}, {note:?})"))
+                .collect::<Vec<_>>()
+                .join(", "),
         ));
     }
     out.push_str("];\n");
@@ -427,8 +563,9 @@ mod tests {
             "num_gpus": {"type": "object", "properties": {"in": {"type": "array", "items": {"type": "integer"}}}},
             "gpu_ram": {"type": "object"},
             "settings": {"type": "object", "properties": {"color": {"type": "string"}}},
-            "order": {"type": "array"}
+            "order": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
         })));
+        assert!(commands[0].order);
         let fields: Vec<(&str, Vec<(String, String)>)> = commands[0]
             .filter
             .iter()
@@ -448,6 +585,54 @@ mod tests {
             json!({"gpu_ram": {"type": "object"}, "limit": {"type": "integer"}}),
         ));
         assert!(plain[0].filter.is_empty());
+        assert!(!plain[0].order);
+    }
+
+    #[test]
+    fn a_filter_field_carries_its_kind_description_and_default() {
+        let commands = run(json!({"/s": {"post": {"summary": "search things",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {
+                    "verified": {"type": "object", "properties": {"eq": {"type": "boolean"}},
+                                 "default": {"eq": true}},
+                    "gpu_ram": {"type": "object", "description": "GPU RAM in MB.\n Example: {\"gte\": 24000}"},
+                    "gpu_name": {"type": "object", "description": "Example: {\"in\": [\"RTX_4090\"]}"},
+                    "dph": {"type": "object", "description": "Price; see {the docs}"}
+                }}}}},
+            "responses": {"200": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {"things": {"type": "array", "items": {"type": "object",
+                    "properties": {"dph": {"type": "number"}}}}}}}}}}}}}));
+        let seen: Vec<_> = commands[0]
+            .filter
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.kind.as_deref(),
+                    f.description.as_str(),
+                    f.default.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("verified", None, "", Some(r#"{"eq":true}"#)),
+                (
+                    "gpu_ram",
+                    Some("number"),
+                    r#"GPU RAM in MB. Example: {"gte": 24000}"#,
+                    None
+                ),
+                (
+                    "gpu_name",
+                    Some("string"),
+                    r#"Example: {"in": ["RTX_4090"]}"#,
+                    None
+                ),
+                ("dph", Some("number"), "Price; see {the docs}", None),
+            ]
+        );
     }
 
     #[test]
@@ -498,6 +683,24 @@ mod tests {
     }
 
     #[test]
+    fn the_notes_limit_fields_in_the_vendor_s_phrasing() {
+        let doc = json!({"info": {"description": "## Key Quirks\n- `gpu_ram` in CLI = GB\n\
+            - `onstart` field is limited to 4048 characters -- gzip+base64 for longer scripts\n\
+            - `label` field is limited to 64 characters.\n- nothing else is limited to 3 characters"}});
+        assert_eq!(
+            documented_limits(&doc),
+            [
+                (
+                    "onstart".into(),
+                    4048,
+                    "gzip+base64 for longer scripts".into()
+                ),
+                ("label".into(), 64, String::new())
+            ]
+        );
+    }
+
+    #[test]
     fn the_table_lists_aliases() {
         let command = Command {
             operation_id: "show_api_keys".into(),
@@ -511,6 +714,8 @@ mod tests {
             body_flags: vec![],
             method: "GET".into(),
             files: vec![],
+            order: false,
+            limits: vec![],
         };
         assert!(
             render(&[command]).contains(

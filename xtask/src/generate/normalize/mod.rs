@@ -12,6 +12,7 @@ mod mistyped_values;
 mod openapi_31;
 mod operation_ids;
 mod optional_nulls;
+mod pair_lists;
 mod path_params;
 mod plain_help;
 mod query_objects;
@@ -113,6 +114,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "defaulted-required",
         runs: Runs::Spec(defaulted_required::apply),
+    },
+    Rule {
+        name: "pair-lists",
+        runs: Runs::Spec(pair_lists::apply),
     },
     Rule {
         name: "query-objects",

@@ -109,7 +109,7 @@ fn filter_methods(builder: &Builder, command: &Command) -> [Item; 2] {
 }
 
 /// `pub const SEARCH_OFFERS: &[FilterField] = &[FilterField { name: "verified", typed: &[("eq",
-/// "boolean")] }, ...];`
+/// "boolean")], kind: Some("boolean"), description: "…", default: Some(r#"{"eq":true}"#) }, ...];`
 fn field_table(command: &Command) -> Item {
     let name = format_ident!("{}", const_name(&command.operation_id));
     let doc = format!(
@@ -117,9 +117,23 @@ fn field_table(command: &Command) -> Item {
         command.operation_id,
         command.words.join(" ")
     );
-    let fields = command.filter.iter().map(|FilterField { name, typed }| {
-        let typed = typed.iter().map(|(op, ty)| quote::quote!((#op, #ty)));
-        quote::quote!(FilterField { name: #name, typed: &[#(#typed),*] })
+    let optional = |value: &Option<String>| match value {
+        Some(v) => quote::quote!(Some(#v)),
+        None => quote::quote!(None),
+    };
+    let fields = command.filter.iter().map(|field| {
+        let FilterField {
+            name, description, ..
+        } = field;
+        let typed = field.typed.iter().map(|(op, ty)| quote::quote!((#op, #ty)));
+        let (kind, default) = (optional(&field.kind), optional(&field.default));
+        quote::quote!(FilterField {
+            name: #name,
+            typed: &[#(#typed),*],
+            kind: #kind,
+            description: #description,
+            default: #default,
+        })
     });
     syn::parse_quote! {
         #[doc = #doc]
@@ -144,6 +158,8 @@ mod tests {
             body_flags: vec![],
             method: "POST".into(),
             files: vec![],
+            order: false,
+            limits: vec![],
         }
     }
 
@@ -169,11 +185,14 @@ mod tests {
         let fields = vec![FilterField {
             name: "num_gpus".into(),
             typed: vec![("in".into(), "integer".into())],
+            kind: Some("number".into()),
+            description: "Number of GPUs".into(),
+            default: Some(r#"{"gte":1}"#.into()),
         }];
         apply(&mut file, &[command(fields)]).unwrap();
         let code = code(&file);
         assert!(
-            code.contains(r#"pubconstSEARCH_THINGS:&[FilterField]=&[FilterField{name:"num_gpus",typed:&[("in","integer")],},];"#),
+            code.contains(r#"pubconstSEARCH_THINGS:&[FilterField]=&[FilterField{name:"num_gpus",typed:&[("in","integer")],kind:Some("number"),description:"NumberofGPUs",default:Some("{\"gte\":1}"),},];"#),
             "{code}"
         );
         assert!(code.contains("pubfnfilter(self,query:&str,)->Result<crate::filter::Filtered<Self>,crate::filter::FilterError>"), "{code}");

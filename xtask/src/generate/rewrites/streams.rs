@@ -191,6 +191,8 @@ mod tests {
             body_flags: vec![],
             method: "GET".into(),
             files: vec![],
+            order: false,
+            limits: vec![],
         }
     }
 
