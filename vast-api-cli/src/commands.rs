@@ -11,7 +11,7 @@ use crate::switches::{negated, switch_pair};
 pub const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  any other failure (server error, a response that does not match the API spec or is not
+  1  any other failure (server error, a success body that is not JSON, a response that is not
      valid HTTP, a redirect that is not followed, a body over the size or object limits)
   2  invalid command line (a DELETE without --yes and no terminal to confirm it on too), or an
      unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR

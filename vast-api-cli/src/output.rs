@@ -162,12 +162,13 @@ impl CliConfig for &Output<'_> {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        // `--raw` promises the bytes the server sent: a success whose body the spec describes
-        // otherwise (a field of another type, say) is still what the server answered, so it is
-        // printed, and the mismatch is a warning rather than a failure: exit 0. Scripts reading
-        // the body get it; the warning tells a person the spec is out of date.
-        if self.raw
-            && let ErrorKind::InvalidBody { body, .. } = error.kind()
+        // A success whose body the spec describes otherwise (a field of another type, say) is
+        // still what the server answered: it is printed (with `--raw` as it came, else as a
+        // table or JSON, as any answer), and the mismatch is a warning rather than a failure:
+        // exit 0. Scripts reading the body get it; the warning tells a person the spec is out
+        // of date. A body that is not JSON at all has nothing to show but with `--raw`.
+        if let ErrorKind::InvalidBody { body, .. } = error.kind()
+            && (self.raw || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok())
         {
             self.print_body(body, &self.columns);
             redact::write_stderr(&format!("warning: {error}; printed as received\n"));

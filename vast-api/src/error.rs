@@ -232,6 +232,17 @@ impl<E> Error<E> {
         }
     }
 
+    /// A success body the spec describes otherwise ([`ErrorKind::InvalidBody`]: a field of
+    /// another type, say), as JSON when it is JSON: the server answered, and a program can still
+    /// read the answer (`error.received_json()?["offers"]`). `None` for other errors, and for a
+    /// body that is not JSON (an HTML page; [`Error::excerpt`] quotes it).
+    pub fn received_json(&self) -> Option<serde_json::Value> {
+        match &self.kind {
+            ErrorKind::InvalidBody { body, .. } => serde_json::from_slice(body).ok(),
+            _ => None,
+        }
+    }
+
     /// The server's message: the `msg`, `detail`, `message` or `error` field of its error body,
     /// whichever it has (as an excerpt: safe to print, cut at [`text::EXCERPT_CHARS`]).
     pub fn server_message(&self) -> Option<&str> {

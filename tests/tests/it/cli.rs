@@ -279,14 +279,38 @@ fn an_unlisted_status_and_a_proxy_error_page() {
     );
 }
 
+/// A success body the spec describes otherwise is still shown, as a table like any list; the
+/// mismatch is one warning line and the call succeeds.
 #[test]
-fn a_body_that_is_not_the_spec_says_what_and_quotes_it() {
-    let run = failure(200, r#"{"apikeys": [{"id": "one"}]}"#, &[]);
-    assert_eq!(run.code, 1);
+fn a_body_that_is_not_the_spec_is_shown_with_a_warning_that_quotes_it() {
+    let server = MockServer::start();
+    serve(
+        &server,
+        TEST_KEY,
+        200,
+        r#"{"apikeys": [{"id": "one", "rights": "r"}]}"#,
+    );
+    let run = show_api_keys_at(&server.base_url(), &[], &[]);
     assert_eq!(
-        run.stderr,
-        "error: the server's response (200 OK) is not what the API spec describes: \
-         invalid type: string \"one\", expected i64 at line 1 column 25; body: {\"apikeys\": [{\"id\": \"one\"}]}\n"
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "one\t\tr\t\t\n",
+            "warning: the server's response (200 OK) is not what the API spec describes: \
+             invalid type: string \"one\", expected i64 at line 1 column 25; body: \
+             {\"apikeys\": [{\"id\": \"one\", \"rights\": \"r\"}]}; printed as received\n"
+        )
+    );
+    // Not JSON at all: nothing to show but the error.
+    let run = failure(200, "<html>maintenance</html>", &[]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "",
+            "error: the server's response (200 OK) is not what the API spec describes: \
+             expected value at line 1 column 1; body: <html>maintenance</html>\n"
+        )
     );
 }
 

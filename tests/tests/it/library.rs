@@ -228,19 +228,21 @@ async fn a_non_json_200_is_an_invalid_payload() {
         }
         other => panic!("expected an invalid body, got {other:?}"),
     }
+    assert_eq!(e.received_json(), None, "not JSON");
 }
 
 #[tokio::test]
 async fn wrong_types_are_an_invalid_payload() {
     let server = MockServer::start_async().await;
     exact_request(&server, 200, r#"{"apikeys": [{"id": "one"}]}"#);
-    match client(&server)
-        .show_api_keys()
-        .send()
-        .await
-        .map_err(|e| e.into_kind())
-    {
-        Err(ErrorKind::InvalidBody { source, .. }) => assert!(source.is_data(), "{source}"),
+    let e = client(&server).show_api_keys().send().await.unwrap_err();
+    // The answer is still readable, as JSON.
+    assert_eq!(
+        e.received_json(),
+        Some(serde_json::json!({"apikeys": [{"id": "one"}]}))
+    );
+    match e.into_kind() {
+        ErrorKind::InvalidBody { source, .. } => assert!(source.is_data(), "{source}"),
         other => panic!("expected an invalid body, got {other:?}"),
     }
 }
