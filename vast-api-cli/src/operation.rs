@@ -205,14 +205,11 @@ fn execute(
     let runtime = runtime()?;
     let started = Instant::now();
     let cli = Cli::new(client, &output);
-    let follow = spec
-        .pagination
-        .zip(output.pages.as_ref())
-        .map(|(p, pages)| Follow {
-            pagination: p,
-            follower: Follower::new(vast_api::pages::PAGE_CAP).within(pages::TIME_LIMIT),
-            pages,
-        });
+    let follow = spec.pagination.map(|p| Follow {
+        pagination: p,
+        follower: Follower::new(vast_api::pages::PAGE_CAP).within(pages::TIME_LIMIT),
+        output: &output,
+    });
     let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
     let Some((result, stopped)) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
@@ -227,15 +224,15 @@ fn execute(
     if let Some(failure) = output.failure.take() {
         return Err(failure);
     }
+    if let Some(why) = stopped {
+        return Err(partial(&why, terminal_width()));
+    }
     if output.settled.get() {
         return Ok(());
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
-    match stopped {
-        Some(why) => Err(partial(&why, terminal_width())),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// `-v`'s line on the last response: its status, time and size.
@@ -314,11 +311,11 @@ fn partial(why: &PagesStopped, width: usize) -> Failure {
     Failure::new(Exit::Partial, line)
 }
 
-/// Following a paged list: which page comes next, and the pages that came.
-struct Follow<'a> {
+/// Following a paged list: which page comes next, and the output that takes the pages.
+struct Follow<'a, 'o> {
     pagination: Pagination,
     follower: Follower,
-    pages: &'a RefCell<pages::Pages>,
+    output: &'a Output<'o>,
 }
 
 /// Calls the operation; with `follow`, again with each next page's token, until the server
@@ -330,17 +327,21 @@ async fn call(
     leaf: &ArgMatches,
     capture: &ResponseCapture,
     edits: &Mutex<Edits>,
-    mut follow: Option<Follow<'_>>,
+    mut follow: Option<Follow<'_, '_>>,
 ) -> Option<(anyhow::Result<()>, Option<PagesStopped>)> {
     loop {
         let result = tokio::select! {
             result = cli.execute(operation, leaf) => result,
             _ = tokio::signal::ctrl_c() => return None,
         };
-        let (Ok(()), Some(follow)) = (&result, follow.as_mut()) else {
+        let Some(follow) = follow.as_mut() else {
             return Some((result, None));
         };
-        if follow.pages.borrow().full() {
+        // A page shown, even one whose body the spec describes otherwise (with a warning),
+        // leads to the next; a failure ends the list.
+        let output = follow.output;
+        let shown = result.is_ok() || (output.settled.get() && output.failure.borrow().is_none());
+        if !shown || output.pages.as_ref().is_some_and(|p| p.borrow().full()) {
             return Some((result, None));
         }
         let p = follow.pagination;
@@ -447,7 +448,7 @@ mod tests {
                 query_param: "after_token",
             },
             follower: Follower::new(cap),
-            pages: output.pages.as_ref().unwrap(),
+            output: &output,
         });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -38,6 +38,18 @@ pub struct Output<'a> {
 }
 
 impl Output<'_> {
+    /// A success body: printed now, or for a paged list taken among its pages (printed when
+    /// they are, or with `--raw` now).
+    fn show(&self, body: &[u8]) {
+        let ready = match &self.pages {
+            Some(pages) => pages.borrow_mut().add(body, self.raw),
+            None => return self.print_body(body, &self.columns),
+        };
+        if let Some(ready) = ready {
+            self.print_body(&ready, &self.columns);
+        }
+    }
+
     fn fail(&self, failure: Failure) {
         self.failure.borrow_mut().get_or_insert(failure);
     }
@@ -146,15 +158,7 @@ impl CliConfig for &Output<'_> {
             }
             return;
         }
-        match &self.pages {
-            Some(pages) => {
-                let ready = pages.borrow_mut().add(&body, self.raw);
-                if let Some(ready) = ready {
-                    self.print_body(&ready, &self.columns);
-                }
-            }
-            None => self.print_body(&body, &self.columns),
-        }
+        self.show(&body);
     }
     fn success_no_item(&self, _value: &ResponseValue<()>) {}
 
@@ -170,7 +174,7 @@ impl CliConfig for &Output<'_> {
         if let ErrorKind::InvalidBody { body, .. } = error.kind()
             && (self.raw || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok())
         {
-            self.print_body(body, &self.columns);
+            self.show(body);
             redact::write_stderr(&format!("warning: {error}; printed as received\n"));
             self.settled.set(true);
             return;

@@ -225,6 +225,27 @@ fn a_page_that_fails_ends_the_list_after_the_pages_before_it() {
 }
 
 #[test]
+fn a_page_the_spec_describes_otherwise_is_shown_and_the_list_goes_on() {
+    if !has_show_instances() {
+        return;
+    }
+    let server = RawServer::answering(|request| match request.query() {
+        "" => Reply::json(200, r#"{"instances": [{"id": 1}], "next_token": "a"}"#),
+        "after_token=a" => Reply::json(200, r#"{"instances": [{"id": "two"}], "next_token": "b"}"#),
+        _ => Reply::json(200, r#"{"instances": [{"id": 3}], "next_token": null}"#),
+    })
+    .unwrap();
+    let run = show_instances(&server, &["--cols", "id"], &[]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "1\ntwo\n3\n"));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("warning: ") && run.stderr.ends_with("; printed as received\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_list_past_1000_pages_prints_them_and_exits_10() {
     if !has_show_instances() {
         return;
