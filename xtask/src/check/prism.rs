@@ -7,7 +7,8 @@ use std::process::Command;
 
 use vast_test_servers::prism::{NotStarted, Prism};
 
-/// Runs each command (its words after `vast`) against Prism in static, then dynamic mode.
+/// Runs each command (its words after `vast`, and arguments) against Prism in static, then
+/// dynamic mode.
 /// Returns the lines to print; an error names every command that failed.
 pub fn check(spec: &Path, vast: &Path, commands: &[Vec<String>]) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
@@ -36,7 +37,9 @@ pub fn check(spec: &Path, vast: &Path, commands: &[Vec<String>]) -> Result<Vec<S
                     .args(words)
                     .output()
                     .map_err(|e| format!("cannot run vast: {e}"))?;
-                if !output.status.success() {
+                // 10: a paged list whose pages decoded, stopped on a token Prism's static example
+                // repeats before an item came.
+                if !matches!(output.status.code(), Some(0 | 10)) {
                     failed.push(format!(
                         "vast {} ({mode}): {}",
                         words.join(" "),

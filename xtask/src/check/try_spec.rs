@@ -227,7 +227,12 @@ pub fn exercise(scratch: &Path, workspace: &Path, vast: &Path) -> Result<Vec<Str
         .filter(Op::is_plain_get)
         .filter_map(|op| table.iter().find(|c| c.operation_id == op.id))
         .filter(|c| c.positional.is_empty())
-        .map(|c| c.words.clone())
+        .map(|c| {
+            // A paged list follows every page: Prism's dynamic tokens never end, so one item.
+            let one = ["--max-items".to_string(), "1".to_string()];
+            let paged = c.pagination.is_some();
+            [&c.words[..], if paged { &one[..] } else { &[] }].concat()
+        })
         .collect();
     lines.extend(crate::check::prism::check(&spec, vast, &plain_gets)?);
     Ok(lines)
