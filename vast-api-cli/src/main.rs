@@ -15,6 +15,7 @@ mod presentation;
 mod redact;
 mod render;
 mod request_edit;
+mod results;
 mod settings;
 mod switches;
 mod transport;

@@ -235,15 +235,25 @@ fn execute(
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
+    let answer = capture.last_response().map(|r| r.body).unwrap_or_default();
+    if crate::results::fetches(settings.raw, &answer) {
+        return crate::results::print_result(&runtime, &answer, output.layout)
+            .unwrap_or_else(|| Err(Failure::new(Exit::Interrupted, "interrupted")));
+    }
+    print_pages(&output, &answer, pagination.filter(|_| terminal));
+    Ok(())
+}
+
+/// With `--all`, the pages fetched, as one list; else, on a terminal, a note when the answer
+/// names a next page.
+fn print_pages(output: &Output, answer: &[u8], pagination: Option<Pagination>) {
     if let Some(pages) = &output.pages {
         let pages = pages.take();
         if !pages.is_empty() {
             output.print_body(&pages::joined(&pages), &output.columns);
         }
-    } else if let (Some(p), true) = (pagination, terminal)
-        && let Some(token) = capture
-            .last_response()
-            .and_then(|r| pages::token(&r.body, p.response_field))
+    } else if let Some(p) = pagination
+        && let Some(token) = pages::token(answer, p.response_field)
     {
         redact::write_stderr(&format!(
             "vast: more results: --all fetches every page, --{} {} the next\n",
@@ -251,7 +261,6 @@ fn execute(
             vast_api::text::shown(&token)
         ));
     }
-    Ok(())
 }
 
 /// `-v`'s line on the last response: its status, time and size.

@@ -146,6 +146,10 @@ impl CliConfig for &Output<'_> {
             }
             return;
         }
+        // Printed by `results` once fetched.
+        if crate::results::fetches(self.raw, &body) {
+            return;
+        }
         match &self.pages {
             Some(pages) if !self.raw => pages.borrow_mut().push(body),
             _ => self.print_body(&body, &self.columns),

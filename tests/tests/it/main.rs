@@ -14,6 +14,7 @@ mod hostile_output;
 mod library;
 mod prism;
 mod properties;
+mod results;
 mod retries;
 mod search;
 mod support;
