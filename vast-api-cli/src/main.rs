@@ -8,6 +8,7 @@ mod files;
 mod filter;
 mod key_file;
 mod key_input;
+mod measures;
 mod operation;
 mod output;
 mod pages;
