@@ -249,6 +249,8 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
     for (id, ty) in ids {
         if ty == std::any::TypeId::of::<bool>() && !has(&command, &negated(&id)) {
             command = switch_pair(command, &id);
+        } else if let Some(measured) = crate::measures::Measured::of(&command, &id, ty) {
+            command = command.mut_arg(&id, |arg| measured.adapt(arg));
         } else if ty == std::any::TypeId::of::<String>() {
             let text = crate::files::Text::of(spec, &id);
             let limit = spec.limits.iter().find(|(flag, ..)| *flag == id);
@@ -373,6 +375,9 @@ fn type_of(arg: &Arg) -> std::any::TypeId {
     [
         std::any::TypeId::of::<bool>(),
         std::any::TypeId::of::<String>(),
+        std::any::TypeId::of::<f64>(),
+        std::any::TypeId::of::<f32>(),
+        std::any::TypeId::of::<i64>(),
     ]
     .into_iter()
     .find(|t| ty == *t)

@@ -232,6 +232,11 @@ fn execute(
     }
     // Failures before the request (a bad --json-body file, say) come back without a recorded one.
     result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
+    let answer = capture.last_response().map(|r| r.body).unwrap_or_default();
+    if crate::results::fetches(settings.raw, &answer) {
+        return crate::results::print_result(&runtime, &answer, output.layout)
+            .unwrap_or_else(|| Err(Failure::new(Exit::Interrupted, "interrupted")));
+    }
     Ok(())
 }
 

@@ -158,6 +158,10 @@ impl CliConfig for &Output<'_> {
             }
             return;
         }
+        // Printed by `results` once fetched.
+        if crate::results::fetches(self.raw, &body) {
+            return;
+        }
         self.show(&body);
     }
     fn success_no_item(&self, _value: &ResponseValue<()>) {}

@@ -1,9 +1,9 @@
 //! The vendor CLI's everyday commands whose operation the spec names otherwise: `vastai start
 //! instance ID` is the spec's `manage instance` with `state` set to `running`. A small table,
 //! reviewed by hand like code, since which `vastai` commands mean exactly an operation (the same
-//! request for the same input) is a judgement the spec cannot make: `vastai logs` also downloads
-//! the log it asks for, `vastai copy` parses `ID:PATH`, and `vastai show ssh-keys` has the name
-//! of the instance keys' command here. Each entry names its operation by the stable Rust name
+//! request for the same input, the same result printed) is a judgement the spec cannot make:
+//! `vastai copy` parses `ID:PATH`, and `vastai show ssh-keys` has the name of the instance keys'
+//! command here. Each entry names its operation by the stable Rust name
 //! `names.toml` keeps, so a retitled operation keeps its `vastai` command; an entry whose
 //! operation or arguments a spec lacks, or whose words a generated command already has, is not
 //! built (a one-operation spec has none of them).
@@ -52,6 +52,13 @@ pub const VASTAI_COMMANDS: &[VastaiCommand] = &[
         positional: &["id", "label"],
         preset: &[],
         about: "Assign a string label to an instance",
+    },
+    VastaiCommand {
+        words: &["logs"],
+        operation: "show_logs",
+        positional: &["id"],
+        preset: &[],
+        about: "Get the logs for an instance",
     },
     VastaiCommand {
         words: &["attach", "ssh"],

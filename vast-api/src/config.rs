@@ -345,36 +345,46 @@ impl ClientConfig {
         state.timeout = Some(self.timeout);
         state.connect_timeout = Some(self.connect_timeout);
         state.secret = Some(key.clone());
-        let builder = reqwest::Client::builder()
+        let builder = transport(&proxies, self.timeout, self.connect_timeout)
             .default_headers(headers)
-            .user_agent(self.user_agent)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // reqwest's own retry layer re-sends only refusals of HTTP/2 and HTTP/3, which this
-            // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
-            // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
-            .retry(reqwest::retry::never().max_retries_per_request(0))
-            .redirect(redirect_policy())
-            // `localhost` is trusted by its name (plain http:// and no proxy, see `proxy.rs`), so
-            // its address is this machine's whatever the system resolver says: a hosts file
-            // without the name, or a DNS answer, must not send the key elsewhere (RFC 6761,
-            // section 6.3; curl does the same). IPv6 first, as a hosts file with both lists
-            // them; a refused `::1` falls back to 127.0.0.1 at once.
-            .resolve_to_addrs(
-                crate::proxy::LOCALHOST,
-                &[
-                    (std::net::Ipv6Addr::LOCALHOST, 0).into(),
-                    (std::net::Ipv4Addr::LOCALHOST, 0).into(),
-                ],
-            )
-            // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
-            // on this machine never goes through one (see `proxy.rs`).
-            .proxy(proxies.to_reqwest());
+            .user_agent(self.user_agent);
         let http = tls(builder, &base_url)?
             .build()
             .map_err(|e| build_error(&e))?;
         Ok(Client::new_with_client(&base_url, http, state))
     }
+}
+
+/// An HTTP client's settings but for its headers and TLS: time limits, no retries of reqwest's
+/// own, the redirect policy, `localhost` as this machine, and `proxies`.
+pub(crate) fn transport(
+    proxies: &Proxies,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        // reqwest's own retry layer re-sends only refusals of HTTP/2 and HTTP/3, which this
+        // HTTP/1.1 client never gets, yet copies every request in case it must (about 1.5 % of
+        // a call's CPU, see BENCHMARKS.md). Retrying is the hooks' job (`RetryPolicy`).
+        .retry(reqwest::retry::never().max_retries_per_request(0))
+        .redirect(redirect_policy())
+        // `localhost` is trusted by its name (plain http:// and no proxy, see `proxy.rs`), so
+        // its address is this machine's whatever the system resolver says: a hosts file
+        // without the name, or a DNS answer, must not send the key elsewhere (RFC 6761,
+        // section 6.3; curl does the same). IPv6 first, as a hosts file with both lists
+        // them; a refused `::1` falls back to 127.0.0.1 at once.
+        .resolve_to_addrs(
+            crate::proxy::LOCALHOST,
+            &[
+                (std::net::Ipv6Addr::LOCALHOST, 0).into(),
+                (std::net::Ipv4Addr::LOCALHOST, 0).into(),
+            ],
+        )
+        // The proxy is this crate's decision, not reqwest's reading of the environment: a URL
+        // on this machine never goes through one (see `proxy.rs`).
+        .proxy(proxies.to_reqwest())
 }
 
 /// The server `VAST_URL` names, as the vendor CLI reads it: unset and empty are the same. A value
@@ -420,7 +430,7 @@ impl Client {
 /// read by `ca_certs`, within its limits), which costs a few milliseconds of file reads when the
 /// client is built. For `http://` (a local server) no roots are loaded: a redirect to `https://`
 /// then fails instead of paying for every plain call.
-fn tls(
+pub(crate) fn tls(
     builder: reqwest::ClientBuilder,
     base_url: &str,
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
@@ -451,7 +461,7 @@ fn tls(
 }
 
 /// reqwest says "builder error" and little more: the innermost cause says what went wrong.
-fn build_error(e: &reqwest::Error) -> ConfigError {
+pub(crate) fn build_error(e: &reqwest::Error) -> ConfigError {
     let mut cause: &dyn std::error::Error = e;
     while let Some(inner) = cause.source() {
         cause = inner;

@@ -17,6 +17,7 @@ pub mod local_file;
 mod operation;
 pub mod pages;
 pub mod proxy;
+pub mod results;
 mod retry;
 pub mod text;
 pub mod wait;

@@ -99,3 +99,26 @@ fn body_texts_read_files_and_onstart_keeps_to_the_notes() {
     );
     assert!(requests.is_empty());
 }
+
+/// A numeric flag whose description names its unit takes a value with a unit, converted to the
+/// API's; a bare number is the API's unit, and a unit of another kind is refused.
+#[test]
+fn a_numeric_flag_with_a_unit_converts() {
+    let server = Recorder::start(r#"{"success": true, "new_contract": 7}"#);
+    let (run, requests) = server.run(&["create", "instance", "42", "--disk", "512MB", "--raw"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(requests[0].2, json!({"disk": 0.512}));
+    let (run, requests) = server.run(&["create", "instance", "42", "--disk", "32", "--raw"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(requests[0].2, json!({"disk": 32.0}));
+    let (run, requests) = server.run(&["create", "instance", "42", "--disk", "2h"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: invalid value '2h' for '--disk <disk>': write a number in GB, or one with a \
+             unit, as in 24GB or 512MB\n\nFor more information, try '--help'.\n"
+        )
+    );
+    assert!(requests.is_empty());
+}

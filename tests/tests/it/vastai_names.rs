@@ -98,6 +98,23 @@ fn label_instance_sets_its_label() {
 }
 
 #[test]
+fn logs_asks_for_the_instances_logs() {
+    if !has(&["logs"]) {
+        return;
+    }
+    // vastai logs 312: PUT /api/v0/instances/request_logs/312/ {}
+    sends(
+        &["logs", "312"],
+        "PUT /api/v0/instances/request_logs/312 {}",
+    );
+    // vastai logs 312 --tail 100: PUT /api/v0/instances/request_logs/312/ {"tail": "100"}
+    sends(
+        &["logs", "312", "--tail", "100"],
+        r#"PUT /api/v0/instances/request_logs/312 {"tail":"100"}"#,
+    );
+}
+
+#[test]
 fn attach_ssh_sends_the_key_or_the_files_contents() {
     if !has(&["attach", "ssh"]) {
         return;

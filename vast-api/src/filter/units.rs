@@ -75,9 +75,10 @@ pub fn named(name: &str) -> Option<Unit> {
 }
 
 /// The unit a description gives values in: a word that is a unit's name as written there (`in
-/// MB`, `(MB/s)`, `in seconds`); `second` and the like count too. A price is no unit of the
-/// value: `$/GB` and `$/GB/month` are not a unit's name, and a word after `per` (`DLPerf per
-/// dollar per hour`) does not count.
+/// MB`, `(MB/s)`, `in seconds`, `Number of days`). A time in the singular names a point, not
+/// a length (`End day for the report`), so it does not count; nor does a price: `$/GB` and
+/// `$/GB/month` are not a unit's name, and a word after `per` (`DLPerf per dollar per hour`) is
+/// not the value's unit.
 pub fn described(description: &str) -> Option<Unit> {
     let words: Vec<&str> = description
         .split(|c: char| c.is_whitespace() || "(),;:".contains(c))
@@ -86,8 +87,7 @@ pub fn described(description: &str) -> Option<Unit> {
         .collect();
     words.iter().enumerate().find_map(|(i, word)| {
         let after_per = i > 0 && words[i - 1].eq_ignore_ascii_case("per");
-        let unit = named(word).or_else(|| named(&format!("{word}s")));
-        unit.filter(|_| !after_per)
+        named(word).filter(|_| !after_per)
     })
 }
 
@@ -143,7 +143,8 @@ mod tests {
         assert_eq!(name("NVLink bandwidth in GB/s. Use when"), Some("GB/s"));
         assert_eq!(name("duration in seconds (the offer"), Some("seconds"));
         assert_eq!(name("Disk storage space in GB"), Some("GB"));
-        assert_eq!(name("Timeout, in second"), Some("seconds"));
+        assert_eq!(name("Number of days to look back"), Some("days"));
+        assert_eq!(name("End day for the earnings report."), None);
         assert_eq!(name("Download bandwidth cost ($/GB)"), None);
         assert_eq!(name("Storage cost in $/GB/month"), None);
         assert_eq!(name("Total $/hour rental cost"), None);
