@@ -19,7 +19,8 @@ Exit status:
   4  the server rejected the API key (401, 403)
   5  the server refused the request (400 and other 4xx)
   6  rate limited (429)
-  7  the server could not be reached (a proxy's 407 too), did not answer in time, or the connection broke off
+  7  the server could not be reached (a proxy's 407 too), did not answer in time, or the
+     connection broke off
   8  `wait instance` (`create instance --wait`): the instance is exited, unknown or offline while
      meant to run, and will never run: destroy it and rent another
   9  `wait instance` (`create instance --wait`): --max-wait passed before it ran
