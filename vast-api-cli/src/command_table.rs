@@ -25,8 +25,14 @@ pub struct CommandSpec {
     /// Each flag of a JSON body field, (flag id, field name): a flag given on the command line
     /// overrides that field of `--json-body`.
     pub body_flags: &'static [(&'static str, &'static str)],
+    /// Each JSON body field without a flag of progenitor's (an object, a list, a field named as
+    /// a parameter is): `vast` gives it one.
+    pub json_flags: &'static [JsonFlag],
     /// The HTTP method, upper case: a `DELETE` is confirmed first.
     pub method: &'static str,
+    /// The server the spec names for this operation, when not the document's: it goes there
+    /// unless the base URL is one's own (`Client::operation_server`).
+    pub server: Option<&'static str>,
     /// Arguments holding a key or certificate, which also take `@PATH` (the file's contents).
     pub files: &'static [&'static str],
     /// The JSON body sorts by a list of [field, direction] lists: `-o`/`--order` sets it.
@@ -34,6 +40,22 @@ pub struct CommandSpec {
     /// Body flags whose length the spec's notes limit: (flag id, most characters, what the
     /// notes say to do instead); a longer value is refused before anything is sent.
     pub limits: &'static [(&'static str, usize, &'static str)],
+}
+
+/// A body field's flag that `vast` adds (`commands::adapted`), progenitor having made none.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonFlag {
+    /// The argument's id: the field's name in kebab case, or `body-` and that when a parameter
+    /// has the name.
+    pub id: &'static str,
+    /// The flag's name (`--permissions`).
+    pub long: &'static str,
+    /// The body field it sets.
+    pub field: &'static str,
+    /// Required unless `--json-body` is given, as progenitor's flags for required fields are.
+    pub required: bool,
+    /// A string field: the flag takes text as it is. Any other takes JSON, or `@PATH`.
+    pub text: bool,
 }
 
 /// The response field naming the next page (`next_token`) and the query parameter that takes
@@ -78,7 +100,9 @@ pub const UNLISTED: CommandSpec = CommandSpec {
     filter: &[],
     pagination: None,
     body_flags: &[],
+    json_flags: &[],
     method: "",
+    server: None,
     files: &[],
     order: false,
     limits: &[],

@@ -2,7 +2,7 @@
 
 use clap::{Arg, ArgAction, Command, value_parser};
 
-use crate::command_table::{CommandSpec, UNLISTED};
+use crate::command_table::{CommandSpec, JsonFlag, UNLISTED};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::generated_commands::COMMANDS;
 use crate::output::Output;
@@ -231,7 +231,9 @@ fn with_short_about(command: Command) -> Command {
 /// Adapts a generated command to the vendor CLI's habits and to typing: path parameters are
 /// positional rather than `--flags`; a boolean is a switch pair (`--vm`, `--no-vm`; read through
 /// [`switch`](crate::switches::switch)); a string takes values that start with `-` (`--env '-e A=1'`); a body
-/// field's text also `@PATH` (see [`crate::files::Text`]); a `DELETE` has `--yes`. progenitor's
+/// field's text also `@PATH` (see [`crate::files::Text`]); a body field progenitor has no flag
+/// for (an object, a list) gets one taking JSON or `@PATH` ([`json_flag`]); a `DELETE` has
+/// `--yes`. progenitor's
 /// `--json-body-template`, which does nothing yet (its help says "XXX"), is hidden.
 fn adapted(command: Command, spec: &CommandSpec) -> Command {
     let has = |command: &Command, id: &str| command.get_arguments().any(|a| a.get_id() == id);
@@ -272,6 +274,16 @@ fn adapted(command: Command, spec: &CommandSpec) -> Command {
                     .help(help.join("\n"))
             });
         }
+    }
+    for flag in spec.json_flags {
+        if !has(&command, flag.id) {
+            command = command.arg(json_flag(flag));
+        }
+    }
+    // progenitor requires `--json-body` when a required field has no flag of its own; now each
+    // has one.
+    if !spec.json_flags.is_empty() && has(&command, "json-body") {
+        command = command.mut_arg("json-body", |arg| arg.required(false));
     }
     if spec.method == "DELETE" && !has(&command, "yes") {
         command = command.arg(
@@ -388,6 +400,38 @@ fn type_of(arg: &Arg) -> std::any::TypeId {
 /// Whether a DELETE command line says `--yes`.
 pub fn confirmed(leaf: &clap::ArgMatches) -> bool {
     leaf.try_get_one::<bool>("yes").ok().flatten() == Some(&true)
+}
+
+/// The flag of a body field progenitor made none for (an object, a list, a field named as a
+/// parameter is): JSON text or `@PATH`, or for a string field its text (or `@PATH`, as any body
+/// field's). A required one is required unless `--json-body` is given, as progenitor's flags are.
+fn json_flag(flag: &JsonFlag) -> Arg {
+    let arg = Arg::new(flag.id).long(flag.long).allow_hyphen_values(true);
+    let arg = if flag.text {
+        arg.value_name("TEXT")
+            .value_parser(|text: &str| {
+                crate::files::Text::AtFile
+                    .read(text)
+                    .map(serde_json::Value::from)
+            })
+            .help(format!(
+                "The body's `{}`\n{}",
+                flag.field,
+                crate::files::Text::AtFile.help().unwrap_or_default()
+            ))
+    } else {
+        arg.value_name("JSON")
+            .value_parser(crate::files::json_or_file)
+            .help(format!(
+                "The body's `{}`, as JSON text; @PATH reads it from a file",
+                flag.field
+            ))
+    };
+    if flag.required {
+        arg.required_unless_present("json-body")
+    } else {
+        arg
+    }
 }
 
 /// The operation a parsed command line names, with the matches of its own arguments.

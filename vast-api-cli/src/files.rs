@@ -39,11 +39,8 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, Unread> {
     String::from_utf8(bytes).map_err(|_| Unread::NotText)
 }
 
-/// A `--json-body` file's text (the generated commands read it through this).
-#[allow(
-    dead_code,
-    reason = "called by the generated code when the spec has a JSON body; the seed has none"
-)]
+/// A `--json-body` file's text (the generated commands read it through this), or a JSON flag's
+/// `@PATH`.
 pub fn read_json_body(path: &Path) -> Result<String, Unread> {
     read_text(path, JSON_BODY_LIMIT)
 }
@@ -110,10 +107,7 @@ impl Text {
         };
         let is_file = || Path::new(value).is_file();
         let path = match named {
-            Some(path) => match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-                (Some(rest), Some(home)) => Path::new(&home).join(rest),
-                _ => PathBuf::from(path),
-            },
+            Some(path) => at_path(path),
             None if self == Text::KeyFile && is_file() => PathBuf::from(value),
             None if self == Text::VastaiFile && is_file() => {
                 return Err(format!(
@@ -128,6 +122,28 @@ impl Text {
         let text = text.strip_suffix('\n').unwrap_or(&text);
         Ok(text.strip_suffix('\r').unwrap_or(text).to_string())
     }
+}
+
+/// The file `@PATH` names: `~/` is the home folder.
+fn at_path(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// A JSON flag's value: `@PATH` (`~/` is the home folder) is the file's text, read as
+/// `--json-body` is; anything else is the JSON itself (JSON text never starts with `@`).
+pub fn json_or_file(value: &str) -> Result<serde_json::Value, String> {
+    let text = match value.strip_prefix('@') {
+        Some(path) => {
+            let path = at_path(path);
+            read_json_body(&path)
+                .map_err(|e| format!("cannot read {}: {e}", vast_api::text::shown_path(&path)))?
+        }
+        None => value.to_string(),
+    };
+    serde_json::from_str(&text).map_err(|e| format!("it is not JSON: {e}"))
 }
 
 impl clap::builder::TypedValueParser for Text {

@@ -1306,9 +1306,9 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("image")
                     .long("image")
                     .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false)
+                    .required_unless_present("json-body")
                     .help(
-                        "Docker image path. Used when launching instances from this template.\n\nDefault: `vastai/base-image`.",
+                        "Docker image path. Used when launching instances from this template.",
                     ),
             )
             .arg(
@@ -1331,8 +1331,8 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("name")
                     .long("name")
                     .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false)
-                    .help("Name of the template\n\nDefault: `Example Template`."),
+                    .required_unless_present("json-body")
+                    .help("Name of the template"),
             )
             .arg(
                 ::clap::Arg::new("onstart")
@@ -1917,8 +1917,8 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("id")
                     .long("id")
                     .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
-                    .required(false)
-                    .help("ID of the worker group\n\nDefault: `12345`."),
+                    .required_unless_present("json-body")
+                    .help("ID of the worker group"),
             )
             .arg(
                 ::clap::Arg::new("tail")
@@ -1949,8 +1949,8 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("id")
                     .long("id")
                     .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
-                    .required(false)
-                    .help("ID of the workergroup to monitor\n\nDefault: `12345`."),
+                    .required_unless_present("json-body")
+                    .help("ID of the workergroup to monitor"),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -2008,8 +2008,8 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("id")
                     .long("id")
                     .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
-                    .required(false)
-                    .help("ID of the endpoint to monitor\n\nDefault: `12345`."),
+                    .required_unless_present("json-body")
+                    .help("ID of the endpoint to monitor"),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -2633,10 +2633,8 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("cost")
                     .long("cost")
                     .value_parser(::clap::value_parser!(f32))
-                    .required(false)
-                    .help(
-                        "The estimated compute resources for the request\n\nDefault: `100.0`.",
-                    ),
+                    .required_unless_present("json-body")
+                    .help("The estimated compute resources for the request"),
             )
             .arg(
                 ::clap::Arg::new("endpoint")
@@ -3660,16 +3658,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.attach_ssh_key();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::AttachSshKeyBody>(&body_txt)
+                .json_body::<types::AttachSshKeyBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3702,16 +3708,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.initiate_remote_rsync();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::InitiateRemoteRsyncBody>(&body_txt)
+                .json_body::<types::InitiateRemoteRsyncBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3747,16 +3761,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.cancel_remote_rsync();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CancelRemoteRsyncBody>(&body_txt)
+                .json_body::<types::CancelRemoteRsyncBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3804,16 +3826,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.cloud_copy();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CloudCopyBody>(&body_txt)
+                .json_body::<types::CloudCopyBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3855,16 +3885,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.cancel_sync();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CancelSyncBody>(&body_txt)
+                .json_body::<types::CancelSyncBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3891,16 +3929,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.change_bid();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ChangeBidBody>(&body_txt)
+                .json_body::<types::ChangeBidBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3933,18 +3979,26 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.cleanup_machine();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
                 .json_body::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >(&body_txt)
+                >(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -3989,16 +4043,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_api_key();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateApiKeyBody>(&body_txt)
+                .json_body::<types::CreateApiKeyBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4043,16 +4105,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_workergroup();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateWorkergroupBody>(&body_txt)
+                .json_body::<types::CreateWorkergroupBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4133,16 +4203,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_endpoint();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateEndpointBody>(&body_txt)
+                .json_body::<types::CreateEndpointBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4202,16 +4280,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_env_var();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateEnvVarBody>(&body_txt)
+                .json_body::<types::UpdateEnvVarBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4244,16 +4330,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_env_var();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateEnvVarBody>(&body_txt)
+                .json_body::<types::CreateEnvVarBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4286,16 +4380,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_user_secret();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::DeleteUserSecretBody>(&body_txt)
+                .json_body::<types::DeleteUserSecretBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4322,16 +4424,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_instance();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateInstanceBody>(&body_txt)
+                .json_body::<types::CreateInstanceBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4438,16 +4548,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_ssh_key();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateSshKeyBody>(&body_txt)
+                .json_body::<types::CreateSshKeyBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4474,16 +4592,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_user();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::SetUserBody>(&body_txt)
+                .json_body::<types::SetUserBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4517,16 +4643,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_subaccount();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateSubaccountBody>(&body_txt)
+                .json_body::<types::CreateSubaccountBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4586,16 +4720,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_team();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateTeamBody>(&body_txt)
+                .json_body::<types::CreateTeamBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4643,16 +4785,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_team_role();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateTeamRoleBody>(&body_txt)
+                .json_body::<types::CreateTeamRoleBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4706,16 +4856,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.edit_template();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::EditTemplateBody>(&body_txt)
+                .json_body::<types::EditTemplateBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4755,16 +4913,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_template();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::CreateTemplateBody>(&body_txt)
+                .json_body::<types::CreateTemplateBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4863,16 +5029,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_template();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::DeleteTemplateBody>(&body_txt)
+                .json_body::<types::DeleteTemplateBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -4920,16 +5094,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_workergroup();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateWorkergroupBody>(&body_txt)
+                .json_body::<types::UpdateWorkergroupBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5010,16 +5192,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_endpoint();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateEndpointBody>(&body_txt)
+                .json_body::<types::UpdateEndpointBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5085,16 +5275,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_ssh_key();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateSshKeyBody>(&body_txt)
+                .json_body::<types::UpdateSshKeyBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5163,16 +5361,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.rent_volume();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::RentVolumeBody>(&body_txt)
+                .json_body::<types::RentVolumeBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5202,16 +5408,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_volume();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::DeleteVolumeBody>(&body_txt)
+                .json_body::<types::DeleteVolumeBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5259,16 +5473,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.manage_instance();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ManageInstanceBody>(&body_txt)
+                .json_body::<types::ManageInstanceBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5349,16 +5571,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.execute();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ExecuteBody>(&body_txt)
+                .json_body::<types::ExecuteBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5391,16 +5621,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_workergroup_logs();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::GetWorkergroupLogsBody>(&body_txt)
+                .json_body::<types::GetWorkergroupLogsBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5430,16 +5668,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_workergroup_workers();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::GetWorkergroupWorkersBody>(&body_txt)
+                .json_body::<types::GetWorkergroupWorkersBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5466,16 +5712,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_endpoint_logs();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::GetEndpointLogsBody>(&body_txt)
+                .json_body::<types::GetEndpointLogsBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5505,16 +5759,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.get_endpoint_workers();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::GetEndpointWorkersBody>(&body_txt)
+                .json_body::<types::GetEndpointWorkersBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5541,16 +5803,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.invite_team_member();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::InviteTeamMemberBody>(&body_txt)
+                .json_body::<types::InviteTeamMemberBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5580,16 +5850,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.list_machine();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ListMachineBody>(&body_txt)
+                .json_body::<types::ListMachineBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5641,16 +5919,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.show_logs();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ShowLogsBody>(&body_txt)
+                .json_body::<types::ShowLogsBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5817,16 +6103,26 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_notification_preferences();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateNotificationPreferencesBody>(&body_txt)
+                .json_body::<
+                    types::UpdateNotificationPreferencesBody,
+                >(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5871,16 +6167,26 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_notification_webhook();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::NotificationWebhookCreateRequest>(&body_txt)
+                .json_body::<
+                    types::NotificationWebhookCreateRequest,
+                >(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -5916,16 +6222,26 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_notification_webhook();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::NotificationWebhookUpdateRequest>(&body_txt)
+                .json_body::<
+                    types::NotificationWebhookUpdateRequest,
+                >(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6027,16 +6343,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.prepay_instance();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::PrepayInstanceBody>(&body_txt)
+                .json_body::<types::PrepayInstanceBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6171,16 +6495,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_team_role();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UpdateTeamRoleBody>(&body_txt)
+                .json_body::<types::UpdateTeamRoleBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6249,16 +6581,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.route();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::RouteBody>(&body_txt)
+                .json_body::<types::RouteBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6288,16 +6628,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.schedule_maint();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::ScheduleMaintBody>(&body_txt)
+                .json_body::<types::ScheduleMaintBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6367,16 +6715,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.search_offers();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::SearchOffersBody>(&body_txt)
+                .json_body::<types::SearchOffersBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6409,16 +6765,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.search_volumes();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::SearchVolumesBody>(&body_txt)
+                .json_body::<types::SearchVolumesBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6448,16 +6812,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_defjob();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::SetDefjobBody>(&body_txt)
+                .json_body::<types::SetDefjobBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6496,16 +6868,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_min_bid();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::SetMinBidBody>(&body_txt)
+                .json_body::<types::SetMinBidBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6901,16 +7281,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.transfer_credit();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::TransferCreditBody>(&body_txt)
+                .json_body::<types::TransferCreditBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -6967,16 +7355,24 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.unlist_volume();
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = crate::files::read_json_body(value)
-                .with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+        {
+            let file = matches.get_one::<std::path::PathBuf>("json-body");
+            let body_txt = file
+                .map(|value| {
+                    crate::files::read_json_body(value)
+                        .with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                })
+                .transpose()?;
             if let Some(body_value) = self
                 .config
-                .json_body::<types::UnlistVolumeBody>(&body_txt)
+                .json_body::<types::UnlistVolumeBody>(body_txt.as_deref())
                 .with_context(|| {
-                    format!("cannot parse {}", vast_api::text::shown_path(value))
+                    format!(
+                        "cannot parse {}", file.map(| value |
+                        vast_api::text::shown_path(value)).unwrap_or_default()
+                    )
                 })?
             {
                 request = request.body(body_value);
@@ -7719,13 +8115,14 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
-    /// The typed body for the text of a `--json-body` file; `None` leaves the
-    /// body to the flags.
+    /// The typed body for the text of a `--json-body` file, if one was given
+    /// (asked of every command with a JSON body, so that an implementation can
+    /// build one from other arguments); `None` leaves the body to the flags.
     fn json_body<B: serde::de::DeserializeOwned>(
         &self,
-        text: &str,
+        text: Option<&str>,
     ) -> anyhow::Result<Option<B>> {
-        Ok(Some(serde_json::from_str::<B>(text)?))
+        Ok(text.map(serde_json::from_str::<B>).transpose()?)
     }
 }
 #[derive(Copy, Clone, Debug)]

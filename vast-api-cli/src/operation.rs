@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use serde_json::Value;
 use vast_api::pages::{Follower, Next, PagesStopped};
 use vast_api::{Client, HeldRequest, RequestCapture, ResponseCapture};
 
@@ -35,7 +36,8 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     }
     let capture = ResponseCapture::new();
     let edits = request_edits(operation, leaf)?;
-    let client = settings.client(&capture, request_edit::editor(&edits), None)?;
+    let server = commands::spec_of(operation).server;
+    let client = settings.client(server, &capture, request_edit::editor(&edits), None)?;
     execute(&settings, client, capture.clone(), edits, operation, leaf)?;
     #[cfg(all(vast_op = "show_instance", vast_op = "create_instance"))]
     if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
@@ -91,20 +93,32 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
             ));
         }
     }
-    edits.flag_fields = spec
+    let given: Vec<(&str, &'static str)> = spec
         .body_flags
         .iter()
         // Only ids the command has may be asked about (clap panics otherwise): those present,
         // given on the command line or set by a vastai command (a default, which no generated
-        // argument has).
+        // argument has but a switch, whose `false` is no more than "not given").
         .filter(|(flag, _)| {
             leaf.ids().any(|id| id.as_str() == *flag)
-                && matches!(
-                    leaf.value_source(flag),
-                    Some(ValueSource::CommandLine | ValueSource::DefaultValue)
-                )
+                && match leaf.value_source(flag) {
+                    Some(ValueSource::CommandLine) => true,
+                    Some(ValueSource::DefaultValue) => leaf.try_get_one::<bool>(flag).is_err(),
+                    _ => false,
+                }
         })
-        .map(|(_, field)| *field)
+        .map(|(flag, field)| (*flag, *field))
+        .collect();
+    edits.flag_fields = given.iter().map(|(_, field)| *field).collect();
+    edits.flag_values = given
+        .iter()
+        .filter_map(|(flag, field)| Some((*field, flag_value(leaf, flag)?)))
+        .collect();
+    edits.json_fields = spec
+        .json_flags
+        .iter()
+        .filter(|flag| leaf.ids().any(|id| id.as_str() == flag.id))
+        .filter_map(|flag| Some((flag.field, leaf.get_one::<Value>(flag.id)?.clone())))
         .collect();
     Ok(())
 }
@@ -117,6 +131,31 @@ pub fn limit_help(most: usize, note: &str) -> String {
     }
 }
 
+/// A body flag's value as JSON, by the types progenitor gives flags; any other (an enum, a
+/// checked string) as the text typed, which is how those types read from JSON too.
+fn flag_value(leaf: &ArgMatches, flag: &str) -> Option<Value> {
+    if let Ok(Some(text)) = leaf.try_get_one::<String>(flag) {
+        return Some(Value::String(text.clone()));
+    }
+    if let Ok(Some(n)) = leaf.try_get_one::<i64>(flag) {
+        return Some((*n).into());
+    }
+    if let Ok(Some(n)) = leaf.try_get_one::<std::num::NonZeroU64>(flag) {
+        return Some(n.get().into());
+    }
+    if let Ok(Some(n)) = leaf.try_get_one::<f64>(flag) {
+        return serde_json::Number::from_f64(*n).map(Value::Number);
+    }
+    if let Ok(Some(n)) = leaf.try_get_one::<f32>(flag) {
+        return serde_json::Number::from_f64(f64::from(*n)).map(Value::Number);
+    }
+    if let Ok(Some(b)) = leaf.try_get_one::<bool>(flag) {
+        return Some(Value::Bool(*b));
+    }
+    let raw = leaf.get_raw(flag)?.next()?;
+    Some(Value::String(raw.to_string_lossy().into_owned()))
+}
+
 /// The request the command line describes, made by the client but not sent.
 fn held_request(
     settings: &Settings,
@@ -126,7 +165,8 @@ fn held_request(
     let hold = RequestCapture::new();
     let capture = ResponseCapture::new();
     let edits = request_edits(operation, leaf)?;
-    let client = settings.client(&capture, request_edit::editor(&edits), Some(&hold))?;
+    let server = commands::spec_of(operation).server;
+    let client = settings.client(server, &capture, request_edit::editor(&edits), Some(&hold))?;
     execute(settings, client, capture, edits, operation, leaf)?;
     hold.last()
         .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))

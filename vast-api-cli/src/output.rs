@@ -221,15 +221,41 @@ impl CliConfig for &Output<'_> {
     {
     }
 
-    /// The `--json-body` document is kept as written, to be sent so (see request_edit); the
-    /// typed body, when the spec's types accept the document, is what the flags apply over.
-    fn json_body<B: serde::de::DeserializeOwned>(&self, text: &str) -> anyhow::Result<Option<B>> {
-        let written: serde_json::Value = serde_json::from_str(text)?;
-        let typed = serde_json::from_value(written.clone()).ok();
-        self.edits
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .json_body = Some(written);
+    /// The `--json-body` document is kept as written, to be sent so (see request_edit), with the
+    /// fields of the JSON flags given (`--permissions '{…}'`) set in it, or alone when there is
+    /// no file; the typed body, when the spec's types accept the document, is what the flags
+    /// apply over. With neither, nothing is written: the typed body is the flags' alone, read
+    /// here when it can be, so that a body whose builder wants a field no flag sets (a map of
+    /// further fields, `additionalProperties`) is complete, and is built by the flags otherwise.
+    fn json_body<B: serde::de::DeserializeOwned>(
+        &self,
+        text: Option<&str>,
+    ) -> anyhow::Result<Option<B>> {
+        let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+        let written = match text {
+            Some(text) => Some(serde_json::from_str(text)?),
+            None if edits.json_fields.is_empty() => None,
+            None => Some(serde_json::Value::Object(serde_json::Map::new())),
+        };
+        let written = written.map(|mut written| {
+            if let serde_json::Value::Object(fields) = &mut written {
+                for (field, value) in &edits.json_fields {
+                    fields.insert(field.to_string(), value.clone());
+                }
+            }
+            written
+        });
+        // Read as the body type with the flags' values in: the flags set them after this anyway.
+        let mut with_flags = written
+            .clone()
+            .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let serde_json::Value::Object(fields) = &mut with_flags {
+            for (field, value) in &edits.flag_values {
+                fields.insert(field.to_string(), value.clone());
+            }
+        }
+        let typed = serde_json::from_value(with_flags).ok();
+        edits.json_body = written;
         Ok(typed)
     }
 

@@ -19,6 +19,13 @@ pub struct Edits {
     pub json_body: Option<Value>,
     /// The body fields whose flags were given on the command line.
     pub flag_fields: Vec<&'static str>,
+    /// The body fields given as JSON on the command line (`--permissions '{…}'`), set in the
+    /// written document (`Output::json_body`).
+    pub json_fields: Vec<(&'static str, Value)>,
+    /// The values of the flags given, as JSON, for the typed body the generated code needs
+    /// (`Output::json_body`): a required field set by its flag must be there for the written
+    /// document to read as the operation's body type.
+    pub flag_values: Vec<(&'static str, Value)>,
     /// The filter expression: operator objects, or `null` to leave a field out.
     pub filter: Option<vast_api::filter::Filter>,
     /// `-o`: the body's `order`, over the one `--json-body` has.

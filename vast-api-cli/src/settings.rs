@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use clap::ArgMatches;
-use vast_api::proxy::ProxyUrl;
+use vast_api::proxy::Proxies;
 use vast_api::{
     ApiKey, Client, ClientConfig, DEFAULT_BASE_URL, KeySource, RequestCapture, ResponseCapture,
     RetryPolicy,
@@ -19,7 +19,7 @@ pub struct Settings {
     key: ApiKey,
     pub key_source: KeySource,
     base_url: String,
-    proxy: Option<ProxyUrl>,
+    proxies: Proxies,
     timeout_secs: u64,
     attempts: u32,
     pub raw: bool,
@@ -40,12 +40,12 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
         };
         transport::check(&base_url, matches.get_flag("allow-http"))?;
-        let proxy = transport::proxy_for(&base_url, &vast_api::proxy::Proxies::from_env()?);
+        let proxies = Proxies::from_env()?;
         Ok(Settings {
             key,
             key_source,
             base_url,
-            proxy,
+            proxies,
             timeout_secs: *matches.get_one::<u64>("timeout").expect("has a default"),
             attempts: *matches.get_one::<u32>("retry").expect("has a default"),
             raw: matches.get_flag("raw"),
@@ -54,26 +54,30 @@ impl Settings {
         })
     }
 
-    /// The client these settings describe, keeping each response in `capture` for `--raw`,
-    /// changing each request with `edit`, and holding its requests in `hold` instead of sending
-    /// them when given.
+    /// The client these settings describe, for an operation the spec sends to `server` (its
+    /// own, when it names one), keeping each response in `capture` for `--raw`, changing each
+    /// request with `edit`, and holding its requests in `hold` instead of sending them when
+    /// given.
     pub fn client(
         &self,
+        server: Option<&'static str>,
         capture: &ResponseCapture,
         edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
         hold: Option<&RequestCapture>,
     ) -> Result<Client, Failure> {
-        // Said once: a confirmed DELETE makes its request twice, held and then sent.
+        // Said once: a confirmed DELETE makes its request twice, held and then sent. Before the
+        // client is built, so that a server it refuses is named too.
         if self.verbose && (hold.is_none() || self.dry_run) {
-            let through = self
-                .proxy
-                .as_ref()
+            let server = server.map_or(self.base_url.as_str(), |s| {
+                vast_api::operation_server(&self.base_url, s)
+            });
+            let through = transport::proxy_for(server, &self.proxies)
                 .map(|p| format!("\nvast: through {p}"))
                 .unwrap_or_default();
             redact::write_stderr(&format!(
                 "vast: API key from {}\nvast: server {}{through}\n",
                 key_file::source_text(&self.key_source),
-                vast_api::text::shown(&self.base_url)
+                vast_api::text::shown(server)
             ));
         }
         let config = match hold {

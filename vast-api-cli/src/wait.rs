@@ -121,7 +121,7 @@ pub fn wait_for(settings: &Settings, id: i64, leaf: &ArgMatches) -> Result<(), F
             ));
         });
     }
-    let client = settings.client(&ResponseCapture::new(), |_| {}, None)?;
+    let client = settings.client(None, &ResponseCapture::new(), |_| {}, None)?;
     let runtime = crate::settings::runtime()?;
     let waited = runtime.block_on(async {
         tokio::select! {

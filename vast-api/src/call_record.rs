@@ -29,6 +29,8 @@ pub(crate) struct CallRecord {
     /// The final response's body, when its status is not a success (the hooks read those).
     pub(crate) error_body: Option<Bytes>,
     pub(crate) redirected_to: Option<Url>,
+    /// The server the request went to, when it is not the client's base URL.
+    pub(crate) server: Option<String>,
     /// The request was held, not sent.
     pub(crate) not_sent: bool,
 }

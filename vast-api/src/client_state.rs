@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 
 use crate::RetryPolicy;
 use crate::api_key::ApiKey;
-use crate::proxy::ProxyUrl;
+use crate::proxy::Proxies;
 use crate::retry::GaveUp;
 
 /// The largest response body read, 32 MiB: more than any Vast.ai response, and a bound on the
@@ -29,10 +29,10 @@ pub struct ClientState {
     pub(crate) capture: Option<ResponseCapture>,
     /// When set, requests are recorded here and never sent (a dry run).
     pub(crate) hold: Option<RequestCapture>,
-    /// What errors say of the client: the proxy its server is reached through, the time an
+    /// What errors say of the client: the proxies its servers are reached through, the time an
     /// attempt and its connecting may take, and the key, which their quotes of a server's text
     /// never show.
-    pub(crate) proxy: Option<ProxyUrl>,
+    pub(crate) proxies: Proxies,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) secret: Option<ApiKey>,
@@ -57,7 +57,7 @@ impl Default for ClientState {
             retry: RetryPolicy::default(),
             capture: None,
             hold: None,
-            proxy: None,
+            proxies: Proxies::default(),
             timeout: None,
             connect_timeout: None,
             secret: None,

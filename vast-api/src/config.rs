@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::api_key::{self, ApiKey, KeySource};
@@ -248,7 +247,9 @@ impl ClientConfig {
         self
     }
 
-    /// The server, e.g. `https://console.vast.ai`; a trailing `/` is ignored.
+    /// The server, e.g. `https://console.vast.ai`; a trailing `/` is ignored. Any server but
+    /// the default takes every operation, even those the spec sends to a server of their own
+    /// ([`Client::operation_server`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self.env_url_not_text = None;
@@ -339,9 +340,7 @@ impl ClientConfig {
         headers.insert(AUTHORIZATION, auth);
         let proxies = Proxies::from_env()?;
         let mut state = self.state;
-        state.proxy = Url::parse(&base_url)
-            .ok()
-            .and_then(|url| proxies.for_url(&url).cloned());
+        state.proxies = proxies.clone();
         state.timeout = Some(self.timeout);
         state.connect_timeout = Some(self.connect_timeout);
         state.secret = Some(key.clone());
@@ -419,9 +418,31 @@ impl Client {
     }
 
     /// The server this client calls, as configured but without a trailing `/`:
-    /// `https://console.vast.ai` by default.
+    /// `https://console.vast.ai` by default. An operation the spec sends to a server of its
+    /// own goes there instead while this is the default ([`operation_server`](Self::operation_server)).
     pub fn base_url(&self) -> &str {
         &self.baseurl
+    }
+
+    /// The server a call goes to when the spec names `spec_server` for its operation (Vast.ai's
+    /// serverless operations, `route` and the endpoint and workergroup logs and workers, are
+    /// served by `https://run.vast.ai`): that server while the base URL is the default,
+    /// [`DEFAULT_BASE_URL`], whether left so or given; any other base URL (a mock, a proxy, a
+    /// test server) takes every operation, as in the vendor CLI, whose `--url` does the same.
+    /// `cargo xtask gen` builds each such operation's URL on it; `spec_server` is always an
+    /// `https://` URL.
+    pub fn operation_server<'a>(&'a self, spec_server: &'a str) -> &'a str {
+        operation_server(&self.baseurl, spec_server)
+    }
+}
+
+/// The rule of [`Client::operation_server`], for a base URL (without a trailing `/`) that no
+/// client has yet: `spec_server` while `base_url` is [`DEFAULT_BASE_URL`], else `base_url`.
+pub fn operation_server<'a>(base_url: &'a str, spec_server: &'a str) -> &'a str {
+    if base_url == DEFAULT_BASE_URL {
+        spec_server
+    } else {
+        base_url
     }
 }
 
@@ -547,6 +568,62 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("the scheme must be http or https"));
+    }
+
+    #[test]
+    fn an_operations_own_server_is_used_only_with_the_default_base_url() {
+        let own = "https://run.example";
+        for (base, expected) in [
+            (None, own),
+            (Some("https://console.vast.ai/"), own),
+            (Some("http://127.0.0.1:9"), "http://127.0.0.1:9"),
+            (
+                Some("https://proxy.example/vast"),
+                "https://proxy.example/vast",
+            ),
+        ] {
+            let mut config = ClientConfig::new().api_key("k");
+            if let Some(base) = base {
+                config = config.base_url(base);
+            }
+            let client = config.build().unwrap();
+            assert_eq!(client.operation_server(own), expected, "{base:?}");
+        }
+    }
+
+    /// Where the spec has Vast.ai's `route` (served by https://run.vast.ai): the generated call
+    /// builds its URL on that server, or on a base URL of one's own.
+    #[cfg(vast_op = "route")]
+    #[test]
+    fn the_generated_call_goes_to_the_operations_server() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        for (base, expected) in [
+            (None, "https://run.vast.ai/route"),
+            (Some("http://127.0.0.1:9"), "http://127.0.0.1:9/route"),
+        ] {
+            let hold = crate::RequestCapture::new();
+            let mut config = ClientConfig::new().api_key("k").hold_requests(hold.clone());
+            if let Some(base) = base {
+                config = config.base_url(base);
+            }
+            let client = config.build().unwrap();
+            // From JSON, so that the test builds whatever types a spec version gives the body.
+            let body: crate::types::RouteBody =
+                serde_json::from_value(serde_json::json!({"endpoint": "e", "cost": 2.0})).unwrap();
+            let sent = runtime.block_on(client.route().body(body).send());
+            assert!(matches!(
+                sent.unwrap_err().kind(),
+                crate::ErrorKind::NotSent
+            ));
+            let held = hold.last().unwrap();
+            assert_eq!(
+                (held.method.as_str(), held.url.as_str()),
+                ("POST", expected)
+            );
+        }
     }
 
     #[test]

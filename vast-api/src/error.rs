@@ -525,14 +525,18 @@ fn secret(client: &Client) -> Option<&str> {
 /// and a redirect elsewhere.
 fn call_context(record: &CallRecord, client: &Client) -> Context {
     let state = client.inner();
+    let server = record.server.as_ref().unwrap_or(&client.baseurl);
     Context {
-        server: client.baseurl.clone(),
-        proxy: state.proxy.clone(),
+        server: server.clone(),
+        proxy: Url::parse(server)
+            .ok()
+            .and_then(|url| state.proxies.for_url(&url).cloned()),
         timeout: state.timeout,
         connect_timeout: state.connect_timeout,
-        redirected_to: record.redirected_to.clone().filter(|to| {
-            Url::parse(&client.baseurl).is_ok_and(|base| base.origin() != to.origin())
-        }),
+        redirected_to: record
+            .redirected_to
+            .clone()
+            .filter(|to| Url::parse(server).is_ok_and(|base| base.origin() != to.origin())),
         ..Context::default()
     }
 }

@@ -2031,11 +2031,8 @@ Example: `"-e HF_TOKEN=hf_xxx123456789 -e MODEL_ID=TheBloke/Llama-2-7B-Chat-GPTQ
         ///Link to Docker Hub or image documentation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub href: ::std::option::Option<::std::string::String>,
-        /**Docker image path. Used when launching instances from this template.
-
-Default: `vastai/base-image`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<::std::string::String>,
+        ///Docker image path. Used when launching instances from this template.
+        pub image: ::std::string::String,
         ///Enable direct Jupyter connection
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jup_direct: ::std::option::Option<bool>,
@@ -2045,11 +2042,8 @@ Example : `/home/notebooks`
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jupyter_dir: ::std::option::Option<::std::string::String>,
-        /**Name of the template
-
-Default: `Example Template`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        ///Name of the template
+        pub name: ::std::string::String,
         /**Commands to run when instance starts
 
 Example : `env | grep _ >> /etc/environment; echo 'starting up'`
@@ -2091,37 +2085,6 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         pub volume_info: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-    }
-    #[cfg(feature = "templates")]
-    impl ::std::default::Default for CreateTemplateBody {
-        fn default() -> Self {
-            Self {
-                args_str: Default::default(),
-                desc: Default::default(),
-                docker_login_pass: Default::default(),
-                docker_login_repo: Default::default(),
-                docker_login_user: Default::default(),
-                env: Default::default(),
-                extra_filters: Default::default(),
-                hash_id: Default::default(),
-                href: Default::default(),
-                image: Default::default(),
-                jup_direct: Default::default(),
-                jupyter_dir: Default::default(),
-                name: Default::default(),
-                onstart: Default::default(),
-                private: Default::default(),
-                readme: Default::default(),
-                recommended_disk_space: Default::default(),
-                repo: Default::default(),
-                runtype: defaults::create_template_body_runtype(),
-                ssh_direct: Default::default(),
-                tag: defaults::create_template_body_tag(),
-                use_jupyter_lab: Default::default(),
-                use_ssh: Default::default(),
-                volume_info: Default::default(),
-            }
-        }
     }
     #[cfg(feature = "templates")]
     impl CreateTemplateBody {
@@ -3202,16 +3165,12 @@ Example : `env | grep _ >> /etc/environment; echo 'starting up'`
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct GetEndpointWorkersBody {
-        /**ID of the endpoint to monitor
-
-Default: `12345`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::num::NonZeroU64>,
+        ///ID of the endpoint to monitor
+        pub id: ::std::num::NonZeroU64,
     }
     #[cfg(feature = "serverless")]
     impl GetEndpointWorkersBody {
@@ -3356,23 +3315,11 @@ Default: `12345`.*/
         schemars::JsonSchema
     )]
     pub struct GetWorkergroupLogsBody {
-        /**ID of the worker group
-
-Default: `12345`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::num::NonZeroU64>,
+        ///ID of the worker group
+        pub id: ::std::num::NonZeroU64,
         ///Number of log lines to retrieve from the end
         #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 10000>")]
         pub tail: ::std::num::NonZeroU64,
-    }
-    #[cfg(feature = "serverless")]
-    impl ::std::default::Default for GetWorkergroupLogsBody {
-        fn default() -> Self {
-            Self {
-                id: Default::default(),
-                tail: defaults::default_nzu64::<::std::num::NonZeroU64, 10000>(),
-            }
-        }
     }
     #[cfg(feature = "serverless")]
     impl GetWorkergroupLogsBody {
@@ -3406,16 +3353,12 @@ Default: `12345`.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct GetWorkergroupWorkersBody {
-        /**ID of the workergroup to monitor
-
-Default: `12345`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::num::NonZeroU64>,
+        ///ID of the workergroup to monitor
+        pub id: ::std::num::NonZeroU64,
     }
     #[cfg(feature = "serverless")]
     impl GetWorkergroupWorkersBody {
@@ -5414,11 +5357,8 @@ Default: `12345`.*/
         schemars::JsonSchema
     )]
     pub struct RouteBody {
-        /**The estimated compute resources for the request
-
-Default: `100.0`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<f32>,
+        ///The estimated compute resources for the request
+        pub cost: f32,
         ///Name of the endpoint
         pub endpoint: ::std::string::String,
     }
@@ -15152,10 +15092,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            image: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            image: ::std::result::Result<::std::string::String, ::std::string::String>,
             jup_direct: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -15164,10 +15101,7 @@ This is useful for finding offers on machines you're already renting.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             onstart: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15225,10 +15159,10 @@ This is useful for finding offers on machines you're already renting.
                     extra_filters: Ok(Default::default()),
                     hash_id: Ok(Default::default()),
                     href: Ok(Default::default()),
-                    image: Ok(Default::default()),
+                    image: Err("no value supplied for image".to_string()),
                     jup_direct: Ok(Default::default()),
                     jupyter_dir: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     onstart: Ok(Default::default()),
                     private: Ok(Default::default()),
                     readme: Ok(Default::default()),
@@ -15365,7 +15299,7 @@ This is useful for finding offers on machines you're already renting.
             }
             pub fn image<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image = value
@@ -15401,7 +15335,7 @@ This is useful for finding offers on machines you're already renting.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -18594,24 +18528,21 @@ This is useful for finding offers on machines you're already renting.
         #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetEndpointWorkersBody {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU64>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
         }
         #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetEndpointWorkersBody {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         #[cfg(feature = "serverless")]
         impl GetEndpointWorkersBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
+                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -18966,17 +18897,14 @@ This is useful for finding offers on machines you're already renting.
         #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetWorkergroupLogsBody {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU64>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
             tail: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
         }
         #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetWorkergroupLogsBody {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     tail: Ok(
                         super::defaults::default_nzu64::<::std::num::NonZeroU64, 10000>(),
                     ),
@@ -18987,9 +18915,7 @@ This is useful for finding offers on machines you're already renting.
         impl GetWorkergroupLogsBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
+                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -19036,24 +18962,21 @@ This is useful for finding offers on machines you're already renting.
         #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct GetWorkergroupWorkersBody {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU64>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
         }
         #[cfg(feature = "serverless")]
         impl ::std::default::Default for GetWorkergroupWorkersBody {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
             }
         }
         #[cfg(feature = "serverless")]
         impl GetWorkergroupWorkersBody {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
+                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -24215,10 +24138,7 @@ This is useful for finding offers on machines you're already renting.
         #[cfg(feature = "serverless")]
         #[derive(Clone, Debug)]
         pub struct RouteBody {
-            cost: ::std::result::Result<
-                ::std::option::Option<f32>,
-                ::std::string::String,
-            >,
+            cost: ::std::result::Result<f32, ::std::string::String>,
             endpoint: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -24228,7 +24148,7 @@ This is useful for finding offers on machines you're already renting.
         impl ::std::default::Default for RouteBody {
             fn default() -> Self {
                 Self {
-                    cost: Ok(Default::default()),
+                    cost: Err("no value supplied for cost".to_string()),
                     endpoint: Err("no value supplied for endpoint".to_string()),
                 }
             }
@@ -24237,7 +24157,7 @@ This is useful for finding offers on machines you're already renting.
         impl RouteBody {
             pub fn cost<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f32>>,
+                T: ::std::convert::TryInto<f32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost = value
@@ -50236,7 +50156,10 @@ pub mod builder {
                                     .map_err(|e| e.to_string())
                             })
                             .map_err(Error::InvalidRequest)?;
-                        let url = format!("{}/get_workergroup_logs", client.baseurl,);
+                        let url = format!(
+                            "{}/get_workergroup_logs", client
+                            .operation_server("https://run.vast.ai"),
+                        );
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
                             1usize,
                         );
@@ -50340,7 +50263,10 @@ pub mod builder {
                                     .map_err(|e| e.to_string())
                             })
                             .map_err(Error::InvalidRequest)?;
-                        let url = format!("{}/get_workergroup_workers", client.baseurl,);
+                        let url = format!(
+                            "{}/get_workergroup_workers", client
+                            .operation_server("https://run.vast.ai"),
+                        );
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
                             1usize,
                         );
@@ -50438,7 +50364,10 @@ pub mod builder {
                                     .map_err(|e| e.to_string())
                             })
                             .map_err(Error::InvalidRequest)?;
-                        let url = format!("{}/get_endpoint_logs", client.baseurl,);
+                        let url = format!(
+                            "{}/get_endpoint_logs", client
+                            .operation_server("https://run.vast.ai"),
+                        );
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
                             1usize,
                         );
@@ -50538,7 +50467,10 @@ pub mod builder {
                                     .map_err(|e| e.to_string())
                             })
                             .map_err(Error::InvalidRequest)?;
-                        let url = format!("{}/get_endpoint_workers", client.baseurl,);
+                        let url = format!(
+                            "{}/get_endpoint_workers", client
+                            .operation_server("https://run.vast.ai"),
+                        );
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
                             1usize,
                         );
@@ -53353,7 +53285,9 @@ pub mod builder {
                                 types::RouteBody::try_from(v).map_err(|e| e.to_string())
                             })
                             .map_err(Error::InvalidRequest)?;
-                        let url = format!("{}/route", client.baseurl,);
+                        let url = format!(
+                            "{}/route", client.operation_server("https://run.vast.ai"),
+                        );
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
                             1usize,
                         );

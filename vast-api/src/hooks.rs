@@ -42,6 +42,14 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION_HEADER);
+        // An operation the spec sends to a server of its own (`Client::operation_server`): its
+        // errors name that server.
+        if let Ok(base) = reqwest::Url::parse(&self.baseurl)
+            && base.origin() != request.url().origin()
+        {
+            let server = request.url().origin().ascii_serialization();
+            note(|call| call.server = Some(server));
+        }
         // Before the client's own edit, which sees the body as it will go out.
         crate::filter::merge_into_request(request);
         if let Some(edit) = &self.inner().edit {

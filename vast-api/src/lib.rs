@@ -34,7 +34,10 @@ pub use client_state::{
     CapturedCall, CapturedResponse, ClientState, DEFAULT_MAX_RESPONSE_BYTES, HeldRequest,
     RequestCapture, ResponseCapture,
 };
-pub use config::{ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, base_url_from_env};
+pub use config::{
+    ClientConfig, ConfigError, DEFAULT_BASE_URL, RedirectRefused, base_url_from_env,
+    operation_server,
+};
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
 pub use error::{Error, ErrorKind};
 pub use generated::*;

@@ -8,6 +8,7 @@ pub mod check_areas;
 pub mod demo;
 pub mod examples;
 pub mod prism;
+pub mod required_calls;
 pub mod spec_mock;
 pub mod try_lists;
 pub mod try_spec;

@@ -23,7 +23,7 @@ pub mod surface;
 
 use rewrites::{
     area_gates, cli_bodies, cli_dispatch, cli_switches, cli_texts, filters, operation_types,
-    streams, typed_errors,
+    servers, streams, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -201,6 +201,7 @@ pub fn generate(
     let kept = subset.map(|s| s.apply(&mut doc, &naming)).transpose()?;
     let commands = commands::commands(&doc, &naming);
     let operations = typed_errors::operations(&doc);
+    let own_servers = servers::operations(&doc);
     let areas = area_gates::operations(&doc, &naming);
     let blocks = area_blocks::blocks(
         &naming.operations.iter().map(|n| n.area.clone()).collect(),
@@ -217,6 +218,7 @@ pub fn generate(
     let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
         *newtypes.borrow_mut() = cli_texts::text_newtypes(file);
         document_client(file, &api.info);
+        servers::apply(file, &own_servers)?;
         typed_errors::apply(file, &operations)?;
         operation_types::apply(file)?;
         streams::apply(file, &commands)?;

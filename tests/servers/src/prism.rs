@@ -1,13 +1,20 @@
 //! Prism (`@stoplight/prism-cli`, installed by `npm ci` in `tests/prism/`), an independent
 //! implementation that mocks a spec and validates each request against it. The tests and
 //! `cargo xtask try-spec` start it here; without it installed they are skipped, saying so, except
-//! under CI (`CI` set), where it must be.
+//! under CI (`CI` set), where it must be. A [`Proxy`] in front of it keeps what Prism says of
+//! each request.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
+
+use crate::http::{Reply, Server};
+
+/// The header in which Prism names what a request (or its own response) got wrong.
+pub const VIOLATIONS: &str = "sl-violations";
 
 /// How long Prism may take to read a spec and listen: the vendor's whole spec takes seconds, on
 /// a shared machine many more.
@@ -103,6 +110,103 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Forwards each request to Prism, with a `Prefer` header added when given (the CLI has no flag
+/// for arbitrary headers, and should not need one). It keeps what Prism answered that the CLI
+/// does not show: each `sl-violations` header, the last status and body.
+pub struct Proxy {
+    pub url: String,
+    seen: Arc<Mutex<Seen>>,
+    _server: Server,
+}
+
+/// What the proxy saw since it started, or since [`Proxy::take`].
+#[derive(Default, Debug, Clone)]
+pub struct Seen {
+    /// How many requests it forwarded.
+    pub requests: usize,
+    /// The last response's status, when one came.
+    pub last_status: Option<u16>,
+    /// The last response's body, or what went wrong forwarding the request.
+    pub last_body: String,
+    /// Each `sl-violations` header's value: a JSON list of what was wrong, each with its
+    /// `location`, `["request", …]` or `["response", …]`.
+    pub violations: Vec<String>,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str, prefer: Option<&str>) -> std::io::Result<Proxy> {
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let prefer = prefer
+            .map(|p| format!("prefer: {p}\r\n"))
+            .unwrap_or_default();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let keep = seen.clone();
+        let server = Server::answering(move |request| {
+            // What the response shows is kept before the client gets it, so it is there once the
+            // client is done.
+            let forwarded = forward(&request.head, &request.body, &upstream, &prefer);
+            let mut seen = keep.lock().unwrap_or_else(|e| e.into_inner());
+            seen.requests += 1;
+            match forwarded {
+                Ok(response) => {
+                    let text = String::from_utf8_lossy(&response);
+                    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                    seen.last_status = headers
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|s| s.parse().ok());
+                    seen.last_body = body.to_string();
+                    seen.violations.extend(headers.lines().filter_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case(VIOLATIONS)
+                            .then(|| value.trim().to_string())
+                    }));
+                    Reply::Raw(response)
+                }
+                Err(e) => {
+                    seen.last_status = None;
+                    seen.last_body = format!("(the proxy failed: {e})");
+                    Reply::Raw(
+                        b"HTTP/1.1 502 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                            .to_vec(),
+                    )
+                }
+            }
+        })?;
+        Ok(Proxy {
+            url: server.url.clone(),
+            seen,
+            _server: server,
+        })
+    }
+
+    /// What the proxy saw so far.
+    pub fn seen(&self) -> Seen {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// What the proxy saw so far, forgotten: the next call sees only what comes after.
+    pub fn take(&self) -> Seen {
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Prism's whole response to a request with this head and body, `prefer` (a header line, or
+/// nothing) added; on a connection of its own, closed after the response, so that it ends.
+fn forward(head: &str, body: &[u8], upstream: &str, prefer: &str) -> std::io::Result<Vec<u8>> {
+    let mut request: String = head
+        .split_inclusive("\r\n")
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    request.push_str(&format!("{prefer}connection: close\r\n\r\n"));
+    let mut server = TcpStream::connect(upstream)?;
+    server.write_all(request.as_bytes())?;
+    server.write_all(body)?;
+    let mut response = Vec::new();
+    server.read_to_end(&mut response)?;
+    Ok(response)
 }
 
 /// The address in Prism's "Prism is listening on http://127.0.0.1:N" line.

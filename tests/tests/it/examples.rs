@@ -197,6 +197,8 @@ fn retries_and_timeout_gives_up_on_a_long_retry_after() {
         ("VAST_URL", server.url.as_str()),
         ("VAST_API_KEY", TEST_KEY),
     ];
+    // Built first: the time limit is the example's, not cargo's.
+    example("retries_and_timeout");
     let started = std::time::Instant::now();
     let run = run("retries_and_timeout", &[], &env, home.path());
     assert_eq!(

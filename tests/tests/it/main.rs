@@ -15,6 +15,7 @@ mod library;
 mod lists;
 mod prism;
 mod properties;
+mod requests;
 mod results;
 mod retries;
 mod search;

@@ -4,21 +4,15 @@
 //! its own; without Prism installed the tests are skipped, saying so (under CI they fail).
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use vast_api::{ClientConfig, ClientState, ErrorKind, RetryPolicy};
-use vast_test_servers::http::{Reply, Server};
-use vast_test_servers::prism::{NotStarted, Prism};
+use vast_test_servers::prism::{NotStarted, Prism, Proxy, VIOLATIONS};
 use vast_tests::TEST_KEY;
 
 use crate::support::{show_api_keys_at, show_api_keys_path};
-
-const VIOLATIONS: &str = "sl-violations";
 
 /// Prism serving openapi.yaml in static mode; `None` when the test is skipped.
 fn prism() -> Option<Prism> {
@@ -79,7 +73,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
     let Some(prism) = prism() else {
         return;
     };
-    let proxy = Proxy::start(&prism.url, None);
+    let proxy = Proxy::start(&prism.url, None).unwrap();
     let run = show_api_keys_at(&proxy.url, &[], &[]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
@@ -88,7 +82,7 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
     let run = show_api_keys_at(&proxy.url, &["--raw"], &[]);
     let raw: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(raw, vast_tests::show_api_keys_example());
-    proxy.assert_conforming();
+    assert_proxied_conforming(&proxy);
 
     let runtime = runtime();
     let response = runtime
@@ -128,19 +122,19 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
 
     // And the CLI gives each its exit code, through a proxy that adds the Prefer header.
     for (status, code) in [(400, 5), (401, 4), (429, 6)] {
-        let proxy = Proxy::start(&prism.url, Some(&format!("code={status}")));
+        let proxy = Proxy::start(&prism.url, Some(&format!("code={status}"))).unwrap();
         let run = show_api_keys_at(&proxy.url, &["--retry", "1"], &[]);
         assert_eq!(run.code, code, "{status}: {}", run.stderr);
-        proxy.assert_conforming();
+        assert_proxied_conforming(&proxy);
     }
 
     // The checks can fail: a request without the key is one Prism reports, to either of them.
-    let proxy = Proxy::start(&prism.url, None);
+    let proxy = Proxy::start(&prism.url, None).unwrap();
     let url = format!("{}{}", proxy.url, show_api_keys_path());
     let response = runtime.block_on(reqwest::get(url)).unwrap();
     assert_eq!(response.status(), 401);
     assert!(response.headers().contains_key(VIOLATIONS));
-    assert!(!proxy.seen.lock().unwrap().violations.is_empty());
+    assert!(!proxy.seen().violations.is_empty());
 }
 
 #[test]
@@ -168,11 +162,11 @@ fn hundreds_of_dynamic_responses_all_decode_and_print() {
     assert!(bodies.iter().any(|body| body.contains("team_name")));
 
     // The CLI prints each body it gets: the rows, or with --raw the bytes.
-    let proxy = Proxy::start(&prism.url, Some(dynamic));
+    let proxy = Proxy::start(&prism.url, Some(dynamic)).unwrap();
     for i in 0..60 {
         let raw = i % 2 == 1;
         let run = show_api_keys_at(&proxy.url, if raw { &["--raw"] } else { &[] }, &[]);
-        let body = proxy.last_body();
+        let body = proxy.seen().last_body;
         assert_eq!(
             (run.code, run.stderr.as_str()),
             (0, ""),
@@ -185,7 +179,7 @@ fn hundreds_of_dynamic_responses_all_decode_and_print() {
         };
         assert_eq!(run.stdout, expected, "CLI run {i}: {body}");
     }
-    proxy.assert_conforming();
+    assert_proxied_conforming(&proxy);
 }
 
 /// What `vast show api-keys` prints, piped, for this body: a line per key, its fields in the
@@ -208,88 +202,10 @@ fn rows(body: &str) -> String {
     out
 }
 
-/// Forwards each request to Prism, with a `Prefer` header added when given (the CLI has no flag
-/// for arbitrary headers, and should not need one). It keeps the last body it passed back and
-/// every `sl-violations` header Prism answered with, which the CLI does not show.
-struct Proxy {
-    url: String,
-    seen: Arc<Mutex<Seen>>,
-    _server: Server,
-}
-
-#[derive(Default)]
-struct Seen {
-    /// The last response's body, or what went wrong forwarding the request.
-    last_body: String,
-    violations: Vec<String>,
-}
-
-impl Proxy {
-    fn start(upstream: &str, prefer: Option<&str>) -> Proxy {
-        let upstream = upstream.trim_start_matches("http://").to_string();
-        let prefer = prefer
-            .map(|p| format!("prefer: {p}\r\n"))
-            .unwrap_or_default();
-        let seen = Arc::new(Mutex::new(Seen::default()));
-        let keep = seen.clone();
-        let server = Server::answering(move |request| {
-            // What the response shows is kept before the client gets it, so it is there once the
-            // client is done.
-            let forwarded = forward(&request.head, &upstream, &prefer);
-            let mut seen = keep.lock().unwrap();
-            match forwarded {
-                Ok(response) => {
-                    let text = String::from_utf8_lossy(&response);
-                    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-                    seen.last_body = body.to_string();
-                    seen.violations.extend(headers.lines().filter_map(|line| {
-                        let (name, value) = line.split_once(':')?;
-                        name.eq_ignore_ascii_case(VIOLATIONS)
-                            .then(|| value.trim().to_string())
-                    }));
-                    Reply::Raw(response)
-                }
-                Err(e) => {
-                    seen.last_body = format!("(the proxy failed: {e})");
-                    Reply::Raw(
-                        b"HTTP/1.1 502 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                            .to_vec(),
-                    )
-                }
-            }
-        })
-        .unwrap();
-        Proxy {
-            url: server.url.clone(),
-            seen,
-            _server: server,
-        }
-    }
-
-    fn last_body(&self) -> String {
-        self.seen.lock().unwrap().last_body.clone()
-    }
-
-    fn assert_conforming(&self) {
-        let violations = &self.seen.lock().unwrap().violations;
-        assert!(
-            violations.is_empty(),
-            "Prism reports violations: {violations:?}"
-        );
-    }
-}
-
-/// Prism's whole response to a request with this head (and no body), `prefer` (a header line, or
-/// nothing) added; on a connection of its own, closed after the response, so that it ends.
-fn forward(head: &str, upstream: &str, prefer: &str) -> std::io::Result<Vec<u8>> {
-    let mut request: String = head
-        .split_inclusive("\r\n")
-        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
-        .collect();
-    request.push_str(&format!("{prefer}connection: close\r\n\r\n"));
-    let mut server = TcpStream::connect(upstream)?;
-    server.write_all(request.as_bytes())?;
-    let mut response = Vec::new();
-    server.read_to_end(&mut response)?;
-    Ok(response)
+fn assert_proxied_conforming(proxy: &Proxy) {
+    let violations = proxy.seen().violations;
+    assert!(
+        violations.is_empty(),
+        "Prism reports violations: {violations:?}"
+    );
 }

@@ -56,6 +56,9 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
             Some("ipv4") => "127.0.0.1",
             Some("ipv6") => "::1",
             Some("ip") => "127.0.0.1",
+            Some("uri" | "url") => "https://example.com/",
+            Some("email") => "user@example.com",
+            Some("hostname") => "example.com",
             _ => "string",
         }),
         Some("integer") => json!(0),
@@ -104,6 +107,8 @@ mod tests {
             ("date-time", "1970-01-01T00:00:00Z"),
             ("date", "1970-01-01"),
             ("uuid", "00000000-0000-0000-0000-000000000000"),
+            ("uri", "https://example.com/"),
+            ("email", "user@example.com"),
             ("byte", "string"),
         ] {
             let schema = json!({"type": "string", "format": format});

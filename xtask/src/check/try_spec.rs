@@ -177,7 +177,12 @@ fn try_one(root: &Path, spec_path: &Path, release: bool) -> Result<String, Strin
     let build_time = cargo(&build)?;
     let vast = scratch.dir.join("target").join(profile).join("vast");
 
-    let results = exercise(&scratch.dir, workspace, &vast)?;
+    let mut results = exercise(&scratch.dir, workspace, &vast)?;
+    results.push(crate::check::required_calls::run(
+        &scratch.dir,
+        workspace,
+        &vast,
+    )?);
 
     println!("try-spec: results");
     println!("  operations: {}", generated.operations);

@@ -30,8 +30,14 @@ pub struct Command {
     pub pagination: Option<Pagination>,
     /// Each flag progenitor made for a JSON body field: (flag id, field name).
     pub body_flags: Vec<(String, String)>,
+    /// Each JSON body field progenitor made no flag for and that is not a filter field: an
+    /// object, a list, any JSON, or a field named as a parameter is. `vast` gives it a flag.
+    pub json_flags: Vec<JsonFlag>,
     /// The HTTP method, upper case: `vast` asks before a `DELETE`.
     pub method: String,
+    /// The server the spec names for this operation, when not the document's (see
+    /// [`servers`](crate::generate::rewrites::servers)): `-v` names it.
+    pub server: Option<String>,
     /// String parameters and body fields that hold a key or certificate (see [`takes_file`]), as
     /// progenitor names their arguments: they also take `@PATH`, the file's contents.
     pub files: Vec<String>,
@@ -40,6 +46,21 @@ pub struct Command {
     /// Body flags whose length the document's notes limit (see [`documented_limits`]): (flag
     /// id, most characters, what the notes say to do instead).
     pub limits: Vec<(String, usize, String)>,
+}
+
+/// A body field's flag that `vast` adds, progenitor having made none.
+#[derive(Debug, PartialEq)]
+pub struct JsonFlag {
+    /// The argument's id: the field's name in kebab case, or `body-` and that when a parameter
+    /// has the name.
+    pub id: String,
+    /// The flag: the field's name in kebab case, unless a parameter's flag is so named (a path
+    /// parameter is positional, so its name is free), then the id.
+    pub long: String,
+    pub field: String,
+    pub required: bool,
+    /// A string field, whose flag takes text as it is; any other takes JSON.
+    pub text: bool,
 }
 
 /// A field of a filter body: its name, the operators whose value type the spec gives, and what
@@ -75,6 +96,7 @@ const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "in", "notin
 /// Every operation of the normalised document, in document order.
 pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
     let limits = documented_limits(doc);
+    let servers = crate::generate::rewrites::servers::operations(doc);
     crate::generate::openapi::operations(doc)
         .filter_map(|(path, method, op)| {
             let at = Location::root().key("paths").key(path).key(method);
@@ -92,7 +114,10 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 .map(|b| resolve(b, doc))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
                 .map(|s| resolve(s, doc));
-            let body_flags = body.map(|b| body_flags(b, doc)).unwrap_or_default();
+            let parameters = parameter_arguments(&doc["paths"][path], op, doc);
+            let body_flags = body
+                .map(|b| body_flags(b, doc, &parameters))
+                .unwrap_or_default();
             let limits = body_flags
                 .iter()
                 .filter_map(|(flag, field)| {
@@ -112,7 +137,11 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                     .unwrap_or_default(),
                 pagination: response.and_then(|r| pagination(op, r, doc)),
                 body_flags,
+                json_flags: body
+                    .map(|b| json_flags(b, doc, &parameters))
+                    .unwrap_or_default(),
                 method: method.to_uppercase(),
+                server: servers.get(&named.rust).cloned(),
                 files: file_arguments(op, doc),
                 order: body.is_some_and(|b| orders(b, doc)),
                 limits,
@@ -430,13 +459,84 @@ fn orders(body: &Value, doc: &Value) -> bool {
 }
 
 /// The flags progenitor makes for a JSON body's fields, named as it names them (kebab case).
-fn body_flags(body: &Value, doc: &Value) -> Vec<(String, String)> {
+fn body_flags(body: &Value, doc: &Value, parameters: &[(String, bool)]) -> Vec<(String, String)> {
     body.get("properties")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
         .filter(|(_, p)| is_scalar(resolve(p, doc)))
         .map(|(name, _)| (progenitor_names::body_argument(name), name.clone()))
+        // progenitor makes no flag for a field named as a parameter is: `json_flags` does.
+        .filter(|(flag, _)| !parameters.iter().any(|(arg, _)| arg == flag))
+        .collect()
+}
+
+/// Each parameter's argument, as progenitor names it, and whether it is a path parameter (which
+/// `vast` takes positionally, leaving its flag's name free).
+fn parameter_arguments(item: &Value, op: &Value, doc: &Value) -> Vec<(String, bool)> {
+    [item, op]
+        .into_iter()
+        .filter_map(|at| at.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .map(|p| resolve(p, doc))
+        .filter_map(|p| {
+            let name = progenitor_names::parameter_argument(p.get("name")?.as_str()?);
+            Some((name, p.get("in")? == "path"))
+        })
+        .collect()
+}
+
+/// The body fields without a flag of progenitor's: every one that is not a scalar (a required
+/// one the object does not describe included), except a filter's operator objects (which the
+/// filter expression sets), and every one whose flag a parameter's argument has taken.
+fn json_flags(body: &Value, doc: &Value, parameters: &[(String, bool)]) -> Vec<JsonFlag> {
+    // A filter's fields take the expression, and a sorting body's `order` takes `-o`.
+    let mut filter: Vec<String> = filter_fields(body, None, doc)
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    if orders(body, doc) {
+        filter.push("order".into());
+    }
+    let required = body.get("required").and_then(Value::as_array);
+    let properties = body.get("properties").and_then(Value::as_object);
+    // A required field the object does not describe is any JSON to typify: no flag either.
+    let undeclared = required
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|name| !properties.is_some_and(|p| p.contains_key(*name)))
+        .map(|name| (name.to_string(), Value::Null));
+    let fields: Vec<(String, Value)> = properties
+        .into_iter()
+        .flatten()
+        .map(|(name, p)| (name.clone(), p.clone()))
+        .chain(undeclared)
+        .collect();
+    fields
+        .iter()
+        .filter_map(|(name, p)| {
+            let flag = progenitor_names::body_argument(name);
+            let taken = parameters.iter().find(|(arg, _)| *arg == flag);
+            let schema = resolve(p, doc);
+            if (is_scalar(schema) && taken.is_none()) || filter.contains(name) {
+                return None;
+            }
+            let id = match taken {
+                Some(_) => format!("body-{flag}"),
+                None => flag.clone(),
+            };
+            Some(JsonFlag {
+                long: match taken {
+                    Some((_, false)) => id.clone(),
+                    _ => flag,
+                },
+                id,
+                field: name.clone(),
+                required: required.is_some_and(|r| r.iter().any(|r| r == name.as_str())),
+                text: schema.get("type").and_then(Value::as_str) == Some("string"),
+            })
+        })
         .collect()
 }
 
@@ -445,7 +545,7 @@ pub fn render(commands: &[Command]) -> String {
     let mut out = String::from(
         "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
          #[allow(unused_imports)] // Only a spec with pages uses it.\n\
-         use crate::command_table::{CommandSpec, Pagination};\n\n\
+         use crate::command_table::{CommandSpec, JsonFlag, Pagination};\n\n\
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
     let list = |items: &[String]| {
@@ -480,7 +580,7 @@ pub fn render(commands: &[Command]) -> String {
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        method: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        json_flags: &[{}],\n        method: {:?},\n        server: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -492,7 +592,16 @@ pub fn render(commands: &[Command]) -> String {
             list(&c.more_columns),
             list(&c.positional),
             pairs(&c.body_flags),
+            c.json_flags
+                .iter()
+                .map(|f| format!(
+                    "JsonFlag {{ id: {:?}, long: {:?}, field: {:?}, required: {}, text: {} }}",
+                    f.id, f.long, f.field, f.required, f.text
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
             c.method,
+            c.server,
             list(&c.files),
             c.order,
             c.limits
@@ -538,6 +647,47 @@ mod tests {
             json!({"/machines/{machine_id}/reports/{reportId}": {"get": {"summary": "show reports"}}}),
         );
         assert_eq!(commands[0].positional, ["machine-id", "report-id"]);
+    }
+
+    #[test]
+    fn fields_without_a_flag_of_progenitors_get_one_of_vasts() {
+        let commands = run(json!({"/roles/{name}": {
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "put": {"summary": "update role",
+                "parameters": [{"name": "mode", "in": "query", "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "required": ["name", "permissions", "scope"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "mode": {"type": "integer"},
+                        "permissions": {"type": "object"},
+                        "tags": {"type": "array"},
+                        "size": {"type": "integer"}
+                    }
+                }}}}
+            }
+        }}));
+        let flag = |id: &str, long: &str, field: &str, required: bool, text: bool| JsonFlag {
+            id: id.into(),
+            long: long.into(),
+            field: field.into(),
+            required,
+            text,
+        };
+        assert_eq!(
+            commands[0].json_flags,
+            [
+                // The path parameter is positional, so the field has its flag's name.
+                flag("body-name", "name", "name", true, true),
+                // The query parameter keeps `--mode`.
+                flag("body-mode", "body-mode", "mode", false, false),
+                flag("permissions", "permissions", "permissions", true, false),
+                flag("tags", "tags", "tags", false, false),
+                // Required and not described: any JSON.
+                flag("scope", "scope", "scope", true, false),
+            ]
+        );
+        assert_eq!(commands[0].body_flags, [("size".into(), "size".into())]);
     }
 
     #[test]
@@ -712,7 +862,9 @@ mod tests {
             filter: vec![],
             pagination: None,
             body_flags: vec![],
+            json_flags: vec![],
             method: "GET".into(),
+            server: None,
             files: vec![],
             order: false,
             limits: vec![],

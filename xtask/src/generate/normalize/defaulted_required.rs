@@ -1,18 +1,30 @@
-//! Rule `defaulted-required`: a property both required and given a `default` is optional.
+//! Rule `defaulted-required`: a property both required and given a `default` is optional when
+//! the spec's own text says something else can supply it; otherwise it stays required.
 //!
-//! A `default` is the value a reader assumes when the property is absent, so a property that has
-//! one can be left out: the spec contradicts itself, and the `default` is the more specific word
-//! (Vast.ai's "create instance" requires `image`, defaults it, and says a template supplies it).
-//! Left required, progenitor's CLI demands `--image` and the client refuses to build the body
-//! without one. The property becomes optional and is not sent unless given, so the server applies
-//! its own default (or the template's); the default moves into the description, where `--help`
-//! and the library's docs show it.
+//! A `default` on a required property contradicts the `required`. It may mean the server
+//! assumes the value when the property is absent, as Vast.ai's "create instance" does for
+//! `image`: its `template_hash_id` says "When using a template, the `image` field is optional as
+//! the template provides it". Or it may be a sample value on an identifier or amount the caller
+//! must choose (`id`, `default: 12345`; `route`'s `cost`; a template's `name`), where sending
+//! the spec's default in the caller's place would act on something the caller never named.
+//! The criterion is the spec's own words: a property is relaxed when a sentence of its schema's
+//! text (the schema's description or another property's) names it in backticks and calls it
+//! optional or says it may be omitted. Such a property becomes optional and is not sent unless
+//! given, so the server applies its own default (or the template's); the default moves into the
+//! description, where `--help` and the library's docs show it, and `x-required-in-spec` marks it
+//! for the checks that send what the published spec requires. Any other stays required and its
+//! `default` is dropped (kept as its `example` when it has none): left in, the generated builder
+//! would fill it in silently. Each change is printed.
 
 use serde_json::{Map, Value};
 
 use super::Change;
 use super::walk::for_each_schema;
 use crate::generate::openapi::Location;
+
+/// Marks a property this rule made optional: the published spec requires it, and a validator of
+/// requests against that spec (Prism) refuses a body without it.
+pub const RELAXED: &str = "x-required-in-spec";
 
 pub fn apply(doc: &mut Value, rewrites: &mut Vec<Change>) {
     for_each_schema(doc, &mut |at, schema| relax(at, schema, rewrites));
@@ -22,6 +34,7 @@ fn relax(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Chan
     let Some(Value::Array(required)) = schema.get("required").cloned() else {
         return;
     };
+    let texts = schema_texts(schema);
     let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
@@ -37,6 +50,17 @@ fn relax(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Chan
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
+        let at = at.key("properties").key(name);
+        if !said_optional(&texts, name) {
+            property.entry("example").or_insert(default);
+            rewrites.push(Change {
+                at,
+                what: format!(
+                    "required with a default (`{shown}`) nothing in the spec says is supplied otherwise: stays required, the default dropped"
+                ),
+            });
+            continue;
+        }
         let description = property
             .get("description")
             .and_then(Value::as_str)
@@ -48,9 +72,13 @@ fn relax(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Chan
             "description".into(),
             Value::String(format!("{description}{sep}Default: `{shown}`.")),
         );
+        // For what checks a request against the spec as published (Prism): it still requires it.
+        property.insert(RELAXED.into(), Value::Bool(true));
         rewrites.push(Change {
-            at: at.key("properties").key(name),
-            what: format!("required with a default (`{shown}`): optional"),
+            at,
+            what: format!(
+                "required with a default (`{shown}`) the spec says may be supplied otherwise: optional"
+            ),
         });
         relaxed.push(name.to_string());
     }
@@ -68,18 +96,50 @@ fn relax(at: &Location, schema: &mut Map<String, Value>, rewrites: &mut Vec<Chan
     }
 }
 
+/// The schema's own description and each property's, where the spec says how its fields relate.
+fn schema_texts(schema: &Map<String, Value>) -> Vec<String> {
+    let properties = schema.get("properties").and_then(Value::as_object);
+    std::iter::once(schema.get("description"))
+        .chain(
+            properties
+                .into_iter()
+                .flatten()
+                .map(|(_, p)| p.get("description")),
+        )
+        .filter_map(|d| d.and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// Whether a sentence of `texts` names `` `name` `` and says it is optional or may be omitted.
+fn said_optional(texts: &[String], name: &str) -> bool {
+    let named = format!("`{name}`");
+    texts
+        .iter()
+        .flat_map(|text| text.split(['.', '\n', ';']))
+        .any(|sentence| {
+            let lower = sentence.to_lowercase();
+            sentence.contains(&named)
+                && ["optional", "omitted", "not required", "can be left out"]
+                    .iter()
+                    .any(|word| lower.contains(word))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn a_required_property_with_a_default_becomes_optional() {
+    fn a_required_property_with_a_default_is_optional_only_when_the_spec_says_so() {
         let doc = json!({"paths": {"/a": {"put": {"requestBody": {"content": {"application/json": {"schema": {
-            "type": "object", "required": ["image", "id"],
+            "type": "object", "required": ["image", "id", "cost", "name"],
             "properties": {
                 "image": {"type": "string", "default": "base:latest", "description": "Docker image.\n"},
-                "id": {"type": "integer"},
+                "template": {"type": "string", "description": "A template. When using one, the `image` field is optional as the template provides it."},
+                "id": {"type": "integer", "default": 12345, "example": 7},
+                "cost": {"type": "number", "default": 100.0},
+                "name": {"type": "string", "default": "x", "description": "The `name` shown in lists; the `image` is optional only with a template."},
                 "disk": {"type": "number", "default": 8}
             }
         }}}}}}}});
@@ -87,20 +147,37 @@ mod tests {
         let schema = &doc
             .pointer("/paths/~1a/put/requestBody/content/application~1json/schema")
             .unwrap();
-        assert_eq!(schema["required"], json!(["id"]));
+        assert_eq!(schema["required"], json!(["id", "cost", "name"]));
         assert_eq!(
             schema["properties"]["image"],
-            json!({"type": "string", "description": "Docker image.\n\nDefault: `base:latest`."})
+            json!({"type": "string", "description": "Docker image.\n\nDefault: `base:latest`.", "x-required-in-spec": true})
+        );
+        // Kept required: the default goes, its value kept as the example when there is none.
+        assert_eq!(
+            schema["properties"]["id"],
+            json!({"type": "integer", "example": 7})
+        );
+        assert_eq!(
+            schema["properties"]["cost"],
+            json!({"type": "number", "example": 100.0})
         );
         // Optional with a default: nothing to contradict.
         assert_eq!(
             schema["properties"]["disk"],
             json!({"type": "number", "default": 8})
         );
+        let at = "paths./a.put.requestBody.content.application/json.schema.properties";
+        let kept =
+            "nothing in the spec says is supplied otherwise: stays required, the default dropped";
         assert_eq!(
             rewrites,
             [
-                "paths./a.put.requestBody.content.application/json.schema.properties.image: required with a default (`base:latest`): optional"
+                format!(
+                    "{at}.image: required with a default (`base:latest`) the spec says may be supplied otherwise: optional"
+                ),
+                format!("{at}.id: required with a default (`12345`) {kept}"),
+                format!("{at}.cost: required with a default (`100.0`) {kept}"),
+                format!("{at}.name: required with a default (`x`) {kept}"),
             ]
         );
     }

@@ -5,7 +5,7 @@
 //! `cargo xtask gen` can print one line per change.
 
 mod auth_headers;
-mod defaulted_required;
+pub mod defaulted_required;
 mod document_defects;
 mod media_schemas;
 mod mistyped_values;

@@ -3,9 +3,11 @@
 //! operator `{"gte": 2}` where the schema names only `in`) and refuses what they forbid, and
 //! applies it after the flags, so a flag given beside `--json-body` was silently lost. A
 //! rewrite of the syntax tree, so it holds for every operation of any spec: each command reads
-//! the file first and hands its text to `CliConfig::json_body`, which returns the typed body
-//! the builder needs (or none, when the types refuse it); the flags then apply over it. The
-//! CLI's implementation keeps the JSON as written and sends it, with the flags over it.
+//! the file first and hands its text (or `None`, without the file) to `CliConfig::json_body`,
+//! which returns the typed body the builder needs (or none, when the types refuse it); the
+//! flags then apply over it. The CLI's implementation keeps the JSON as written and sends it,
+//! with the flags over it; the fields progenitor has no flag for (objects, lists) come from the
+//! CLI's own JSON flags through the same call.
 
 use quote::ToTokens;
 use syn::{ImplItem, Item, Stmt};
@@ -25,13 +27,14 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             }
             Item::Trait(config) if config.ident == "CliConfig" => {
                 config.items.push(syn::parse_quote! {
-                    /// The typed body for the text of a `--json-body` file; `None` leaves the
-                    /// body to the flags.
+                    /// The typed body for the text of a `--json-body` file, if one was given
+                    /// (asked of every command with a JSON body, so that an implementation can
+                    /// build one from other arguments); `None` leaves the body to the flags.
                     fn json_body<B: serde::de::DeserializeOwned>(
                         &self,
-                        text: &str,
+                        text: Option<&str>,
                     ) -> anyhow::Result<Option<B>> {
-                        Ok(Some(serde_json::from_str::<B>(text)?))
+                        Ok(text.map(serde_json::from_str::<B>).transpose()?)
                     }
                 });
             }
@@ -67,14 +70,24 @@ fn rewrite_execute(stmts: &mut Vec<Stmt>) -> Result<(), String> {
     stmts.insert(
         1,
         syn::parse_quote! {
-            if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-                let body_txt = crate::files::read_json_body(value).with_context(|| {
-                    format!("cannot read {}", vast_api::text::shown_path(value))
-                })?;
+            {
+                let file = matches.get_one::<std::path::PathBuf>("json-body");
+                let body_txt = file
+                    .map(|value| {
+                        crate::files::read_json_body(value).with_context(|| {
+                            format!("cannot read {}", vast_api::text::shown_path(value))
+                        })
+                    })
+                    .transpose()?;
                 if let Some(body_value) = self
                     .config
-                    .json_body::<#body_type>(&body_txt)
-                    .with_context(|| format!("cannot parse {}", vast_api::text::shown_path(value)))?
+                    .json_body::<#body_type>(body_txt.as_deref())
+                    .with_context(|| {
+                        format!(
+                            "cannot parse {}",
+                            file.map(|value| vast_api::text::shown_path(value)).unwrap_or_default()
+                        )
+                    })?
                 {
                     request = request.body(body_value);
                 }
@@ -115,7 +128,7 @@ mod tests {
         let json_body = code.find("\"json-body\"").unwrap();
         assert!(json_body < code.find("\"limit\"").unwrap(), "{code}");
         assert!(
-            code.contains(".json_body::<types::SearchBody>(&body_txt)"),
+            code.contains(".json_body::<types::SearchBody>(body_txt.as_deref())"),
             "{code}"
         );
         assert!(code.contains("fn json_body<B: serde::de::DeserializeOwned>"));

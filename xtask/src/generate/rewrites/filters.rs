@@ -156,6 +156,8 @@ mod tests {
             filter,
             pagination: None,
             body_flags: vec![],
+            json_flags: vec![],
+            server: None,
             method: "POST".into(),
             files: vec![],
             order: false,

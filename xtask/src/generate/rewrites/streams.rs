@@ -189,6 +189,8 @@ mod tests {
                 list_field: list_field.map(String::from),
             }),
             body_flags: vec![],
+            json_flags: vec![],
+            server: None,
             method: "GET".into(),
             files: vec![],
             order: false,
