@@ -42,7 +42,7 @@ pub struct CommandSpec {
     pub limits: &'static [(&'static str, usize, &'static str)],
 }
 
-/// A body field's flag that `vast` adds (`commands::adapted`), progenitor having made none.
+/// A body field's flag that `vast` adds (`operation_args::adapted`), progenitor having made none.
 #[derive(Debug, Clone, Copy)]
 pub struct JsonFlag {
     /// The argument's id: the field's name in kebab case, or `body-` and that when a parameter

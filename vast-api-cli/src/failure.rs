@@ -28,6 +28,30 @@ pub enum Exit {
     Interrupted = 130,
 }
 
+/// The exit codes as `vast --help` lists them (a test below ties them to [`Exit`]).
+pub const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  any other failure (server error, a success body that is not JSON, a response that is not
+     valid HTTP, a redirect that is not followed, a body over the size or object limits)
+  2  invalid command line (a DELETE without --yes and no terminal to confirm it on too), or an
+     unusable proxy variable, SSL_CERT_FILE or SSL_CERT_DIR
+  3  no usable API key (none found, empty, malformed or too long; an unreadable key file)
+  4  the server rejected the API key (401, 403)
+  5  the server refused the request (400 and other 4xx)
+  6  rate limited (429)
+  7  the server could not be reached (a proxy's 407 too), did not answer in time, or the
+     connection broke off
+  8  `wait instance` (`create instance --wait`): the instance is exited, unknown or offline while
+     meant to run, and will never run: destroy it and rent another
+  9  `wait instance` (`create instance --wait`): --max-wait passed before it ran
+  10  a list is incomplete: its pages stopped at the bound (1000 pages or 10 minutes) or on a
+     page token the server gave twice; the pages that came were printed
+  130  interrupted (Ctrl-C)
+
+The API key is read from --api-key, then VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key
+(~/.config/vastai/vast_api_key), then ~/.vast_api_key.";
+
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
         ExitCode::from(exit as u8)
@@ -114,7 +138,7 @@ fn carried_out_hint(command: &CommandSpec, table: &'static [CommandSpec]) -> Str
 fn by_kind<T>(error: &Error<T>, key_source: &str) -> Failure {
     let failure = |exit| Failure::new(exit, error.to_string());
     match error.kind() {
-        ErrorKind::Api(_) | ErrorKind::Status { .. } => {
+        ErrorKind::Api { .. } | ErrorKind::Status { .. } => {
             let status = error.status().expect("a status error has a status");
             match status.as_u16() {
                 401 | 403 => failure(Exit::Unauthorized).hint(format!(
@@ -228,7 +252,7 @@ mod tests {
             found
         };
         let help = numbers(
-            &mut crate::commands::AFTER_HELP
+            &mut AFTER_HELP
                 .lines()
                 .filter_map(|l| l.strip_prefix("  ")?.split("  ").next()),
         );

@@ -1,15 +1,18 @@
 //! `vast`: the Vast.ai API from a terminal. Every operation of the spec is a command, generated;
 //! this file wires flags, the client and output together, and turns failures into exit codes.
 
+mod argv;
 mod command_table;
 mod commands;
 mod failure;
 mod files;
 mod filter;
+mod global_flags;
 mod key_file;
 mod key_input;
 mod measures;
 mod operation;
+mod operation_args;
 mod output;
 mod pages;
 mod presentation;
@@ -49,13 +52,13 @@ fn main() -> ExitCode {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    for (_, key) in given_keys(&args) {
+    for (_, key) in argv::given_keys(&args) {
         redact::redact(key);
     }
     if let Some(key) = std::env::var_os("VAST_API_KEY") {
         redact::redact(key.to_string_lossy().trim());
     }
-    if let Some(message) = not_text(&given, &args) {
+    if let Some(message) = argv::not_text(&given, &args, commands::command) {
         redact::write_stderr(&message);
         return Exit::Usage.into();
     }
@@ -182,83 +185,4 @@ fn terminal_safe(text: &str) -> String {
             c => vast_api::text::char_shown(c),
         })
         .collect()
-}
-
-/// The keys on a command line, each with the index of the argument it is in: `--api-key KEY`,
-/// `--api-key=KEY`, `set api-key KEY`.
-fn given_keys(args: &[String]) -> Vec<(usize, &str)> {
-    let mut keys = Vec::new();
-    for (i, arg) in args.iter().enumerate() {
-        let next = args.get(i + 1).map(|next| (i + 1, next.as_str()));
-        if let Some(key) = arg.strip_prefix("--api-key=") {
-            keys.push((i, key));
-        } else if arg == "--api-key" || (arg == "api-key" && i > 0 && args[i - 1] == "set") {
-            keys.extend(next);
-        }
-    }
-    keys
-}
-
-/// Every argument `vast` takes is text: one that is not UTF-8 cannot be what was meant, and
-/// replacing its bytes, as a lossy conversion does, would change it unseen (`--url` naming
-/// another server, say). The usage error for the first such argument (the program's own name
-/// aside) names it by its flag where it has one and shows it escaped, never as its bytes, and
-/// never a key's.
-fn not_text(given: &[OsString], args: &[String]) -> Option<String> {
-    let at = given.iter().skip(1).position(|a| a.to_str().is_none())? + 1;
-    let mut value = given[at].as_encoded_bytes();
-    let joined = args[at]
-        .split_once('=')
-        .map(|(flag, _)| flag)
-        .filter(|flag| takes_value(flag));
-    let what = if let Some(flag) = joined {
-        // The flag is ASCII, so it is as many bytes given as in the converted argument.
-        value = &value[flag.len() + 1..];
-        format!("the value of {flag}")
-    } else if takes_value(&args[at - 1]) {
-        format!("the value of {}", args[at - 1])
-    } else {
-        format!("argument {at}")
-    };
-    if given_keys(args).iter().any(|(i, _)| *i == at) {
-        return Some(format!("error: {what} is not valid UTF-8\n"));
-    }
-    Some(format!(
-        "error: {what} is not valid UTF-8: \"{}\"\n",
-        vast_api::text::shown_bytes(value)
-    ))
-}
-
-/// Whether `arg` is an option that takes a value (`--url`), in any command.
-fn takes_value(arg: &str) -> bool {
-    fn any_in(command: &clap::Command, long: &str) -> bool {
-        command
-            .get_arguments()
-            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
-            || command.get_subcommands().any(|c| any_in(c, long))
-    }
-    arg.strip_prefix("--")
-        .is_some_and(|long| any_in(&commands::command(), long))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::given_keys;
-
-    #[test]
-    fn keys_are_found_in_every_form() {
-        let args: Vec<String> = [
-            "vast",
-            "--api-key",
-            "k1",
-            "show",
-            "--api-key=k2",
-            "set",
-            "api-key",
-            "k3",
-        ]
-        .map(String::from)
-        .to_vec();
-        assert_eq!(given_keys(&args), [(2, "k1"), (4, "k2"), (7, "k3")]);
-    }
 }

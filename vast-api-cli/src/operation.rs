@@ -17,6 +17,7 @@ use crate::commands;
 use crate::failure::{Exit, Failure};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::key_file;
+use crate::operation_args;
 use crate::output::Output;
 use crate::redact;
 use crate::render::{Choice, Columns, Layout};
@@ -31,7 +32,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
         return redact::write_stdout(request_text(&request).as_bytes())
             .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
     }
-    if commands::spec_of(operation).method == "DELETE" && !commands::confirmed(leaf) {
+    if commands::spec_of(operation).method == "DELETE" && !operation_args::confirmed(leaf) {
         confirm(&settings, operation, leaf)?;
     }
     let capture = ResponseCapture::new();
@@ -69,7 +70,7 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
     let spec = commands::spec_of(operation);
     edits.filter_fields = spec.filter;
     if !spec.filter.is_empty()
-        && let Some(words) = leaf.get_many::<String>(commands::QUERY)
+        && let Some(words) = leaf.get_many::<String>(operation_args::QUERY)
     {
         let query = words.map(String::as_str).collect::<Vec<_>>().join(" ");
         let filter =
@@ -77,7 +78,7 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         edits.filter = Some(filter);
     }
     if spec.order
-        && let Some(text) = leaf.get_one::<String>(commands::ORDER)
+        && let Some(text) = leaf.get_one::<String>(operation_args::ORDER)
     {
         edits.order = Some(vast_api::filter::order(text, spec.filter));
     }
@@ -88,7 +89,7 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
                 Exit::Usage,
                 format!(
                     "--{flag} is {length} characters; {}",
-                    limit_help(*most, note)
+                    operation_args::limit_help(*most, note)
                 ),
             ));
         }
@@ -121,14 +122,6 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         .filter_map(|flag| Some((flag.field, leaf.get_one::<Value>(flag.id)?.clone())))
         .collect();
     Ok(())
-}
-
-/// A limit the spec's notes put on a field, as help and errors say it.
-pub fn limit_help(most: usize, note: &str) -> String {
-    match note {
-        "" => format!("the API takes at most {most} characters"),
-        note => format!("the API takes at most {most} characters (its notes: {note})"),
-    }
 }
 
 /// A body flag's value as JSON, by the types progenitor gives flags; any other (an enum, a
@@ -304,7 +297,7 @@ fn output_for<'a>(
     let terminal = crate::output::force_tty() || std::io::stdout().is_terminal();
     let pages = spec.pagination.map(|_| {
         RefCell::new(pages::Pages::new(
-            leaf.get_one::<u64>(commands::MAX_ITEMS)
+            leaf.get_one::<u64>(operation_args::MAX_ITEMS)
                 .map(|n| usize::try_from(*n).unwrap_or(usize::MAX)),
         ))
     });

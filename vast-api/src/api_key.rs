@@ -17,7 +17,7 @@ const KEY_FILE_LIMIT: usize = 4 << 10;
 
 /// The longest key accepted, from any source: Vast.ai keys are 64 characters, and a longer
 /// "key" is a pasted document that would otherwise travel as one huge header.
-pub const MAX_KEY_CHARS: usize = 256;
+pub const MAX_KEY_CHARS: usize = crate::text::LONGEST_SECRET_CHARS;
 
 /// An API key. Its `Debug` shows no part of it and it has no `Display`, so it cannot reach a log
 /// or an error message by accident.

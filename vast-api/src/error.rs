@@ -6,7 +6,6 @@
 //! (`crate::call_record`): how many attempts, why retrying stopped, the final status, how much
 //! of a broken body arrived.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::time::Duration;
 
@@ -24,7 +23,9 @@ use crate::{Client, ClientInfo, ResponseValue};
 /// (401 Unauthorized): Invalid API key.`; everything a server wrote in it is cut to
 /// [`text::EXCERPT_CHARS`] characters, made safe for a terminal, and never shows the key.
 ///
-/// `E` is the operation's documented error body, e.g. [`types::ShowApiKeysError`](crate::types::ShowApiKeysError).
+/// `E` is the operation's documented error body, e.g. [`types::ShowApiKeysError`](crate::types::ShowApiKeysError):
+/// [`body`](Self::body) gives it when the kind is [`ErrorKind::Api`]. Everything else is the
+/// same for every operation.
 ///
 /// ```
 /// # async fn example(client: vast_api::Client) {
@@ -37,13 +38,34 @@ use crate::{Client, ClientInfo, ResponseValue};
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Error<E = ()> {
-    kind: ErrorKind<E>,
+    details: Details,
+    /// The documented error response, typed: only with [`ErrorKind::Api`].
+    documented: Option<ResponseValue<E>>,
+}
+
+/// Everything an error holds but its typed body: the same type for every operation, so its
+/// code (the sentences above all) is compiled once, not once per operation's body type.
+#[derive(Debug)]
+struct Details {
+    kind: ErrorKind,
     attempts: u32,
     gave_up: Option<GaveUp>,
     carried_out: bool,
     context: Box<Context>,
+}
+
+/// No server content: the typed body by its presence only (a server may echo the key into it).
+impl<E> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("details", &self.details)
+            .field(
+                "documented",
+                &self.documented.as_ref().map(|_| "<typed body>"),
+            )
+            .finish()
+    }
 }
 
 /// What went wrong. Matching on it tells a documented error from a broken server or network;
@@ -52,10 +74,14 @@ pub struct Error<E = ()> {
 /// Its `Debug` shows no server content (bodies by their length, a decoding error by its kind):
 /// a server may echo the key into anything it sends.
 #[non_exhaustive]
-pub enum ErrorKind<E> {
+pub enum ErrorKind {
     /// The server answered with an error status the spec documents for the operation, and a
-    /// body of the documented shape: its status, headers and typed body.
-    Api(ResponseValue<E>),
+    /// body of the documented shape: [`Error::body`] gives it typed, [`Error::api_response`]
+    /// with its headers.
+    Api {
+        /// The status.
+        status: StatusCode,
+    },
     /// The server answered with a status the spec does not list for the operation, or with an
     /// error status whose body is not the documented shape (a proxy's HTML page, an empty body).
     Status {
@@ -125,14 +151,11 @@ pub enum ErrorKind<E> {
     PagesStopped(crate::pages::PagesStopped),
 }
 
-impl<E> fmt::Debug for ErrorKind<E> {
+impl fmt::Debug for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bytes = |body: &Bytes| format!("<{} bytes>", body.len());
         match self {
-            ErrorKind::Api(response) => f
-                .debug_struct("Api")
-                .field("status", &response.status())
-                .finish_non_exhaustive(),
+            ErrorKind::Api { status } => f.debug_struct("Api").field("status", status).finish(),
             ErrorKind::Status { status, body } => f
                 .debug_struct("Status")
                 .field("status", status)
@@ -201,35 +224,33 @@ struct Context {
 
 impl<E> Error<E> {
     /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind<E> {
-        &self.kind
+    pub fn kind(&self) -> &ErrorKind {
+        &self.details.kind
     }
 
-    /// What went wrong, taken out (to own the typed body, say).
-    pub fn into_kind(self) -> ErrorKind<E> {
-        self.kind
+    /// What went wrong, taken out.
+    pub fn into_kind(self) -> ErrorKind {
+        self.details.kind
     }
 
     /// The final response's status, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        match &self.kind {
-            ErrorKind::Api(response) => Some(response.status()),
-            ErrorKind::Status { status, .. }
-            | ErrorKind::InvalidBody { status, .. }
-            | ErrorKind::BodyTooLarge { status, .. }
-            | ErrorKind::BodyTooComplex { status, .. }
-            | ErrorKind::BodyBrokeOff { status, .. } => Some(*status),
-            ErrorKind::ProxyAuthentication => Some(StatusCode::PROXY_AUTHENTICATION_REQUIRED),
-            _ => None,
-        }
+        self.details.status()
     }
 
-    /// The documented error body, typed.
+    /// The documented error body, typed ([`ErrorKind::Api`]).
     pub fn body(&self) -> Option<&E> {
-        match &self.kind {
-            ErrorKind::Api(response) => Some(response.as_ref()),
-            _ => None,
-        }
+        self.documented.as_ref().map(|response| response.as_ref())
+    }
+
+    /// The documented error body, typed and taken out ([`ErrorKind::Api`]).
+    pub fn into_body(self) -> Option<E> {
+        self.documented.map(ResponseValue::into_inner)
+    }
+
+    /// The documented error response: its status, headers and typed body ([`ErrorKind::Api`]).
+    pub fn api_response(&self) -> Option<&ResponseValue<E>> {
+        self.documented.as_ref()
     }
 
     /// A success body the spec describes otherwise ([`ErrorKind::InvalidBody`]: a field of
@@ -237,7 +258,7 @@ impl<E> Error<E> {
     /// read the answer (`error.received_json()?["offers"]`). `None` for other errors, and for a
     /// body that is not JSON (an HTML page; [`Error::excerpt`] quotes it).
     pub fn received_json(&self) -> Option<serde_json::Value> {
-        match &self.kind {
+        match &self.details.kind {
             ErrorKind::InvalidBody { body, .. } => serde_json::from_slice(body).ok(),
             _ => None,
         }
@@ -246,24 +267,24 @@ impl<E> Error<E> {
     /// The server's message: the `msg`, `detail`, `message` or `error` field of its error body,
     /// whichever it has (as an excerpt: safe to print, cut at [`text::EXCERPT_CHARS`]).
     pub fn server_message(&self) -> Option<&str> {
-        self.context.message.as_deref()
+        self.details.context.message.as_deref()
     }
 
     /// An excerpt of a body that is not the documented JSON (an HTML error page, say): safe to
     /// print, cut at [`text::EXCERPT_CHARS`].
     pub fn excerpt(&self) -> Option<&str> {
-        self.context.excerpt.as_deref()
+        self.details.context.excerpt.as_deref()
     }
 
     /// How many times the request was sent: 0 when it could not be made, more than 1 when it
     /// was retried.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.details.attempts
     }
 
     /// Why no further attempt was made, when the failure was one that is retried.
     pub fn gave_up(&self) -> Option<&GaveUp> {
-        self.gave_up.as_ref()
+        self.details.gave_up.as_ref()
     }
 
     /// Whether the server may have carried the request out although the call failed: the
@@ -274,20 +295,34 @@ impl<E> Error<E> {
     /// what the server did before sending the request again. `Display` then ends with `; the
     /// request may have been carried out`.
     pub fn may_have_been_carried_out(&self) -> bool {
-        self.carried_out
+        self.details.carried_out
     }
 
     /// The proxy the call went through, if any.
     pub fn proxy(&self) -> Option<&ProxyUrl> {
-        self.context.proxy.as_ref()
+        self.details.context.proxy.as_ref()
     }
 
     /// Where the final attempt's redirects led, when that is another server than the client's
     /// (which may be the one that failed).
     pub fn redirected_to(&self) -> Option<&Url> {
-        self.context.redirected_to.as_ref()
+        self.details.context.redirected_to.as_ref()
     }
+}
 
+impl Details {
+    fn status(&self) -> Option<StatusCode> {
+        match &self.kind {
+            ErrorKind::Api { status }
+            | ErrorKind::Status { status, .. }
+            | ErrorKind::InvalidBody { status, .. }
+            | ErrorKind::BodyTooLarge { status, .. }
+            | ErrorKind::BodyTooComplex { status, .. }
+            | ErrorKind::BodyBrokeOff { status, .. } => Some(*status),
+            ErrorKind::ProxyAuthentication => Some(StatusCode::PROXY_AUTHENTICATION_REQUIRED),
+            _ => None,
+        }
+    }
     /// "after 3 attempts; gave up: …", when there was more than one attempt or retrying
     /// stopped early.
     fn retries(&self) -> Option<String> {
@@ -353,6 +388,12 @@ impl<E> Error<E> {
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.details, f)
+    }
+}
+
+impl fmt::Display for Details {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.what_failed(f)?;
         if self.carried_out {
             f.write_str("; the request may have been carried out")?;
@@ -361,14 +402,14 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-impl<E> Error<E> {
+impl Details {
     /// The sentence of `Display`, but for what the failure leaves open.
     fn what_failed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let quoted = self.context.quoted.as_deref().unwrap_or_default();
         let retries = self.retries_note();
         let timed_out = self.timed_out();
         match &self.kind {
-            ErrorKind::Api(response) => self.status_sentence(f, response.status()),
+            ErrorKind::Api { status } => self.status_sentence(f, *status),
             ErrorKind::Status { status, .. } => self.status_sentence(f, *status),
             ErrorKind::InvalidBody { status, .. } => write!(
                 f,
@@ -474,40 +515,62 @@ impl<E> Error<E> {
 /// No `source()`: the sentence already says what the cause said, in the words that help (the
 /// innermost "Connection refused", the decoder's message), so a printer of the whole chain
 /// (`anyhow`'s `{:#}`) shows each cause once. The causes themselves are in [`Error::kind`].
-impl<E: fmt::Debug> std::error::Error for Error<E> {}
+impl<E> std::error::Error for Error<E> {}
 
 impl<E> Error<E> {
     /// An error that no call made: a stream that stopped following pages.
-    pub(crate) fn from_kind(kind: ErrorKind<E>) -> Self {
+    pub(crate) fn from_kind(kind: ErrorKind) -> Self {
         Error {
-            kind,
-            attempts: 0,
-            gave_up: None,
-            carried_out: false,
-            context: Box::default(),
+            details: Details {
+                kind,
+                attempts: 0,
+                gave_up: None,
+                carried_out: false,
+                context: Box::default(),
+            },
+            documented: None,
         }
     }
 
     /// Only the documented error body depends on the operation; everything else is worked out
-    /// by [`untyped_kind`], compiled once rather than once per operation (generic, it took
+    /// by [`Details::new`], compiled once rather than once per operation (generic, it took
     /// about 17 KB of the release binary per operation).
     pub(crate) async fn new(
         e: progenitor_client::Error<E>,
         record: CallRecord,
         client: &Client,
     ) -> Self {
+        match e {
+            progenitor_client::Error::ErrorResponse(response) => Error {
+                details: Details::documented(response.status(), record, client),
+                documented: Some(response),
+            },
+            other => Error {
+                details: Details::new(other.into_untyped(), record, client).await,
+                documented: None,
+            },
+        }
+    }
+}
+
+impl Details {
+    /// A documented error response's: the body's message, as the hooks read it.
+    fn documented(status: StatusCode, record: CallRecord, client: &Client) -> Self {
         let mut context = call_context(&record, client);
-        let kind = match e {
-            progenitor_client::Error::ErrorResponse(response) => {
-                let body = record.error_body.as_deref().unwrap_or_default();
-                context.message = text::server_message(body, secret(client));
-                ErrorKind::Api(response)
-            }
-            other => untyped_kind(other.into_untyped(), &record, &mut context, client)
-                .await
-                .typed(),
-        };
-        Error {
+        let body = record.error_body.as_deref().unwrap_or_default();
+        context.message = text::server_message(body, secret(client));
+        Self::made(ErrorKind::Api { status }, record, context)
+    }
+
+    /// Every other failure's.
+    async fn new(e: progenitor_client::Error, record: CallRecord, client: &Client) -> Self {
+        let mut context = call_context(&record, client);
+        let kind = untyped_kind(e, &record, &mut context, client).await;
+        Self::made(kind, record, context)
+    }
+
+    fn made(kind: ErrorKind, record: CallRecord, context: Context) -> Self {
+        Details {
             kind,
             attempts: record.attempts,
             gave_up: record.gave_up,
@@ -547,7 +610,7 @@ async fn untyped_kind(
     record: &CallRecord,
     context: &mut Context,
     client: &Client,
-) -> ErrorKind<Infallible> {
+) -> ErrorKind {
     use progenitor_client::Error as P;
     let secret = secret(client);
     // Set by the hooks before any body is decoded, so a decoding error always finds it.
@@ -602,55 +665,13 @@ async fn untyped_kind(
     }
 }
 
-impl ErrorKind<Infallible> {
-    /// The same kind as the error of an operation whose documented body is `E`: there is no
-    /// body to carry over, as an `ErrorKind<Infallible>` cannot be `Api`.
-    fn typed<E>(self) -> ErrorKind<E> {
-        match self {
-            ErrorKind::Api(response) => match *response {},
-            ErrorKind::Status { status, body } => ErrorKind::Status { status, body },
-            ErrorKind::InvalidBody {
-                status,
-                body,
-                source,
-            } => ErrorKind::InvalidBody {
-                status,
-                body,
-                source,
-            },
-            ErrorKind::BodyTooLarge { status, limit } => ErrorKind::BodyTooLarge { status, limit },
-            ErrorKind::BodyTooComplex { status, limit } => {
-                ErrorKind::BodyTooComplex { status, limit }
-            }
-            ErrorKind::ProxyAuthentication => ErrorKind::ProxyAuthentication,
-            ErrorKind::BodyBrokeOff {
-                status,
-                received,
-                source,
-            } => ErrorKind::BodyBrokeOff {
-                status,
-                received,
-                source,
-            },
-            ErrorKind::Timeout(e) => ErrorKind::Timeout(e),
-            ErrorKind::Connect(e) => ErrorKind::Connect(e),
-            ErrorKind::Redirect(e) => ErrorKind::Redirect(e),
-            ErrorKind::InvalidHttp(e) => ErrorKind::InvalidHttp(e),
-            ErrorKind::Connection(e) => ErrorKind::Connection(e),
-            ErrorKind::InvalidRequest(why) => ErrorKind::InvalidRequest(why),
-            ErrorKind::NotSent => ErrorKind::NotSent,
-            ErrorKind::PagesStopped(why) => ErrorKind::PagesStopped(why),
-        }
-    }
-}
-
 /// The kind of a failure reqwest reports, from what failed; `context.quoted` gets its words.
 fn transport(
     e: reqwest::Error,
     record: &CallRecord,
     context: &mut Context,
     secret: Option<&str>,
-) -> ErrorKind<Infallible> {
+) -> ErrorKind {
     // The innermost cause says what happened ("Connection refused"); the outer layers only
     // repeat the URL.
     let cause = causes(&e)

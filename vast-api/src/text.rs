@@ -205,7 +205,11 @@ pub(crate) fn said(text: &str, secret: Option<&str>) -> String {
 
 /// The longest text a secret is looked for in before the cut, so a secret that starts inside the
 /// excerpt is replaced whole rather than cut into a part no longer recognisable.
-const SCAN_CHARS: usize = EXCERPT_CHARS + SPELLING_BYTES * crate::api_key::MAX_KEY_CHARS;
+const SCAN_CHARS: usize = EXCERPT_CHARS + SPELLING_BYTES * LONGEST_SECRET_CHARS;
+
+/// The longest secret there is: [`MAX_KEY_CHARS`](crate::api_key::MAX_KEY_CHARS), the longest
+/// key accepted, is this (kept here, where secrets are looked for, so this module needs no other).
+pub(crate) const LONGEST_SECRET_CHARS: usize = 256;
 
 /// Secrets shorter than this are not looked for: no issued key is that short, and replacing every
 /// `k` in a message would garble it.

@@ -51,7 +51,7 @@ async fn a_documented_error_reads_as_the_servers_message_with_its_typed_body() {
         serde_json::to_value(e.body().unwrap()).unwrap()["error"],
         "invalid_api_key"
     );
-    assert!(matches!(e.kind(), ErrorKind::Api(_)));
+    assert!(matches!(e.kind(), ErrorKind::Api { .. }));
     assert_eq!((e.attempts(), e.gave_up()), (1, None));
 
     let (e, _) = fail_once(vec![Reply::json(400, r#"{"msg": "bad filter"}"#)]).await;

@@ -137,15 +137,11 @@ async fn unknown_fields_and_nulls_are_accepted() {
 async fn error_body(status: u16, body: Value) -> (u16, Value) {
     let server = MockServer::start_async().await;
     exact_request(&server, status, &body.to_string());
-    match client(&server)
-        .show_api_keys()
-        .send()
-        .await
-        .map_err(|e| e.into_kind())
-    {
-        Err(ErrorKind::Api(response)) => (
-            response.status().as_u16(),
-            serde_json::to_value(response.into_inner()).unwrap(),
+    let e = client(&server).show_api_keys().send().await.unwrap_err();
+    match e.kind() {
+        ErrorKind::Api { status } => (
+            status.as_u16(),
+            serde_json::to_value(e.into_body().expect("a typed body")).unwrap(),
         ),
         other => panic!("expected a typed error response, got {other:?}"),
     }

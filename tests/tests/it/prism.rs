@@ -104,19 +104,19 @@ fn static_mode_serves_the_example_and_sees_conforming_requests() {
         ),
     ] {
         let forcing = preferring(&prism.url, &format!("code={status}"));
-        match runtime
+        let e = runtime
             .block_on(forcing.show_api_keys().send())
-            .map_err(|e| e.into_kind())
-        {
-            Err(ErrorKind::Api(response)) => {
-                assert_eq!(response.status().as_u16(), status);
+            .unwrap_err();
+        match (e.kind(), e.api_response()) {
+            (ErrorKind::Api { status: got }, Some(response)) => {
+                assert_eq!((got.as_u16(), response.status().as_u16()), (status, status));
                 assert_conforming(response.headers(), &format!("code={status}"));
-                let body = serde_json::to_value(response.into_inner()).unwrap();
+                let body = serde_json::to_value(e.into_body()).unwrap();
                 if field.is_some() {
                     assert_eq!(body["msg"].as_str().or(body["detail"].as_str()), field);
                 }
             }
-            other => panic!("{status}: expected a typed error, got {other:?}"),
+            (other, _) => panic!("{status}: expected a typed error, got {other:?}"),
         }
     }
 

@@ -567,10 +567,7 @@ pub fn render(commands: &[Command]) -> String {
         let filter = if c.filter.is_empty() {
             "&[]".to_string()
         } else {
-            format!(
-                "vast_api::filters::{}",
-                crate::generate::rewrites::filters::const_name(&c.operation_id)
-            )
+            format!("vast_api::filters::{}", const_name(&c.operation_id))
         };
         let pagination = match &c.pagination {
             Some(p) => format!(
@@ -613,6 +610,12 @@ pub fn render(commands: &[Command]) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// The name of an operation's filter fields in `vast_api::filters`: `SEARCH_OFFERS` (written
+/// by the `filters` rewrite, named in the command table).
+pub fn const_name(operation_id: &str) -> String {
+    heck::ToShoutySnakeCase::to_shouty_snake_case(operation_id)
 }
 
 #[cfg(test)]

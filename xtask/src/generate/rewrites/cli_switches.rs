@@ -3,7 +3,7 @@
 //! switch pair is two arguments, so every such read becomes `crate::switches::switch(matches,
 //! NAME)`, which gives the same `Option<&bool>` from whichever of the two was given. A rewrite of
 //! the syntax tree, so it holds for every boolean parameter and body field of any spec; the
-//! arguments themselves are adapted where the CLI builds its commands (`commands::adapted`).
+//! arguments themselves are adapted where the CLI builds its commands (`operation_args::adapted`).
 
 use syn::{Expr, GenericArgument, ImplItem, Item, Stmt};
 

@@ -5,17 +5,11 @@
 //! (`vast_api::filter`). A rewrite of the syntax tree, so it holds for every spec; a spec
 //! without filter bodies (the seed) gets neither module.
 
-use heck::ToShoutySnakeCase;
 use quote::format_ident;
 use syn::{ImplItem, Item};
 
-use crate::generate::commands::{Command, FilterField};
+use crate::generate::commands::{Command, FilterField, const_name};
 use crate::generate::rewrites::operation_types::{Builder, builder_items, builder_of};
-
-/// The name of an operation's fields in `vast_api::filters`: `SEARCH_OFFERS`.
-pub fn const_name(operation_id: &str) -> String {
-    operation_id.to_shouty_snake_case()
-}
 
 /// Adds `filters` (each filtering operation's fields) and `filtered` (their builders'
 /// `filter()` and the filtered `send()`).
