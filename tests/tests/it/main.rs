@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_local;
 mod hostile_network;
 mod hostile_output;
+mod layout;
 mod library;
 mod lists;
 mod prism;
