@@ -284,19 +284,7 @@ mod tests {
         let command = |id: &str, words: &[&str]| commands::Command {
             operation_id: id.into(),
             words: words.iter().map(|w| w.to_string()).collect(),
-            aliases: vec![],
-            columns: vec![],
-            more_columns: vec![],
-            positional: vec![],
-            filter: vec![],
-            pagination: None,
-            body_flags: vec![],
-            json_flags: vec![],
-            method: String::new(),
-            server: None,
-            files: vec![],
-            order: false,
-            limits: vec![],
+            ..Default::default()
         };
         let table = [
             command("update_thing", &["update", "thing"]),

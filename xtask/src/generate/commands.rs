@@ -8,7 +8,7 @@ use crate::generate::openapi::{Location, resolve};
 use crate::generate::progenitor_names;
 
 /// One operation's entry in the table.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Command {
     /// The operation's method name in the generated code (its operationId once normalised).
     pub operation_id: String,
@@ -860,17 +860,8 @@ mod tests {
             words: vec!["show".into(), "api-keys".into()],
             aliases: vec![vec!["list".into(), "user-api-keys".into()]],
             columns: vec!["id".into()],
-            more_columns: vec![],
-            positional: vec![],
-            filter: vec![],
-            pagination: None,
-            body_flags: vec![],
-            json_flags: vec![],
             method: "GET".into(),
-            server: None,
-            files: vec![],
-            order: false,
-            limits: vec![],
+            ..Default::default()
         };
         assert!(
             render(&[command]).contains(

@@ -143,19 +143,9 @@ mod tests {
         Command {
             operation_id: "search_things".into(),
             words: vec!["search".into(), "things".into()],
-            aliases: vec![],
-            columns: vec![],
-            more_columns: vec![],
-            positional: vec![],
             filter,
-            pagination: None,
-            body_flags: vec![],
-            json_flags: vec![],
-            server: None,
             method: "POST".into(),
-            files: vec![],
-            order: false,
-            limits: vec![],
+            ..Default::default()
         }
     }
 

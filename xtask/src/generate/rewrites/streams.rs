@@ -178,23 +178,13 @@ mod tests {
         Command {
             operation_id: "show_things".into(),
             words: vec!["show".into(), "things".into()],
-            aliases: vec![],
-            columns: vec![],
-            more_columns: vec![],
-            positional: vec![],
-            filter: vec![],
             pagination: Some(Pagination {
                 response_field: "next_token".into(),
                 query_param: "after_token".into(),
                 list_field: list_field.map(String::from),
             }),
-            body_flags: vec![],
-            json_flags: vec![],
-            server: None,
             method: "GET".into(),
-            files: vec![],
-            order: false,
-            limits: vec![],
+            ..Default::default()
         }
     }
 
