@@ -19,7 +19,9 @@ pub const RESULT_WAIT: Duration = Duration::from_secs(30);
 /// The most a result may hold: a log's thousand lines are well under it.
 pub const RESULT_LIMIT: usize = 32 << 20;
 
-/// The `result_url` an answer names: a string field of its top-level JSON object.
+/// The `result_url` an answer names: a string field of its top-level JSON object that is a URL.
+/// A value that is not one (a mock's placeholder word) names nothing to fetch, and the answer is
+/// the answer; a URL of a kind not fetched (`file://`) is [`fetch_result`]'s to refuse.
 pub fn result_url(body: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Answer {
@@ -28,7 +30,7 @@ pub fn result_url(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<Answer>(body)
         .ok()?
         .result_url
-        .filter(|url| !url.is_empty())
+        .filter(|url| Url::parse(url).is_ok())
 }
 
 /// Why a result was not read. Its text names the URL (cut, made safe to print).
@@ -189,6 +191,11 @@ mod tests {
             Some("https://s3/x?sig=1")
         );
         assert_eq!(result_url(br#"{"result_url": ""}"#), None);
+        assert_eq!(result_url(br#"{"result_url": "dolore"}"#), None);
+        assert_eq!(
+            result_url(br#"{"result_url": "file:///etc/passwd"}"#).as_deref(),
+            Some("file:///etc/passwd")
+        );
         assert_eq!(result_url(br#"{"result_url": 5}"#), None);
         assert_eq!(result_url(br#"[{"result_url": "x"}]"#), None);
         assert_eq!(result_url(b"not json"), None);

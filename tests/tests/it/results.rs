@@ -123,3 +123,27 @@ fn raw_prints_the_answer_and_fetches_nothing() {
     assert!(run.stdout.contains("\"result_url\""), "{}", run.stdout);
     assert!(storage.requests().is_empty());
 }
+
+#[test]
+fn a_result_url_that_is_not_a_url_leaves_the_answer_as_it_is() {
+    // Prism's dynamic answers fill a `result_url` with a word: nothing names a result to fetch.
+    let api =
+        Server::answering(|_| Reply::json(200, r#"{"success": true, "result_url": "dolore"}"#))
+            .unwrap();
+    let run = vast(
+        &[
+            "--url",
+            &api.url,
+            "--api-key",
+            TEST_KEY,
+            "show",
+            "logs",
+            "5",
+        ],
+        &[],
+        home().path(),
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.stdout);
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(printed["result_url"], "dolore");
+}
