@@ -59,9 +59,11 @@ pub fn adapted(command: Command, spec: &CommandSpec) -> Command {
             command = command.arg(json_flag(flag));
         }
     }
-    // progenitor requires `--json-body` when a required field has no flag of its own; now each
-    // has one.
-    if !spec.json_flags.is_empty() && has(&command, "json-body") {
+    // progenitor requires `--json-body` when a required field has no flag of its own (an object,
+    // a list, or the map typify makes of a body's undeclared fields); now each has one, or the
+    // filter expression and `--order` fill them.
+    let filled = !spec.json_flags.is_empty() || !spec.filter.is_empty() || spec.order;
+    if filled && has(&command, "json-body") {
         command = command.mut_arg("json-body", |arg| arg.required(false));
     }
     if spec.method == "DELETE" && !has(&command, "yes") {
