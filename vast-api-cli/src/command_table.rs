@@ -58,12 +58,11 @@ pub struct JsonFlag {
     pub text: bool,
 }
 
-/// The response field naming the next page (`next_token`) and the query parameter that takes
-/// it back (`after_token`).
+/// The response field naming the next page (`next_token`); the generated code sends it back in
+/// the query parameter the spec pairs with it (`cli_dispatch`'s `page_token`).
 #[derive(Debug, Clone, Copy)]
 pub struct Pagination {
     pub response_field: &'static str,
-    pub query_param: &'static str,
 }
 
 /// The command that lists what `command` acts on, to check whether it took effect when its

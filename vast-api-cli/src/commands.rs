@@ -7,7 +7,7 @@ use crate::generated_cli::{Cli, CliCommand};
 use crate::generated_commands::COMMANDS;
 use crate::global_flags::global_args;
 use crate::operation_args::{adapted, with_list_options, with_wait_options};
-use crate::output::Output;
+use crate::request_edit::Inputs;
 
 /// The command table entry of a generated operation; `cargo xtask gen` writes one for each and
 /// refuses to write a table that misses one.
@@ -74,7 +74,7 @@ fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
         let spec = spec_of(op);
         let leaf = with_list_options(
             adapted(
-                with_short_about(Cli::<&Output<'static>>::get_command(op)),
+                with_short_about(Cli::<Inputs<'static>>::get_command(op)),
                 spec,
             ),
             spec,

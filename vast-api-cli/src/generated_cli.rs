@@ -3323,10 +3323,12 @@ impl<T: CliConfig> Cli<T> {
         &self,
         cmd: CliCommand,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let command: ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = anyhow::Result<()>> + '_,
+                dyn ::std::future::Future<
+                    Output = anyhow::Result<crate::answer::Answer>,
+                > + '_,
             >,
         > = match cmd {
             CliCommand::ShowSshKeys => {
@@ -3635,51 +3637,22 @@ impl<T: CliConfig> Cli<T> {
     pub async fn execute_show_ssh_keys(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_ssh_keys();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_show_ssh_keys(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_attach_ssh_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.attach_ssh_key();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::AttachSshKeyBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::AttachSshKeyBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
@@ -3692,44 +3665,18 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_attach_ssh_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_initiate_remote_rsync(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.initiate_remote_rsync();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::InitiateRemoteRsyncBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::InitiateRemoteRsyncBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("dst-id") {
             request = request.body_map(|body| { body.dst_id(value.clone()) });
@@ -3745,109 +3692,43 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_initiate_remote_rsync(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_cancel_remote_rsync(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.cancel_remote_rsync();
+        if let Some(body_value) = self.config.json_body::<types::CancelRemoteRsyncBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CancelRemoteRsyncBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("dst-id") {
             request = request.body_map(|body| { body.dst_id(value.clone()) });
         }
         self.config.execute_cancel_remote_rsync(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_cancel_maint(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.cancel_maint();
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
         }
         self.config.execute_cancel_maint(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_cloud_copy(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.cloud_copy();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CloudCopyBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CloudCopyBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("api-key") {
             request = request.body_map(|body| { body.api_key(value.clone()) });
@@ -3869,88 +3750,30 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_cloud_copy(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_cancel_sync(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.cancel_sync();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CancelSyncBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CancelSyncBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("dst-id") {
             request = request.body_map(|body| { body.dst_id(value.clone()) });
         }
         self.config.execute_cancel_sync(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_change_bid(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.change_bid();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ChangeBidBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ChangeBidBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("client-id") {
             request = request.body_map(|body| { body.client_id(value.clone()) });
@@ -3963,170 +3786,67 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_change_bid(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_cleanup_machine(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.cleanup_machine();
+        if let Some(body_value) = self
+            .config
+            .json_body::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
         }
         self.config.execute_cleanup_machine(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_api_keys(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_api_keys();
         self.config.execute_show_api_keys(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_api_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_api_key();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateApiKeyBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateApiKeyBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.body_map(|body| { body.name(value.clone()) });
         }
         self.config.execute_create_api_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_workergroup(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_workergroup();
         self.config.execute_show_workergroup(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_workergroup(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_workergroup();
+        if let Some(body_value) = self.config.json_body::<types::CreateWorkergroupBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateWorkergroupBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f64>("cold-mult") {
             request = request.body_map(|body| { body.cold_mult(value.clone()) });
@@ -4169,62 +3889,24 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_workergroup(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_endpoints(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_endpoints();
         self.config.execute_show_endpoints(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_endpoint(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_endpoint();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateEndpointBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateEndpointBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f64>("cold-mult") {
             request = request.body_map(|body| { body.cold_mult(value.clone()) });
@@ -4246,62 +3928,24 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_endpoint(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_env_vars(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_env_vars();
         self.config.execute_show_env_vars(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_env_var(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_env_var();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UpdateEnvVarBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::UpdateEnvVarBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("key") {
             let value = &value
@@ -4314,44 +3958,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_update_env_var(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_env_var(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_env_var();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateEnvVarBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateEnvVarBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("key") {
             request = request.body_map(|body| { body.key(value.clone()) });
@@ -4364,88 +3979,31 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_env_var(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_user_secret(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_user_secret();
+        if let Some(body_value) = self.config.json_body::<types::DeleteUserSecretBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::DeleteUserSecretBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("key") {
             request = request.body_map(|body| { body.key(value.clone()) });
         }
         self.config.execute_delete_user_secret(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_instance();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateInstanceBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateInstanceBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("args-str") {
             request = request.body_map(|body| { body.args_str(value.clone()) });
@@ -4514,106 +4072,39 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_ssh_keys_user(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_ssh_keys_user();
         self.config.execute_get_ssh_keys_user(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_ssh_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_ssh_key();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateSshKeyBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateSshKeyBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("ssh-key") {
             request = request.body_map(|body| { body.ssh_key(value.clone()) });
         }
         self.config.execute_create_ssh_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_set_user(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.set_user();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::SetUserBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::SetUserBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("fullname") {
             request = request.body_map(|body| { body.fullname(value.clone()) });
@@ -4627,44 +4118,16 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_set_user(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_subaccount(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_subaccount();
+        if let Some(body_value) = self.config.json_body::<types::CreateSubaccountBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateSubaccountBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("captcha") {
             let value = &value
@@ -4704,44 +4167,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_subaccount(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_team(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_team();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateTeamBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateTeamBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("team-name") {
             request = request.body_map(|body| { body.team_name(value.clone()) });
@@ -4751,83 +4185,36 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_team(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_destroy_team(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.destroy_team();
         self.config.execute_destroy_team(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_team_role(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_team_role();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateTeamRoleBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateTeamRoleBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.body_map(|body| { body.name(value.clone()) });
         }
         self.config.execute_create_team_role(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_search_templates(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.search_templates();
         if let Some(value) = matches.get_one::<::std::string::String>("order-by") {
             request = request.order_by(value.clone());
@@ -4840,44 +4227,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_search_templates(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_edit_template(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.edit_template();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::EditTemplateBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::EditTemplateBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("desc") {
             request = request.body_map(|body| { body.desc(value.clone()) });
@@ -4897,44 +4255,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_edit_template(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_template(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_template();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::CreateTemplateBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::CreateTemplateBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("args-str") {
             request = request.body_map(|body| { body.args_str(value.clone()) });
@@ -5013,109 +4342,43 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_template(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_template(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_template();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::DeleteTemplateBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::DeleteTemplateBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("template-id") {
             request = request.body_map(|body| { body.template_id(value.clone()) });
         }
         self.config.execute_delete_template(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_api_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_api_key();
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_delete_api_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_workergroup(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_workergroup();
+        if let Some(body_value) = self.config.json_body::<types::UpdateWorkergroupBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UpdateWorkergroupBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f64>("cold-mult") {
             request = request.body_map(|body| { body.cold_mult(value.clone()) });
@@ -5155,65 +4418,27 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_update_workergroup(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_workergroup(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_workergroup();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_delete_workergroup(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_endpoint(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_endpoint();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UpdateEndpointBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::UpdateEndpointBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f64>("cold-mult") {
             request = request.body_map(|body| { body.cold_mult(value.clone()) });
@@ -5238,65 +4463,27 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_update_endpoint(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_endpoint(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_endpoint();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_delete_endpoint(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_ssh_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_ssh_key();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UpdateSshKeyBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::UpdateSshKeyBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
@@ -5306,83 +4493,36 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_update_ssh_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_ssh_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_ssh_key();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_delete_ssh_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_list_volumes(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.list_volumes();
         self.config.execute_list_volumes(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_rent_volume(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.rent_volume();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::RentVolumeBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::RentVolumeBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
@@ -5392,109 +4532,42 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_rent_volume(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_volume(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_volume();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::DeleteVolumeBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::DeleteVolumeBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
         }
         self.config.execute_delete_volume(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_instance();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_show_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_manage_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.manage_instance();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ManageInstanceBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ManageInstanceBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
@@ -5510,42 +4583,24 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_manage_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_destroy_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.destroy_instance();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_destroy_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_detach_ssh_key(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.detach_ssh_key();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
@@ -5555,44 +4610,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_detach_ssh_key(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_execute(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.execute();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ExecuteBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ExecuteBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("command") {
             let value = &value
@@ -5605,44 +4631,18 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_execute(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_workergroup_logs(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_workergroup_logs();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::GetWorkergroupLogsBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::GetWorkergroupLogsBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
@@ -5652,88 +4652,33 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_workergroup_logs(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_workergroup_workers(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_workergroup_workers();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::GetWorkergroupWorkersBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::GetWorkergroupWorkersBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
         }
         self.config.execute_get_workergroup_workers(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_endpoint_logs(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_endpoint_logs();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::GetEndpointLogsBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::GetEndpointLogsBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("endpoint") {
             request = request.body_map(|body| { body.endpoint(value.clone()) });
@@ -5743,88 +4688,34 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_endpoint_logs(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_endpoint_workers(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_endpoint_workers();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::GetEndpointWorkersBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::GetEndpointWorkersBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
         }
         self.config.execute_get_endpoint_workers(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_invite_team_member(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.invite_team_member();
+        if let Some(body_value) = self.config.json_body::<types::InviteTeamMemberBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::InviteTeamMemberBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("email") {
             request = request.body_map(|body| { body.email(value.clone()) });
@@ -5834,44 +4725,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_invite_team_member(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_list_machine(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.list_machine();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ListMachineBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ListMachineBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f32>("credit-discount-max") {
             request = request
@@ -5903,44 +4765,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_machine(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_logs(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_logs();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ShowLogsBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ShowLogsBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches
             .get_one::<types::ShowLogsBodyDaemonLogs>("daemon-logs")
@@ -5958,21 +4791,12 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_show_logs(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_gpu_metrics(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_gpu_metrics();
         if let Some(value) = matches
             .get_one::<types::ShowGpuMetricsHostingType>("hosting-type")
@@ -5988,39 +4812,21 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_show_gpu_metrics(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_gpu_locations(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_gpu_locations();
         self.config.execute_show_gpu_locations(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_gpu_trends(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_gpu_trends();
         if let Some(value) = matches.get_one::<i64>("end") {
             request = request.end(value.clone());
@@ -6048,149 +4854,66 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_show_gpu_trends(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_list_notification_types(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.list_notification_types();
         self.config.execute_list_notification_types(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_notification_preferences(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_notification_preferences();
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
         }
         self.config.execute_get_notification_preferences(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_notification_preferences(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_notification_preferences();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::UpdateNotificationPreferencesBody>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<
-                    types::UpdateNotificationPreferencesBody,
-                >(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
         }
         self.config.execute_update_notification_preferences(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_list_notification_webhooks(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.list_notification_webhooks();
         self.config.execute_list_notification_webhooks(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_create_notification_webhook(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.create_notification_webhook();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::NotificationWebhookCreateRequest>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<
-                    types::NotificationWebhookCreateRequest,
-                >(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             let value = &value
@@ -6206,46 +4929,18 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_create_notification_webhook(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_notification_webhook(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_notification_webhook();
+        if let Some(body_value) = self
+            .config
+            .json_body::<types::NotificationWebhookUpdateRequest>()
         {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<
-                    types::NotificationWebhookUpdateRequest,
-                >(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
@@ -6264,107 +4959,51 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_update_notification_webhook(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_delete_notification_webhook(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.delete_notification_webhook();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_delete_notification_webhook(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_rotate_notification_webhook_secret(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.rotate_notification_webhook_secret();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_rotate_notification_webhook_secret(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_test_notification_webhook(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.test_notification_webhook();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_test_notification_webhook(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_prepay_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.prepay_instance();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::PrepayInstanceBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::PrepayInstanceBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f32>("amount") {
             request = request.body_map(|body| { body.amount(value.clone()) });
@@ -6374,235 +5013,114 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_prepay_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_reboot_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.reboot_instance();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_reboot_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_recycle_instance(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.recycle_instance();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_recycle_instance(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_remove_defjob(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.remove_defjob();
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
         }
         self.config.execute_remove_defjob(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_remove_team_member(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.remove_team_member();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_remove_team_member(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_team_role(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_team_role();
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.name(value.clone());
         }
         self.config.execute_show_team_role(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_update_team_role(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.update_team_role();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UpdateTeamRoleBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::UpdateTeamRoleBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("name") {
             request = request.name(value.clone());
         }
         self.config.execute_update_team_role(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_remove_team_role(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.remove_team_role();
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.name(value.clone());
         }
         self.config.execute_remove_team_role(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_reports(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_reports();
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
         }
         self.config.execute_show_reports(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_route(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.route();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::RouteBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::RouteBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f32>("cost") {
             request = request.body_map(|body| { body.cost(value.clone()) });
@@ -6612,44 +5130,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_route(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_schedule_maint(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.schedule_maint();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::ScheduleMaintBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::ScheduleMaintBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("duration") {
             request = request.body_map(|body| { body.duration(value.clone()) });
@@ -6678,65 +5167,27 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_schedule_maint(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_search_benchmarks(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.search_benchmarks();
         if let Some(value) = matches.get_one::<::std::string::String>("query") {
             request = request.query(value.clone());
         }
         self.config.execute_search_benchmarks(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_search_offers(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.search_offers();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::SearchOffersBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::SearchOffersBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f64>("allocated-storage") {
             request = request.body_map(|body| { body.allocated_storage(value.clone()) });
@@ -6749,44 +5200,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_search_offers(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_search_volumes(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.search_volumes();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::SearchVolumesBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::SearchVolumesBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("limit") {
             request = request.body_map(|body| { body.limit(value.clone()) });
@@ -6796,44 +5218,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_search_volumes(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_set_defjob(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.set_defjob();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::SetDefjobBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::SetDefjobBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<::std::string::String>("image") {
             request = request.body_map(|body| { body.image(value.clone()) });
@@ -6852,44 +5245,15 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_set_defjob(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_set_min_bid(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.set_min_bid();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::SetMinBidBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::SetMinBidBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
@@ -6899,21 +5263,12 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_set_min_bid(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_charges(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_charges();
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
@@ -6931,100 +5286,58 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_charges(matches, &mut request)?;
-        let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token);
         }
+        let result = request.send().await;
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_connections(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_connections();
         self.config.execute_show_connections(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_deployment(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_deployment();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_show_deployment(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_deployments(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_deployments();
         self.config.execute_show_deployments(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_deposit(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_deposit();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_show_deposit(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_earnings(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_earnings();
         if let Some(value) = matches.get_one::<i64>("eday") {
             request = request.eday(value.clone());
@@ -7043,21 +5356,12 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_show_earnings(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_instances(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_instances();
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
@@ -7075,22 +5379,16 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_instances(matches, &mut request)?;
-        let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token);
         }
+        let result = request.send().await;
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_invoices(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_invoices();
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
@@ -7108,201 +5406,103 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_invoices(matches, &mut request)?;
-        let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token);
         }
+        let result = request.send().await;
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_ipaddrs(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_ipaddrs();
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
         }
         self.config.execute_show_ipaddrs(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_get_machines(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.get_machines();
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
         }
         self.config.execute_get_machines(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_subaccounts(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_subaccounts();
         self.config.execute_show_subaccounts(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_team_members(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_team_members();
         self.config.execute_show_team_members(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_team_roles(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_team_roles();
         self.config.execute_show_team_roles(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_show_user(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.show_user();
         self.config.execute_show_user(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_start_deployment(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.start_deployment();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_start_deployment(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_stop_deployment(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.stop_deployment();
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.id(value.clone());
         }
         self.config.execute_stop_deployment(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_transfer_credit(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.transfer_credit();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::TransferCreditBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::TransferCreditBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<f32>("amount") {
             request = request.body_map(|body| { body.amount(value.clone()) });
@@ -7318,103 +5518,37 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_transfer_credit(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_unlist_machine(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.unlist_machine();
         if let Some(value) = matches.get_one::<i64>("machine-id") {
             request = request.machine_id(value.clone());
         }
         self.config.execute_unlist_machine(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
     pub async fn execute_unlist_volume(
         &self,
         matches: &::clap::ArgMatches,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<crate::answer::Answer> {
         let mut request = self.client.unlist_volume();
-        {
-            let file = matches.get_one::<std::path::PathBuf>("json-body");
-            let body_txt = file
-                .map(|value| {
-                    crate::files::read_json_body(value)
-                        .with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                })
-                .transpose()?;
-            if let Some(body_value) = self
-                .config
-                .json_body::<types::UnlistVolumeBody>(body_txt.as_deref())
-                .with_context(|| {
-                    format!(
-                        "cannot parse {}", file.map(| value |
-                        vast_api::text::shown_path(value)).unwrap_or_default()
-                    )
-                })?
-            {
-                request = request.body(body_value);
-            }
+        if let Some(body_value) = self.config.json_body::<types::UnlistVolumeBody>() {
+            request = request.body(body_value);
         }
         if let Some(value) = matches.get_one::<i64>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
         }
         self.config.execute_unlist_volume(matches, &mut request)?;
         let result = request.send().await;
-        match result {
-            Ok(r) => {
-                self.config.success_item(&r);
-                Ok(())
-            }
-            Err(r) => {
-                self.config.error(&r);
-                Err(anyhow::Error::new(r))
-            }
-        }
+        Ok(crate::answer::Answer::of(result))
     }
 }
 pub trait CliConfig {
-    fn success_item<T>(&self, value: &ResponseValue<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-    fn success_no_item(&self, value: &ResponseValue<()>);
-    fn error<T>(&self, value: &Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-    fn list_start<T>(&self)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-    fn list_item<T>(&self, value: &T)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-    fn list_end_success<T>(&self)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-    fn list_end_error<T>(&self, value: &Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
     fn execute_show_ssh_keys(
         &self,
         matches: &::clap::ArgMatches,
@@ -8115,14 +6249,14 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
-    /// The typed body for the text of a `--json-body` file, if one was given
-    /// (asked of every command with a JSON body, so that an implementation can
-    /// build one from other arguments); `None` leaves the body to the flags.
-    fn json_body<B: serde::de::DeserializeOwned>(
-        &self,
-        text: Option<&str>,
-    ) -> anyhow::Result<Option<B>> {
-        Ok(text.map(serde_json::from_str::<B>).transpose()?)
+    /// The typed body of what the command line wrote (a `--json-body` file, the
+    /// JSON flags), asked of every command with a JSON body; `None` leaves the
+    /// body to the flags.
+    fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B>;
+    /// The page token a paged command sends (the token of the page before);
+    /// `None` asks for the first page.
+    fn page_token(&self) -> Option<String> {
+        None
     }
 }
 #[derive(Copy, Clone, Debug)]

@@ -1,6 +1,7 @@
 //! `vast`: the Vast.ai API from a terminal. Every operation of the spec is a command, generated;
 //! this file wires flags, the client and output together, and turns failures into exit codes.
 
+mod answer;
 mod argv;
 mod command_table;
 mod commands;

@@ -1,10 +1,12 @@
 //! Running one generated operation in three steps: the settings from the command line and the
 //! environment, the client they make, and the call with its output.
 
-use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
+
+use anyhow::Context as _;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -18,10 +20,10 @@ use crate::failure::{Exit, Failure};
 use crate::generated_cli::{Cli, CliCommand};
 use crate::key_file;
 use crate::operation_args;
-use crate::output::Output;
+use crate::output::{Output, Shown};
 use crate::redact;
 use crate::render::{Choice, Columns, Layout};
-use crate::request_edit::{self, Edits};
+use crate::request_edit::{self, Edits, Inputs};
 use crate::settings::{Settings, runtime};
 use crate::{filter, pages};
 
@@ -39,7 +41,7 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     let edits = request_edits(operation, leaf)?;
     let server = commands::spec_of(operation).server;
     let client = settings.client(server, &capture, request_edit::editor(&edits), None)?;
-    execute(&settings, client, capture.clone(), edits, operation, leaf)?;
+    execute(&settings, client, capture.clone(), &edits, operation, leaf)?;
     #[cfg(all(vast_op = "show_instance", vast_op = "create_instance"))]
     if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
         let created = capture
@@ -58,10 +60,10 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
 }
 
 /// The request edits the command line asks for.
-fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Mutex<Edits>>, Failure> {
+fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Edits>, Failure> {
     let mut edits = Edits::default();
     read_edits(&mut edits, operation, leaf)?;
-    Ok(Arc::new(Mutex::new(edits)))
+    Ok(Arc::new(edits))
 }
 
 /// What the command line says to change in the request the generated code builds: the filter
@@ -115,13 +117,44 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
         .iter()
         .filter_map(|(flag, field)| Some((*field, flag_value(leaf, flag)?)))
         .collect();
-    edits.json_fields = spec
+    let json_fields: Vec<(&str, Value)> = spec
         .json_flags
         .iter()
         .filter(|flag| leaf.ids().any(|id| id.as_str() == flag.id))
         .filter_map(|flag| Some((flag.field, leaf.get_one::<Value>(flag.id)?.clone())))
         .collect();
+    edits.json_body = written_body(leaf, json_fields)?;
     Ok(())
+}
+
+/// The body the command line wrote: the `--json-body` document as written, with the JSON flags'
+/// fields set in it, or those alone; `None` when it wrote neither.
+fn written_body(
+    leaf: &ArgMatches,
+    json_fields: Vec<(&str, Value)>,
+) -> Result<Option<Value>, Failure> {
+    let file = leaf.try_get_one::<PathBuf>("json-body").ok().flatten();
+    let mut written = match file {
+        Some(path) => {
+            Some(json_body_file(path).map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?)
+        }
+        None if json_fields.is_empty() => None,
+        None => Some(Value::Object(serde_json::Map::new())),
+    };
+    if let Some(Value::Object(fields)) = &mut written {
+        for (field, value) in json_fields {
+            fields.insert(field.to_string(), value);
+        }
+    }
+    Ok(written)
+}
+
+/// A `--json-body` file's document.
+fn json_body_file(path: &std::path::Path) -> anyhow::Result<Value> {
+    let shown = vast_api::text::shown_path(path);
+    let text =
+        crate::files::read_json_body(path).with_context(|| format!("cannot read {shown}"))?;
+    serde_json::from_str(&text).with_context(|| format!("cannot parse {shown}"))
 }
 
 /// A body flag's value as JSON, by the types progenitor gives flags; any other (an enum, a
@@ -160,7 +193,7 @@ fn held_request(
     let edits = request_edits(operation, leaf)?;
     let server = commands::spec_of(operation).server;
     let client = settings.client(server, &capture, request_edit::editor(&edits), Some(&hold))?;
-    execute(settings, client, capture, edits, operation, leaf)?;
+    execute(settings, client, capture, &edits, operation, leaf)?;
     hold.last()
         .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
 }
@@ -211,7 +244,7 @@ fn execute(
     settings: &Settings,
     client: Client,
     capture: ResponseCapture,
-    edits: Arc<Mutex<Edits>>,
+    edits: &Edits,
     operation: CliCommand,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
@@ -228,43 +261,39 @@ fn execute(
             width: terminal_width(),
         },
     };
-    let output = output_for(
-        settings,
-        (capture.clone(), edits.clone()),
-        spec,
-        choice,
-        leaf,
-    );
+    let mut output = output_for(settings, capture.clone(), spec, choice, leaf);
     let runtime = runtime()?;
     let started = Instant::now();
-    let cli = Cli::new(client, &output);
-    let follow = spec.pagination.map(|p| Follow {
-        pagination: p,
-        follower: Follower::new(vast_api::pages::PAGE_CAP).within(pages::TIME_LIMIT),
-        output: &output,
+    let call = Call {
+        client,
+        operation,
+        leaf,
+        edits,
+    };
+    let follow = spec.pagination.map(|p| {
+        (
+            p,
+            Follower::new(vast_api::pages::PAGE_CAP).within(pages::TIME_LIMIT),
+        )
     });
-    let result = runtime.block_on(call(&cli, operation, leaf, &capture, &edits, follow));
-    let Some((result, stopped)) = result else {
+    let result = runtime.block_on(call.run(&mut output, follow));
+    let Some((shown, stopped)) = result else {
         return Err(Failure::new(Exit::Interrupted, "interrupted"));
     };
     if settings.verbose {
         note_response(&capture, started);
     }
     // The pages that came, even when a later one failed: the failure then says the rest did not.
-    if let Some(rest) = output.pages.as_ref().and_then(|p| p.borrow_mut().rest()) {
-        output.print_body(&rest, &output.columns);
-    }
-    if let Some(failure) = output.failure.take() {
-        return Err(failure);
-    }
+    let rest = output.pages.as_mut().and_then(pages::Pages::rest);
+    let printed = rest.map_or(Ok(()), |rest| output.print_body(&rest, &output.columns));
+    let shown = shown?;
+    printed?;
     if let Some(why) = stopped {
         return Err(partial(&why, terminal_width()));
     }
-    if output.settled.get() {
+    if shown == Shown::Settled {
         return Ok(());
     }
-    // Failures before the request (a bad --json-body file, say) come back without a recorded one.
-    result.map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
     let answer = capture.last_response().map(|r| r.body).unwrap_or_default();
     if crate::results::fetches(settings.raw, &answer) {
         return crate::results::print_result(&runtime, &answer, output.layout)
@@ -289,17 +318,17 @@ fn note_response(capture: &ResponseCapture, started: Instant) {
 /// pages (`--max-items`).
 fn output_for<'a>(
     settings: &Settings,
-    (capture, edits): (ResponseCapture, Arc<Mutex<Edits>>),
+    capture: ResponseCapture,
     spec: &'static crate::command_table::CommandSpec,
     choice: Choice<'a>,
     leaf: &ArgMatches,
 ) -> Output<'a> {
     let terminal = crate::output::force_tty() || std::io::stdout().is_terminal();
     let pages = spec.pagination.map(|_| {
-        RefCell::new(pages::Pages::new(
+        pages::Pages::new(
             leaf.get_one::<u64>(operation_args::MAX_ITEMS)
                 .map(|n| usize::try_from(*n).unwrap_or(usize::MAX)),
-        ))
+        )
     });
     Output {
         raw: settings.raw,
@@ -316,11 +345,8 @@ fn output_for<'a>(
         },
         capture,
         pages,
-        edits,
         key_source: key_file::source_text(&settings.key_source),
         command: spec,
-        failure: RefCell::new(None),
-        settled: Cell::new(false),
     }
 }
 
@@ -349,47 +375,63 @@ fn partial(why: &PagesStopped, width: usize) -> Failure {
     Failure::new(Exit::Partial, line)
 }
 
-/// Following a paged list: which page comes next, and the output that takes the pages.
-struct Follow<'a, 'o> {
-    pagination: Pagination,
-    follower: Follower,
-    output: &'a Output<'o>,
+/// One operation's call as the command line describes it, made as often as a list has pages.
+struct Call<'a> {
+    client: Client,
+    operation: CliCommand,
+    leaf: &'a ArgMatches,
+    edits: &'a Edits,
 }
 
-/// Calls the operation; with `follow`, again with each next page's token, until the server
-/// names none, `--max-items` items came, or the follower stops it (then with why). `None` when
-/// Ctrl-C ended it, at once, even in the middle of a wait between retries.
-async fn call(
-    cli: &Cli<&Output<'_>>,
-    operation: CliCommand,
-    leaf: &ArgMatches,
-    capture: &ResponseCapture,
-    edits: &Mutex<Edits>,
-    mut follow: Option<Follow<'_, '_>>,
-) -> Option<(anyhow::Result<()>, Option<PagesStopped>)> {
-    loop {
-        let result = tokio::select! {
-            result = cli.execute(operation, leaf) => result,
-            _ = tokio::signal::ctrl_c() => return None,
-        };
-        let Some(follow) = follow.as_mut() else {
-            return Some((result, None));
-        };
-        // A page shown, even one whose body the spec describes otherwise (with a warning),
-        // leads to the next; a failure ends the list.
-        let output = follow.output;
-        let shown = result.is_ok() || (output.settled.get() && output.failure.borrow().is_none());
-        if !shown || output.pages.as_ref().is_some_and(|p| p.borrow().full()) {
-            return Some((result, None));
+/// What calling came to: what the last answer was (or its failure), and why following pages
+/// stopped before the server's last, if it did.
+type Called = (Result<Shown, Failure>, Option<PagesStopped>);
+
+impl Call<'_> {
+    /// Calls the operation, `output` taking each answer; with `follow`, again with each next
+    /// page's token, until the server names none, `--max-items` items came, or the follower
+    /// stops it (then with why). `None` when Ctrl-C ended it, at once, even in the middle of a
+    /// wait between retries.
+    async fn run(
+        &self,
+        output: &mut Output<'_>,
+        mut follow: Option<(Pagination, Follower)>,
+    ) -> Option<Called> {
+        let mut page = None;
+        loop {
+            let inputs = Inputs {
+                edits: self.edits,
+                page: page.take(),
+            };
+            let cli = Cli::new(self.client.clone(), inputs);
+            let answer = tokio::select! {
+                answer = cli.execute(self.operation, self.leaf) => answer,
+                _ = tokio::signal::ctrl_c() => return None,
+            };
+            // Failures before the request (a value the builder refuses, say) come back without
+            // an answer.
+            let shown = answer
+                .map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))
+                .and_then(|answer| output.take(answer));
+            // A page shown, even one whose body the spec describes otherwise (with a warning),
+            // leads to the next; a failure ends the list.
+            let Some((pagination, follower)) = follow.as_mut() else {
+                return Some((shown, None));
+            };
+            if shown.is_err() || output.pages.as_ref().is_some_and(pages::Pages::full) {
+                return Some((shown, None));
+            }
+            let body = output
+                .capture
+                .last_response()
+                .map(|r| r.body)
+                .unwrap_or_default();
+            match follower.after(pages::token(&body, pagination.response_field)) {
+                Next::Fetch(token) => page = Some(token),
+                Next::Done => return Some((shown, None)),
+                Next::Stopped(why) => return Some((shown, Some(why))),
+            }
         }
-        let p = follow.pagination;
-        let body = capture.last_response().map(|r| r.body).unwrap_or_default();
-        let token = match follow.follower.after(pages::token(&body, p.response_field)) {
-            Next::Fetch(token) => token,
-            Next::Done => return Some((result, None)),
-            Next::Stopped(why) => return Some((result, Some(why))),
-        };
-        edits.lock().unwrap_or_else(|e| e.into_inner()).page = Some((p.query_param, token));
     }
 }
 
@@ -419,146 +461,6 @@ fn terminal_width() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use httpmock::{Method::GET, MockServer};
-    use vast_api::ClientConfig;
-
-    /// Pages of `show api-keys`, as a paged operation would answer them, from a local server:
-    /// the request for each page carries the previous page's token.
-    fn serve_pages(server: &MockServer, pages: &[(Option<&str>, serde_json::Value)]) {
-        for (asked, body) in pages {
-            server.mock(|when, then| {
-                // Either spelling: the seed's path ends in `/`, the vendor's whole spec's does not.
-                let when = when.method(GET).path_matches("^/api/v0/auth/apikeys/?$");
-                match asked {
-                    Some(token) => when.query_param("after_token", *token),
-                    None => when.query_param_missing("after_token"),
-                };
-                then.status(200)
-                    .header("content-type", "application/json")
-                    .body(body.to_string());
-            });
-        }
-    }
-
-    fn page(id: i64, next: Option<&str>) -> serde_json::Value {
-        serde_json::json!({"apikeys": [{"id": id}], "next_token": next})
-    }
-
-    /// Runs `show api-keys` as if it paged by `next_token` into `after_token`, within `cap`
-    /// pages and `max_items` items; the ids of the rows fetched, and why following stopped
-    /// early.
-    fn fetch_all(
-        server: &MockServer,
-        cap: usize,
-        max_items: Option<usize>,
-    ) -> (Vec<i64>, Option<PagesStopped>) {
-        let capture = ResponseCapture::new();
-        let edits = Arc::new(Mutex::new(Edits::default()));
-        let client = ClientConfig::new()
-            .api_key("0123456789abcdef")
-            .base_url(server.base_url())
-            .capture_responses(capture.clone())
-            .edit_requests(request_edit::editor(&edits))
-            .build()
-            .unwrap();
-        let output = Output {
-            raw: false,
-            layout: Layout::Pipe,
-            columns: Columns {
-                scalar: &["id"],
-                more: &[],
-                choice: Choice::All,
-                leads: &[],
-            },
-            capture: capture.clone(),
-            pages: Some(RefCell::new(pages::Pages::new(max_items))),
-            edits: edits.clone(),
-            key_source: String::new(),
-            command: commands::spec_of(CliCommand::ShowApiKeys),
-            failure: RefCell::new(None),
-            settled: Cell::new(false),
-        };
-        let leaf = Cli::<&Output>::get_command(CliCommand::ShowApiKeys).get_matches_from(["x"]);
-        let cli = Cli::new(client, &output);
-        let follow = Some(Follow {
-            pagination: Pagination {
-                response_field: "next_token",
-                query_param: "after_token",
-            },
-            follower: Follower::new(cap),
-            output: &output,
-        });
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let (result, stopped) = runtime
-            .block_on(call(
-                &cli,
-                CliCommand::ShowApiKeys,
-                &leaf,
-                &capture,
-                &edits,
-                follow,
-            ))
-            .unwrap();
-        result.unwrap();
-        let rest = output.pages.as_ref().unwrap().borrow_mut().rest().unwrap();
-        let joined: serde_json::Value = serde_json::from_slice(&rest).unwrap();
-        let ids = joined["apikeys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|row| row["id"].as_i64().unwrap())
-            .collect();
-        (ids, stopped)
-    }
-
-    /// A server with three pages, asked for with no token, then `a`, then `b`; each page names
-    /// the next token given here.
-    fn three_pages(next: [Option<&str>; 3]) -> MockServer {
-        let server = MockServer::start();
-        let asked = [None, Some("a"), Some("b")];
-        let pages: Vec<_> = (0..3)
-            .map(|i| (asked[i], page(i as i64 + 1, next[i])))
-            .collect();
-        serve_pages(&server, &pages);
-        server
-    }
-
-    #[test]
-    fn pages_are_followed_until_no_token() {
-        assert_eq!(
-            fetch_all(&three_pages([Some("a"), Some("b"), None]), 10, None),
-            (vec![1, 2, 3], None)
-        );
-    }
-
-    #[test]
-    fn following_stops_when_a_token_repeats() {
-        let repeating = three_pages([Some("a"), Some("b"), Some("a")]);
-        let (ids, stopped) = fetch_all(&repeating, 10, None);
-        assert_eq!(ids, [1, 2, 3]);
-        assert!(matches!(
-            stopped,
-            Some(PagesStopped::Repeated { pages: 3, .. })
-        ));
-    }
-
-    #[test]
-    fn following_stops_at_the_cap() {
-        let endless = three_pages([Some("a"), Some("b"), Some("c")]);
-        assert_eq!(
-            fetch_all(&endless, 2, None),
-            (vec![1, 2], Some(PagesStopped::Capped { pages: 2 }))
-        );
-    }
-
-    #[test]
-    fn max_items_stops_on_purpose() {
-        let endless = three_pages([Some("a"), Some("b"), Some("c")]);
-        assert_eq!(fetch_all(&endless, 10, Some(2)), (vec![1, 2], None));
-    }
 
     #[test]
     fn the_partial_list_line_fits_the_terminal() {

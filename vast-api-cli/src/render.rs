@@ -3,7 +3,6 @@
 //! document is built, so the memory used stays near the body's own size whatever its shape. A
 //! table reads the body up to three times instead: for its shape, its column widths, its rows.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use vast_api::text::{clean, is_unsafe};
@@ -239,11 +238,11 @@ fn for_each_row(
     each: &mut dyn FnMut(Map<String, Value>) -> io::Result<()>,
 ) -> io::Result<()> {
     // A write error stops the reading; it is kept here and returned as itself.
-    let failed = RefCell::new(None);
+    let mut failed = None;
     struct List<'a, 'b> {
         keep: Option<&'a [String]>,
         each: &'a mut dyn FnMut(Map<String, Value>) -> io::Result<()>,
-        failed: &'b RefCell<Option<io::Error>>,
+        failed: &'b mut Option<io::Error>,
     }
     impl<'de> DeserializeSeed<'de> for List<'_, '_> {
         type Value = ();
@@ -259,7 +258,7 @@ fn for_each_row(
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while let Some(row) = seq.next_element_seed(Row { keep: self.keep })? {
                 if let Err(e) = (self.each)(row) {
-                    *self.failed.borrow_mut() = Some(e);
+                    *self.failed = Some(e);
                     return Err(de::Error::custom("stopped"));
                 }
             }
@@ -289,7 +288,7 @@ fn for_each_row(
     let list = List {
         keep,
         each,
-        failed: &failed,
+        failed: &mut failed,
     };
     let mut de = serde_json::Deserializer::from_slice(body);
     let read = match rows {
@@ -297,7 +296,7 @@ fn for_each_row(
         Rows::Field(name) => de.deserialize_map(InField { name, list }),
         Rows::None => return Ok(()),
     };
-    match (read, failed.into_inner()) {
+    match (read, failed) {
         (_, Some(e)) => Err(e),
         // The body decoded as the spec's type before it got here, so it is JSON.
         (Err(e), None) => Err(io::Error::other(e)),

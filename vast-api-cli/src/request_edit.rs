@@ -1,5 +1,6 @@
 //! What the CLI changes in a request after the generated code built it, through
-//! `ClientConfig::edit_requests`: the JSON body as the user wrote it, and the next page's token.
+//! `ClientConfig::edit_requests`: the JSON body as the user wrote it; and what the generated
+//! code asks the CLI for as it builds one ([`Inputs`]: the typed body, a page's token).
 //!
 //! The generated code can only send the operation's typed body, which drops what the spec's
 //! types do not list (`{"num_gpus":{"gte":2}}` went out as `{"num_gpus":{}}`) and refuses
@@ -8,23 +9,23 @@
 //! default conditions for the filter fields it does not set (as the typed body has them), then
 //! the filter expression's fields merged in.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-/// What the edit needs to know, filled in as the command line is read and pages are followed.
+use crate::generated_cli::CliConfig;
+
+/// What the edit needs to know, filled in as the command line is read.
 #[derive(Debug, Default)]
 pub struct Edits {
-    /// The `--json-body` document as written.
+    /// The `--json-body` document as written, with the JSON flags' fields set in it (or those
+    /// alone, when there is no file).
     pub json_body: Option<Value>,
     /// The body fields whose flags were given on the command line.
     pub flag_fields: Vec<&'static str>,
-    /// The body fields given as JSON on the command line (`--permissions '{…}'`), set in the
-    /// written document (`Output::json_body`).
-    pub json_fields: Vec<(&'static str, Value)>,
     /// The values of the flags given, as JSON, for the typed body the generated code needs
-    /// (`Output::json_body`): a required field set by its flag must be there for the written
-    /// document to read as the operation's body type.
+    /// ([`Inputs`]): a required field set by its flag must be there for the written document
+    /// to read as the operation's body type.
     pub flag_values: Vec<(&'static str, Value)>,
     /// The filter expression: operator objects, or `null` to leave a field out.
     pub filter: Option<vast_api::filter::Filter>,
@@ -33,33 +34,49 @@ pub struct Edits {
     /// The operation's filter fields, whose spec defaults a written body gets where it does not
     /// set them.
     pub filter_fields: &'static [vast_api::filter::FilterField],
-    /// The query parameter that asks for a page, and the token to send in it.
-    pub page: Option<(&'static str, String)>,
 }
 
-/// The edit that applies `edits` (shared: the page token changes between calls), for
-/// `ClientConfig::edit_requests`.
-pub fn editor(edits: &Arc<Mutex<Edits>>) -> impl Fn(&mut reqwest::Request) + Send + Sync + 'static {
-    let state = edits.clone();
+/// The edit that applies `edits`, for `ClientConfig::edit_requests`.
+pub fn editor(edits: &Arc<Edits>) -> impl Fn(&mut reqwest::Request) + Send + Sync + 'static {
+    let edits = edits.clone();
     move |request: &mut reqwest::Request| {
-        let edits = state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((param, token)) = &edits.page {
-            let mut url = request.url().clone();
-            let kept: Vec<(String, String)> = url
-                .query_pairs()
-                .filter(|(k, _)| k != param)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            url.query_pairs_mut()
-                .clear()
-                .extend_pairs(kept)
-                .append_pair(param, token);
-            *request.url_mut() = url;
-        }
         let typed = request.body().and_then(|b| b.as_bytes());
         if let Some(body) = composed(typed, &edits) {
             *request.body_mut() = Some(body.into());
         }
+    }
+}
+
+/// What the generated code asks the CLI for as it builds a request (its `CliConfig`): the typed
+/// body of what the command line wrote, and for a paged list the token of the page to ask for.
+pub struct Inputs<'a> {
+    pub edits: &'a Edits,
+    /// The token the page before named; `None` for the first page.
+    pub page: Option<String>,
+}
+
+impl CliConfig for Inputs<'_> {
+    /// The written document read as the operation's body type, with the flags' values in (they
+    /// are set over it after this anyway), so that a body whose builder wants a field no flag
+    /// sets (a map of further fields, `additionalProperties`) is complete; `None` when the
+    /// spec's types refuse it, and the typed body is the flags' alone. What goes out is the
+    /// document as written ([`composed`]).
+    fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B> {
+        let mut with_flags = self
+            .edits
+            .json_body
+            .clone()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        if let Value::Object(fields) = &mut with_flags {
+            for (field, value) in &self.edits.flag_values {
+                fields.insert(field.to_string(), value.clone());
+            }
+        }
+        serde_json::from_value(with_flags).ok()
+    }
+
+    fn page_token(&self) -> Option<String> {
+        self.page.clone()
     }
 }
 
@@ -195,18 +212,5 @@ mod tests {
     #[test]
     fn nothing_written_leaves_the_typed_body() {
         assert_eq!(composed(Some(b"{}"), &Edits::default()), None);
-    }
-
-    #[test]
-    fn the_page_token_replaces_the_query_parameter() {
-        let edits = Arc::new(Mutex::new(Edits::default()));
-        let edit = editor(&edits);
-        edits.lock().unwrap().page = Some(("after_token", "t 2".into()));
-        let mut request = reqwest::Request::new(
-            reqwest::Method::GET,
-            "http://127.0.0.1/x?limit=5&after_token=t1".parse().unwrap(),
-        );
-        edit(&mut request);
-        assert_eq!(request.url().query(), Some("limit=5&after_token=t+2"));
     }
 }

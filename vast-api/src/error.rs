@@ -253,6 +253,16 @@ impl<E> Error<E> {
         self.documented.as_ref()
     }
 
+    /// The same error without its typed body: one type for the errors of every operation.
+    /// Its kind, sentence and accessors are as they were, but [`body`](Self::body) and
+    /// [`api_response`](Self::api_response), which give `None`.
+    pub fn into_untyped(self) -> Error {
+        Error {
+            details: self.details,
+            documented: None,
+        }
+    }
+
     /// A success body the spec describes otherwise ([`ErrorKind::InvalidBody`]: a field of
     /// another type, say), as JSON when it is JSON: the server answered, and a program can still
     /// read the answer (`error.received_json()?["offers"]`). `None` for other errors, and for a

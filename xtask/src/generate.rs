@@ -233,7 +233,7 @@ pub fn generate(
         cli_switches::apply(file);
         cli_texts::apply(file, &newtypes.borrow());
         cli_bodies::apply(file)?;
-        cli_dispatch::apply(file)
+        cli_dispatch::apply(file, &commands)
     })
     .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.

@@ -571,8 +571,8 @@ pub fn render(commands: &[Command]) -> String {
         };
         let pagination = match &c.pagination {
             Some(p) => format!(
-                "Some(Pagination {{ response_field: {:?}, query_param: {:?} }})",
-                p.response_field, p.query_param
+                "Some(Pagination {{ response_field: {:?} }})",
+                p.response_field
             ),
             None => "None".into(),
         };

@@ -2,12 +2,12 @@
 //! file into the operation's typed body, which drops what the spec's types do not list (an
 //! operator `{"gte": 2}` where the schema names only `in`) and refuses what they forbid, and
 //! applies it after the flags, so a flag given beside `--json-body` was silently lost. A
-//! rewrite of the syntax tree, so it holds for every operation of any spec: each command reads
-//! the file first and hands its text (or `None`, without the file) to `CliConfig::json_body`,
-//! which returns the typed body the builder needs (or none, when the types refuse it); the
-//! flags then apply over it. The CLI's implementation keeps the JSON as written and sends it,
-//! with the flags over it; the fields progenitor has no flag for (objects, lists) come from the
-//! CLI's own JSON flags through the same call.
+//! rewrite of the syntax tree, so it holds for every operation of any spec: each command first
+//! asks `CliConfig::json_body` for the typed body the builder needs (or none, when the types
+//! refuse it); the flags then apply over it. The CLI's implementation reads the file with the
+//! rest of the command line, keeps the JSON as written and sends it, with the flags over it;
+//! the fields progenitor has no flag for (objects, lists) come from the CLI's own JSON flags
+//! through the same call.
 
 use quote::ToTokens;
 use syn::{ImplItem, Item, Stmt};
@@ -27,15 +27,10 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             }
             Item::Trait(config) if config.ident == "CliConfig" => {
                 config.items.push(syn::parse_quote! {
-                    /// The typed body for the text of a `--json-body` file, if one was given
-                    /// (asked of every command with a JSON body, so that an implementation can
-                    /// build one from other arguments); `None` leaves the body to the flags.
-                    fn json_body<B: serde::de::DeserializeOwned>(
-                        &self,
-                        text: Option<&str>,
-                    ) -> anyhow::Result<Option<B>> {
-                        Ok(text.map(serde_json::from_str::<B>).transpose()?)
-                    }
+                    /// The typed body of what the command line wrote (a `--json-body` file, the
+                    /// JSON flags), asked of every command with a JSON body; `None` leaves the
+                    /// body to the flags.
+                    fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B>;
                 });
             }
             _ => {}
@@ -49,8 +44,8 @@ pub fn is_cli(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Cli"))
 }
 
-/// Moves the `--json-body` statement to just after the builder is made, reading the body
-/// through `json_body`.
+/// Moves the `--json-body` statement to just after the builder is made, the body read through
+/// `json_body`.
 fn rewrite_execute(stmts: &mut Vec<Stmt>) -> Result<(), String> {
     let Some(at) = stmts
         .iter()
@@ -70,27 +65,8 @@ fn rewrite_execute(stmts: &mut Vec<Stmt>) -> Result<(), String> {
     stmts.insert(
         1,
         syn::parse_quote! {
-            {
-                let file = matches.get_one::<std::path::PathBuf>("json-body");
-                let body_txt = file
-                    .map(|value| {
-                        crate::files::read_json_body(value).with_context(|| {
-                            format!("cannot read {}", vast_api::text::shown_path(value))
-                        })
-                    })
-                    .transpose()?;
-                if let Some(body_value) = self
-                    .config
-                    .json_body::<#body_type>(body_txt.as_deref())
-                    .with_context(|| {
-                        format!(
-                            "cannot parse {}",
-                            file.map(|value| vast_api::text::shown_path(value)).unwrap_or_default()
-                        )
-                    })?
-                {
-                    request = request.body(body_value);
-                }
+            if let Some(body_value) = self.config.json_body::<#body_type>() {
+                request = request.body(body_value);
             }
         },
     );
@@ -102,7 +78,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_file_is_read_first_and_through_the_config() {
+    fn the_body_comes_first_and_from_the_config() {
         let mut file: syn::File = syn::parse_quote! {
             impl<T: CliConfig> Cli<T> {
                 pub async fn execute_search(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
@@ -125,12 +101,15 @@ mod tests {
         };
         apply(&mut file).unwrap();
         let code = prettyplease::unparse(&file);
-        let json_body = code.find("\"json-body\"").unwrap();
+        let json_body = code.find(".json_body::<").unwrap();
         assert!(json_body < code.find("\"limit\"").unwrap(), "{code}");
         assert!(
-            code.contains(".json_body::<types::SearchBody>(body_txt.as_deref())"),
+            code.contains(
+                "if let Some(body_value) = self.config.json_body::<types::SearchBody>() {"
+            ),
             "{code}"
         );
-        assert!(code.contains("fn json_body<B: serde::de::DeserializeOwned>"));
+        assert!(!code.contains("read_to_string"), "{code}");
+        assert!(code.contains("fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B>;"));
     }
 }

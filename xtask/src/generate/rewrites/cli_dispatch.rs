@@ -1,29 +1,114 @@
-//! The generated CLI's `execute`, made to box each command's future. progenitor's `execute`
-//! awaits every `execute_*` in one `match`, so its future holds each command's future inline and
-//! the compiler builds one poll function for all of them: with the vendor's 100 operations it was
-//! the largest function in the release binary (about 850 KB of code). Behind a boxed
-//! `dyn Future` each command keeps its own poll function and `execute` stays small, for one
-//! allocation per run of `vast`.
+//! The generated CLI's dispatch, made to return what each call came to. progenitor's
+//! `execute_*` hand a response or an error to `CliConfig` hooks and return nothing, so a caller
+//! learns the outcome only through state the hooks share with it. Here each returns a
+//! `crate::answer::Answer` (a success, or the error with its typed body dropped) and the caller
+//! decides what to print. A paged operation asks `CliConfig::page_token` for the token to send
+//! (each page a call with its own config, rather than a token shared with a hook). And
+//! progenitor's `execute` awaits every `execute_*` in one `match`, so its future holds each
+//! command's future inline and the compiler builds one poll function for all of them: with the
+//! vendor's 100 operations it was the largest function in the release binary (about 850 KB of
+//! code). Behind a boxed `dyn Future` each command keeps its own poll function and `execute`
+//! stays small, for one allocation per run of `vast`.
 
 use syn::{Expr, ImplItem, Item, Stmt};
 
+use crate::generate::commands::Command;
+use crate::generate::progenitor_names;
 use crate::generate::rewrites::cli_bodies::is_cli;
 
-/// Rewrites `Cli::execute` so each `match` arm boxes its command's future.
-pub fn apply(file: &mut syn::File) -> Result<(), String> {
-    let execute = file
-        .items
-        .iter_mut()
-        .filter_map(|item| match item {
-            Item::Impl(block) if is_cli(&block.self_ty) => Some(block),
-            _ => None,
-        })
-        .flat_map(|block| block.items.iter_mut())
-        .find_map(|item| match item {
-            ImplItem::Fn(function) if function.sig.ident == "execute" => Some(function),
-            _ => None,
-        })
-        .ok_or("internal error: the generated CLI has no `Cli::execute`")?;
+/// progenitor's `CliConfig` methods that took a response or an error.
+const RESPONSE_HOOKS: &[&str] = &[
+    "success_item",
+    "success_no_item",
+    "error",
+    "list_start",
+    "list_item",
+    "list_end_success",
+    "list_end_error",
+];
+
+/// Rewrites `Cli::execute` and every `Cli::execute_*` to return an `Answer`, and gives
+/// `CliConfig` `page_token` in place of the response hooks.
+pub fn apply(file: &mut syn::File, commands: &[Command]) -> Result<(), String> {
+    for item in &mut file.items {
+        match item {
+            Item::Impl(block) if is_cli(&block.self_ty) => {
+                for item in &mut block.items {
+                    let ImplItem::Fn(function) = item else {
+                        continue;
+                    };
+                    let name = function.sig.ident.to_string();
+                    if name == "execute" {
+                        boxed_dispatch(function)?;
+                    } else if let Some(stem) = name.strip_prefix("execute_") {
+                        answering(function, stem, commands)?;
+                    }
+                }
+            }
+            Item::Trait(config) if config.ident == "CliConfig" => {
+                // Nothing calls progenitor's hooks for a response now.
+                config.items.retain(|item| {
+                    !matches!(item, syn::TraitItem::Fn(f) if RESPONSE_HOOKS.contains(&f.sig.ident.to_string().as_str()))
+                });
+                config.items.push(syn::parse_quote! {
+                    /// The page token a paged command sends (the token of the page before);
+                    /// `None` asks for the first page.
+                    fn page_token(&self) -> Option<String> {
+                        None
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `execute_*`: its answer returned rather than handed to the config's hooks, and for a paged
+/// operation the config's page token sent.
+fn answering(
+    function: &mut syn::ImplItemFn,
+    stem: &str,
+    commands: &[Command],
+) -> Result<(), String> {
+    function.sig.output = syn::parse_quote!(-> anyhow::Result<crate::answer::Answer>);
+    let Some(Stmt::Expr(Expr::Match(_), None)) = function.block.stmts.last() else {
+        return Err(format!(
+            "internal error: `Cli::execute_{stem}` does not end in a `match` on its result"
+        ));
+    };
+    *function.block.stmts.last_mut().expect("checked above") = Stmt::Expr(
+        syn::parse_quote!(Ok(crate::answer::Answer::of(result))),
+        None,
+    );
+    let paged = commands
+        .iter()
+        .find(|c| progenitor_names::method(&c.operation_id) == stem)
+        .and_then(|c| c.pagination.as_ref());
+    if let Some(pagination) = paged {
+        let setter = quote::format_ident!("{}", progenitor_names::setter(&pagination.query_param));
+        // Before the request is sent: it is the statement that makes `result`.
+        let send = function
+            .block
+            .stmts
+            .iter()
+            .position(|s| matches!(s, Stmt::Local(l) if quote::quote!(#l).to_string().starts_with("let result")))
+            .ok_or_else(|| format!("internal error: `Cli::execute_{stem}` sends no request"))?;
+        function.block.stmts.insert(
+            send,
+            syn::parse_quote! {
+                if let Some(token) = self.config.page_token() {
+                    request = request.#setter(token);
+                }
+            },
+        );
+    }
+    Ok(())
+}
+
+/// `execute`: each `match` arm boxes its command's future.
+fn boxed_dispatch(execute: &mut syn::ImplItemFn) -> Result<(), String> {
+    execute.sig.output = syn::parse_quote!(-> anyhow::Result<crate::answer::Answer>);
     let Some(Stmt::Expr(Expr::Match(dispatch), None)) = execute.block.stmts.last_mut() else {
         return Err("internal error: `Cli::execute` does not end in a `match`".into());
     };
@@ -37,7 +122,9 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     let dispatch = dispatch.clone();
     execute.block.stmts = syn::parse_quote! {
         let command: ::std::pin::Pin<
-            ::std::boxed::Box<dyn ::std::future::Future<Output = anyhow::Result<()>> + '_>,
+            ::std::boxed::Box<
+                dyn ::std::future::Future<Output = anyhow::Result<crate::answer::Answer>> + '_,
+            >,
         > = #dispatch;
         command.await
     };
@@ -74,13 +161,18 @@ mod tests {
                 }
             }
         };
-        apply(&mut file).unwrap();
+        apply(&mut file, &[]).unwrap();
         let code = prettyplease::unparse(&file);
         for command in ["show_api_keys", "show_instances"] {
             let boxed = format!("::std::boxed::Box::pin(self.execute_{command}(matches))");
             assert!(code.contains(&boxed), "{code}");
         }
-        assert!(code.contains("dyn ::std::future::Future<Output = anyhow::Result<()>> + '_"));
+        assert!(
+            crate::generate::tests::squashed(&file).contains(
+                "dyn::std::future::Future<Output=anyhow::Result<crate::answer::Answer>,>+'_"
+            ),
+            "{code}"
+        );
         assert!(code.contains("> = match cmd {"), "{code}");
         assert_eq!(code.matches(".await").count(), 1, "{code}");
         assert!(
@@ -97,8 +189,63 @@ mod tests {
             }
         };
         assert_eq!(
-            apply(&mut file).unwrap_err(),
+            apply(&mut file, &[]).unwrap_err(),
             "internal error: `Cli::execute` does not end in a `match`"
         );
+    }
+
+    #[test]
+    fn each_command_returns_its_answer_and_a_paged_one_sends_the_page_token() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl<T: CliConfig> Cli<T> {
+                pub async fn execute_show_things(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
+                    let mut request = self.client.show_things();
+                    self.config.execute_show_things(matches, &mut request)?;
+                    let result = request.send().await;
+                    match result {
+                        Ok(r) => {
+                            self.config.success_item(&r);
+                            Ok(())
+                        }
+                        Err(r) => {
+                            self.config.error(&r);
+                            Err(anyhow::Error::new(r))
+                        }
+                    }
+                }
+            }
+            pub trait CliConfig {
+                fn success_item<T>(&self, value: &ResponseValue<T>);
+                fn execute_show_things(&self, matches: &::clap::ArgMatches, request: &mut builder::ShowThings) -> anyhow::Result<()> {
+                    Ok(())
+                }
+            }
+        };
+        let things = Command {
+            operation_id: "show_things".into(),
+            pagination: Some(crate::generate::commands::Pagination {
+                response_field: "next_token".into(),
+                query_param: "afterToken".into(),
+                list_field: None,
+            }),
+            ..Default::default()
+        };
+        apply(&mut file, &[things]).unwrap();
+        let code = crate::generate::tests::squashed(&file);
+        assert!(
+            code.contains(
+                "->anyhow::Result<crate::answer::Answer>{letmutrequest=self.client.show_things();\
+                 self.config.execute_show_things(matches,&mutrequest)?;\
+                 ifletSome(token)=self.config.page_token(){request=request.after_token(token);}\
+                 letresult=request.send().await;Ok(crate::answer::Answer::of(result))}"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("fnpage_token(&self)->Option<String>{None}"),
+            "{code}"
+        );
+        assert!(!code.contains("success_item"), "{code}");
+        assert!(code.contains("fnexecute_show_things(&self,"), "{code}");
     }
 }
