@@ -5273,6 +5273,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
         }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token.parse::<::std::string::String>()?);
+        }
         if let Some(value) = matches.get_one::<types::ShowChargesFormat>("format") {
             request = request.format(value.clone());
         }
@@ -5286,9 +5289,6 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_charges(matches, &mut request)?;
-        if let Some(token) = self.config.page_token() {
-            request = request.after_token(token);
-        }
         let result = request.send().await;
         Ok(crate::answer::Answer::of(result))
     }
@@ -5366,6 +5366,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
         }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token.parse::<::std::string::String>()?);
+        }
         if let Some(value) = matches.get_one::<i64>("limit") {
             request = request.limit(value.clone());
         }
@@ -5379,9 +5382,6 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_instances(matches, &mut request)?;
-        if let Some(token) = self.config.page_token() {
-            request = request.after_token(token);
-        }
         let result = request.send().await;
         Ok(crate::answer::Answer::of(result))
     }
@@ -5392,6 +5392,9 @@ impl<T: CliConfig> Cli<T> {
         let mut request = self.client.show_invoices();
         if let Some(value) = matches.get_one::<::std::string::String>("after-token") {
             request = request.after_token(value.clone());
+        }
+        if let Some(token) = self.config.page_token() {
+            request = request.after_token(token.parse::<::std::string::String>()?);
         }
         if let Some(value) = crate::switches::switch(matches, "latest-first") {
             request = request.latest_first(value.clone());
@@ -5406,9 +5409,6 @@ impl<T: CliConfig> Cli<T> {
             request = request.select_filters(value.clone());
         }
         self.config.execute_show_invoices(matches, &mut request)?;
-        if let Some(token) = self.config.page_token() {
-            request = request.after_token(token);
-        }
         let result = request.send().await;
         Ok(crate::answer::Answer::of(result))
     }

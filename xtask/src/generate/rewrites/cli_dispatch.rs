@@ -86,24 +86,42 @@ fn answering(
         .find(|c| progenitor_names::method(&c.operation_id) == stem)
         .and_then(|c| c.pagination.as_ref());
     if let Some(pagination) = paged {
-        let setter = quote::format_ident!("{}", progenitor_names::setter(&pagination.query_param));
-        // Before the request is sent: it is the statement that makes `result`.
-        let send = function
+        let param = &pagination.query_param;
+        let missing = || {
+            format!(
+                "internal error: `Cli::execute_{stem}` does not read its page parameter `{param}`"
+            )
+        };
+        let setter = quote::format_ident!("{}", progenitor_names::setter(param));
+        // The parameter's own statement reads its argument as its type (`get_one::<T>("arg")`):
+        // the token goes in as that type, after it, so the page's token wins over the flag's.
+        let argument = format!("{:?}", progenitor_names::parameter_argument(param));
+        let (at, ty) = function
             .block
             .stmts
             .iter()
-            .position(|s| matches!(s, Stmt::Local(l) if quote::quote!(#l).to_string().starts_with("let result")))
-            .ok_or_else(|| format!("internal error: `Cli::execute_{stem}` sends no request"))?;
+            .enumerate()
+            .find_map(|(at, stmt)| Some((at, argument_type(stmt, &argument)?)))
+            .ok_or_else(missing)?;
         function.block.stmts.insert(
-            send,
+            at + 1,
             syn::parse_quote! {
                 if let Some(token) = self.config.page_token() {
-                    request = request.#setter(token);
+                    request = request.#setter(token.parse::<#ty>()?);
                 }
             },
         );
     }
     Ok(())
+}
+
+/// The type a statement reads `argument` (quoted: `"after-token"`) as: `T` of
+/// `matches.get_one::<T>("after-token")`.
+fn argument_type(stmt: &Stmt, argument: &str) -> Option<syn::Type> {
+    let text = quote::quote!(#stmt).to_string();
+    let (before, _) = text.split_once(&format!("> ({argument})"))?;
+    let (_, ty) = before.rsplit_once("get_one :: <")?;
+    syn::parse_str(ty).ok()
 }
 
 /// `execute`: each `match` arm boxes its command's future.
@@ -200,6 +218,9 @@ mod tests {
             impl<T: CliConfig> Cli<T> {
                 pub async fn execute_show_things(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
                     let mut request = self.client.show_things();
+                    if let Some(value) = matches.get_one::<i64>("after-token") {
+                        request = request.after_token(value.clone());
+                    }
                     self.config.execute_show_things(matches, &mut request)?;
                     let result = request.send().await;
                     match result {
@@ -235,8 +256,9 @@ mod tests {
         assert!(
             code.contains(
                 "->anyhow::Result<crate::answer::Answer>{letmutrequest=self.client.show_things();\
+                 ifletSome(value)=matches.get_one::<i64>(\"after-token\"){request=request.after_token(value.clone());}\
+                 ifletSome(token)=self.config.page_token(){request=request.after_token(token.parse::<i64>()?);}\
                  self.config.execute_show_things(matches,&mutrequest)?;\
-                 ifletSome(token)=self.config.page_token(){request=request.after_token(token);}\
                  letresult=request.send().await;Ok(crate::answer::Answer::of(result))}"
             ),
             "{code}"
