@@ -14,7 +14,17 @@ pub fn given_keys(args: &[String]) -> Vec<(usize, &str)> {
         match long_flag(arg) {
             Some(("api-key", Some(key))) => keys.push((i, key)),
             Some(("api-key", None)) => keys.extend(next),
-            _ if arg == "api-key" && i > 0 && args[i - 1] == "set" => keys.extend(next),
+            // `set api-key KEY`, global flags between them or not (`set -v api-key KEY`).
+            _ if arg == "api-key"
+                && args[..i]
+                    .iter()
+                    .rev()
+                    .find(|a| !a.starts_with('-'))
+                    .map(String::as_str)
+                    == Some("set") =>
+            {
+                keys.extend(next)
+            }
             _ => {}
         }
     }
@@ -119,9 +129,16 @@ mod tests {
             "set",
             "api-key",
             "k3",
+            "set",
+            "-v",
+            "api-key",
+            "k4",
         ]
         .map(String::from)
         .to_vec();
-        assert_eq!(given_keys(&args), [(2, "k1"), (4, "k2"), (7, "k3")]);
+        assert_eq!(
+            given_keys(&args),
+            [(2, "k1"), (4, "k2"), (7, "k3"), (11, "k4")]
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The command tree: every generated operation under its vendor-style name, and the global flags.
+//! The command tree: every generated operation under its vendor-style name and its aliases, with
+//! the global flags (`global_flags.rs`) and each operation's arguments (`operation_args.rs`).
 
 use clap::{Arg, Command, value_parser};
 

@@ -39,8 +39,8 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, Unread> {
     String::from_utf8(bytes).map_err(|_| Unread::NotText)
 }
 
-/// A `--json-body` file's text (the generated commands read it through this), or a JSON flag's
-/// `@PATH`.
+/// A `--json-body` file's text (read with the rest of the command line, `operation.rs`), or a
+/// JSON flag's `@PATH`.
 pub fn read_json_body(path: &Path) -> Result<String, Unread> {
     read_text(path, JSON_BODY_LIMIT)
 }

@@ -5274,7 +5274,15 @@ impl<T: CliConfig> Cli<T> {
             request = request.after_token(value.clone());
         }
         if let Some(token) = self.config.page_token() {
-            request = request.after_token(token.parse::<::std::string::String>()?);
+            let value = token
+                .parse::<::std::string::String>()
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "the server's page token {} is not a value of --{}: {e}",
+                        vast_api::text::shown(& token), "after-token",
+                    )
+                })?;
+            request = request.after_token(value);
         }
         if let Some(value) = matches.get_one::<types::ShowChargesFormat>("format") {
             request = request.format(value.clone());
@@ -5367,7 +5375,15 @@ impl<T: CliConfig> Cli<T> {
             request = request.after_token(value.clone());
         }
         if let Some(token) = self.config.page_token() {
-            request = request.after_token(token.parse::<::std::string::String>()?);
+            let value = token
+                .parse::<::std::string::String>()
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "the server's page token {} is not a value of --{}: {e}",
+                        vast_api::text::shown(& token), "after-token",
+                    )
+                })?;
+            request = request.after_token(value);
         }
         if let Some(value) = matches.get_one::<i64>("limit") {
             request = request.limit(value.clone());
@@ -5394,7 +5410,15 @@ impl<T: CliConfig> Cli<T> {
             request = request.after_token(value.clone());
         }
         if let Some(token) = self.config.page_token() {
-            request = request.after_token(token.parse::<::std::string::String>()?);
+            let value = token
+                .parse::<::std::string::String>()
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "the server's page token {} is not a value of --{}: {e}",
+                        vast_api::text::shown(& token), "after-token",
+                    )
+                })?;
+            request = request.after_token(value);
         }
         if let Some(value) = crate::switches::switch(matches, "latest-first") {
             request = request.latest_first(value.clone());

@@ -29,16 +29,18 @@ use crate::{filter, pages};
 
 pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let settings = Settings::read(matches)?;
+    // Once: a DELETE's request is made twice, held to be confirmed and then sent, and both
+    // must be the same (a `--json-body` file read twice could differ).
+    let edits = request_edits(operation, leaf)?;
     if settings.dry_run {
-        let request = held_request(&settings, operation, leaf)?;
+        let request = held_request(&settings, operation, leaf, &edits)?;
         return redact::write_stdout(request_text(&request).as_bytes())
             .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
     }
     if commands::spec_of(operation).method == "DELETE" && !operation_args::confirmed(leaf) {
-        confirm(&settings, operation, leaf)?;
+        confirm(&settings, operation, leaf, &edits)?;
     }
     let capture = ResponseCapture::new();
-    let edits = request_edits(operation, leaf)?;
     let server = commands::spec_of(operation).server;
     let client = settings.client(server, &capture, request_edit::editor(&edits), None)?;
     execute(&settings, client, capture.clone(), &edits, operation, leaf)?;
@@ -187,13 +189,13 @@ fn held_request(
     settings: &Settings,
     operation: CliCommand,
     leaf: &ArgMatches,
+    edits: &Arc<Edits>,
 ) -> Result<HeldRequest, Failure> {
     let hold = RequestCapture::new();
     let capture = ResponseCapture::new();
-    let edits = request_edits(operation, leaf)?;
     let server = commands::spec_of(operation).server;
-    let client = settings.client(server, &capture, request_edit::editor(&edits), Some(&hold))?;
-    execute(settings, client, capture, &edits, operation, leaf)?;
+    let client = settings.client(server, &capture, request_edit::editor(edits), Some(&hold))?;
+    execute(settings, client, capture, edits, operation, leaf)?;
     hold.last()
         .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
 }
@@ -211,7 +213,12 @@ fn request_text(request: &HeldRequest) -> String {
 
 /// A DELETE goes ahead only when confirmed: `--yes`, or `y` typed at the prompt. Without a
 /// terminal to ask on, it is refused (exit 2), so a script never deletes by default.
-fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
+fn confirm(
+    settings: &Settings,
+    operation: CliCommand,
+    leaf: &ArgMatches,
+    edits: &Arc<Edits>,
+) -> Result<(), Failure> {
     let command = format!("vast {}", commands::spec_of(operation).words.join(" "));
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(Failure::new(
@@ -220,7 +227,7 @@ fn confirm(settings: &Settings, operation: CliCommand, leaf: &ArgMatches) -> Res
         )
         .hint("add --yes (-y) to delete without asking"));
     }
-    let request = held_request(settings, operation, leaf)?;
+    let request = held_request(settings, operation, leaf, edits)?;
     redact::write_stderr(&format!(
         "{command} sends:\n{}Delete? [y/N] ",
         request_text(&request)
@@ -397,8 +404,9 @@ impl Call<'_> {
         output: &mut Output<'_>,
         mut follow: Option<(Pagination, Follower)>,
     ) -> Option<Called> {
-        let mut page = None;
+        let mut page: Option<String> = None;
         loop {
+            let page_asked = page.is_some();
             let inputs = Inputs {
                 edits: self.edits,
                 page: page.take(),
@@ -408,10 +416,15 @@ impl Call<'_> {
                 answer = cli.execute(self.operation, self.leaf) => answer,
                 _ = tokio::signal::ctrl_c() => return None,
             };
-            // Failures before the request (a value the builder refuses, say) come back without
-            // an answer.
+            // What fails before a request is made comes back without an answer: a value from
+            // the command line that its type refuses (a usage error), or, after the first page,
+            // the server's page token.
+            let before = match page_asked {
+                false => Exit::Usage,
+                true => Exit::Failure,
+            };
             let shown = answer
-                .map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))
+                .map_err(|e| Failure::new(before, format!("{e:#}")))
                 .and_then(|answer| output.take(answer));
             // A page shown, even one whose body the spec describes otherwise (with a warning),
             // leads to the next; a failure ends the list.

@@ -53,6 +53,10 @@ impl Output<'_> {
             .last_response()
             .map(|r| r.body)
             .unwrap_or_default();
+        // An operation that answers with no content (204) has nothing to print.
+        if body.is_empty() {
+            return Ok(());
+        }
         // A person renting wants the new instance's id, which the body hides in `new_contract`;
         // a pipe and `--raw` keep the JSON that scripts already read.
         if self.command.operation_id == "create_instance"

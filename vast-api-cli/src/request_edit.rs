@@ -58,21 +58,33 @@ pub struct Inputs<'a> {
 impl CliConfig for Inputs<'_> {
     /// The written document read as the operation's body type, with the flags' values in (they
     /// are set over it after this anyway), so that a body whose builder wants a field no flag
-    /// sets (a map of further fields, `additionalProperties`) is complete; `None` when the
-    /// spec's types refuse it, and the typed body is the flags' alone. What goes out is the
-    /// document as written ([`composed`]).
+    /// of progenitor's sets (a map of further fields, `additionalProperties`) is complete; with
+    /// the filter expression's fields and `--order` in too where the types take them (a
+    /// required filter field). `None` when the spec's types refuse it, and the typed body is
+    /// the flags' alone. What goes out is the document as written ([`composed`]).
     fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B> {
-        let mut with_flags = self
-            .edits
+        let edits = self.edits;
+        let mut with_flags = edits
             .json_body
             .clone()
             .unwrap_or_else(|| Value::Object(Map::new()));
         if let Value::Object(fields) = &mut with_flags {
-            for (field, value) in &self.edits.flag_values {
+            for (field, value) in &edits.flag_values {
                 fields.insert(field.to_string(), value.clone());
             }
         }
-        serde_json::from_value(with_flags).ok()
+        let mut complete = with_flags.clone();
+        if let Value::Object(fields) = &mut complete {
+            if let Some(filter) = &edits.filter {
+                filter.merge_into(fields);
+            }
+            if let Some(order) = &edits.order {
+                fields.insert("order".into(), order.clone());
+            }
+        }
+        serde_json::from_value(complete)
+            .or_else(|_| serde_json::from_value(with_flags))
+            .ok()
     }
 
     fn page_token(&self) -> Option<String> {

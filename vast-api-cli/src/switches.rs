@@ -42,7 +42,7 @@ pub fn switch_pair(command: Command, id: &str) -> Command {
     }
 }
 
-/// The value of a boolean argument made a switch pair by the command tree (`commands.rs`): `Some(&true)` for
+/// The value of a boolean argument made a switch pair (`operation_args::adapted`): `Some(&true)` for
 /// `--NAME`, `Some(&false)` for `--no-NAME`, `None` for neither. The generated code reads every
 /// boolean through this (`cargo xtask gen` rewrites progenitor's `get_one::<bool>`).
 #[allow(

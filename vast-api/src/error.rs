@@ -254,8 +254,9 @@ impl<E> Error<E> {
     }
 
     /// The same error without its typed body: one type for the errors of every operation.
-    /// Its kind, sentence and accessors are as they were, but [`body`](Self::body) and
-    /// [`api_response`](Self::api_response), which give `None`.
+    /// Its kind, sentence and accessors are as they were, but [`body`](Self::body),
+    /// [`into_body`](Self::into_body) and [`api_response`](Self::api_response), which give
+    /// `None`.
     pub fn into_untyped(self) -> Error {
         Error {
             details: self.details,

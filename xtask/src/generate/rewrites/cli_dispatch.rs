@@ -95,7 +95,8 @@ fn answering(
         let setter = quote::format_ident!("{}", progenitor_names::setter(param));
         // The parameter's own statement reads its argument as its type (`get_one::<T>("arg")`):
         // the token goes in as that type, after it, so the page's token wins over the flag's.
-        let argument = format!("{:?}", progenitor_names::parameter_argument(param));
+        let plain_argument = progenitor_names::parameter_argument(param);
+        let argument = format!("{plain_argument:?}");
         let (at, ty) = function
             .block
             .stmts
@@ -107,7 +108,14 @@ fn answering(
             at + 1,
             syn::parse_quote! {
                 if let Some(token) = self.config.page_token() {
-                    request = request.#setter(token.parse::<#ty>()?);
+                    let value = token.parse::<#ty>().map_err(|e| {
+                        anyhow::anyhow!(
+                            "the server's page token {} is not a value of --{}: {e}",
+                            vast_api::text::shown(&token),
+                            #plain_argument,
+                        )
+                    })?;
+                    request = request.#setter(value);
                 }
             },
         );
@@ -257,7 +265,7 @@ mod tests {
             code.contains(
                 "->anyhow::Result<crate::answer::Answer>{letmutrequest=self.client.show_things();\
                  ifletSome(value)=matches.get_one::<i64>(\"after-token\"){request=request.after_token(value.clone());}\
-                 ifletSome(token)=self.config.page_token(){request=request.after_token(token.parse::<i64>()?);}\
+                 ifletSome(token)=self.config.page_token(){letvalue=token.parse::<i64>().map_err(|e|{anyhow::anyhow!(\"theserver'spagetoken{}isnotavalueof--{}:{e}\",vast_api::text::shown(&token),\"after-token\",)})?;request=request.after_token(value);}\
                  self.config.execute_show_things(matches,&mutrequest)?;\
                  letresult=request.send().await;Ok(crate::answer::Answer::of(result))}"
             ),
