@@ -58,10 +58,11 @@ pub struct Inputs<'a> {
 impl CliConfig for Inputs<'_> {
     /// The written document read as the operation's body type, with the flags' values in (they
     /// are set over it after this anyway), so that a body whose builder wants a field no flag
-    /// of progenitor's sets (a map of further fields, `additionalProperties`) is complete; with
-    /// the filter expression's fields and `--order` in too where the types take them (a
-    /// required filter field). `None` when the spec's types refuse it, and the typed body is
-    /// the flags' alone. What goes out is the document as written ([`composed`]).
+    /// of progenitor's sets (a map of further fields, `additionalProperties`) is complete; when
+    /// the types refuse that (a required filter field missing), with the filter expression's
+    /// fields and `--order` in too. `None` when the spec's types refuse both, and the typed body
+    /// is the flags' alone. What goes out is the document as written ([`composed`]), the
+    /// expression's fields after the spec's defaults.
     fn json_body<B: serde::de::DeserializeOwned>(&self) -> Option<B> {
         let edits = self.edits;
         let mut with_flags = edits
@@ -82,8 +83,8 @@ impl CliConfig for Inputs<'_> {
                 fields.insert("order".into(), order.clone());
             }
         }
-        serde_json::from_value(complete)
-            .or_else(|_| serde_json::from_value(with_flags))
+        serde_json::from_value(with_flags)
+            .or_else(|_| serde_json::from_value(complete))
             .ok()
     }
 
@@ -224,5 +225,51 @@ mod tests {
     #[test]
     fn nothing_written_leaves_the_typed_body() {
         assert_eq!(composed(Some(b"{}"), &Edits::default()), None);
+    }
+
+    #[test]
+    fn the_typed_body_takes_the_expression_only_when_the_types_need_it() {
+        #[derive(serde::Deserialize, PartialEq, Debug)]
+        struct Required {
+            gpu_ram: Value,
+        }
+        #[derive(serde::Deserialize, PartialEq, Debug)]
+        struct Optional {
+            gpu_ram: Option<Value>,
+            limit: Option<i64>,
+        }
+        let fields: &'static [vast_api::filter::FilterField] =
+            Box::leak(Box::new([vast_api::filter::FilterField {
+                name: "gpu_ram",
+                typed: &[],
+                kind: None,
+                description: "",
+                default: None,
+            }]));
+        let edits = Edits {
+            filter: Some(vast_api::filter::Filter::parse("gpu_ram>=24", fields).unwrap()),
+            flag_values: vec![("limit", json!(5))],
+            ..Edits::default()
+        };
+        let inputs = Inputs {
+            edits: &edits,
+            page: None,
+        };
+        // A required filter field: the expression's value makes the body.
+        assert_eq!(
+            inputs.json_body::<Required>(),
+            Some(Required {
+                gpu_ram: json!({"gte": 24000})
+            })
+        );
+        // Otherwise the flags' alone; the expression is merged into what goes out after the
+        // spec's defaults.
+        assert_eq!(
+            inputs.json_body::<Optional>(),
+            Some(Optional {
+                gpu_ram: None,
+                limit: Some(5)
+            })
+        );
     }
 }
