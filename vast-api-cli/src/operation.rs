@@ -298,15 +298,12 @@ fn execute(
     if let Some(why) = stopped {
         return Err(partial(&why, terminal_width()));
     }
-    if shown == Shown::Settled {
+    if shown != Shown::ResultBehind {
         return Ok(());
     }
     let answer = capture.last_response().map(|r| r.body).unwrap_or_default();
-    if crate::results::fetches(settings.raw, &answer) {
-        return crate::results::print_result(&runtime, &answer, output.layout)
-            .unwrap_or_else(|| Err(Failure::new(Exit::Interrupted, "interrupted")));
-    }
-    Ok(())
+    crate::results::print_result(&runtime, &answer, output.layout)
+        .unwrap_or_else(|| Err(Failure::new(Exit::Interrupted, "interrupted")))
 }
 
 /// `-v`'s line on the last response: its status, time and size.

@@ -28,8 +28,10 @@ pub struct Output<'a> {
 /// What an answer that is not a failure was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
-    /// A success: printed, or left to [`crate::results`] when it names a result to fetch.
+    /// A success, printed.
     Success,
+    /// A success naming a result to fetch ([`crate::results`]), left to be printed once it is.
+    ResultBehind,
     /// An error that is not a failure: a success body the spec describes otherwise (shown, with
     /// a warning), or a request held (`--dry-run`, a DELETE's confirmation).
     Settled,
@@ -39,7 +41,7 @@ impl Output<'_> {
     /// Prints what a call came to, or gives the failure it was.
     pub fn take(&mut self, answer: Answer) -> Result<Shown, Failure> {
         match answer {
-            Answer::Succeeded => self.success().map(|()| Shown::Success),
+            Answer::Succeeded => self.success(),
             Answer::Failed(error) => self.error(&error).map(|()| Shown::Settled),
         }
     }
@@ -47,7 +49,7 @@ impl Output<'_> {
     /// A success: its body as the server sent it (it decoded as the spec's type, so it has the
     /// spec's shape): fields keep the server's order, and fields the spec does not list still
     /// show.
-    fn success(&mut self) -> Result<(), Failure> {
+    fn success(&mut self) -> Result<Shown, Failure> {
         let body = self
             .capture
             .last_response()
@@ -55,7 +57,7 @@ impl Output<'_> {
             .unwrap_or_default();
         // An operation that answers with no content (204) has nothing to print.
         if body.is_empty() {
-            return Ok(());
+            return Ok(Shown::Success);
         }
         // A person renting wants the new instance's id, which the body hides in `new_contract`;
         // a pipe and `--raw` keep the JSON that scripts already read.
@@ -65,13 +67,13 @@ impl Output<'_> {
             && let Some(id) = created_id(&body)
         {
             return redact::write_stdout(format!("created instance {id}\n").as_bytes())
+                .map(|()| Shown::Success)
                 .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
         }
-        // Printed by `results` once fetched.
         if crate::results::fetches(self.raw, &body) {
-            return Ok(());
+            return Ok(Shown::ResultBehind);
         }
-        self.show(&body)
+        self.show(&body).map(|()| Shown::Success)
     }
 
     /// A failed call: a failure, but for a success whose body the spec describes otherwise (a

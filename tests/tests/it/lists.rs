@@ -8,17 +8,15 @@ use std::sync::{Arc, Mutex};
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{Run, home, vast};
+use crate::support::{Run, builds, home, vast};
 
 /// Whether this build has `vast show instances` as a paged list; says SKIPPED when not.
 fn has_show_instances() -> bool {
-    let home = home();
-    let help = vast(&["show", "instances", "--help"], &[], home.path());
-    let has = help.code == 0 && help.stdout.contains("--max-items");
-    if !has {
-        println!("SKIPPED: this spec has no paged `show instances`");
-    }
-    has
+    builds(
+        &["show", "instances"],
+        "--max-items",
+        "this spec has no paged `show instances`",
+    )
 }
 
 /// A server paging instances: the page asked for with `after_token` (none: the first) is

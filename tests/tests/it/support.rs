@@ -242,3 +242,15 @@ impl Recorder {
         (run, std::mem::take(&mut *self.requests.lock().unwrap()))
     }
 }
+
+/// Whether this build has the command `words` name with `option` in its help (a spec without
+/// the operations has neither); prints `SKIPPED: {missing}` when not, for a test to return.
+pub fn builds(words: &[&str], option: &str, missing: &str) -> bool {
+    let home = home();
+    let help = vast(&[words, &["--help"]].concat(), &[], home.path());
+    let has = help.code == 0 && help.stdout.contains(option);
+    if !has {
+        println!("SKIPPED: {missing}");
+    }
+    has
+}

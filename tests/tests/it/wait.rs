@@ -5,18 +5,16 @@
 use vast_tests::TEST_KEY;
 use vast_tests::raw_server::{RawServer, Reply};
 
-use crate::support::{Run, home, vast};
+use crate::support::{Run, builds, home, vast};
 
 /// Whether this build has `vast wait instance` (the spec has `show instance` and `create
 /// instance`); says SKIPPED when not.
 fn has_wait() -> bool {
-    let home = home();
-    let help = vast(&["create", "instance", "--help"], &[], home.path());
-    let has = help.code == 0 && help.stdout.contains("--wait");
-    if !has {
-        println!("SKIPPED: this spec has no `create instance` and `show instance` to wait with");
-    }
-    has
+    builds(
+        &["create", "instance"],
+        "--wait",
+        "this spec has no `create instance` and `show instance` to wait with",
+    )
 }
 
 /// `show instance`'s answer for an instance in this status (a JSON value: `null`, `"loading"`).
