@@ -483,11 +483,7 @@ pub(crate) fn tls(
 
 /// reqwest says "builder error" and little more: the innermost cause says what went wrong.
 pub(crate) fn build_error(e: &reqwest::Error) -> ConfigError {
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
-    ConfigError::Http(cause.to_string())
+    ConfigError::Http(crate::error::innermost(e).to_string())
 }
 
 fn check_base_url(url: &str) -> Result<String, ConfigError> {

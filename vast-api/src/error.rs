@@ -683,12 +683,7 @@ fn transport(
     context: &mut Context,
     secret: Option<&str>,
 ) -> ErrorKind {
-    // The innermost cause says what happened ("Connection refused"); the outer layers only
-    // repeat the URL.
-    let cause = causes(&e)
-        .last()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let cause = innermost(&e).to_string();
     if e.is_redirect() {
         let why = causes(&e)
             .find_map(|c| c.downcast_ref::<crate::RedirectRefused>())
@@ -763,6 +758,12 @@ pub(crate) fn invalid_http(e: &reqwest::Error) -> Option<&(dyn std::error::Error
                 .is_some_and(|inner| inner.is::<rustls::Error>())
         })
     })
+}
+
+/// The innermost of `e`'s causes: what went wrong ("Connection refused"), where the outer
+/// layers only repeat the URL or say "builder error".
+pub(crate) fn innermost(e: &reqwest::Error) -> &(dyn std::error::Error + 'static) {
+    causes(e).last().unwrap_or(e)
 }
 
 /// `e` and its causes, outermost first.

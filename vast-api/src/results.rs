@@ -169,14 +169,10 @@ async fn read(mut response: reqwest::Response, shown: &str) -> Result<String, Re
 }
 
 fn innermost(e: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
     if e.is_timeout() {
         "no answer in time".into()
     } else {
-        text::shown(&cause.to_string())
+        text::shown(&crate::error::innermost(e).to_string())
     }
 }
 
