@@ -1,5 +1,4 @@
-//! What one call of an operation came to, as each generated `execute_*` returns it (`cargo
-//! xtask gen`'s `cli_dispatch` rewrite): the caller decides what to print.
+//! What one call of an operation came to: the caller decides what to print.
 
 use vast_api::{Error, ResponseValue};
 
@@ -12,7 +11,7 @@ pub enum Answer {
 }
 
 impl Answer {
-    pub fn of<T, E>(result: Result<ResponseValue<T>, Error<E>>) -> Self {
+    pub fn of<T>(result: Result<ResponseValue<T>, Error<serde_json::Value>>) -> Self {
         match result {
             Ok(_) => Answer::Succeeded,
             Err(e) => Answer::Failed(e.into_untyped()),

@@ -40,6 +40,58 @@ pub struct CommandSpec {
     /// Body flags whose length the spec's notes limit: (flag id, most characters, what the
     /// notes say to do instead); a longer value is refused before anything is sent.
     pub limits: &'static [(&'static str, usize, &'static str)],
+    /// The request and its documented answers, from which `vast` makes the call (request.rs).
+    pub request: Request,
+}
+
+/// An operation's request and answers, as data: `vast` has no code of its own per operation.
+pub struct Request {
+    /// The path as the spec writes it, `{name}` for each path parameter.
+    pub path: &'static str,
+    /// The path and query parameters.
+    pub params: &'static [Param],
+    /// The JSON body, when the operation takes one.
+    pub body: Option<BodySpec>,
+    /// The documented answers.
+    pub answers: &'static [Answer],
+    /// The text arguments the spec constrains, checked before sending.
+    pub checks: &'static [TextCheck],
+}
+
+/// A text argument's constraints, as the library's text newtypes check them: its id, the least
+/// and most characters, and a pattern (ECMAScript, as the spec's).
+pub struct TextCheck {
+    pub id: &'static str,
+    pub min: Option<usize>,
+    pub max: Option<usize>,
+    pub pattern: Option<&'static str>,
+}
+
+/// A path or query parameter and the argument that gives it.
+pub struct Param {
+    /// The argument's id.
+    pub id: &'static str,
+    /// The parameter's name in the spec.
+    pub name: &'static str,
+    /// In the path (else in the query).
+    pub path: bool,
+}
+
+/// What the library's typed body does that a body made of JSON must do too.
+pub struct BodySpec {
+    /// The fields the body must have.
+    pub required: &'static [&'static str],
+    /// Each field's default, as JSON text, in name order: a body made from flags has them
+    /// unless a flag sets the field.
+    pub defaults: &'static [(&'static str, &'static str)],
+}
+
+/// A documented answer: its status (`0` for the spec's `default`), whether it is JSON, and for
+/// a success the schema its body is checked against (JSON text, `$ref`s inlined).
+pub struct Answer {
+    pub status: u16,
+    pub json: bool,
+    pub schema: Option<&'static str>,
 }
 
 /// A body field's flag that `vast` adds (`operation_args::adapted`), progenitor having made none.
@@ -58,11 +110,12 @@ pub struct JsonFlag {
     pub text: bool,
 }
 
-/// The response field naming the next page (`next_token`); the generated code sends it back in
-/// the query parameter the spec pairs with it (`cli_dispatch`'s `page_token`).
+/// The response field naming the next page (`next_token`), sent back in the query parameter the
+/// spec pairs with it (`after_token`).
 #[derive(Debug, Clone, Copy)]
 pub struct Pagination {
     pub response_field: &'static str,
+    pub query_param: &'static str,
 }
 
 /// The command that lists what `command` acts on, to check whether it took effect when its
@@ -105,4 +158,11 @@ pub const UNLISTED: CommandSpec = CommandSpec {
     files: &[],
     order: false,
     limits: &[],
+    request: Request {
+        path: "",
+        params: &[],
+        body: None,
+        answers: &[],
+        checks: &[],
+    },
 };

@@ -8,7 +8,6 @@ use crate::generated_cli::{Cli, CliCommand};
 use crate::generated_commands::COMMANDS;
 use crate::global_flags::global_args;
 use crate::operation_args::{adapted, with_list_options, with_wait_options};
-use crate::request_edit::Inputs;
 
 /// The command table entry of a generated operation; `cargo xtask gen` writes one for each and
 /// refuses to write a table that misses one.
@@ -23,8 +22,9 @@ pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
 pub fn command() -> Command {
     let (root, mut groups) = operations(|_| true);
     add_to_group(&mut groups, "set", set_api_key());
-    #[cfg(vast_op = "show_instance")]
-    add_to_group(&mut groups, "wait", crate::wait::command());
+    if crate::wait::available() {
+        add_to_group(&mut groups, "wait", crate::wait::command());
+    }
     with_groups(root, groups).subcommand(
         Command::new("completions")
             .about("Print a shell completion script: vast completions bash > /etc/bash_completion.d/vast")
@@ -73,13 +73,7 @@ fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
     let mut groups: Vec<Command> = Vec::new();
     for op in CliCommand::iter().filter(|op| keep(*op)) {
         let spec = spec_of(op);
-        let leaf = with_list_options(
-            adapted(
-                with_short_about(Cli::<Inputs<'static>>::get_command(op)),
-                spec,
-            ),
-            spec,
-        );
+        let leaf = with_list_options(adapted(with_short_about(Cli::get_command(op)), spec), spec);
         let leaf = with_wait_options(leaf, spec);
         for entry in crate::vastai_names::of(spec) {
             if let Some(command) = crate::vastai_names::command(entry, &leaf, spec) {

@@ -4,7 +4,7 @@
 //! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.
 
 #[allow(unused_imports)] // Only a spec with pages uses it.
-use crate::command_table::{CommandSpec, JsonFlag, Pagination};
+use crate::command_table::{Answer, BodySpec, CommandSpec, JsonFlag, Pagination, Param, Request, TextCheck};
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -23,6 +23,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}/ssh", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"ssh_keys\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "attach_ssh_key",
@@ -40,6 +41,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &["ssh-key"],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}/ssh", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 401, json: true, schema: None }], checks: &[TextCheck { id: "ssh-key", min: Some(1), max: None, pattern: None }] },
     },
     CommandSpec {
         operation_id: "initiate_remote_rsync",
@@ -57,6 +59,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/commands/copy_direct", params: &[], body: Some(BodySpec { required: &["src_path", "dst_path"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "cancel_remote_rsync",
@@ -74,6 +77,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/commands/copy_direct", params: &[], body: Some(BodySpec { required: &["dst_id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "cancel_maint",
@@ -91,6 +95,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/cancel_maint", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"ctime\":{\"type\":\"number\",\"format\":\"float\"},\"machine_id\":{\"type\":\"integer\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "cloud_copy",
@@ -108,6 +113,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/commands/rclone", params: &[], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"},\"result_url\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "cancel_sync",
@@ -125,6 +131,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/commands/rclone", params: &[], body: Some(BodySpec { required: &["dst_id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "change_bid",
@@ -142,6 +149,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/bid_price/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &["client_id", "price"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "cleanup_machine",
@@ -159,6 +167,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/cleanup", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"ctime\":{\"type\":\"number\",\"format\":\"float\"},\"machine_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"num_deleted\":{\"type\":\"integer\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_api_keys",
@@ -176,6 +185,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/auth/apikeys", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"apikeys\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"rights\":{\"type\":\"string\"},\"team_id\":{\"type\":\"integer\"},\"team_name\":{\"type\":\"string\"}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_api_key",
@@ -193,6 +203,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/auth/apikeys", params: &[], body: Some(BodySpec { required: &["name"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"key\":{\"type\":\"string\"},\"permissions\":{\"anyOf\":[{\"type\":\"boolean\"},{\"type\":\"object\"}]}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_workergroup",
@@ -210,6 +221,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/workergroups", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"min_load\":{\"type\":\"number\"},\"target_util\":{\"type\":\"number\"},\"cold_mult\":{\"type\":\"number\"},\"test_workers\":{\"type\":\"integer\"},\"template_hash\":{\"type\":\"string\"},\"template_id\":{\"type\":\"integer\"},\"search_query\":{\"oneOf\":[{\"type\":\"object\"},{\"type\":\"string\"}]},\"launch_args\":{\"type\":\"string\"},\"gpu_ram\":{\"type\":\"number\"},\"endpoint_name\":{\"type\":\"string\"},\"endpoint_id\":{\"type\":\"integer\"},\"api_key\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"user_id\":{\"type\":\"integer\"}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_workergroup",
@@ -227,6 +239,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/workergroups", params: &[], body: Some(BodySpec { required: &[], defaults: &[("cold_mult", "3.0"), ("cold_workers", "3"), ("gpu_ram", "24"), ("max_workers", "20"), ("min_load", "1.0"), ("search_params", "\"verified=true rentable=true rented=false\""), ("target_util", "0.9"), ("test_workers", "3")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"id\":{\"type\":\"integer\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_endpoints",
@@ -244,6 +257,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/endptjobs", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"min_load\":{\"type\":\"number\"},\"target_util\":{\"type\":\"number\"},\"cold_mult\":{\"type\":\"number\"},\"cold_workers\":{\"type\":\"integer\"},\"max_workers\":{\"type\":\"integer\"},\"endpoint_name\":{\"type\":\"string\"},\"api_key\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"endpoint_state\":{\"type\":\"string\"}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_endpoint",
@@ -261,6 +275,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/endptjobs", params: &[], body: Some(BodySpec { required: &[], defaults: &[("cold_mult", "2.5"), ("cold_workers", "5"), ("endpoint_name", "\"default-endpoint\""), ("max_workers", "20"), ("min_load", "10.0"), ("target_util", "0.9")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"result\":{\"type\":\"integer\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_env_vars",
@@ -278,6 +293,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/secrets", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"secrets\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_env_var",
@@ -295,6 +311,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/secrets", params: &[], body: Some(BodySpec { required: &["key", "value"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[TextCheck { id: "key", min: None, max: None, pattern: Some("^[a-zA-Z_]\\w*$") }] },
     },
     CommandSpec {
         operation_id: "create_env_var",
@@ -312,6 +329,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/secrets", params: &[], body: Some(BodySpec { required: &["key", "value"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[TextCheck { id: "value", min: None, max: None, pattern: Some("^[a-zA-Z0-9_\\-\\.]+$") }] },
     },
     CommandSpec {
         operation_id: "delete_user_secret",
@@ -329,6 +347,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/secrets", params: &[], body: Some(BodySpec { required: &["key"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_instance",
@@ -346,6 +365,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
+        request: Request { path: "/api/v0/asks/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"new_contract\":{\"type\":\"integer\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 410, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_ssh_keys_user",
@@ -363,6 +383,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/ssh", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"key\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"deleted_at\":{\"format\":\"date-time\",\"type\":\"string\",\"nullable\":true}}}}") }, Answer { status: 401, json: false, schema: None }, Answer { status: 404, json: false, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_ssh_key",
@@ -380,6 +401,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &["ssh-key"],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/ssh", params: &[], body: Some(BodySpec { required: &["ssh_key"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"key\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"public_key\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"deleted_at\":{\"format\":\"date-time\",\"type\":\"string\",\"nullable\":true}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "set_user",
@@ -397,6 +419,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users", params: &[], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_subaccount",
@@ -414,6 +437,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &["ssh-key"],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users", params: &[], body: Some(BodySpec { required: &["email", "username", "password"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"key_id\":{\"type\":\"integer\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 409, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[TextCheck { id: "email", min: None, max: Some(64), pattern: Some("^(?!.*@vast)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$") }, TextCheck { id: "username", min: None, max: Some(64), pattern: None }, TextCheck { id: "password", min: None, max: Some(256), pattern: None }, TextCheck { id: "ssh-key", min: None, max: Some(4096), pattern: None }, TextCheck { id: "captcha", min: None, max: Some(8192), pattern: None }] },
     },
     CommandSpec {
         operation_id: "create_team",
@@ -431,6 +455,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team", params: &[], body: Some(BodySpec { required: &["team_name"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "destroy_team",
@@ -448,6 +473,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"},\"pkey_id\":{\"type\":\"integer\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_team_role",
@@ -465,6 +491,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/roles", params: &[], body: Some(BodySpec { required: &["name", "permissions"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "search_templates",
@@ -482,6 +509,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/template", params: &[Param { id: "select-filters", name: "select_filters", path: false }, Param { id: "select-cols", name: "select_cols", path: false }, Param { id: "order-by", name: "order_by", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"required\":[\"success\",\"templates_found\",\"templates\"],\"properties\":{\"success\":{\"type\":\"boolean\"},\"templates_found\":{\"type\":\"integer\"},\"templates\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"image\":{\"type\":\"string\"}}}}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "edit_template",
@@ -499,6 +527,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/template", params: &[], body: Some(BodySpec { required: &["hash_id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"template\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"hash_id\":{\"type\":\"string\"}},\"nullable\":true}}}") }, Answer { status: 401, json: false, schema: None }, Answer { status: 404, json: false, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_template",
@@ -516,6 +545,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[("onstart", 4048, "gzip+base64 for longer scripts")],
+        request: Request { path: "/api/v0/template", params: &[], body: Some(BodySpec { required: &["name", "image"], defaults: &[("runtype", "\"args\""), ("tag", "\"latest\"")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"},\"template\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"hash_id\":{\"type\":\"string\"}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 429, json: true, schema: None }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_template",
@@ -533,6 +563,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/template", params: &[], body: Some(BodySpec { required: &["template_id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 401, json: false, schema: None }, Answer { status: 404, json: false, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_api_key",
@@ -550,6 +581,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/auth/apikeys/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"string\"}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_workergroup",
@@ -567,6 +599,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/workergroups/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[("search_params", "\"verified=true rentable=true rented=false\""), ("test_workers", "3")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_workergroup",
@@ -584,6 +617,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/workergroups/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"deleted_workers\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"failed_workers\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_endpoint",
@@ -601,6 +635,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/endptjobs/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_endpoint",
@@ -618,6 +653,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/endptjobs/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"deleted_workers\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"failed_workers\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_ssh_key",
@@ -635,6 +671,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &["ssh-key"],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/ssh/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &["ssh_key"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"key\":{\"type\":\"object\",\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_ssh_key",
@@ -652,6 +689,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/ssh/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}},\"required\":[\"success\"]}") }, Answer { status: 400, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "list_volumes",
@@ -669,6 +707,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/volumes", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"volumes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"instances\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"nullable\":true},\"driver_version\":{\"type\":\"string\"},\"cuda_max_good\":{\"type\":\"number\"},\"machine_id\":{\"type\":\"integer\"},\"public_ipaddr\":{\"type\":\"string\"},\"reliability2\":{\"type\":\"number\"},\"host_id\":{\"type\":\"integer\"},\"cpu_name\":{\"type\":\"string\"},\"mobo_name\":{\"type\":\"string\"},\"disk_space\":{\"type\":\"number\"},\"disk_name\":{\"type\":\"string\"},\"inet_up\":{\"type\":\"number\"},\"inet_down\":{\"type\":\"number\"},\"storage_total_cost\":{\"type\":\"number\"},\"os_version\":{\"type\":\"string\"},\"verification\":{\"type\":\"string\"},\"static_ip\":{\"type\":\"boolean\"},\"cpu_arch\":{\"type\":\"string\"},\"start_date\":{\"type\":\"number\"},\"id\":{\"type\":\"integer\"},\"status\":{\"type\":\"string\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "rent_volume",
@@ -686,6 +725,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/volumes", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"volume_name\":{\"type\":\"string\"}}}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "delete_volume",
@@ -703,6 +743,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/volumes", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_instance",
@@ -720,6 +761,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"instances\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"actual_status\":{\"type\":\"string\",\"nullable\":true},\"intended_status\":{\"type\":\"string\"},\"cur_state\":{\"type\":\"string\"},\"next_state\":{\"type\":\"string\"},\"label\":{\"type\":\"string\",\"nullable\":true},\"template_id\":{\"type\":\"integer\",\"nullable\":true},\"template_hash_id\":{\"type\":\"string\",\"nullable\":true},\"template_name\":{\"type\":\"string\",\"nullable\":true},\"image_uuid\":{\"type\":\"string\"},\"image_args\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"image_runtype\":{\"type\":\"string\"},\"extra_env\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"onstart\":{\"type\":\"string\",\"nullable\":true},\"jupyter_token\":{\"type\":\"string\"},\"status_msg\":{\"type\":\"string\",\"nullable\":true},\"local_ipaddrs\":{\"type\":\"string\"},\"ssh_host\":{\"type\":\"string\"},\"ssh_idx\":{\"type\":\"string\"},\"ssh_port\":{\"type\":\"integer\"},\"machine_dir_ssh_port\":{\"type\":\"integer\"},\"machine_id\":{\"type\":\"integer\"},\"bundle_id\":{\"type\":\"integer\"},\"start_date\":{\"type\":\"number\",\"format\":\"float\"},\"end_date\":{\"type\":\"number\",\"format\":\"float\"},\"uptime_mins\":{\"type\":\"number\",\"nullable\":true},\"duration\":{\"type\":\"number\",\"format\":\"float\"},\"cpu_arch\":{\"type\":\"string\"},\"cpu_cores\":{\"type\":\"integer\"},\"cpu_cores_effective\":{\"type\":\"number\",\"format\":\"float\"},\"cpu_name\":{\"type\":\"string\"},\"cpu_ram\":{\"type\":\"integer\"},\"cpu_util\":{\"type\":\"number\",\"format\":\"float\"},\"mem_limit\":{\"type\":\"number\",\"nullable\":true},\"mem_usage\":{\"type\":\"number\",\"nullable\":true},\"vmem_usage\":{\"type\":\"number\",\"nullable\":true},\"gpu_name\":{\"type\":\"string\"},\"gpu_arch\":{\"type\":\"string\"},\"gpu_totalram\":{\"type\":\"integer\"},\"gpu_ram\":{\"type\":\"integer\"},\"gpu_util\":{\"type\":\"number\",\"nullable\":true},\"gpu_temp\":{\"type\":\"number\",\"nullable\":true},\"gpu_frac\":{\"type\":\"number\",\"format\":\"float\"},\"gpu_lanes\":{\"type\":\"integer\"},\"gpu_mem_bw\":{\"type\":\"number\",\"format\":\"float\"},\"bw_nvlink\":{\"type\":\"number\",\"format\":\"float\"},\"disk_name\":{\"type\":\"string\"},\"disk_space\":{\"type\":\"number\",\"format\":\"float\"},\"disk_bw\":{\"type\":\"number\",\"format\":\"float\"},\"disk_util\":{\"type\":\"number\",\"format\":\"float\"},\"disk_usage\":{\"type\":\"number\",\"format\":\"float\"},\"direct_port_count\":{\"type\":\"integer\"},\"direct_port_start\":{\"type\":\"integer\"},\"direct_port_end\":{\"type\":\"integer\"},\"ports\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"static_ip\":{\"type\":\"boolean\"},\"public_ipaddr\":{\"type\":\"string\"},\"geolocation\":{\"type\":\"string\"},\"verification\":{\"type\":\"string\"},\"rentable\":{\"type\":\"boolean\"},\"host_id\":{\"type\":\"integer\"},\"hosting_type\":{\"type\":\"integer\"},\"min_bid\":{\"type\":\"number\",\"format\":\"float\"},\"is_bid\":{\"type\":\"boolean\"},\"dph_base\":{\"type\":\"number\",\"format\":\"float\"},\"dph_total\":{\"type\":\"number\",\"format\":\"float\"},\"dlperf\":{\"type\":\"number\",\"format\":\"float\"},\"dlperf_per_dphtotal\":{\"type\":\"number\",\"format\":\"float\"},\"flops_per_dphtotal\":{\"type\":\"number\",\"format\":\"float\"},\"total_flops\":{\"type\":\"number\",\"format\":\"float\"},\"score\":{\"type\":\"number\",\"format\":\"float\"},\"reliability2\":{\"type\":\"number\",\"format\":\"float\"},\"os_version\":{\"type\":\"string\"},\"mobo_name\":{\"type\":\"string\"},\"pci_gen\":{\"type\":\"number\",\"format\":\"float\"},\"pcie_bw\":{\"type\":\"number\",\"format\":\"float\"},\"num_gpus\":{\"type\":\"integer\"},\"logo\":{\"type\":\"string\"},\"webpage\":{\"type\":\"string\",\"nullable\":true},\"search\":{\"type\":\"object\",\"nullable\":true},\"instance\":{\"type\":\"object\",\"nullable\":true},\"storage_cost\":{\"type\":\"number\",\"format\":\"float\"},\"storage_total_cost\":{\"type\":\"number\",\"format\":\"float\"},\"vram_costperhour\":{\"type\":\"number\",\"format\":\"float\"},\"credit_balance\":{\"type\":\"number\",\"nullable\":true},\"credit_discount\":{\"type\":\"number\",\"nullable\":true},\"credit_discount_max\":{\"type\":\"number\"},\"client_run_time\":{\"type\":\"number\",\"format\":\"float\"},\"host_run_time\":{\"type\":\"number\",\"format\":\"float\"},\"external\":{\"type\":\"boolean\"},\"time_remaining\":{\"type\":\"string\"},\"time_remaining_isbid\":{\"type\":\"string\"}}}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "manage_instance",
@@ -737,6 +779,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[TextCheck { id: "label", min: None, max: Some(1024), pattern: None }] },
     },
     CommandSpec {
         operation_id: "destroy_instance",
@@ -754,6 +797,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "detach_ssh_key",
@@ -771,6 +815,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/{id}/ssh/{ssh_key_id}", params: &[Param { id: "id", name: "id", path: true }, Param { id: "ssh-key-id", name: "ssh_key_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }, Answer { status: 500, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "execute",
@@ -788,6 +833,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/command/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &["command"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"writeable_path\":{\"type\":\"string\"},\"result_url\":{\"type\":\"string\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }, Answer { status: 483, json: true, schema: None }], checks: &[TextCheck { id: "command", min: None, max: Some(512), pattern: None }] },
     },
     CommandSpec {
         operation_id: "get_workergroup_logs",
@@ -805,6 +851,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/get_workergroup_logs", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[("tail", "10000")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"logs\":{\"type\":\"string\"}}},{\"type\":\"string\"}]}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_workergroup_workers",
@@ -822,6 +869,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/get_workergroup_workers", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"workers\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"status\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"}}},\"nullable\":true}}},{\"type\":\"string\"}]}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_endpoint_logs",
@@ -839,6 +887,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/get_endpoint_logs", params: &[], body: Some(BodySpec { required: &["endpoint"], defaults: &[("tail", "10000")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"logs\":{\"type\":\"string\"}}},{\"type\":\"string\"}]}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_endpoint_workers",
@@ -856,6 +905,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/get_endpoint_workers", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"workers\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"status\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"}}},\"nullable\":true}}},{\"type\":\"string\"}]}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "invite_team_member",
@@ -873,6 +923,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/invite", params: &[], body: Some(BodySpec { required: &["email", "role"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "list_machine",
@@ -890,6 +941,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/create_asks", params: &[], body: Some(BodySpec { required: &["machine"], defaults: &[("min_chunk", "1")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"extended\":{\"type\":\"integer\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 403, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_logs",
@@ -907,6 +959,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/request_logs/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"result_url\":{\"type\":\"string\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 404, json: true, schema: None }, Answer { status: 403, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_gpu_metrics",
@@ -924,6 +977,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/metrics/gpu/current", params: &[Param { id: "verified", name: "verified", path: false }, Param { id: "hosting-type", name: "hosting_type", path: false }, Param { id: "num-gpus", name: "num_gpus", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"gpus\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"gpu_name\":{\"type\":\"string\"},\"total\":{\"type\":\"integer\"},\"available\":{\"type\":\"integer\"},\"rented_verified\":{\"type\":\"integer\"},\"avail_verified\":{\"type\":\"integer\"},\"rented_unverified\":{\"type\":\"integer\"},\"avail_unverified\":{\"type\":\"integer\"},\"usage\":{\"type\":\"number\"},\"usage_30d\":{\"type\":\"number\"},\"dlperf\":{\"type\":\"number\"},\"tflops\":{\"type\":\"number\"},\"price_p10\":{\"type\":\"number\"},\"price_p25\":{\"type\":\"number\"},\"price_median\":{\"type\":\"number\"},\"price_p75\":{\"type\":\"number\"},\"price_p90\":{\"type\":\"number\"},\"tflops_per_dollar\":{\"type\":\"number\"},\"dlperf_per_dollar\":{\"type\":\"number\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_gpu_locations",
@@ -941,6 +995,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/metrics/gpu/locations", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"locations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"latitude\":{\"type\":\"number\"},\"longitude\":{\"type\":\"number\"},\"city\":{\"type\":\"string\"},\"country_code\":{\"type\":\"string\"},\"gpu_name\":{\"type\":\"string\"},\"rented\":{\"type\":\"boolean\"},\"verified\":{\"type\":\"boolean\"},\"datacenter\":{\"type\":\"boolean\"},\"num_gpus\":{\"type\":\"integer\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_gpu_trends",
@@ -958,6 +1013,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/metrics/gpu/history", params: &[Param { id: "gpu-name", name: "gpu_name", path: false }, Param { id: "verified", name: "verified", path: false }, Param { id: "hosting-type", name: "hosting_type", path: false }, Param { id: "num-gpus", name: "num_gpus", path: false }, Param { id: "start", name: "start", path: false }, Param { id: "end", name: "end", path: false }, Param { id: "step", name: "step", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"gpus\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\",\"properties\":{\"supply_demand\":{\"type\":\"object\",\"properties\":{\"timestamps\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"rented_verified\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"avail_verified\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"rented_unverified\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"avail_unverified\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"total\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true}},\"nullable\":true},\"pricing\":{\"type\":\"object\",\"properties\":{\"timestamps\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"nullable\":true},\"rented_p10\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true},\"rented_median\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true},\"rented_p90\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true},\"avail_p10\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true},\"avail_median\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true},\"avail_p90\":{\"type\":\"array\",\"items\":{\"type\":\"number\"},\"nullable\":true}},\"nullable\":true},\"stats\":{\"type\":\"object\",\"properties\":{\"tflops\":{\"type\":\"number\"},\"dlperf\":{\"type\":\"number\"},\"tflops_per_dollar\":{\"type\":\"number\"},\"dlperf_per_dollar\":{\"type\":\"number\"}},\"nullable\":true}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "list_notification_types",
@@ -975,6 +1031,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/notification-types", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"notification_types\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"slug\":{\"type\":\"string\"},\"context\":{\"type\":\"string\",\"enum\":[\"client\",\"host\"]},\"topic\":{\"type\":\"string\",\"nullable\":true},\"category\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"default_preferences\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"boolean\"},\"nullable\":true},\"mandatory_email\":{\"type\":\"boolean\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_notification_preferences",
@@ -992,6 +1049,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/{user_id}/notification-prefs", params: &[Param { id: "user-id", name: "user_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"notification_preferences\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"boolean\"}}}}}}") }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_notification_preferences",
@@ -1009,6 +1067,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/{user_id}/notification-prefs", params: &[Param { id: "user-id", name: "user_id", path: true }], body: Some(BodySpec { required: &["notification_preferences"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"notification_preferences\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"boolean\"}}}}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "list_notification_webhooks",
@@ -1026,6 +1085,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"webhooks\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\",\"nullable\":true},\"webhook_url\":{\"type\":\"string\",\"format\":\"uri\"},\"event_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"created_at\":{\"type\":\"number\",\"format\":\"float\"},\"updated_at\":{\"type\":\"number\",\"format\":\"float\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "create_notification_webhook",
@@ -1043,6 +1103,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks", params: &[], body: Some(BodySpec { required: &["webhook_url", "event_types"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"webhook\":{\"allOf\":[{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\",\"nullable\":true},\"webhook_url\":{\"type\":\"string\",\"format\":\"uri\"},\"event_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"created_at\":{\"type\":\"number\",\"format\":\"float\"},\"updated_at\":{\"type\":\"number\",\"format\":\"float\"}}},{\"type\":\"object\",\"properties\":{\"webhook_secret\":{\"type\":\"string\"}}}]},\"enabled_notification_preferences\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }], checks: &[TextCheck { id: "name", min: None, max: Some(120), pattern: None }] },
     },
     CommandSpec {
         operation_id: "update_notification_webhook",
@@ -1060,6 +1121,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &[], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"webhook\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\",\"nullable\":true},\"webhook_url\":{\"type\":\"string\",\"format\":\"uri\"},\"event_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"created_at\":{\"type\":\"number\",\"format\":\"float\"},\"updated_at\":{\"type\":\"number\",\"format\":\"float\"}}},\"enabled_notification_preferences\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[TextCheck { id: "name", min: None, max: Some(120), pattern: None }] },
     },
     CommandSpec {
         operation_id: "delete_notification_webhook",
@@ -1077,6 +1139,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "rotate_notification_webhook_secret",
@@ -1094,6 +1157,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks/{id}/rotate-secret", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"webhook\":{\"allOf\":[{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\",\"nullable\":true},\"webhook_url\":{\"type\":\"string\",\"format\":\"uri\"},\"event_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"created_at\":{\"type\":\"number\",\"format\":\"float\"},\"updated_at\":{\"type\":\"number\",\"format\":\"float\"}}},{\"type\":\"object\",\"properties\":{\"webhook_secret\":{\"type\":\"string\"}}}]}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "test_notification_webhook",
@@ -1111,6 +1175,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/webhooks/{id}/test", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "prepay_instance",
@@ -1128,6 +1193,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/prepay/{id}", params: &[Param { id: "id", name: "id", path: true }], body: Some(BodySpec { required: &["amount"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"timescale\":{\"type\":\"number\",\"format\":\"float\"},\"discount_rate\":{\"type\":\"number\",\"format\":\"float\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 411, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "reboot_instance",
@@ -1145,6 +1211,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/reboot/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "recycle_instance",
@@ -1162,6 +1229,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/recycle/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "remove_defjob",
@@ -1179,6 +1247,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/defjob", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"machine_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}}}") }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "remove_team_member",
@@ -1196,6 +1265,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/members/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"success\"]},\"message\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_team_role",
@@ -1213,6 +1283,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/roles/{name}", params: &[Param { id: "name", name: "name", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"permissions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true}}}") }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "update_team_role",
@@ -1230,6 +1301,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/roles/{name}", params: &[Param { id: "name", name: "name", path: true }], body: Some(BodySpec { required: &["name", "permissions"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"string\"}") }], checks: &[] },
     },
     CommandSpec {
         operation_id: "remove_team_role",
@@ -1247,6 +1319,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/roles/{name}", params: &[Param { id: "name", name: "name", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"success\"]},\"message\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_reports",
@@ -1264,6 +1337,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/reports", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"problem\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}}}}") }, Answer { status: 404, json: true, schema: None }, Answer { status: 500, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "route",
@@ -1281,6 +1355,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/route", params: &[], body: Some(BodySpec { required: &["endpoint", "cost"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"endpoint\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"cost\":{\"type\":\"number\"},\"reqnum\":{\"type\":\"integer\"},\"signature\":{\"type\":\"string\"},\"__request_id\":{\"type\":\"string\"}}},{\"type\":\"object\",\"properties\":{\"endpoint\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"__request_id\":{\"type\":\"string\"}}}]}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 400, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "schedule_maint",
@@ -1298,6 +1373,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/dnotify", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: Some(BodySpec { required: &["sdate", "duration"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"you_sent\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 422, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "search_benchmarks",
@@ -1315,6 +1391,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/benchmarks", params: &[Param { id: "query", name: "query", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"contract_id\":{\"type\":\"integer\"},\"id\":{\"type\":\"integer\"},\"image\":{\"type\":\"string\"},\"last_update\":{\"type\":\"number\",\"format\":\"float\"},\"machine_id\":{\"type\":\"integer\"},\"model\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"num_gpus\":{\"type\":\"integer\"},\"score\":{\"type\":\"number\",\"format\":\"float\"}}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "search_offers",
@@ -1332,6 +1409,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: true,
         limits: &[],
+        request: Request { path: "/api/v0/bundles", params: &[], body: Some(BodySpec { required: &[], defaults: &[("rentable", "{\"eq\":true}"), ("rented", "{\"eq\":false}"), ("verified", "{\"eq\":true}")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"offers\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"additionalProperties\":true},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "search_volumes",
@@ -1349,6 +1427,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/volumes/search", params: &[Param { id: "q", name: "q", path: false }], body: Some(BodySpec { required: &[], defaults: &[("limit", "64")] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"offers\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"ask_contract_id\":{\"type\":\"integer\"},\"bundle_id\":{\"type\":\"integer\"},\"cpu_arch\":{\"type\":\"string\"},\"cpu_ghz\":{\"type\":\"number\"},\"cpu_name\":{\"type\":\"string\"},\"cuda_max_good\":{\"type\":\"number\"},\"disk_bw\":{\"type\":\"number\"},\"disk_name\":{\"type\":\"string\"},\"disk_space\":{\"type\":\"number\"},\"driver_vers\":{\"type\":\"string\"},\"driver_version\":{\"type\":\"string\"},\"duration\":{\"type\":\"number\"},\"end_date\":{\"type\":\"number\"},\"external\":{\"type\":\"boolean\"},\"geolocation\":{\"type\":\"string\"},\"geolocode\":{\"type\":\"string\"},\"gpu_arch\":{\"type\":\"string\"},\"host_id\":{\"type\":\"integer\"},\"id\":{\"type\":\"integer\"},\"inet_down\":{\"type\":\"number\"},\"inet_up\":{\"type\":\"number\"},\"machine_id\":{\"type\":\"integer\"},\"mobo_name\":{\"type\":\"string\"},\"reliability\":{\"type\":\"number\"},\"reliability2\":{\"type\":\"number\"},\"reliability_mult\":{\"type\":\"number\"},\"start_date\":{\"type\":\"number\"},\"static_ip\":{\"type\":\"boolean\"},\"storage_cost\":{\"type\":\"number\"},\"storage_total_cost\":{\"type\":\"number\"},\"vericode\":{\"type\":\"string\"},\"verification\":{\"type\":\"string\"},\"vms_enabled\":{\"type\":\"boolean\"}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "set_defjob",
@@ -1366,6 +1445,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/create_bids", params: &[], body: Some(BodySpec { required: &["machine", "price_gpu", "price_inetu", "price_inetd", "image"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"machine_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"you_sent\":{\"type\":\"object\",\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "set_min_bid",
@@ -1383,6 +1463,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/minbid", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: Some(BodySpec { required: &["price"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"you_sent\":{\"type\":\"object\",\"nullable\":true}}}") }, Answer { status: 403, json: true, schema: None }, Answer { status: 422, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_charges",
@@ -1392,7 +1473,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         more_columns: &["metadata", "items"],
         positional: &[],
         filter: &[],
-        pagination: Some(Pagination { response_field: "next_token" }),
+        pagination: Some(Pagination { response_field: "next_token", query_param: "after_token" }),
         body_flags: &[],
         json_flags: &[],
         method: "GET",
@@ -1400,6 +1481,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/charges", params: &[Param { id: "select-filters", name: "select_filters", path: false }, Param { id: "format", name: "format", path: false }, Param { id: "latest-first", name: "latest_first", path: false }, Param { id: "limit", name: "limit", path: false }, Param { id: "after-token", name: "after_token", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"count\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"},\"next_token\":{\"type\":\"string\",\"nullable\":true},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"integer\"},\"end\":{\"type\":\"integer\"},\"type\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\",\"format\":\"float\"},\"metadata\":{\"type\":\"object\",\"properties\":{\"template_id\":{\"type\":\"integer\"},\"label\":{\"type\":\"string\"},\"endpoint_id\":{\"type\":\"integer\"},\"workergroup_id\":{\"type\":\"integer\"}},\"nullable\":true},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"integer\"},\"end\":{\"type\":\"integer\"},\"type\":{\"type\":\"string\",\"enum\":[\"gpu\",\"disk\",\"bwd\",\"bwu\"]},\"source\":{\"type\":\"string\",\"nullable\":true},\"description\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\",\"format\":\"float\"},\"metadata\":{\"type\":\"object\",\"nullable\":true},\"items\":{\"type\":\"array\",\"nullable\":true}}},\"nullable\":true}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_connections",
@@ -1417,6 +1499,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/cloud_integrations", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"cloud_type\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_deployment",
@@ -1434,6 +1517,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/deployment/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"deployment\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag\":{\"type\":\"string\"},\"image\":{\"type\":\"string\"},\"endpoint_id\":{\"type\":\"integer\",\"nullable\":true},\"endpoint_state\":{\"type\":\"string\",\"nullable\":true},\"env\":{\"type\":\"string\",\"nullable\":true},\"s3_key\":{\"type\":\"string\",\"nullable\":true},\"file_hash\":{\"type\":\"string\",\"nullable\":true},\"search_params\":{\"type\":\"string\",\"nullable\":true},\"current_version_id\":{\"type\":\"integer\",\"nullable\":true},\"last_healthy_version_id\":{\"type\":\"integer\",\"nullable\":true},\"storage\":{\"type\":\"number\"},\"ttl\":{\"type\":\"number\",\"nullable\":true},\"last_client_heartbeat\":{\"type\":\"number\",\"nullable\":true},\"created_at\":{\"type\":\"number\"},\"updated_at\":{\"type\":\"number\"}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_deployments",
@@ -1451,6 +1535,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/deployments", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"deployments\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag\":{\"type\":\"string\"},\"image\":{\"type\":\"string\"},\"endpoint_id\":{\"type\":\"integer\",\"nullable\":true},\"env\":{\"type\":\"string\",\"nullable\":true},\"file_hash\":{\"type\":\"string\",\"nullable\":true},\"s3_key\":{\"type\":\"string\",\"nullable\":true},\"search_params\":{\"type\":\"string\",\"nullable\":true},\"current_version_id\":{\"type\":\"integer\",\"nullable\":true},\"last_healthy_version_id\":{\"type\":\"integer\",\"nullable\":true},\"storage\":{\"type\":\"number\"},\"ttl\":{\"type\":\"number\",\"nullable\":true},\"last_client_heartbeat\":{\"type\":\"number\",\"nullable\":true},\"created_at\":{\"type\":\"number\"},\"updated_at\":{\"type\":\"number\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_deposit",
@@ -1468,6 +1553,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/instances/balance/{id}", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"refundable_deposit\":{\"type\":\"number\"},\"total_discount\":{\"type\":\"number\"},\"discount_months\":{\"type\":\"integer\"}}}") }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_earnings",
@@ -1485,6 +1571,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/{user_id}/machine-earnings", params: &[Param { id: "user-id", name: "user_id", path: true }, Param { id: "sday", name: "sday", path: false }, Param { id: "eday", name: "eday", path: false }, Param { id: "machid", name: "machid", path: false }, Param { id: "last-days", name: "last_days", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"object\",\"properties\":{\"total_gpu\":{\"type\":\"number\"},\"total_stor\":{\"type\":\"number\"},\"total_bwu\":{\"type\":\"number\"},\"total_bwd\":{\"type\":\"number\"}},\"nullable\":true},\"username\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"fullname\":{\"type\":\"string\"},\"address1\":{\"type\":\"string\"},\"address2\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},\"zip\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"},\"taxinfo\":{\"type\":\"string\"},\"current\":{\"type\":\"object\",\"properties\":{\"balance\":{\"type\":\"number\"},\"service_fee\":{\"type\":\"number\"},\"total\":{\"type\":\"number\"},\"credit\":{\"type\":\"number\"}},\"nullable\":true},\"per_machine\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"machine_id\":{\"type\":\"integer\"},\"gpu_earn\":{\"type\":\"number\"},\"sto_earn\":{\"type\":\"number\"},\"bwu_earn\":{\"type\":\"number\"},\"bwd_earn\":{\"type\":\"number\"}}},\"nullable\":true},\"per_day\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"day\":{\"type\":\"integer\"},\"gpu_earn\":{\"type\":\"number\"},\"sto_earn\":{\"type\":\"number\"},\"bwu_earn\":{\"type\":\"number\"},\"bwd_earn\":{\"type\":\"number\"}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_instances",
@@ -1494,7 +1581,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         more_columns: &["image_args", "extra_env", "ports", "search", "instance", "volume_info"],
         positional: &[],
         filter: &[],
-        pagination: Some(Pagination { response_field: "next_token" }),
+        pagination: Some(Pagination { response_field: "next_token", query_param: "after_token" }),
         body_flags: &[],
         json_flags: &[],
         method: "GET",
@@ -1502,6 +1589,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v1/instances", params: &[Param { id: "limit", name: "limit", path: false }, Param { id: "after-token", name: "after_token", path: false }, Param { id: "order-by", name: "order_by", path: false }, Param { id: "select-cols", name: "select_cols", path: false }, Param { id: "select-filters", name: "select_filters", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"instances_found\":{\"type\":\"integer\"},\"total_instances\":{\"type\":\"integer\"},\"label_counts\":{\"type\":\"object\",\"nullable\":true},\"next_token\":{\"type\":\"string\",\"nullable\":true},\"instances\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"actual_status\":{\"type\":\"string\",\"nullable\":true},\"cur_state\":{\"type\":\"string\"},\"next_state\":{\"type\":\"string\"},\"intended_status\":{\"type\":\"string\"},\"label\":{\"type\":\"string\",\"nullable\":true},\"template_id\":{\"type\":\"integer\",\"nullable\":true},\"template_hash_id\":{\"type\":\"string\",\"nullable\":true},\"template_name\":{\"type\":\"string\",\"nullable\":true},\"image_uuid\":{\"type\":\"string\"},\"image_args\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"image_runtype\":{\"type\":\"string\"},\"extra_env\":{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"nullable\":true},\"onstart\":{\"type\":\"string\"},\"jupyter_token\":{\"type\":\"string\"},\"status_msg\":{\"type\":\"string\",\"nullable\":true},\"public_ipaddr\":{\"type\":\"string\"},\"local_ipaddrs\":{\"type\":\"string\"},\"ssh_host\":{\"type\":\"string\"},\"ssh_idx\":{\"type\":\"string\"},\"ssh_port\":{\"type\":\"integer\"},\"machine_dir_ssh_port\":{\"type\":\"integer\"},\"machine_id\":{\"type\":\"integer\"},\"start_date\":{\"type\":\"number\",\"format\":\"float\"},\"end_date\":{\"type\":\"number\",\"format\":\"float\"},\"uptime_mins\":{\"type\":\"number\",\"nullable\":true},\"duration\":{\"type\":\"number\",\"format\":\"float\"},\"cpu_arch\":{\"type\":\"string\"},\"cpu_cores\":{\"type\":\"integer\"},\"cpu_cores_effective\":{\"type\":\"number\",\"format\":\"float\"},\"cpu_name\":{\"type\":\"string\"},\"cpu_ram\":{\"type\":\"integer\"},\"cpu_util\":{\"type\":\"number\",\"format\":\"float\"},\"mem_limit\":{\"type\":\"number\",\"nullable\":true},\"mem_usage\":{\"type\":\"number\",\"nullable\":true},\"vmem_usage\":{\"type\":\"number\",\"nullable\":true},\"gpu_name\":{\"type\":\"string\"},\"gpu_arch\":{\"type\":\"string\"},\"gpu_totalram\":{\"type\":\"integer\"},\"gpu_ram\":{\"type\":\"integer\"},\"gpu_util\":{\"type\":\"number\",\"nullable\":true},\"gpu_temp\":{\"type\":\"number\",\"nullable\":true},\"gpu_frac\":{\"type\":\"number\",\"format\":\"float\"},\"gpu_lanes\":{\"type\":\"integer\"},\"gpu_mem_bw\":{\"type\":\"number\",\"format\":\"float\"},\"bw_nvlink\":{\"type\":\"number\",\"format\":\"float\"},\"disk_name\":{\"type\":\"string\"},\"disk_space\":{\"type\":\"number\",\"format\":\"float\"},\"disk_bw\":{\"type\":\"number\",\"format\":\"float\"},\"disk_util\":{\"type\":\"number\",\"format\":\"float\"},\"disk_usage\":{\"type\":\"number\",\"format\":\"float\"},\"direct_port_count\":{\"type\":\"integer\"},\"direct_port_start\":{\"type\":\"integer\"},\"direct_port_end\":{\"type\":\"integer\"},\"ports\":{\"additionalProperties\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"HostIp\":{\"type\":\"string\"},\"HostPort\":{\"type\":\"string\"}}}},\"type\":\"object\",\"nullable\":true},\"static_ip\":{\"type\":\"boolean\"},\"geolocation\":{\"type\":\"string\"},\"verification\":{\"type\":\"string\"},\"rentable\":{\"type\":\"boolean\"},\"host_id\":{\"type\":\"integer\"},\"min_bid\":{\"type\":\"number\",\"format\":\"float\"},\"is_bid\":{\"type\":\"boolean\"},\"dph_base\":{\"type\":\"number\",\"format\":\"float\"},\"dph_total\":{\"type\":\"number\",\"format\":\"float\"},\"dlperf\":{\"type\":\"number\",\"nullable\":true},\"dlperf_per_dphtotal\":{\"type\":\"number\",\"nullable\":true},\"flops_per_dphtotal\":{\"type\":\"number\",\"format\":\"float\"},\"total_flops\":{\"type\":\"number\",\"format\":\"float\"},\"score\":{\"type\":\"number\",\"nullable\":true},\"reliability2\":{\"type\":\"number\",\"format\":\"float\"},\"os_version\":{\"type\":\"string\",\"nullable\":true},\"mobo_name\":{\"type\":\"string\"},\"pci_gen\":{\"type\":\"number\",\"format\":\"float\"},\"pcie_bw\":{\"type\":\"number\",\"format\":\"float\"},\"num_gpus\":{\"type\":\"integer\"},\"webpage\":{\"type\":\"string\",\"nullable\":true},\"search\":{\"type\":\"object\",\"nullable\":true},\"instance\":{\"type\":\"object\",\"nullable\":true},\"storage_cost\":{\"type\":\"number\",\"format\":\"float\"},\"storage_total_cost\":{\"type\":\"number\",\"format\":\"float\"},\"vram_costperhour\":{\"type\":\"number\",\"format\":\"float\"},\"credit_balance\":{\"type\":\"number\",\"nullable\":true},\"credit_discount\":{\"type\":\"number\",\"nullable\":true},\"credit_discount_max\":{\"type\":\"number\",\"nullable\":true},\"client_run_time\":{\"type\":\"number\",\"format\":\"float\"},\"host_run_time\":{\"type\":\"number\",\"format\":\"float\"},\"external\":{\"type\":\"boolean\"},\"time_remaining\":{\"type\":\"string\"},\"time_remaining_isbid\":{\"type\":\"string\"},\"country_code\":{\"type\":\"string\",\"nullable\":true},\"volume_info\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"nullable\":true}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_invoices",
@@ -1511,7 +1599,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         more_columns: &["metadata", "items"],
         positional: &[],
         filter: &[],
-        pagination: Some(Pagination { response_field: "next_token" }),
+        pagination: Some(Pagination { response_field: "next_token", query_param: "after_token" }),
         body_flags: &[],
         json_flags: &[],
         method: "GET",
@@ -1519,6 +1607,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v1/invoices", params: &[Param { id: "select-filters", name: "select_filters", path: false }, Param { id: "order-by", name: "order_by", path: false }, Param { id: "latest-first", name: "latest_first", path: false }, Param { id: "limit", name: "limit", path: false }, Param { id: "after-token", name: "after_token", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"count\":{\"type\":\"integer\"},\"total\":{\"type\":\"integer\"},\"next_token\":{\"type\":\"string\",\"nullable\":true},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"number\"},\"end\":{\"type\":\"number\",\"nullable\":true},\"type\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\"},\"metadata\":{\"type\":\"object\",\"properties\":{\"invoice_id\":{\"type\":\"integer\"},\"service\":{\"type\":\"string\"}},\"nullable\":true},\"items\":{\"type\":\"array\",\"nullable\":true}}},\"nullable\":true}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_ipaddrs",
@@ -1536,6 +1625,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/{user_id}/ipaddrs", params: &[Param { id: "user-id", name: "user_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},\"ip_address\":{\"type\":\"string\"},\"timestamp\":{\"type\":\"string\",\"format\":\"date-time\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "get_machines",
@@ -1553,6 +1643,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines", params: &[Param { id: "user-id", name: "user_id", path: false }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"machines\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}},\"nullable\":true}}}") }, Answer { status: 401, json: false, schema: None }, Answer { status: 429, json: false, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_subaccounts",
@@ -1570,6 +1661,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/subaccounts", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"users\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"parent_id\":{\"type\":\"integer\"},\"key_id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"deleted_at\":{\"format\":\"date-time\",\"type\":\"string\",\"nullable\":true}}},\"nullable\":true}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_team_members",
@@ -1587,6 +1679,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/members", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"fullname\":{\"type\":\"string\"},\"roles\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true}}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 403, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_team_roles",
@@ -1604,6 +1697,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/team/roles-full", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"permissions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"nullable\":true},\"identifier\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"}}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "show_user",
@@ -1621,6 +1715,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/users/current", params: &[], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"key_id\":{\"type\":\"integer\"},\"email\":{\"type\":\"string\"},\"balance\":{\"type\":\"number\",\"format\":\"float\"},\"ssh_key\":{\"type\":\"string\"},\"sid\":{\"type\":\"string\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 500, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "start_deployment",
@@ -1638,6 +1733,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/deployment/{id}/start", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"endpoint_state\":{\"type\":\"string\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "stop_deployment",
@@ -1655,6 +1751,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/deployment/{id}/stop", params: &[Param { id: "id", name: "id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"endpoint_state\":{\"type\":\"string\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "transfer_credit",
@@ -1672,6 +1769,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/commands/transfer_credit", params: &[], body: Some(BodySpec { required: &["recipient", "amount"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 401, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "unlist_machine",
@@ -1689,6 +1787,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/machines/{machine_id}/asks", params: &[Param { id: "machine-id", name: "machine_id", path: true }], body: None, answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"machine_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}}}") }, Answer { status: 401, json: true, schema: None }, Answer { status: 404, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
     CommandSpec {
         operation_id: "unlist_volume",
@@ -1706,5 +1805,6 @@ pub const COMMANDS: &[CommandSpec] = &[
         files: &[],
         order: false,
         limits: &[],
+        request: Request { path: "/api/v0/volumes/unlist", params: &[], body: Some(BodySpec { required: &["id"], defaults: &[] }), answers: &[Answer { status: 200, json: true, schema: Some("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"msg\":{\"type\":\"string\"}}}") }, Answer { status: 400, json: true, schema: None }, Answer { status: 429, json: true, schema: None }], checks: &[] },
     },
 ];

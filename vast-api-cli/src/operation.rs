@@ -9,21 +9,22 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use clap::ArgMatches;
-use clap::parser::ValueSource;
 use serde_json::Value;
 use vast_api::pages::{Follower, Next, PagesStopped};
 use vast_api::{Client, HeldRequest, RequestCapture, ResponseCapture};
 
+use crate::answer::Answer;
 use crate::command_table::Pagination;
 use crate::commands;
 use crate::failure::{Exit, Failure};
-use crate::generated_cli::{Cli, CliCommand};
+use crate::generated_cli::CliCommand;
 use crate::key_file;
 use crate::operation_args;
 use crate::output::{Output, Shown};
 use crate::redact;
 use crate::render::{Choice, Columns, Layout};
-use crate::request_edit::{self, Edits, Inputs};
+use crate::request::{self, Answers};
+use crate::request_edit::Edits;
 use crate::settings::{Settings, runtime};
 use crate::{filter, pages};
 
@@ -42,9 +43,9 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
     }
     let capture = ResponseCapture::new();
     let server = commands::spec_of(operation).server;
-    let client = settings.client(server, &capture, request_edit::editor(&edits), None)?;
+    let client = settings.client(server, &capture, None)?;
     execute(&settings, client, capture.clone(), &edits, operation, leaf)?;
-    #[cfg(all(vast_op = "show_instance", vast_op = "create_instance"))]
+    // Only `create instance` has `--wait`, and only where the spec has `show instance`.
     if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
         let created = capture
             .last_response()
@@ -98,26 +99,12 @@ fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Re
             ));
         }
     }
-    let given: Vec<(&str, &'static str)> = spec
+    // Given on the command line, or set by a vastai command (a default); a switch's `false`
+    // is no more than "not given" unless `--no-NAME` says it.
+    edits.flag_values = spec
         .body_flags
         .iter()
-        // Only ids the command has may be asked about (clap panics otherwise): those present,
-        // given on the command line or set by a vastai command (a default, which no generated
-        // argument has but a switch, whose `false` is no more than "not given").
-        .filter(|(flag, _)| {
-            leaf.ids().any(|id| id.as_str() == *flag)
-                && match leaf.value_source(flag) {
-                    Some(ValueSource::CommandLine) => true,
-                    Some(ValueSource::DefaultValue) => leaf.try_get_one::<bool>(flag).is_err(),
-                    _ => false,
-                }
-        })
-        .map(|(flag, field)| (*flag, *field))
-        .collect();
-    edits.flag_fields = given.iter().map(|(_, field)| *field).collect();
-    edits.flag_values = given
-        .iter()
-        .filter_map(|(flag, field)| Some((*field, flag_value(leaf, flag)?)))
+        .filter_map(|(flag, field)| Some((*field, request::argument(leaf, flag)?)))
         .collect();
     let json_fields: Vec<(&str, Value)> = spec
         .json_flags
@@ -159,31 +146,6 @@ fn json_body_file(path: &std::path::Path) -> anyhow::Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("cannot parse {shown}"))
 }
 
-/// A body flag's value as JSON, by the types progenitor gives flags; any other (an enum, a
-/// checked string) as the text typed, which is how those types read from JSON too.
-fn flag_value(leaf: &ArgMatches, flag: &str) -> Option<Value> {
-    if let Ok(Some(text)) = leaf.try_get_one::<String>(flag) {
-        return Some(Value::String(text.clone()));
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<i64>(flag) {
-        return Some((*n).into());
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<std::num::NonZeroU64>(flag) {
-        return Some(n.get().into());
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<f64>(flag) {
-        return serde_json::Number::from_f64(*n).map(Value::Number);
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<f32>(flag) {
-        return serde_json::Number::from_f64(f64::from(*n)).map(Value::Number);
-    }
-    if let Ok(Some(b)) = leaf.try_get_one::<bool>(flag) {
-        return Some(Value::Bool(*b));
-    }
-    let raw = leaf.get_raw(flag)?.next()?;
-    Some(Value::String(raw.to_string_lossy().into_owned()))
-}
-
 /// The request the command line describes, made by the client but not sent.
 fn held_request(
     settings: &Settings,
@@ -194,7 +156,7 @@ fn held_request(
     let hold = RequestCapture::new();
     let capture = ResponseCapture::new();
     let server = commands::spec_of(operation).server;
-    let client = settings.client(server, &capture, request_edit::editor(edits), Some(&hold))?;
+    let client = settings.client(server, &capture, Some(&hold))?;
     execute(settings, client, capture, edits, operation, leaf)?;
     hold.last()
         .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
@@ -271,11 +233,13 @@ fn execute(
     let mut output = output_for(settings, capture.clone(), spec, choice, leaf);
     let runtime = runtime()?;
     let started = Instant::now();
+    let answers = Answers::of(spec);
     let call = Call {
         client,
-        operation,
+        spec,
         leaf,
         edits,
+        documented: answers.documented(),
     };
     let follow = spec.pagination.map(|p| {
         (
@@ -382,9 +346,10 @@ fn partial(why: &PagesStopped, width: usize) -> Failure {
 /// One operation's call as the command line describes it, made as often as a list has pages.
 struct Call<'a> {
     client: Client,
-    operation: CliCommand,
+    spec: &'static crate::command_table::CommandSpec,
     leaf: &'a ArgMatches,
     edits: &'a Edits,
+    documented: Vec<vast_api::Documented<'a>>,
 }
 
 /// What calling came to: what the last answer was (or its failure), and why following pages
@@ -403,26 +368,24 @@ impl Call<'_> {
     ) -> Option<Called> {
         let mut page: Option<String> = None;
         loop {
-            let page_asked = page.is_some();
-            let inputs = Inputs {
-                edits: self.edits,
-                page: page.take(),
+            let call = request::call(
+                self.spec,
+                self.leaf,
+                self.edits,
+                page.take().as_deref(),
+                &self.documented,
+            );
+            let shown = match call {
+                // A body the spec refuses (a required field missing) goes nowhere.
+                Err(failure) => Err(failure),
+                Ok(call) => {
+                    let answer = tokio::select! {
+                        answer = self.client.send_json(call) => answer,
+                        _ = tokio::signal::ctrl_c() => return None,
+                    };
+                    output.take(Answer::of(answer))
+                }
             };
-            let cli = Cli::new(self.client.clone(), inputs);
-            let answer = tokio::select! {
-                answer = cli.execute(self.operation, self.leaf) => answer,
-                _ = tokio::signal::ctrl_c() => return None,
-            };
-            // What fails before a request is made comes back without an answer: a value from
-            // the command line that its type refuses (a usage error), or, after the first page,
-            // the server's page token.
-            let before = match page_asked {
-                false => Exit::Usage,
-                true => Exit::Failure,
-            };
-            let shown = answer
-                .map_err(|e| Failure::new(before, format!("{e:#}")))
-                .and_then(|answer| output.take(answer));
             // A page shown, even one whose body the spec describes otherwise (with a warning),
             // leads to the next; a failure ends the list.
             let Some((pagination, follower)) = follow.as_mut() else {

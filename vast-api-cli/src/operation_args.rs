@@ -151,12 +151,10 @@ pub fn with_list_options(command: Command, spec: &CommandSpec) -> Command {
 
 /// `--wait` for `create instance`, where the spec has `show instance` to wait with.
 pub fn with_wait_options(command: Command, spec: &CommandSpec) -> Command {
-    #[cfg(vast_op = "show_instance")]
-    if spec.operation_id == "create_instance" {
-        return command.args(crate::wait::create_options());
+    match spec.operation_id == "create_instance" && crate::wait::available() {
+        true => command.args(crate::wait::create_options()),
+        false => command,
     }
-    let _ = spec;
-    command
 }
 
 /// The argument ids of the options [`with_list_options`] adds.
@@ -167,6 +165,10 @@ pub const ORDER: &str = "vast-order";
 fn type_of(arg: &Arg) -> std::any::TypeId {
     // clap's own id of the value type compares with std's.
     let ty = arg.get_value_parser().type_id();
+    // An enum's values are read as text but are choices, not text: no `@PATH`, no file.
+    if ty != std::any::TypeId::of::<bool>() && !arg.get_possible_values().is_empty() {
+        return std::any::TypeId::of::<()>();
+    }
     [
         std::any::TypeId::of::<bool>(),
         std::any::TypeId::of::<String>(),

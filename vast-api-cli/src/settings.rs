@@ -62,7 +62,6 @@ impl Settings {
         &self,
         server: Option<&'static str>,
         capture: &ResponseCapture,
-        edit: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
         hold: Option<&RequestCapture>,
     ) -> Result<Client, Failure> {
         // Said once: a confirmed DELETE makes its request twice, held and then sent. Before the
@@ -91,13 +90,10 @@ impl Settings {
             .user_agent(concat!("vast-cli-rust/", env!("CARGO_PKG_VERSION")))
             .retry(RetryPolicy::default().with_attempts(self.attempts))
             .capture_responses(capture.clone())
-            .edit_requests(edit)
             .build()?)
     }
 
-    /// Where the key came from, in the CLI's words (for the wait's errors: only where the spec
-    /// has `show instance`).
-    #[cfg(vast_op = "show_instance")]
+    /// Where the key came from, in the CLI's words (for the wait's errors).
     pub fn key_source_text(&self) -> String {
         key_file::source_text(&self.key_source)
     }

@@ -1,13 +1,13 @@
-//! `vast wait instance ID` and `vast create instance --wait`: polling until the instance runs,
-//! through the library's `Client::wait_for_instance`, then how to connect. Only where the spec
-//! has `show instance` (and, for `--wait`, `create instance`): see build.rs.
+//! `vast wait instance ID` and `vast create instance --wait`: polling `show instance` until the
+//! instance runs, through the library's `wait::until_running`, then how to connect. Only where
+//! the spec has `show instance` ([`available`]).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use vast_api::wait::duration_text;
-use vast_api::{InstanceState, ResponseCapture, WaitError, WaitOptions};
+use vast_api::wait::{duration_text, until_running};
+use vast_api::{InstanceState, JsonCall, ResponseCapture, Responses, WaitError, WaitOptions};
 
 use crate::failure::{Exit, Failure};
 use crate::settings::Settings;
@@ -121,11 +121,36 @@ pub fn wait_for(settings: &Settings, id: i64, leaf: &ArgMatches) -> Result<(), F
             ));
         });
     }
-    let client = settings.client(None, &ResponseCapture::new(), |_| {}, None)?;
+    let spec = show_instance();
+    let client = settings.client(spec.server, &ResponseCapture::new(), None)?;
+    let answers = crate::request::Answers::of(spec);
+    let documented = answers.documented();
+    let fetch = || {
+        let call = JsonCall {
+            operation_id: spec.operation_id,
+            method: spec.method,
+            path: spec.request.path,
+            path_params: spec
+                .request
+                .params
+                .iter()
+                .filter(|p| p.path)
+                .map(|p| (p.name, id.to_string()))
+                .collect(),
+            query: Vec::new(),
+            body: None,
+            server: spec.server,
+            responses: Responses {
+                documented: &documented,
+            },
+        };
+        let client = &client;
+        async move { client.send_json(call).await.map(|r| r.into_inner()) }
+    };
     let runtime = crate::settings::runtime()?;
     let waited = runtime.block_on(async {
         tokio::select! {
-            waited = client.wait_for_instance(id, options) => Some(waited),
+            waited = until_running(id, &options, fetch) => Some(waited),
             _ = tokio::signal::ctrl_c() => None,
         }
     });
@@ -159,12 +184,17 @@ fn wait_failure<E>(error: &WaitError<E>, id: i64, key_source: &str) -> Failure {
     }
 }
 
-/// The command table's `show instance`, whose errors a poll's are.
+/// The command table's `show instance`, which the wait polls.
 fn show_instance() -> &'static crate::command_table::CommandSpec {
     crate::generated_commands::COMMANDS
         .iter()
         .find(|c| c.operation_id == "show_instance")
         .unwrap_or(&crate::command_table::UNLISTED)
+}
+
+/// Whether the spec has `show instance` to wait with.
+pub fn available() -> bool {
+    show_instance().operation_id == "show_instance"
 }
 
 #[cfg(test)]

@@ -13,12 +13,14 @@ mod config;
 mod error;
 pub mod filter;
 mod hooks;
+mod json_call;
 pub mod local_file;
 mod operation;
 pub mod pages;
 pub mod proxy;
 pub mod results;
 mod retry;
+mod shape;
 pub mod text;
 pub mod wait;
 
@@ -41,6 +43,7 @@ pub use config::{
 // Ours, not progenitor's `Error` that the generated module also exports: named, it wins.
 pub use error::{Error, ErrorKind};
 pub use generated::*;
+pub use json_call::{Documented, JsonCall, Responses};
 pub use operation::{Id, Operation};
 pub use retry::{GaveUp, RetryPolicy};
 pub use wait::{InstanceState, WaitError, WaitOptions};

@@ -153,7 +153,6 @@ impl InstanceState {
     }
 
     /// What changes are reported on: the status pair.
-    #[cfg(vast_op = "show_instance")]
     fn status(&self) -> (Option<&str>, Option<&str>) {
         (
             self.actual_status.as_deref(),
@@ -229,9 +228,10 @@ pub fn duration_text(d: Duration) -> String {
 
 /// Polls with `fetch` (a `show instance` body) until the instance runs, falls into the trap,
 /// or the limit passes. A poll rate limited past the client's retries is not the end: the
-/// gap doubles and polling goes on.
-#[cfg(vast_op = "show_instance")]
-pub(crate) async fn until_running<E, F, Fut>(
+/// gap doubles and polling goes on. [`Client::wait_for_instance`](crate::Client) fetches with
+/// the typed `show_instance`; a caller without it (`vast`, which calls operations untyped)
+/// passes its own fetch.
+pub async fn until_running<E, F, Fut>(
     id: i64,
     options: &WaitOptions,
     mut fetch: F,

@@ -16,14 +16,14 @@ pub mod openapi;
 mod panics;
 pub mod progenitor_names;
 pub mod read_openapi;
+pub mod requests;
 pub mod rewrites;
 pub mod spec;
 pub mod subset;
 pub mod surface;
 
 use rewrites::{
-    area_gates, cli_bodies, cli_dispatch, cli_switches, cli_texts, filters, operation_types,
-    servers, streams, typed_errors,
+    area_gates, cli_commands, cli_texts, filters, operation_types, servers, streams, typed_errors,
 };
 
 pub const SPEC: &str = "openapi.yaml";
@@ -215,8 +215,11 @@ pub fn generate(
     let cli_api = read_openapi::to_openapi(cli_doc).map_err(|e| format!("{name}: {e}"))?;
     // The client's text newtypes, which the CLI reads as text (`cli_texts`).
     let newtypes = std::cell::RefCell::new(Vec::new());
+    // The text each enum's values display, which the CLI's arguments take (`cli_commands`).
+    let enums = std::cell::RefCell::new(std::collections::HashMap::new());
     let client = run_generator(&api, |g, api| g.generate_tokens(api), &|file| {
         *newtypes.borrow_mut() = cli_texts::text_newtypes(file);
+        *enums.borrow_mut() = cli_commands::enum_texts(file);
         document_client(file, &api.info);
         servers::apply(file, &own_servers)?;
         typed_errors::apply(file, &operations)?;
@@ -230,10 +233,8 @@ pub fn generate(
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
     let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
-        cli_switches::apply(file);
         cli_texts::apply(file, &newtypes.borrow());
-        cli_bodies::apply(file)?;
-        cli_dispatch::apply(file, &commands)
+        cli_commands::apply(file, &enums.borrow())
     })
     .map_err(|e| format!("{name}: {e}"))?;
     // The CLI finds each command's name by the operation id progenitor wrote; they must agree.

@@ -298,7 +298,7 @@ fn a_body_that_is_not_the_spec_is_shown_with_a_warning_that_quotes_it() {
             0,
             "one\t\tr\t\t\n",
             "warning: the server's response (200 OK) is not what the API spec describes: \
-             invalid type: string \"one\", expected i64 at line 1 column 25; body: \
+             `apikeys[0].id` is the string \"one\", where the spec has an integer; body: \
              {\"apikeys\": [{\"id\": \"one\", \"rights\": \"r\"}]}; printed as received\n"
         )
     );
@@ -329,7 +329,7 @@ fn raw_prints_a_body_that_is_not_the_spec_with_a_warning() {
             0,
             "{\"apikeys\": [{\"id\": \"one\", \"key\": \"<redacted>\"}]}\n",
             "warning: the server's response (200 OK) is not what the API spec describes: \
-             invalid type: string \"one\", expected i64 at line 1 column 25; body: \
+             `apikeys[0].id` is the string \"one\", where the spec has an integer; body: \
              {\"apikeys\": [{\"id\": \"one\", \"key\": \"<redacted>\"}]}; printed as received\n"
         )
     );

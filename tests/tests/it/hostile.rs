@@ -779,17 +779,17 @@ fn a_huge_value_of_the_wrong_type_is_quoted_in_at_most_200_characters() {
     let body = format!(r#"{{"apikeys": [{{"id": "{}"}}]}}"#, "9".repeat(1 << 20));
     let server = RawServer::start(vec![ok_body(body.as_bytes())]);
     let (run, _) = show_api_keys(&server, &["--retry", "1"]);
-    // Both quotes are cut at 200 characters: serde's message, and the body's excerpt. The
-    // body, which is JSON, is still shown (its one cell in full, in a pipe).
+    // The mismatch quotes the value in 40 characters, the body's excerpt in 200. The body,
+    // which is JSON, is still shown (its one cell in full, in a pipe).
     assert_eq!(
         (run.code, run.stderr),
         (
             0,
             format!(
                 "warning: the server's response (200 OK) is not what the API spec describes: \
-                 invalid type: string \"{}…; body: {{\"apikeys\": [{{\"id\": \"{}…; printed as \
-                 received\n",
-                "9".repeat(178),
+                 `apikeys[0].id` is the string \"{}…, where the spec has an integer; body: \
+                 {{\"apikeys\": [{{\"id\": \"{}…; printed as received\n",
+                "9".repeat(38),
                 "9".repeat(179)
             )
         )

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::generate::names::Naming;
 use crate::generate::openapi::{Location, resolve};
 use crate::generate::progenitor_names;
+use crate::generate::requests::{self, Request};
 
 /// One operation's entry in the table.
 #[derive(Debug, Default, PartialEq)]
@@ -46,6 +47,8 @@ pub struct Command {
     /// Body flags whose length the document's notes limit (see [`documented_limits`]): (flag
     /// id, most characters, what the notes say to do instead).
     pub limits: Vec<(String, usize, String)>,
+    /// The request and its answers, as data (see [`requests`](crate::generate::requests)).
+    pub request: Request,
 }
 
 /// A body field's flag that `vast` adds, progenitor having made none.
@@ -145,6 +148,7 @@ pub fn commands(doc: &Value, naming: &Naming) -> Vec<Command> {
                 files: file_arguments(op, doc),
                 order: body.is_some_and(|b| orders(b, doc)),
                 limits,
+                request: requests::request(path, op, doc),
             })
         })
         .collect()
@@ -545,7 +549,7 @@ pub fn render(commands: &[Command]) -> String {
     let mut out = String::from(
         "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
          #[allow(unused_imports)] // Only a spec with pages uses it.\n\
-         use crate::command_table::{CommandSpec, JsonFlag, Pagination};\n\n\
+         use crate::command_table::{Answer, BodySpec, CommandSpec, JsonFlag, Pagination, Param, Request, TextCheck};\n\n\
          pub const COMMANDS: &[CommandSpec] = &[\n",
     );
     let list = |items: &[String]| {
@@ -571,13 +575,13 @@ pub fn render(commands: &[Command]) -> String {
         };
         let pagination = match &c.pagination {
             Some(p) => format!(
-                "Some(Pagination {{ response_field: {:?} }})",
-                p.response_field
+                "Some(Pagination {{ response_field: {:?}, query_param: {:?} }})",
+                p.response_field, p.query_param
             ),
             None => "None".into(),
         };
         out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        json_flags: &[{}],\n        method: {:?},\n        server: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n    }},\n",
+            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        json_flags: &[{}],\n        method: {:?},\n        server: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n        request: {},\n    }},\n",
             c.operation_id,
             list(&c.words),
             c.aliases
@@ -606,6 +610,7 @@ pub fn render(commands: &[Command]) -> String {
                 .map(|(flag, most, note)| format!("({flag:?}, {most}, {note:?})"))
                 .collect::<Vec<_>>()
                 .join(", "),
+            requests::render(&c.request),
         ));
     }
     out.push_str("];\n");
