@@ -47,7 +47,7 @@ pub struct Command {
     /// Body flags whose length the document's notes limit (see [`documented_limits`]): (flag
     /// id, most characters, what the notes say to do instead).
     pub limits: Vec<(String, usize, String)>,
-    /// The request and its answers, as data (see [`requests`](crate::generate::requests)).
+    /// The request and its answers, as data (see [`crate::generate::requests`]).
     pub request: Request,
 }
 

@@ -1,5 +1,5 @@
 //! progenitor's CLI, kept for its command definitions only. `vast` makes each request from its
-//! command table (`generated_commands.rs`, with [`requests`](crate::generate::requests)) and
+//! command table (`generated_commands.rs`, with [`crate::generate::requests`]) and
 //! sends it through the library's untyped call (`vast_api::JsonCall`), so the binary compiles
 //! no code per operation but the clap arguments: not the library's types, builders and
 //! decoding, whose build time and size grew with every operation (issue 20's budgets). So
