@@ -1,7 +1,21 @@
-//! The command table's types: what `cargo xtask gen` writes for each operation
-//! (`generated_commands.rs`), and what is read from the table as a whole.
+//! The command table: what `cargo xtask gen` writes for each operation
+//! (`generated_commands.rs`), read from its text, and what is read from the table as a whole.
+//!
+//! The table is text, not static structs, so that a run of `vast` reads (and its loader
+//! relocates) only the index and the record of the command it runs (xtask's
+//! `command_records.rs` writes it and has the format). A record is read once, when first
+//! asked for, into a [`CommandSpec`] kept for the life of the process, as the static table was.
+
+use std::sync::OnceLock;
 
 use vast_api::filter::FilterField;
+
+use crate::generated_commands::{INDEX, RECORD_ENDS, RECORDS, filter_of};
+
+/// Between a record's fields, a list's items, an item's parts (`command_records.rs`).
+const FIELD: char = '\u{1e}';
+const ITEM: char = '\u{1f}';
+const PART: char = '\u{1d}';
 
 /// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
 pub struct CommandSpec {
@@ -118,13 +132,198 @@ pub struct Pagination {
     pub query_param: &'static str,
 }
 
+/// An operation's id and the words that name it, from the table's index: all that finding the
+/// command a line names reads.
+pub struct Names {
+    pub operation_id: &'static str,
+    pub words: &'static [&'static str],
+    pub aliases: &'static [&'static [&'static str]],
+}
+
+/// Every operation's names, in the table's order.
+pub fn names() -> &'static [Names] {
+    static NAMES: OnceLock<Vec<Names>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        INDEX
+            .lines()
+            .map(|line| {
+                let mut fields = line.split(FIELD);
+                let mut next = || fields.next().unwrap_or_default();
+                Names {
+                    operation_id: next(),
+                    words: kept(next().split(' ').collect()),
+                    aliases: kept(
+                        items(next())
+                            .map(|a| kept(a.split(' ').collect()))
+                            .collect(),
+                    ),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The entry of the operation `operation_id`; [`UNLISTED`] when the spec has none.
+pub fn spec_named(operation_id: &str) -> &'static CommandSpec {
+    names()
+        .iter()
+        .position(|n| n.operation_id == operation_id)
+        .map_or(&UNLISTED, spec_at)
+}
+
+/// Every entry, each read from its record (help and completions, which list every command,
+/// and a failure's hint, which looks for a listing command).
+pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
+    (0..RECORD_ENDS.len()).map(spec_at)
+}
+
+/// The entry at `index` in the table, read from its record the first time it is asked for.
+fn spec_at(index: usize) -> &'static CommandSpec {
+    // A pointer per operation until its record is read: a run reads one.
+    static SPECS: OnceLock<Vec<OnceLock<&'static CommandSpec>>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| RECORD_ENDS.iter().map(|_| OnceLock::new()).collect());
+    let start = index
+        .checked_sub(1)
+        .and_then(|i| RECORD_ENDS.get(i))
+        .map_or(0, |end| *end as usize);
+    let end = RECORD_ENDS.get(index).map_or(0, |end| *end as usize);
+    match (specs.get(index), RECORDS.get(start..end)) {
+        (Some(cell), Some(record)) => cell.get_or_init(|| Box::leak(Box::new(parse(record)))),
+        _ => &UNLISTED,
+    }
+}
+
+/// A list read from the table, kept for the life of the process like the record it came from.
+fn kept<T>(list: Vec<T>) -> &'static [T] {
+    Box::leak(list.into_boxed_slice())
+}
+
+/// A field's list items; an empty field is an empty list.
+fn items(field: &'static str) -> impl Iterator<Item = &'static str> {
+    field.split(ITEM).filter(|item| !item.is_empty())
+}
+
+/// An item's `N` parts, the missing ones empty.
+fn parts<const N: usize>(item: &'static str) -> [&'static str; N] {
+    let mut parts = item.split(PART);
+    std::array::from_fn(|_| parts.next().unwrap_or_default())
+}
+
+/// A record's fields, in the order `command_records.rs` writes them.
+fn parse(record: &'static str) -> CommandSpec {
+    let mut fields = record.split(FIELD);
+    let mut next = || fields.next().unwrap_or_default();
+    let operation_id = next();
+    CommandSpec {
+        operation_id,
+        words: kept(next().split(' ').collect()),
+        aliases: kept(
+            items(next())
+                .map(|a| kept(a.split(' ').collect()))
+                .collect(),
+        ),
+        columns: kept(items(next()).collect()),
+        more_columns: kept(items(next()).collect()),
+        positional: kept(items(next()).collect()),
+        filter: match next() {
+            "" => &[],
+            id => filter_of(id),
+        },
+        pagination: Some(next()).filter(|p| !p.is_empty()).map(|p| {
+            let [response_field, query_param] = parts(p);
+            Pagination {
+                response_field,
+                query_param,
+            }
+        }),
+        body_flags: kept(items(next()).map(|i| parts::<2>(i).into()).collect()),
+        json_flags: kept(items(next()).map(json_flag).collect()),
+        method: next(),
+        server: Some(next()).filter(|s| !s.is_empty()),
+        files: kept(items(next()).collect()),
+        order: next() == "1",
+        limits: kept(
+            items(next())
+                .map(|i| {
+                    let [flag, most, note] = parts(i);
+                    (flag, most.parse().unwrap_or(usize::MAX), note)
+                })
+                .collect(),
+        ),
+        request: parse_request(&mut next),
+    }
+}
+
+fn json_flag(item: &'static str) -> JsonFlag {
+    let [id, long, field, required, text] = parts(item);
+    JsonFlag {
+        id,
+        long,
+        field,
+        required: required == "1",
+        text: text == "1",
+    }
+}
+
+/// The request's fields of a record, after the command's.
+fn parse_request(next: &mut impl FnMut() -> &'static str) -> Request {
+    let path = next();
+    let params = kept(
+        items(next())
+            .map(|i| {
+                let [id, name, path] = parts(i);
+                Param {
+                    id,
+                    name,
+                    path: path == "1",
+                }
+            })
+            .collect(),
+    );
+    let has_body = next() == "1";
+    let required = kept(items(next()).collect());
+    let defaults = kept(items(next()).map(|i| parts::<2>(i).into()).collect());
+    let answers = kept(
+        items(next())
+            .map(|i| {
+                let [status, json, schema] = parts(i);
+                Answer {
+                    status: status.parse().unwrap_or_default(),
+                    json: json == "1",
+                    schema: Some(schema).filter(|s| !s.is_empty()),
+                }
+            })
+            .collect(),
+    );
+    let checks = kept(
+        items(next())
+            .map(|i| {
+                let [id, min, max, pattern] = parts(i);
+                TextCheck {
+                    id,
+                    min: min.parse().ok(),
+                    max: max.parse().ok(),
+                    pattern: Some(pattern).filter(|p| !p.is_empty()),
+                }
+            })
+            .collect(),
+    );
+    Request {
+        path,
+        params,
+        body: has_body.then_some(BodySpec { required, defaults }),
+        answers,
+        checks,
+    }
+}
+
 /// The command that lists what `command` acts on, to check whether it took effect when its
 /// answer did not come: a GET without path parameters (the failed call returned no id to look
 /// up) whose object is the same word, plural or not (`create instance` → `show instances`,
 /// `rent volume` → `list volumes`), a `show` command first.
 pub fn listing_for(
     command: &CommandSpec,
-    table: &'static [CommandSpec],
+    table: impl IntoIterator<Item = &'static CommandSpec>,
 ) -> Option<&'static CommandSpec> {
     let [_, object] = command.words else {
         return None;
@@ -135,7 +334,7 @@ pub fn listing_for(
             || listed.strip_suffix("es") == Some(object)
     };
     table
-        .iter()
+        .into_iter()
         .filter(|c| c.method == "GET" && c.positional.is_empty())
         .filter(|c| matches!(c.words, [_, listed] if same_object(listed)))
         .min_by_key(|c| c.words[0] != "show")
@@ -166,3 +365,34 @@ pub const UNLISTED: CommandSpec = CommandSpec {
         checks: &[],
     },
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_record_reads_as_its_index_line_names_it() {
+        assert_eq!(names().len(), RECORD_ENDS.len());
+        for (names, spec) in names().iter().zip(all()) {
+            assert_eq!(names.operation_id, spec.operation_id);
+            assert_eq!((names.words, names.aliases), (spec.words, spec.aliases));
+            assert!(
+                ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&spec.method),
+                "{}: {}",
+                spec.operation_id,
+                spec.method
+            );
+            assert!(spec.request.path.starts_with('/'), "{}", spec.request.path);
+        }
+        // Whatever the spec: `show api-keys`, with its documented success.
+        let keys = spec_named("show_api_keys");
+        assert_eq!(keys.words, ["show", "api-keys"]);
+        assert!(
+            keys.request
+                .answers
+                .iter()
+                .any(|a| a.status == 200 && a.json)
+        );
+        assert_eq!(spec_named("no_such_operation").operation_id, "");
+    }
+}

@@ -3,19 +3,15 @@
 
 use clap::{Arg, Command, value_parser};
 
-use crate::command_table::{CommandSpec, UNLISTED};
+use crate::command_table::{self, CommandSpec, Names};
 use crate::generated_cli::{Cli, CliCommand};
-use crate::generated_commands::COMMANDS;
 use crate::global_flags::global_args;
 use crate::operation_args::{adapted, with_list_options, with_wait_options};
 
 /// The command table entry of a generated operation; `cargo xtask gen` writes one for each and
 /// refuses to write a table that misses one.
 pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
-    COMMANDS
-        .iter()
-        .find(|c| c.operation_id == command.operation_id())
-        .unwrap_or(&UNLISTED)
+    command_table::spec_named(command.operation_id())
 }
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
@@ -52,12 +48,17 @@ pub fn command_for(args: &[String]) -> Option<Command> {
 /// flags before them and their values.
 fn named_operation(args: &[String]) -> Option<CliCommand> {
     let words = crate::argv::leading_words(args, &global_args())?;
-    CliCommand::iter().find(|op| {
-        let spec = spec_of(*op);
-        words.starts_with(spec.words)
-            || spec.aliases.iter().any(|a| words.starts_with(a))
-            || crate::vastai_names::named(&words, spec.operation_id)
+    operation_named(|names| {
+        words.starts_with(names.words)
+            || names.aliases.iter().any(|a| words.starts_with(a))
+            || crate::vastai_names::named(&words, names.operation_id)
     })
+}
+
+/// The first operation whose names `found` takes, from the table's index (no record read).
+fn operation_named(found: impl Fn(&Names) -> bool) -> Option<CliCommand> {
+    let names = command_table::names().iter().find(|n| found(n))?;
+    CliCommand::iter().find(|op| op.operation_id() == names.operation_id)
 }
 
 /// The root command with its global flags, and the operations `keep` selects, grouped by their
@@ -177,14 +178,12 @@ fn with_short_about(command: Command) -> Command {
 /// The operation a parsed command line names, with the matches of its own arguments.
 pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
     let (words, leaf) = leaf_of(matches)?;
-    CliCommand::iter()
-        .find(|op| {
-            let spec = spec_of(*op);
-            spec.words == words.as_slice()
-                || spec.aliases.contains(&words.as_slice())
-                || crate::vastai_names::named(&words, spec.operation_id)
-        })
-        .map(|op| (op, leaf))
+    operation_named(|names| {
+        names.words == words.as_slice()
+            || names.aliases.contains(&words.as_slice())
+            || crate::vastai_names::named(&words, names.operation_id)
+    })
+    .map(|op| (op, leaf))
 }
 
 /// The words of the command a parsed command line names, and the matches of its arguments.
@@ -199,7 +198,7 @@ pub fn leaf_of(matches: &clap::ArgMatches) -> Option<(Vec<&str>, &clap::ArgMatch
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command_table::listing_for;
+    use crate::command_table::{UNLISTED, listing_for};
 
     fn line(args: &[&str]) -> Vec<String> {
         args.iter().map(ToString::to_string).collect()
@@ -351,7 +350,7 @@ mod tests {
         // The generated table, whatever the spec: `show api-keys` is always in it.
         let create_key = spec(&["create", "api-key"], "POST", &[]);
         assert_eq!(
-            listing_for(&create_key, COMMANDS).map(|c| c.words),
+            listing_for(&create_key, command_table::all()).map(|c| c.words),
             Some(&["show", "api-keys"][..])
         );
     }

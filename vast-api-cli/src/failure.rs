@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use vast_api::{ConfigError, Error, ErrorKind, GaveUp};
 
 use crate::command_table::{self, CommandSpec};
-use crate::generated_commands::COMMANDS;
 
 /// The exit codes listed in `vast --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,14 +116,17 @@ pub fn from_api_error<T>(error: &Error<T>, key_source: &str, command: &CommandSp
     let failure = by_kind(error, key_source);
     // Before anything else about the failure: running the command again could do it twice.
     match error.may_have_been_carried_out() {
-        true => failure.hint(carried_out_hint(command, COMMANDS)),
+        true => failure.hint(carried_out_hint(command, command_table::all())),
         false => failure,
     }
 }
 
 /// What to do about a command that may have taken effect: look before running it again, with
 /// the command listing what it acts on when the table has one.
-fn carried_out_hint(command: &CommandSpec, table: &'static [CommandSpec]) -> String {
+fn carried_out_hint(
+    command: &CommandSpec,
+    table: impl IntoIterator<Item = &'static CommandSpec>,
+) -> String {
     match command_table::listing_for(command, table) {
         Some(list) => format!(
             "check with `vast {}` whether it took effect before running it again",

@@ -121,6 +121,7 @@ impl Cli {
             CliCommand::UnlistVolume => Self::cli_unlist_volume(),
         }
     }
+    #[inline(never)]
     pub fn cli_show_ssh_keys() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -132,6 +133,7 @@ impl Cli {
             )
             .about("Retrieves the SSH keys associated with a specific instance.")
     }
+    #[inline(never)]
     pub fn cli_attach_ssh_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -166,6 +168,7 @@ impl Cli {
                 "Attaches an SSH key to the specified instance, allowing SSH access using the provided key.",
             )
     }
+    #[inline(never)]
     pub fn cli_initiate_remote_rsync() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -214,6 +217,7 @@ impl Cli {
                 "Initiate a remote copy operation to transfer data from one instance to another or between an instance and the local machine.",
             )
     }
+    #[inline(never)]
     pub fn cli_cancel_remote_rsync() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -241,6 +245,7 @@ impl Cli {
                 "Cancel a remote copy operation specified by the destination ID (dst_id).",
             )
     }
+    #[inline(never)]
     pub fn cli_cancel_maint() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -252,6 +257,7 @@ impl Cli {
             )
             .about("Cancel a scheduled maintenance window for a specified machine.")
     }
+    #[inline(never)]
     pub fn cli_cloud_copy() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -316,6 +322,7 @@ impl Cli {
                 "Starts a cloud copy operation by sending a command to the remote server.\n\nThe operation can transfer data between an instance and a cloud service.",
             )
     }
+    #[inline(never)]
     pub fn cli_cancel_sync() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -343,6 +350,7 @@ impl Cli {
                 "Cancels an in-progress remote sync operation identified by the destination instance ID.\n\nThis operation cannot be resumed once canceled and must be restarted if needed.",
             )
     }
+    #[inline(never)]
     pub fn cli_change_bid() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -382,6 +390,7 @@ impl Cli {
             )
             .about("Change the current bid price of an instance to a specified price.")
     }
+    #[inline(never)]
     pub fn cli_cleanup_machine() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -409,10 +418,12 @@ impl Cli {
                 "This endpoint removes expired contracts on a specified machine, freeing up space.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_api_keys() -> ::clap::Command {
         ::clap::Command::new("")
             .about("Retrieves all API keys associated with the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_create_api_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -440,12 +451,14 @@ impl Cli {
                 "Creates a new API key with specified permissions for the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_workergroup() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieves the list of workergroups associated with the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_workergroup() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -559,10 +572,12 @@ impl Cli {
                 "Creates a new workergroup configuration that manages worker instances for a serverless endpoint.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_endpoints() -> ::clap::Command {
         ::clap::Command::new("")
             .about("Retrieve a list of endpoint jobs for the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_create_endpoint() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -625,12 +640,14 @@ impl Cli {
                 "This endpoint creates a new job processing endpoint with specified parameters.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_env_vars() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieve a list of environment variables (secrets) for the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_update_env_var() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -667,6 +684,7 @@ impl Cli {
                 "Updates the value of an existing environment variable for the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_env_var() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -703,6 +721,7 @@ impl Cli {
                 "Creates a new encrypted environment variable for the authenticated user.\n\nKeys are automatically converted to uppercase. Values are encrypted before storage.\nThere is a limit on the total number of environment variables per user.",
             )
     }
+    #[inline(never)]
     pub fn cli_delete_user_secret() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -730,6 +749,7 @@ impl Cli {
                 "Deletes an environment variable associated with the authenticated user.\n\nThe variable must exist and belong to the requesting user.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -925,12 +945,14 @@ impl Cli {
                 "Creates a new instance by accepting an \"ask\" contract from a provider.\n\n- Use the search offers endpoint to discover available machines.\n- If `template_id` is provided, those template defaults are either merged or overridden by parameters specified in the request body.\n\nTemplate Precedence Rules:\n- Scalar fields (image, disk, runtype, etc.): Request value overrides template value\n- `env`: Merged by key. Request values win on key conflicts\n- `extra_filters`: Merged by key. Request values win on key conflicts\n\nFor detailed template usage, see Creating and Using Templates with API (https://docs.vast.ai/api-reference/creating-and-using-templates-with-api).",
             )
     }
+    #[inline(never)]
     pub fn cli_get_ssh_keys_user() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieve a list of SSH keys associated with the authenticated user's account.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_ssh_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -958,6 +980,7 @@ impl Cli {
                 "Creates a new SSH key and associates it with your account.\n\nThe key will be automatically added to all your current instances.",
             )
     }
+    #[inline(never)]
     pub fn cli_set_user() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -997,6 +1020,7 @@ impl Cli {
             )
             .about("Updates the user data for the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_create_subaccount() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1068,6 +1092,7 @@ impl Cli {
                 "Creates either a standalone user account or a subaccount under a parent account.\n\nSubaccounts can be restricted to host-only functionality.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_team() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1101,12 +1126,14 @@ impl Cli {
                 "Creates a new team (https://docs.vast.ai/documentation/teams/teams-overview) with given name and following default roles:\n\n- Owner: Full access to all team resources, settings, and member management. The team owner is the user who creates the team.\n- Manager: All permissions of owner except team deletion.\n- Member: Can view, create, and interact with instances, but cannot access billing, team management, autoscaler, or machines.\n\n- The API key used to create the team becomes the team key and is used for all team operations (e.g., creating roles, deleting the team).\n- You can optionally transfer credits from your personal account to the new team account using the `transfer_credit` field.",
             )
     }
+    #[inline(never)]
     pub fn cli_destroy_team() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Deletes a team and all associated data including API keys, rights, invitations, memberships and metadata.\n\nThe team owner's master API key is converted to a normal client key.",
             )
     }
+    #[inline(never)]
     pub fn cli_create_team_role() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1134,6 +1161,7 @@ impl Cli {
                 "Creates a new role within a team.\n\nOnly team owners or managers with the appropriate permissions can perform this operation.",
             )
     }
+    #[inline(never)]
     pub fn cli_search_templates() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1165,6 +1193,7 @@ impl Cli {
                 "Searches for templates using filter-based queries.\n\nUse `select_filters` to search by specific field conditions. Results include both your own templates and publicly shared templates.\n\nAvailable filter fields: `creator_id`, `created_at`, `count_created`, `default_tag`, `docker_login_repo`, `id`, `image`, `jup_direct`, `hash_id`, `name`, `recent_create_date`, `recommended_disk_space`, `recommended`, `ssh_direct`, `tag`, `use_ssh`\n\nOperators: `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `in`, `notin`\n\nFor detailed usage, see Creating and Using Templates with API (https://docs.vast.ai/api-reference/creating-and-using-templates-with-api).",
             )
     }
+    #[inline(never)]
     pub fn cli_edit_template() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1222,6 +1251,7 @@ impl Cli {
                 "Edits an existing template in place.\n\nTemplates are mutable. Use PUT with the template's `hash_id` to update it. You only need to include the fields you want to change - unchanged fields retain their existing values.\n\nNote: The template's `hash_id` will change after editing (since it's content-based), but the numeric `id` stays the same.\n\nFor detailed usage, see Creating and Using Templates with API (https://docs.vast.ai/api-reference/creating-and-using-templates-with-api).",
             )
     }
+    #[inline(never)]
     pub fn cli_create_template() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1420,6 +1450,7 @@ impl Cli {
                 "Creates a new template for launching instances.\n\nTemplates store default configuration values that can be used when creating instances. When an instance is created with a template reference, template values serve as defaults that can be overridden by request parameters.\n\nFor detailed usage, see Creating and Using Templates with API (https://docs.vast.ai/api-reference/creating-and-using-templates-with-api).",
             )
     }
+    #[inline(never)]
     pub fn cli_delete_template() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1447,6 +1478,7 @@ impl Cli {
                 "Deletes an existing template.\n\nPass the template's numeric `id` (not `hash_id`) in the request body.\n\nFor detailed usage, see Creating and Using Templates with API (https://docs.vast.ai/api-reference/creating-and-using-templates-with-api).",
             )
     }
+    #[inline(never)]
     pub fn cli_delete_api_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1460,6 +1492,7 @@ impl Cli {
                 "Deletes an existing API key belonging to the authenticated user.\n\nThe API key is soft-deleted by setting a deleted_at timestamp.",
             )
     }
+    #[inline(never)]
     pub fn cli_update_workergroup() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1564,6 +1597,7 @@ impl Cli {
                 "Updates the properties of an existing workergroup based on the provided parameters.",
             )
     }
+    #[inline(never)]
     pub fn cli_delete_workergroup() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1575,6 +1609,7 @@ impl Cli {
             )
             .about("Deletes an existing workergroup.")
     }
+    #[inline(never)]
     pub fn cli_update_endpoint() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1644,6 +1679,7 @@ impl Cli {
             )
             .about("Updates the specified endpoint group with the provided parameters.")
     }
+    #[inline(never)]
     pub fn cli_delete_endpoint() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1657,6 +1693,7 @@ impl Cli {
                 "Deletes an endpoint group by ID.\n\nAssociated workergroups will also be deleted.",
             )
     }
+    #[inline(never)]
     pub fn cli_update_ssh_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1689,6 +1726,7 @@ impl Cli {
             )
             .about("Updates the specified SSH key with the provided value.")
     }
+    #[inline(never)]
     pub fn cli_delete_ssh_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1700,10 +1738,12 @@ impl Cli {
             )
             .about("Removes an SSH key from the authenticated user's account")
     }
+    #[inline(never)]
     pub fn cli_list_volumes() -> ::clap::Command {
         ::clap::Command::new("")
             .about("Retrieve information about all volumes rented by you.")
     }
+    #[inline(never)]
     pub fn cli_rent_volume() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1736,6 +1776,7 @@ impl Cli {
             )
             .about("Rent/create a new volume with specified parameters.")
     }
+    #[inline(never)]
     pub fn cli_delete_volume() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1761,6 +1802,7 @@ impl Cli {
             )
             .about("Delete a volume by its ID.")
     }
+    #[inline(never)]
     pub fn cli_show_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1774,6 +1816,7 @@ impl Cli {
                 "Retrieves the details of a specific instance for the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_manage_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1820,6 +1863,7 @@ impl Cli {
                 "Manage instance state and labels.\n\nThe operation is determined by the request body parameters.",
             )
     }
+    #[inline(never)]
     pub fn cli_destroy_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1833,6 +1877,7 @@ impl Cli {
                 "Destroys/deletes an instance permanently.\n\nThis is irreversible and will delete all data.",
             )
     }
+    #[inline(never)]
     pub fn cli_detach_ssh_key() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1855,6 +1900,7 @@ impl Cli {
                 "Detaches an SSH key from a specified instance, removing SSH access for that key.",
             )
     }
+    #[inline(never)]
     pub fn cli_execute() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1889,6 +1935,7 @@ impl Cli {
                 "Executes a constrained remote command on a specified instance.\n\nThe command output can be retrieved from the returned result URL.",
             )
     }
+    #[inline(never)]
     pub fn cli_get_workergroup_logs() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1921,6 +1968,7 @@ impl Cli {
             )
             .about("Retrieves logs for a specific workergroup by ID.")
     }
+    #[inline(never)]
     pub fn cli_get_workergroup_workers() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1948,6 +1996,7 @@ impl Cli {
                 "Retrieves the current list and status of workers for a specific workergroup.\n\nUseful for monitoring, debugging connectivity issues, and understanding resource usage within a workergroup.",
             )
     }
+    #[inline(never)]
     pub fn cli_get_endpoint_logs() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -1980,6 +2029,7 @@ impl Cli {
             )
             .about("Retrieves logs for a specific endpoint by name.")
     }
+    #[inline(never)]
     pub fn cli_get_endpoint_workers() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2007,6 +2057,7 @@ impl Cli {
                 "Retrieves the current list and status of workers for a specific endpoint.\n\nUseful for monitoring, debugging connectivity issues, and understanding resource usage.",
             )
     }
+    #[inline(never)]
     pub fn cli_invite_team_member() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2041,6 +2092,7 @@ impl Cli {
                 "Sends an invitation email to the specified user to join the team with the given role.",
             )
     }
+    #[inline(never)]
     pub fn cli_list_machine() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2124,6 +2176,7 @@ impl Cli {
                 "Creates or updates ask contracts for a machine to list it for rent on the vast.ai platform.\n\nAllows setting pricing, minimum GPU requirements, end date and discount rates.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_logs() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2174,6 +2227,7 @@ impl Cli {
                 "Request logs from a specific instance.\n\nThe logs will be uploaded to S3 and can be retrieved from a generated URL. Supports both container logs and daemon system logs.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_gpu_metrics() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2209,12 +2263,14 @@ impl Cli {
                 "Returns a current snapshot of supply, demand, and pricing across all GPU types on the Vast marketplace.\n\nUse filters to narrow results to verified or datacenter machines.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_gpu_locations() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Returns the geographic distribution of GPUs across the Vast marketplace.\n\nThe CLI supports client-side filtering by GPU type, verification, datacenter, and rental status.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_gpu_trends() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2280,12 +2336,14 @@ impl Cli {
                 "Returns time-series data for GPU supply, demand, and pricing.\n\nBy default queries the last 24 hours and returns a sampled set of roughly 20 data points. Use start/end/step for custom time ranges.",
             )
     }
+    #[inline(never)]
     pub fn cli_list_notification_types() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "List the notification types available to the authenticated user, including their display names, contexts, topics, and default channel settings.",
             )
     }
+    #[inline(never)]
     pub fn cli_get_notification_preferences() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2297,6 +2355,7 @@ impl Cli {
             )
             .about("Read notification preferences for the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_update_notification_preferences() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2322,10 +2381,12 @@ impl Cli {
             )
             .about("Replace notification preferences for the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_list_notification_webhooks() -> ::clap::Command {
         ::clap::Command::new("")
             .about("List notification webhooks for the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_create_notification_webhook() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2358,6 +2419,7 @@ impl Cli {
                 "Create a notification webhook for one or more notification type keys.\n\nThe response includes the signing secret; store it immediately.",
             )
     }
+    #[inline(never)]
     pub fn cli_update_notification_webhook() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2395,6 +2457,7 @@ impl Cli {
             )
             .about("Update a notification webhook's name, URL, or event subscriptions.")
     }
+    #[inline(never)]
     pub fn cli_delete_notification_webhook() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2406,6 +2469,7 @@ impl Cli {
             )
             .about("Delete a notification webhook.")
     }
+    #[inline(never)]
     pub fn cli_rotate_notification_webhook_secret() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2419,6 +2483,7 @@ impl Cli {
                 "Rotate the webhook signing secret.\n\nStore the returned secret immediately.",
             )
     }
+    #[inline(never)]
     pub fn cli_test_notification_webhook() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2432,6 +2497,7 @@ impl Cli {
                 "Send a test delivery to the webhook URL using the same request format and signature headers as normal webhook delivery.",
             )
     }
+    #[inline(never)]
     pub fn cli_prepay_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2466,6 +2532,7 @@ impl Cli {
                 "Deposit credits into a reserved instance to receive usage discounts.\n\nThe discount rate is calculated based on how many months of usage the prepaid amount covers. Maximum discount is typically 40%.",
             )
     }
+    #[inline(never)]
     pub fn cli_reboot_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2479,6 +2546,7 @@ impl Cli {
                 "Stops and starts a container without losing GPU priority.\n\nUpdates container status to 'rebooting' and executes docker stop/start commands on the host machine.",
             )
     }
+    #[inline(never)]
     pub fn cli_recycle_instance() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2492,6 +2560,7 @@ impl Cli {
                 "Destroys and recreates container in place (from newly pulled image) without losing GPU priority.\n\nUpdates container status to 'recycling' and executes docker stop/remove commands on the host machine.",
             )
     }
+    #[inline(never)]
     pub fn cli_remove_defjob() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2505,6 +2574,7 @@ impl Cli {
                 "Deletes the default job (background instances) for a specified machine.",
             )
     }
+    #[inline(never)]
     pub fn cli_remove_team_member() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2518,6 +2588,7 @@ impl Cli {
                 "Removes a member from the team by revoking their team-related API keys and updating membership status.\n\nCannot remove the team owner.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_team_role() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2529,6 +2600,7 @@ impl Cli {
             )
             .about("Retrieve details of a specific team role by its name.")
     }
+    #[inline(never)]
     pub fn cli_update_team_role() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2554,6 +2626,7 @@ impl Cli {
             )
             .about("Update an existing team role with new name and permissions.")
     }
+    #[inline(never)]
     pub fn cli_remove_team_role() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2565,6 +2638,7 @@ impl Cli {
             )
             .about("Removes a role from the team.\n\nCannot remove the team owner role.")
     }
+    #[inline(never)]
     pub fn cli_show_reports() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2578,6 +2652,7 @@ impl Cli {
                 "Retrieves a list of the most recent reports for a given machine.\n\nEach report includes details such as the problem identified, a message describing the issue, and the timestamp when the report was created.",
             )
     }
+    #[inline(never)]
     pub fn cli_route() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2612,6 +2687,7 @@ impl Cli {
                 "Calls on the serverless engine to retrieve a GPU instance address within your endpoint for processing a request.\n\nThe engine will return either a ready worker URL or status information if no workers are available.",
             )
     }
+    #[inline(never)]
     pub fn cli_schedule_maint() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2680,6 +2756,7 @@ impl Cli {
                 "Schedules a maintenance window for a specified machine and notifies clients.",
             )
     }
+    #[inline(never)]
     pub fn cli_search_benchmarks() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2691,6 +2768,7 @@ impl Cli {
             )
             .about("Retrieve benchmark data based on search parameters.")
     }
+    #[inline(never)]
     pub fn cli_search_offers() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2742,6 +2820,7 @@ impl Cli {
                 "Search for available GPU machine offers with advanced filtering and sorting.\n\nEach filter parameter (such as `verified`, `gpu_name`, `num_gpus`, etc.) should be an object specifying the operator and value you want to match.\n\nFilter operators:\n\n| Operator | Meaning                | Example                        |\n|:---------|:-----------------------|:-------------------------------|\n| `eq`     | Equal to               | `{ \"eq\": true }`               |\n| `neq`    | Not equal to           | `{ \"neq\": false }`             |\n| `gt`     | Greater than           | `{ \"gt\": 0.99 }`               |\n| `lt`     | Less than              | `{ \"lt\": 10000 }`              |\n| `gte`    | Greater than or equal  | `{ \"gte\": 4 }`                 |\n| `lte`    | Less than or equal     | `{ \"lte\": 8 }`                 |\n| `in`     | Value is in a list     | `{ \"in\": [\"RTX_3090\", \"RTX_4090\"] }` |\n| `notin`  | Value is not in a list | `{ \"notin\": [\"TW\", \"SE\"] }`    |",
             )
     }
+    #[inline(never)]
     pub fn cli_search_volumes() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2776,6 +2855,7 @@ impl Cli {
             )
             .about("Search for available volumes based on specified criteria.")
     }
+    #[inline(never)]
     pub fn cli_set_defjob() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2831,6 +2911,7 @@ impl Cli {
                 "Creates default jobs (background instances) for a specified machine with the given parameters.",
             )
     }
+    #[inline(never)]
     pub fn cli_set_min_bid() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2863,6 +2944,7 @@ impl Cli {
             )
             .about("Sets the minimum bid price for a specified machine.")
     }
+    #[inline(never)]
     pub fn cli_show_charges() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2912,12 +2994,14 @@ impl Cli {
                 "Shows charges per instance, including GPU, storage, and bandwidth.\n\nFor invoice/payment records (Stripe top-ups, transfers, payouts), use show invoices (https://docs.vast.ai/api-reference/billing/show-invoices) instead.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_connections() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieves the list of cloud connections associated with the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_deployment() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2931,10 +3015,12 @@ impl Cli {
                 "Returns detailed information about a single deployment, including endpoint state and worker count.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_deployments() -> ::clap::Command {
         ::clap::Command::new("")
             .about("Returns all deployments owned by the authenticated user.")
     }
+    #[inline(never)]
     pub fn cli_show_deposit() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2946,6 +3032,7 @@ impl Cli {
             )
             .about("Retrieves the deposit details for a specified instance.")
     }
+    #[inline(never)]
     pub fn cli_show_earnings() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -2987,6 +3074,7 @@ impl Cli {
                 "Retrieves the earnings history for a specified time range and optionally per machine.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_instances() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3038,6 +3126,7 @@ impl Cli {
                 "Retrieve a paginated list of instances for the authenticated user.\n\nSupports keyset pagination (max 25 per page), filtering, column selection, and sorting.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_invoices() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3087,6 +3176,7 @@ impl Cli {
                 "Returns Stripe top-ups, transfers, payouts, coinbase payments, and other billing transactions.\n\nFor per-instance cost breakdowns, use show charges (https://docs.vast.ai/api-reference/billing/show-charges) instead.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_ipaddrs() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3102,6 +3192,7 @@ impl Cli {
                 "This endpoint retrieves the history of IP address accesses for the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_get_machines() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3115,28 +3206,33 @@ impl Cli {
                 "Fetches data for multiple machines associated with the authenticated user.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_subaccounts() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieve a list of subaccounts associated with the authenticated user's account.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_team_members() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieve a list of team members associated with the authenticated user's team.",
             )
     }
+    #[inline(never)]
     pub fn cli_show_team_roles() -> ::clap::Command {
         ::clap::Command::new("")
             .about("Retrieve a list of all roles for a team, excluding the owner' role.")
     }
+    #[inline(never)]
     pub fn cli_show_user() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
                 "Retrieve information about the current authenticated user, excluding the API key.",
             )
     }
+    #[inline(never)]
     pub fn cli_start_deployment() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3150,6 +3246,7 @@ impl Cli {
                 "Starts (or restarts) the endpoint associated with a deployment.\n\nThe autoscaler will begin recruiting workers according to the scaling policy.",
             )
     }
+    #[inline(never)]
     pub fn cli_stop_deployment() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3163,6 +3260,7 @@ impl Cli {
                 "Stops the endpoint associated with a deployment.\n\nThe deployment is not deleted and can be restarted with the start deployment endpoint.",
             )
     }
+    #[inline(never)]
     pub fn cli_transfer_credit() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3211,6 +3309,7 @@ impl Cli {
                 "Transfers specified amount of credits from the authenticated user's account to another user's account.\n\nThe recipient can be specified by either email address or user ID.",
             )
     }
+    #[inline(never)]
     pub fn cli_unlist_machine() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
@@ -3224,6 +3323,7 @@ impl Cli {
                 "Removes all 'ask' type offer contracts for a specified machine, effectively unlisting it from being available for rent.",
             )
     }
+    #[inline(never)]
     pub fn cli_unlist_volume() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(

@@ -10,9 +10,8 @@
 
 use clap::{ArgMatches, Command};
 
-use crate::command_table::CommandSpec;
+use crate::command_table::{self, CommandSpec, Names};
 use crate::failure::{Exit, Failure};
-use crate::generated_commands::COMMANDS;
 
 /// One `vastai` command, as the operation it runs.
 pub struct VastaiCommand {
@@ -81,13 +80,13 @@ const HAND_WRITTEN: &[&[&str]] = &[&["set", "api-key"], &["wait", "instance"], &
 
 /// The entries for `spec`'s operation whose words no other command has.
 pub fn of(spec: &CommandSpec) -> impl Iterator<Item = &'static VastaiCommand> {
-    of_in(spec, VASTAI_COMMANDS, COMMANDS)
+    of_in(spec, VASTAI_COMMANDS, command_table::names())
 }
 
 fn of_in<'a>(
     spec: &'a CommandSpec,
     entries: &'static [VastaiCommand],
-    table: &'static [CommandSpec],
+    table: &'a [Names],
 ) -> impl Iterator<Item = &'static VastaiCommand> + 'a {
     entries
         .iter()
@@ -96,7 +95,7 @@ fn of_in<'a>(
 
 /// Whether `words` clash with no command of `table` nor a hand-written one: neither the same
 /// words, nor a one-word command that is also a group.
-fn free(words: &[&str], table: &'static [CommandSpec]) -> bool {
+fn free(words: &[&str], table: &[Names]) -> bool {
     let mut taken = table
         .iter()
         .flat_map(|c| std::iter::once(c.words).chain(c.aliases.iter().copied()))
@@ -109,7 +108,9 @@ fn free(words: &[&str], table: &'static [CommandSpec]) -> bool {
 /// Whether `words` start with the words of an entry built for the operation.
 pub fn named(words: &[&str], operation_id: &str) -> bool {
     VASTAI_COMMANDS.iter().any(|e| {
-        e.operation == operation_id && words.starts_with(e.words) && free(e.words, COMMANDS)
+        e.operation == operation_id
+            && words.starts_with(e.words)
+            && free(e.words, command_table::names())
     })
 }
 
@@ -188,14 +189,23 @@ mod tests {
         }
     }
 
+    const fn names(words: &'static [&'static str], operation_id: &'static str) -> Names {
+        Names {
+            operation_id,
+            words,
+            aliases: &[],
+        }
+    }
+
     #[test]
     fn an_entry_is_built_only_where_its_words_are_free() {
-        const TABLE: &[CommandSpec] = &[
-            spec(&["manage", "instance"], "manage_instance"),
-            spec(&["stop", "instance"], "stop_instance"),
-            spec(&["label"], "label"),
+        const TABLE: &[Names] = &[
+            names(&["manage", "instance"], "manage_instance"),
+            names(&["stop", "instance"], "stop_instance"),
+            names(&["label"], "label"),
         ];
-        let built: Vec<_> = of_in(&TABLE[0], VASTAI_COMMANDS, TABLE)
+        let manage = spec(&["manage", "instance"], "manage_instance");
+        let built: Vec<_> = of_in(&manage, VASTAI_COMMANDS, TABLE)
             .map(|e| e.words)
             .collect();
         // `stop instance` is the spec's own; `label` a one-word command.

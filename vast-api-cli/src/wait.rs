@@ -186,10 +186,7 @@ fn wait_failure<E>(error: &WaitError<E>, id: i64, key_source: &str) -> Failure {
 
 /// The command table's `show instance`, which the wait polls.
 fn show_instance() -> &'static crate::command_table::CommandSpec {
-    crate::generated_commands::COMMANDS
-        .iter()
-        .find(|c| c.operation_id == "show_instance")
-        .unwrap_or(&crate::command_table::UNLISTED)
+    crate::command_table::spec_named("show_instance")
 }
 
 /// Whether the spec has `show instance` to wait with.

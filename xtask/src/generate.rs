@@ -9,6 +9,7 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 pub mod area_blocks;
+pub mod command_records;
 pub mod commands;
 pub mod names;
 pub mod normalize;
@@ -251,7 +252,12 @@ pub fn generate(
     Ok(Generated {
         files: GENERATED
             .into_iter()
-            .zip([client, httpmock, cli, commands::render(&commands)])
+            .zip([
+                client,
+                httpmock,
+                cli,
+                command_records::render(&commands).map_err(|e| format!("{name}: {e}"))?,
+            ])
             .map(|(path, code)| (path, format!("{header}{code}")))
             .chain([(names::FILE, naming.table.render())])
             .collect(),

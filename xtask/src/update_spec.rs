@@ -145,9 +145,10 @@ mod tests {
             "the path as this version spells it"
         );
         let commands = std::fs::read_to_string(dir.path().join(generate::COMMANDS)).unwrap();
-        assert!(commands.contains(
-            "words: &[\"show\", \"api-keys\"],\n        aliases: &[&[\"list\", \"user-api-keys\"]],"
-        ));
+        assert!(
+            commands.contains(r#""show_api_keys\u{1e}show api-keys\u{1e}list user-api-keys\n"#),
+            "the kept name and the spec's as an alias, in the table's index: {commands}"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.path().join(names::FILE)).unwrap(),
             names_before,

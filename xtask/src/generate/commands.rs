@@ -544,79 +544,6 @@ fn json_flags(body: &Value, doc: &Value, parameters: &[(String, bool)]) -> Vec<J
         .collect()
 }
 
-/// The Rust source of `vast-api-cli/src/generated_commands.rs` (without its header).
-pub fn render(commands: &[Command]) -> String {
-    let mut out = String::from(
-        "//! Each operation's command and table columns, derived from the spec by `cargo xtask gen`.\n\n\
-         #[allow(unused_imports)] // Only a spec with pages uses it.\n\
-         use crate::command_table::{Answer, BodySpec, CommandSpec, JsonFlag, Pagination, Param, Request, TextCheck};\n\n\
-         pub const COMMANDS: &[CommandSpec] = &[\n",
-    );
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|w| format!("{w:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let pairs = |items: &[(String, String)]| {
-        items
-            .iter()
-            .map(|(a, b)| format!("({a:?}, {b:?})"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for c in commands {
-        // The library's table of the fields (`cargo xtask gen` writes both), not a copy.
-        let filter = if c.filter.is_empty() {
-            "&[]".to_string()
-        } else {
-            format!("vast_api::filters::{}", const_name(&c.operation_id))
-        };
-        let pagination = match &c.pagination {
-            Some(p) => format!(
-                "Some(Pagination {{ response_field: {:?}, query_param: {:?} }})",
-                p.response_field, p.query_param
-            ),
-            None => "None".into(),
-        };
-        out.push_str(&format!(
-            "    CommandSpec {{\n        operation_id: {:?},\n        words: &[{}],\n        aliases: &[{}],\n        columns: &[{}],\n        more_columns: &[{}],\n        positional: &[{}],\n        filter: {filter},\n        pagination: {pagination},\n        body_flags: &[{}],\n        json_flags: &[{}],\n        method: {:?},\n        server: {:?},\n        files: &[{}],\n        order: {},\n        limits: &[{}],\n        request: {},\n    }},\n",
-            c.operation_id,
-            list(&c.words),
-            c.aliases
-                .iter()
-                .map(|a| format!("&[{}]", list(a)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            list(&c.columns),
-            list(&c.more_columns),
-            list(&c.positional),
-            pairs(&c.body_flags),
-            c.json_flags
-                .iter()
-                .map(|f| format!(
-                    "JsonFlag {{ id: {:?}, long: {:?}, field: {:?}, required: {}, text: {} }}",
-                    f.id, f.long, f.field, f.required, f.text
-                ))
-                .collect::<Vec<_>>()
-                .join(", "),
-            c.method,
-            c.server,
-            list(&c.files),
-            c.order,
-            c.limits
-                .iter()
-                .map(|(flag, most, note)| format!("({flag:?}, {most}, {note:?})"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            requests::render(&c.request),
-        ));
-    }
-    out.push_str("];\n");
-    out
-}
-
 /// The name of an operation's filter fields in `vast_api::filters`: `SEARCH_OFFERS` (written
 /// by the `filters` rewrite, named in the command table).
 pub fn const_name(operation_id: &str) -> String {
@@ -855,23 +782,6 @@ mod tests {
                 ),
                 ("label".into(), 64, String::new())
             ]
-        );
-    }
-
-    #[test]
-    fn the_table_lists_aliases() {
-        let command = Command {
-            operation_id: "show_api_keys".into(),
-            words: vec!["show".into(), "api-keys".into()],
-            aliases: vec![vec!["list".into(), "user-api-keys".into()]],
-            columns: vec!["id".into()],
-            method: "GET".into(),
-            ..Default::default()
-        };
-        assert!(
-            render(&[command]).contains(
-                "        words: &[\"show\", \"api-keys\"],\n        aliases: &[&[\"list\", \"user-api-keys\"]],\n"
-            )
         );
     }
 }

@@ -213,55 +213,6 @@ fn shape(schema: &Value, doc: &Value, within: &mut Vec<String>) -> Value {
     Value::Object(out)
 }
 
-/// The Rust expression of `request` in the command table.
-pub fn render(request: &Request) -> String {
-    let params = request
-        .params
-        .iter()
-        .map(|(id, name, path)| format!("Param {{ id: {id:?}, name: {name:?}, path: {path} }}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let body = match &request.body {
-        None => "None".to_string(),
-        Some(b) => format!(
-            "Some(BodySpec {{ required: &[{}], defaults: &[{}] }})",
-            b.required
-                .iter()
-                .map(|r| format!("{r:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            b.defaults
-                .iter()
-                .map(|(name, value)| format!("({name:?}, {value:?})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let responses = request
-        .responses
-        .iter()
-        .map(|(status, json, schema)| {
-            format!("Answer {{ status: {status}, json: {json}, schema: {schema:?} }}")
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let checks = request
-        .checks
-        .iter()
-        .map(|c| {
-            format!(
-                "TextCheck {{ id: {:?}, min: {:?}, max: {:?}, pattern: {:?} }}",
-                c.id, c.min, c.max, c.pattern
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "Request {{ path: {:?}, params: &[{params}], body: {body}, answers: &[{responses}], checks: &[{checks}] }}",
-        request.path
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
