@@ -3,7 +3,6 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -63,14 +62,14 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
 }
 
 /// The request edits the command line asks for.
-fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Arc<Edits>, Failure> {
+fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Edits, Failure> {
     let mut edits = Edits::default();
     read_edits(&mut edits, operation, leaf)?;
-    Ok(Arc::new(edits))
+    Ok(edits)
 }
 
-/// What the command line says to change in the request the generated code builds: the filter
-/// expression, and which body fields the flags set.
+/// What the command line writes into the request's body (request_edit.rs): the filter
+/// expression, `--order`, the body flags' values, the `--json-body` document.
 fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
     let spec = commands::spec_of(operation);
     edits.filter_fields = spec.filter;
@@ -151,7 +150,7 @@ fn held_request(
     settings: &Settings,
     operation: CliCommand,
     leaf: &ArgMatches,
-    edits: &Arc<Edits>,
+    edits: &Edits,
 ) -> Result<HeldRequest, Failure> {
     let hold = RequestCapture::new();
     let capture = ResponseCapture::new();
@@ -179,7 +178,7 @@ fn confirm(
     settings: &Settings,
     operation: CliCommand,
     leaf: &ArgMatches,
-    edits: &Arc<Edits>,
+    edits: &Edits,
 ) -> Result<(), Failure> {
     let command = format!("vast {}", commands::spec_of(operation).words.join(" "));
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {

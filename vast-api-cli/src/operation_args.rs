@@ -61,8 +61,8 @@ pub fn adapted(command: Command, spec: &CommandSpec) -> Command {
     }
     // progenitor requires `--json-body` when a required field has no flag of its own (an object,
     // a list, or the map typify makes of a body's undeclared fields); now each has one, or the
-    // filter expression and `--order` set them (`request_edit::Inputs` reads the typed body
-    // with them in; a body still missing a required field is refused before it is sent).
+    // filter expression and `--order` set them (a body still missing a required field is
+    // refused before it is sent, request.rs).
     let filled = !spec.json_flags.is_empty() || !spec.filter.is_empty() || spec.order;
     if filled && has(&command, "json-body") {
         command = command.mut_arg("json-body", |arg| arg.required(false));

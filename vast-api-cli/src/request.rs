@@ -53,6 +53,7 @@ pub fn call<'a>(
 ) -> Result<JsonCall<'a>, Failure> {
     let request = &spec.request;
     checked_texts(request.checks, leaf)?;
+    finite_numbers(leaf)?;
     let (mut path_params, mut query) = (Vec::new(), Vec::new());
     for param in request.params {
         let Some(value) = argument(leaf, param.id) else {
@@ -147,8 +148,10 @@ fn lacking(spec: &CommandSpec, body: &Value) -> Result<(), Failure> {
     )))
 }
 
-/// An argument's value as JSON, by the types the command's arguments have: a boolean from its
-/// switch pair; text as typed (an enum, a checked string); `None` when it was not given.
+/// An argument's value as JSON, by the types the command's arguments have (`cargo xtask gen`
+/// refuses a generated argument of a type not read here): a boolean from its switch pair; a
+/// number, a time, a date or a uuid as the library's typed body wrote it; text as typed (an
+/// enum, a checked string); `None` when it was not given.
 pub fn argument(leaf: &ArgMatches, id: &str) -> Option<Value> {
     if !leaf.ids().any(|given| given.as_str() == id) {
         return None;
@@ -156,25 +159,57 @@ pub fn argument(leaf: &ArgMatches, id: &str) -> Option<Value> {
     if leaf.try_get_one::<bool>(id).is_ok() {
         return crate::switches::switch(leaf, id).map(|b| Value::Bool(*b));
     }
-    if let Ok(Some(text)) = leaf.try_get_one::<String>(id) {
-        return Some(Value::String(text.clone()));
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<i64>(id) {
-        return Some((*n).into());
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<std::num::NonZeroU64>(id) {
-        return Some(n.get().into());
-    }
-    if let Ok(Some(n)) = leaf.try_get_one::<f64>(id) {
-        return serde_json::Number::from_f64(*n).map(Value::Number);
-    }
     if let Ok(Some(n)) = leaf.try_get_one::<f32>(id) {
         // As an `f32` writes itself (`0.1`), not as the `f64` it widens to (0.100000001…).
-        let shortest = n.to_string().parse::<f64>().ok()?;
-        return serde_json::Number::from_f64(shortest).map(Value::Number);
+        return Some(number(n.to_string().parse().unwrap_or(f64::NAN)));
     }
-    let raw = leaf.try_get_raw(id).ok()??.next()?;
-    Some(Value::String(raw.to_string_lossy().into_owned()))
+    if let Ok(Some(n)) = leaf.try_get_one::<f64>(id) {
+        return Some(number(*n));
+    }
+    typed::<String>(leaf, id)
+        .or_else(|| typed::<i64>(leaf, id))
+        .or_else(|| typed::<std::num::NonZeroU64>(leaf, id))
+        .or_else(|| typed::<u64>(leaf, id))
+        .or_else(|| typed::<i32>(leaf, id))
+        .or_else(|| typed::<u32>(leaf, id))
+        .or_else(|| typed::<chrono::DateTime<chrono::Utc>>(leaf, id))
+        .or_else(|| typed::<chrono::NaiveDate>(leaf, id))
+        .or_else(|| typed::<uuid::Uuid>(leaf, id))
+}
+
+/// The value of argument `id` if it is a `T`, as JSON.
+fn typed<T: serde::Serialize + Clone + Send + Sync + 'static>(
+    leaf: &ArgMatches,
+    id: &str,
+) -> Option<Value> {
+    let value = leaf.try_get_one::<T>(id).ok()??;
+    serde_json::to_value(value).ok()
+}
+
+/// A number as JSON; one JSON cannot hold (`nan`, `inf`) is refused before sending
+/// ([`finite_numbers`]), so it is null here only until then.
+fn number(n: f64) -> Value {
+    serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+}
+
+/// A number argument that JSON cannot hold (clap reads `nan` and `inf` as numbers) is refused,
+/// naming it, rather than sent as `null`.
+fn finite_numbers(leaf: &ArgMatches) -> Result<(), Failure> {
+    for id in leaf.ids() {
+        let id = id.as_str();
+        let value = match (leaf.try_get_one::<f64>(id), leaf.try_get_one::<f32>(id)) {
+            (Ok(Some(n)), _) => *n,
+            (_, Ok(Some(n))) => f64::from(*n),
+            _ => continue,
+        };
+        if !value.is_finite() {
+            return Err(Failure::new(
+                Exit::Usage,
+                format!("invalid value for --{id}: {value} is not a number the API takes"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A parameter's value as it goes into a path or query: text as it is, anything else as JSON.

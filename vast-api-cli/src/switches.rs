@@ -1,5 +1,5 @@
 //! Booleans as switch pairs: `--NAME` sends true, `--no-NAME` false, neither nothing. The
-//! command tree makes the pairs ([`switch_pair`]); the generated code reads them ([`switch`]).
+//! command tree makes the pairs ([`switch_pair`]); the request reads them ([`switch`]).
 
 use clap::{Arg, ArgAction, Command};
 
@@ -43,12 +43,8 @@ pub fn switch_pair(command: Command, id: &str) -> Command {
 }
 
 /// The value of a boolean argument made a switch pair (`operation_args::adapted`): `Some(&true)` for
-/// `--NAME`, `Some(&false)` for `--no-NAME`, `None` for neither. The generated code reads every
-/// boolean through this (`cargo xtask gen` rewrites progenitor's `get_one::<bool>`).
-#[allow(
-    dead_code,
-    reason = "called by the generated code when the spec has a boolean argument; the seed has none"
-)]
+/// `--NAME`, `Some(&false)` for `--no-NAME`, `None` for neither. The request reads every
+/// boolean through this (`request::argument`).
 pub fn switch(matches: &clap::ArgMatches, id: &str) -> Option<&'static bool> {
     let given = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
     if given(id) {

@@ -1,4 +1,5 @@
-//! The call runtime: each generated operation's `send()` runs its request through [`run`], in
+//! The call runtime: each generated operation's `send()`, and each untyped call
+//! (`Client::send_json`), runs its request through [`run`], in
 //! a task-local [`CallRecord`] the hooks write what they see into ([`note`]), and gets its
 //! [`Error`] made from it at the end.
 
@@ -19,9 +20,10 @@ pub(crate) fn note<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> {
     CALL.try_with(|record| f(&mut record.borrow_mut())).ok()
 }
 
-/// Runs one generated operation's request (`send`, as progenitor wrote it) and turns its error
-/// into an [`Error`]. The generated `send()` calls this (see `cargo xtask gen`) with the
-/// operation's method and path template, which name its span under the `tracing` feature.
+/// Runs one operation's request (`send`, as progenitor wrote it, or `json_call`'s) and turns its
+/// error into an [`Error`]. The generated `send()` calls this (see `cargo xtask gen`), and
+/// `Client::send_json`, with the operation's method and path template, which name its span under
+/// the `tracing` feature.
 pub(crate) async fn run<T, E>(
     client: &Client,
     method: &'static str,

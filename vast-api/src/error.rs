@@ -591,7 +591,7 @@ impl Details {
     }
 }
 
-fn secret(client: &Client) -> Option<&str> {
+pub(crate) fn secret(client: &Client) -> Option<&str> {
     client.inner().secret.as_ref().map(|k| k.expose())
 }
 

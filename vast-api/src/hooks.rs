@@ -1,5 +1,6 @@
-//! Behaviour every generated operation gets, attached through progenitor's hooks rather than edits:
-//! retries, the response size limit, and the response capture.
+//! Behaviour every operation gets, attached through progenitor's hooks rather than edits (and
+//! called the same way by the untyped `Client::send_json`): retries, the response size limit,
+//! and the response capture.
 
 use std::time::{Instant, SystemTime};
 

@@ -48,7 +48,8 @@ pub struct Responses<'a> {
 /// One documented response.
 #[derive(Debug, Clone, Copy)]
 pub struct Documented<'a> {
-    /// The status; `0` for the spec's `default` (any status not listed).
+    /// The status; `2` to `5` for a range the spec gives as `2XX` to `5XX`; `0` for the spec's
+    /// `default` (any status not listed). An exact status is looked for first, then a range.
     pub status: u16,
     /// Whether it has a JSON body; without one it has no content the call reads.
     pub json: bool,
@@ -75,7 +76,8 @@ async fn send(client: &Client, call: JsonCall<'_>) -> Result<ResponseValue<Value
     };
     let method = reqwest::Method::from_bytes(call.method.as_bytes())
         .map_err(|_| Failed::InvalidRequest(format!("`{}` is not an HTTP method", call.method)))?;
-    let mut request = request(client, &call, method)?;
+    let path = path(&call).map_err(Failed::InvalidRequest)?;
+    let mut request = request(client, &call, method, &path)?;
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
     client.post(&result, &info).await?;
@@ -85,13 +87,14 @@ async fn send(client: &Client, call: JsonCall<'_>) -> Result<ResponseValue<Value
     let found = documented
         .iter()
         .find(|d| d.status == status)
+        .or_else(|| documented.iter().find(|d| d.status == status / 100))
         .or_else(|| documented.iter().find(|d| d.status == 0));
     let Some(answer) = found else {
         return Err(Failed::UnexpectedResponse(response));
     };
     let success = response.status().is_success();
     let value = match answer.json {
-        true => checked(response, answer.schema.filter(|_| success)).await?,
+        true => checked(client, response, answer.schema.filter(|_| success)).await?,
         false => ResponseValue::new(Value::Null, response.status(), response.headers().clone()),
     };
     match success {
@@ -100,20 +103,40 @@ async fn send(client: &Client, call: JsonCall<'_>) -> Result<ResponseValue<Value
     }
 }
 
+/// The path with each parameter's value in, percent-encoded. Every parameter the path names
+/// needs a value, and `.` or `..` would not stay one segment (a URL resolves them: `/team/roles/..`
+/// is `/team/`), so neither is taken.
+fn path(call: &JsonCall<'_>) -> Result<String, String> {
+    let mut path = call.path.to_string();
+    for (name, value) in &call.path_params {
+        if value == "." || value == ".." {
+            return Err(format!(
+                "`{value}` is not a value for the path parameter `{name}`"
+            ));
+        }
+        path = path.replace(&format!("{{{name}}}"), &encode_path(value));
+    }
+    let unfilled = call.path.split('{').skip(1).find_map(|rest| {
+        let name = rest.split('}').next()?;
+        path.contains(&format!("{{{name}}}")).then_some(name)
+    });
+    match unfilled {
+        Some(name) => Err(format!("no value for the path parameter `{name}`")),
+        None => Ok(path),
+    }
+}
+
 /// The request `call` describes, on the client's base URL or the operation's own server.
 fn request(
     client: &Client,
     call: &JsonCall<'_>,
     method: reqwest::Method,
+    path: &str,
 ) -> reqwest::Result<reqwest::Request> {
     let base = match call.server {
         Some(server) => client.operation_server(server),
         None => &client.baseurl,
     };
-    let mut path = call.path.to_string();
-    for (name, value) in &call.path_params {
-        path = path.replace(&format!("{{{name}}}"), &encode_path(value));
-    }
     let mut builder = client
         .client
         .request(method, format!("{base}{path}"))
@@ -129,6 +152,7 @@ fn request(
 
 /// A success body: JSON of the schema's shape, or [`ErrorKind::InvalidBody`](crate::ErrorKind::InvalidBody).
 async fn checked(
+    client: &Client,
     response: reqwest::Response,
     schema: Option<&Value>,
 ) -> Result<ResponseValue<Value>, Failed<Value>> {
@@ -136,11 +160,28 @@ async fn checked(
     let body = response.bytes().await.map_err(Failed::ResponseBodyError)?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| Failed::InvalidResponsePayload(body.clone(), e))?;
-    if let Some(why) = schema.and_then(|s| crate::shape::mismatch(&value, s)) {
+    if let Some(schema) = schema
+        && crate::shape::mismatch(&value, schema).is_some()
+    {
+        let why = mismatch_without_key(client, &body, schema);
         return Err(Failed::InvalidResponsePayload(
             body,
             serde_json::Error::custom(why),
         ));
     }
     Ok(ResponseValue::new(value, status, headers))
+}
+
+/// The mismatch's sentence, found again in the body with the key's every spelling replaced: the
+/// sentence quotes a value cut to a few dozen characters, and a cut key is no longer found by
+/// what redacts the whole key later.
+fn mismatch_without_key(client: &Client, body: &[u8], schema: &Value) -> String {
+    let redacted = match crate::error::secret(client) {
+        Some(secret) => crate::text::redact_spellings(body, secret, b"<redacted>"),
+        None => std::borrow::Cow::Borrowed(body),
+    };
+    serde_json::from_slice::<Value>(&redacted)
+        .ok()
+        .and_then(|value| crate::shape::mismatch(&value, schema))
+        .unwrap_or_else(|| "the body is not what the schema describes".into())
 }

@@ -324,12 +324,15 @@ fn required(schema: &Map<String, Value>) -> Vec<&str> {
     }
 }
 
-/// Whether `text` is in `format`, for the formats the generated types parse (`date-time` as
-/// chrono's RFC 3339, `date`, `uuid`); any other format is taken as met.
+/// Whether `text` is in `format`, for the formats the generated types parse, as their serde
+/// reads them (`date-time` as chrono's `FromStr`, which also takes `+0000` and a space before
+/// the offset; `date`; `uuid`); any other format is taken as met.
 fn format_fits(text: &str, format: &str) -> bool {
     match format {
-        "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
-        "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        "date-time" => text
+            .parse::<chrono::DateTime<chrono::FixedOffset>>()
+            .is_ok(),
+        "date" => text.parse::<chrono::NaiveDate>().is_ok(),
         "uuid" => uuid::Uuid::parse_str(text).is_ok(),
         _ => true,
     }
@@ -597,6 +600,10 @@ mod tests {
             mismatch(&json!({"started": "2024-05-01T12:00:00.5+02:00"}), &schema),
             None
         );
+        // What chrono's serde reads too, so the typed call took it.
+        for relaxed in ["2024-05-01T12:00:00+0000", "2024-05-01 12:00:00 +02:00"] {
+            assert_eq!(mismatch(&json!({"started": relaxed}), &schema), None);
+        }
     }
 
     #[test]

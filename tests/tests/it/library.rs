@@ -321,3 +321,121 @@ async fn held_requests_are_recorded_and_not_sent() {
     );
     mock.assert_calls(0);
 }
+
+/// `send_json`'s description of `GET /things/{id}/`: a 200 or any 2XX of the schema's shape, a
+/// documented 404.
+fn thing_call(
+    id: &str,
+    answers: &'static [vast_api::Documented<'static>],
+) -> vast_api::JsonCall<'static> {
+    vast_api::JsonCall {
+        operation_id: "show_thing",
+        method: "GET",
+        path: "/things/{id}/",
+        path_params: vec![("id", id.to_string())],
+        query: vec![("verbose", "true".into())],
+        body: None,
+        server: None,
+        responses: vast_api::Responses {
+            documented: answers,
+        },
+    }
+}
+
+fn thing_answers() -> &'static [vast_api::Documented<'static>] {
+    let schema: &'static Value = Box::leak(Box::new(
+        json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}),
+    ));
+    Box::leak(Box::new([
+        vast_api::Documented {
+            status: 2,
+            json: true,
+            schema: Some(schema),
+        },
+        vast_api::Documented {
+            status: 404,
+            json: true,
+            schema: None,
+        },
+    ]))
+}
+
+/// An operation described as data goes out as described and comes back checked against its
+/// schema: a success in a documented range (`2XX`), a documented error, a body off the schema
+/// (its sentence never quoting a part of the key), and what cannot make a request at all.
+#[tokio::test]
+async fn an_operation_described_as_data_is_sent_and_checked() {
+    let server = MockServer::start_async().await;
+    let answer = |id: &'static str, status: u16, body: String| {
+        server.mock(move |when, then| {
+            when.method(GET)
+                .path(format!("/things/{id}/"))
+                .query_param("verbose", "true")
+                .header("authorization", format!("Bearer {TEST_KEY}"));
+            then.status(status)
+                .header("content-type", "application/json")
+                .body(body);
+        })
+    };
+    answer("7", 201, r#"{"id": 7}"#.into());
+    answer("8", 404, r#"{"msg": "no such thing"}"#.into());
+    answer("9", 200, format!(r#"{{"id": "{TEST_KEY}"}}"#));
+    let client = client(&server);
+    let ok = client
+        .send_json(thing_call("7", thing_answers()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (ok.status().as_u16(), ok.into_inner()),
+        (201, json!({"id": 7}))
+    );
+    let missing = client
+        .send_json(thing_call("8", thing_answers()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (
+            missing.status().map(|s| s.as_u16()),
+            missing.server_message()
+        ),
+        (Some(404), Some("no such thing"))
+    );
+    assert!(
+        matches!(missing.kind(), ErrorKind::Api { .. }),
+        "{missing:?}"
+    );
+    let drift = client
+        .send_json(thing_call("9", thing_answers()))
+        .await
+        .unwrap_err();
+    let said = drift.to_string();
+    assert!(
+        said.contains("`id` is the string \"<redacted>\", where the spec has an integer"),
+        "{said}"
+    );
+    assert!(!said.contains(&TEST_KEY[..12]), "{said}");
+    assert_eq!(drift.received_json(), Some(json!({"id": TEST_KEY})));
+    for (id, why) in [
+        (
+            "..",
+            "invalid request: `..` is not a value for the path parameter `id`",
+        ),
+        (
+            ".",
+            "invalid request: `.` is not a value for the path parameter `id`",
+        ),
+    ] {
+        let refused = client
+            .send_json(thing_call(id, thing_answers()))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.to_string(), why);
+    }
+    let mut unfilled = thing_call("7", thing_answers());
+    unfilled.path_params.clear();
+    let refused = client.send_json(unfilled).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "invalid request: no value for the path parameter `id`"
+    );
+}

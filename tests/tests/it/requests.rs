@@ -217,3 +217,47 @@ fn a_body_field_named_as_a_path_parameter_has_its_flag() {
     assert_run(&run(&args, &[]), 0, "\"updated\"\n", "");
     mock.assert_calls(1);
 }
+
+/// A value goes out as the spec types it, whatever way it was typed: a time as UTC in RFC 3339;
+/// a number JSON cannot hold, a path value that would leave its segment, and a text the spec
+/// constrains are refused before anything is sent.
+#[test]
+fn values_go_out_as_the_spec_types_them() {
+    assert_run(
+        &run(
+            &[
+                "schedule",
+                "maint",
+                "5",
+                "--sdate",
+                "2024-06-01 10:00:00+02:00",
+                "--duration",
+                "2",
+                "--dry-run",
+            ],
+            &[],
+        ),
+        0,
+        "PUT https://console.vast.ai/api/v0/machines/5/dnotify\n\
+         {\"duration\":2,\"sdate\":\"2024-06-01T08:00:00Z\"}\n",
+        "",
+    );
+    assert_run(
+        &run(&["set", "min-bid", "1", "--price", "nan", "--dry-run"], &[]),
+        2,
+        "",
+        "error: invalid value for --price: NaN is not a number the API takes\n",
+    );
+    assert_run(
+        &run(&["remove", "team-role", "..", "--dry-run"], &[]),
+        2,
+        "",
+        "error: invalid request: `..` is not a value for the path parameter `name`\n",
+    );
+    assert_run(
+        &run(&["remove", "team-role", "ops", "--dry-run"], &[]),
+        0,
+        "DELETE https://console.vast.ai/api/v0/team/roles/ops\n",
+        "",
+    );
+}

@@ -17,8 +17,8 @@ pub struct Request {
     pub params: Vec<(String, String, bool)>,
     /// The JSON body, when the operation takes one.
     pub body: Option<Body>,
-    /// Each documented answer: (status, `0` for `default`; whether it is JSON; the success
-    /// body's schema, `$ref`s inlined, as JSON text).
+    /// Each documented answer: (status, its first digit for a range such as `2XX`, `0` for
+    /// `default`; whether it is JSON; the success body's schema, `$ref`s inlined, as JSON text).
     pub responses: Vec<(u16, bool, Option<String>)>,
     /// The text arguments the spec constrains (the library's text newtypes check them).
     pub checks: Vec<TextCheck>,
@@ -67,7 +67,7 @@ pub fn request(path: &str, op: &Value, doc: &Value) -> Request {
         .flatten()
         .map(|p| resolve(p, doc))
         .collect();
-    let params = parameters
+    let params: Vec<(String, String, bool)> = parameters
         .iter()
         .filter_map(|p| {
             let name = p.get("name")?.as_str()?;
@@ -90,18 +90,28 @@ pub fn request(path: &str, op: &Value, doc: &Value) -> Request {
         let id = progenitor_names::parameter_argument(p.get("name")?.as_str()?);
         text_check(id, resolve(p.get("schema")?, doc))
     });
+    // A field named as a parameter is has the JSON flag `body-NAME` (commands.rs), not the
+    // parameter's argument.
     let field_checks = body_schema
         .and_then(|b| b.get("properties"))
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .filter_map(|(name, p)| text_check(progenitor_names::body_argument(name), resolve(p, doc)));
+        .filter_map(|(name, p)| {
+            let flag = progenitor_names::body_argument(name);
+            let id = match params.iter().any(|(id, ..)| *id == flag) {
+                true => format!("body-{flag}"),
+                false => flag,
+            };
+            text_check(id, resolve(p, doc))
+        });
+    let checks = parameter_checks.chain(field_checks).collect();
     Request {
         path: path.to_string(),
         params,
         body: body_schema.map(|s| body(s, doc)),
         responses: responses(op, doc),
-        checks: parameter_checks.chain(field_checks).collect(),
+        checks,
     }
 }
 
@@ -154,14 +164,18 @@ fn responses(op: &Value, doc: &Value) -> Vec<(u16, bool, Option<String>)> {
         .into_iter()
         .flatten()
         .filter_map(|(status, response)| {
+            // `2XX`: the range as its first digit (`vast_api::Documented::status`).
             let code = match status.as_str() {
                 "default" => 0,
+                range if range.len() == 3 && range[1..].eq_ignore_ascii_case("XX") => {
+                    range[..1].parse().ok().filter(|d| (1..=5).contains(d))?
+                }
                 other => other.parse().ok()?,
             };
             let json = resolve(response, doc).pointer("/content/application~1json");
             let schema = json
                 .and_then(|j| j.get("schema"))
-                .filter(|_| (200..300).contains(&code))
+                .filter(|_| code == 2 || (200..300).contains(&code))
                 .map(|s| shape(s, doc, &mut Vec::new()).to_string());
             Some((code, json.is_some(), schema))
         })
@@ -236,6 +250,7 @@ mod tests {
                     "responses": {
                         "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Key"}}}},
                         "404": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                        "5XX": {"description": "down"},
                         "default": {"description": "other"}
                     }
                 }
@@ -273,6 +288,7 @@ mod tests {
                     )
                 ),
                 (404, true, None),
+                (5, false, None),
                 (0, false, None)
             ]
         );

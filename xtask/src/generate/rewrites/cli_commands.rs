@@ -114,10 +114,57 @@ pub fn apply(
             "internal error: the CLI's enum argument `{missing}` has no text in the client's types"
         ));
     }
+    let mut types = ArgumentTypes::default();
+    types.visit_file_mut(file);
+    if let Some(ty) = types.unknown {
+        return Err(format!(
+            "the generated CLI reads an argument as `{ty}`, which `vast` does not know how to \
+             send (vast-api-cli/src/request.rs, `argument`)"
+        ));
+    }
     let left = file.to_token_stream().to_string();
     match left.contains("types ::") {
         true => Err("internal error: the generated CLI still names the client's types".into()),
         false => Ok(()),
+    }
+}
+
+/// The argument types `vast`'s request builder reads (`request::argument`), as progenitor
+/// writes them in `value_parser!(…)`: text, the integer and float types, a switch, a file, a
+/// time, a date and a uuid.
+const KNOWN_TYPES: &[&str] = &[
+    "::std::string::String",
+    "i64",
+    "i32",
+    "u64",
+    "u32",
+    "::std::num::NonZeroU64",
+    "f64",
+    "f32",
+    "bool",
+    "std::path::PathBuf",
+    "::chrono::DateTime<::chrono::offset::Utc>",
+    "::chrono::naive::NaiveDate",
+    "::uuid::Uuid",
+];
+
+/// The first `value_parser!(T)` whose `T` is not among [`KNOWN_TYPES`].
+#[derive(Default)]
+struct ArgumentTypes {
+    unknown: Option<String>,
+}
+
+impl VisitMut for ArgumentTypes {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let is_parser = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "value_parser");
+        let ty = mac.tokens.to_string().replace(' ', "");
+        if is_parser && self.unknown.is_none() && !KNOWN_TYPES.contains(&ty.as_str()) {
+            self.unknown = Some(ty);
+        }
     }
 }
 
