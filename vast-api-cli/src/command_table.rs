@@ -16,6 +16,7 @@ use crate::generated_commands::{INDEX, RECORD_ENDS, RECORDS, filter_of};
 const FIELD: char = '\u{1e}';
 const ITEM: char = '\u{1f}';
 const PART: char = '\u{1d}';
+const VALUE: char = '\u{1c}';
 
 /// One operation's command name and table columns, as `cargo xtask gen` derived them from the spec.
 pub struct CommandSpec {
@@ -56,6 +57,29 @@ pub struct CommandSpec {
     pub limits: &'static [(&'static str, usize, &'static str)],
     /// The request and its documented answers, from which `vast` makes the call (request.rs).
     pub request: Request,
+    /// What the command does, for its help.
+    pub about: &'static str,
+    /// Its arguments, as progenitor defined them (`operation_args::defined` makes them clap's).
+    pub arguments: &'static [Argument],
+}
+
+/// An argument as progenitor defined it.
+pub struct Argument {
+    pub id: &'static str,
+    pub long: &'static str,
+    pub value_name: Option<&'static str>,
+    /// The value's type (`string`, `i64`, `f32`, `bool`, `path`, `date-time`, …), `choices`, or
+    /// empty for a switch.
+    pub kind: &'static str,
+    /// An enum's values.
+    pub choices: &'static [&'static str],
+    /// Whether it is required, when progenitor said.
+    pub required: Option<bool>,
+    /// Required unless this argument is given.
+    pub required_unless: Option<&'static str>,
+    /// A switch without a value.
+    pub set_true: bool,
+    pub help: Option<&'static str>,
 }
 
 /// An operation's request and answers, as data: `vast` has no code of its own per operation.
@@ -251,6 +275,34 @@ fn parse(record: &'static str) -> CommandSpec {
                 .collect(),
         ),
         request: parse_request(&mut next),
+        about: next(),
+        arguments: kept(items(next()).map(argument).collect()),
+    }
+}
+
+fn argument(item: &'static str) -> Argument {
+    let [
+        id,
+        long,
+        value_name,
+        kind,
+        choices,
+        required,
+        unless,
+        set_true,
+        help,
+    ] = parts(item);
+    let given = |text: &'static str| Some(text).filter(|t| !t.is_empty());
+    Argument {
+        id,
+        long,
+        value_name: given(value_name),
+        kind,
+        choices: kept(choices.split(VALUE).filter(|c| !c.is_empty()).collect()),
+        required: given(required).map(|r| r == "1"),
+        required_unless: given(unless),
+        set_true: set_true == "1",
+        help: given(help),
     }
 }
 
@@ -364,6 +416,8 @@ pub const UNLISTED: CommandSpec = CommandSpec {
         answers: &[],
         checks: &[],
     },
+    about: "",
+    arguments: &[],
 };
 
 #[cfg(test)]

@@ -4,15 +4,8 @@
 use clap::{Arg, Command, value_parser};
 
 use crate::command_table::{self, CommandSpec, Names};
-use crate::generated_cli::{Cli, CliCommand};
 use crate::global_flags::global_args;
 use crate::operation_args::{adapted, with_list_options, with_wait_options};
-
-/// The command table entry of a generated operation; `cargo xtask gen` writes one for each and
-/// refuses to write a table that misses one.
-pub fn spec_of(command: CliCommand) -> &'static CommandSpec {
-    command_table::spec_named(command.operation_id())
-}
 
 /// The whole `vast` command: global flags, every operation grouped by its first word, completions.
 pub fn command() -> Command {
@@ -40,13 +33,13 @@ pub fn command() -> Command {
 /// [`command`], whose messages know every command.
 pub fn command_for(args: &[String]) -> Option<Command> {
     let named = named_operation(args)?;
-    let (root, groups) = operations(|op| op.operation_id() == named.operation_id());
+    let (root, groups) = operations(|names| names.operation_id == named.operation_id);
     Some(with_groups(root, groups))
 }
 
 /// The operation whose words (or an alias's) come first on the command line, past the global
 /// flags before them and their values.
-fn named_operation(args: &[String]) -> Option<CliCommand> {
+fn named_operation(args: &[String]) -> Option<&'static CommandSpec> {
     let words = crate::argv::leading_words(args, &global_args())?;
     operation_named(|names| {
         words.starts_with(names.words)
@@ -55,15 +48,16 @@ fn named_operation(args: &[String]) -> Option<CliCommand> {
     })
 }
 
-/// The first operation whose names `found` takes, from the table's index (no record read).
-fn operation_named(found: impl Fn(&Names) -> bool) -> Option<CliCommand> {
+/// The first operation whose names `found` takes, found in the table's index: only its record
+/// is read.
+fn operation_named(found: impl Fn(&Names) -> bool) -> Option<&'static CommandSpec> {
     let names = command_table::names().iter().find(|n| found(n))?;
-    CliCommand::iter().find(|op| op.operation_id() == names.operation_id)
+    Some(command_table::spec_named(names.operation_id))
 }
 
 /// The root command with its global flags, and the operations `keep` selects, grouped by their
 /// first word (the groups not yet added to the root, so more can join them).
-fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
+fn operations(keep: impl Fn(&Names) -> bool) -> (Command, Vec<Command>) {
     let mut root = Command::new("vast")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Command-line client for the Vast.ai API")
@@ -72,9 +66,12 @@ fn operations(keep: impl Fn(CliCommand) -> bool) -> (Command, Vec<Command>) {
         .arg_required_else_help(true)
         .args(global_args());
     let mut groups: Vec<Command> = Vec::new();
-    for op in CliCommand::iter().filter(|op| keep(*op)) {
-        let spec = spec_of(op);
-        let leaf = with_list_options(adapted(with_short_about(Cli::get_command(op)), spec), spec);
+    let kept = command_table::names().iter().filter(|names| keep(names));
+    for spec in kept.map(|names| command_table::spec_named(names.operation_id)) {
+        let leaf = with_list_options(
+            adapted(with_short_about(crate::definitions::defined(spec)), spec),
+            spec,
+        );
         let leaf = with_wait_options(leaf, spec);
         for entry in crate::vastai_names::of(spec) {
             if let Some(command) = crate::vastai_names::command(entry, &leaf, spec) {
@@ -176,7 +173,7 @@ fn with_short_about(command: Command) -> Command {
 }
 
 /// The operation a parsed command line names, with the matches of its own arguments.
-pub fn selected(matches: &clap::ArgMatches) -> Option<(CliCommand, &clap::ArgMatches)> {
+pub fn selected(matches: &clap::ArgMatches) -> Option<(&'static CommandSpec, &clap::ArgMatches)> {
     let (words, leaf) = leaf_of(matches)?;
     operation_named(|names| {
         names.words == words.as_slice()
@@ -284,8 +281,7 @@ mod tests {
     fn every_generated_operation_and_alias_has_a_command() {
         // Required arguments left out are not this test's business: which command runs is.
         let root = command().ignore_errors(true);
-        for op in CliCommand::iter() {
-            let spec = spec_of(op);
+        for spec in command_table::all() {
             for words in std::iter::once(&spec.words).chain(spec.aliases) {
                 let found = match words {
                     [single] => root.find_subcommand(single),
@@ -303,8 +299,8 @@ mod tests {
                     .ignore_errors(true)
                     .try_get_matches_from(args)
                     .unwrap();
-                let chosen = selected(&matches).map(|(o, _)| o.operation_id());
-                assert_eq!(chosen, Some(op.operation_id()), "{words:?}");
+                let chosen = selected(&matches).map(|(s, _)| s.operation_id);
+                assert_eq!(chosen, Some(spec.operation_id), "{words:?}");
             }
         }
     }

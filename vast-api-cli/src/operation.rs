@@ -13,10 +13,9 @@ use vast_api::pages::{Follower, Next, PagesStopped};
 use vast_api::{Client, HeldRequest, RequestCapture, ResponseCapture};
 
 use crate::answer::Answer;
+use crate::command_table::CommandSpec;
 use crate::command_table::Pagination;
-use crate::commands;
 use crate::failure::{Exit, Failure};
-use crate::generated_cli::CliCommand;
 use crate::key_file;
 use crate::operation_args;
 use crate::output::{Output, Shown};
@@ -27,23 +26,27 @@ use crate::request_edit::Edits;
 use crate::settings::{Settings, runtime};
 use crate::{filter, pages};
 
-pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
+pub fn run(
+    matches: &ArgMatches,
+    spec: &'static CommandSpec,
+    leaf: &ArgMatches,
+) -> Result<(), Failure> {
     let settings = Settings::read(matches)?;
     // Once: a DELETE's request is made twice, held to be confirmed and then sent, and both
     // must be the same (a `--json-body` file read twice could differ).
-    let edits = request_edits(operation, leaf)?;
+    let edits = request_edits(spec, leaf)?;
     if settings.dry_run {
-        let request = held_request(&settings, operation, leaf, &edits)?;
+        let request = held_request(&settings, spec, leaf, &edits)?;
         return redact::write_stdout(request_text(&request).as_bytes())
             .map_err(|e| Failure::new(Exit::Failure, format!("cannot write the output: {e}")));
     }
-    if commands::spec_of(operation).method == "DELETE" && !operation_args::confirmed(leaf) {
-        confirm(&settings, operation, leaf, &edits)?;
+    if spec.method == "DELETE" && !operation_args::confirmed(leaf) {
+        confirm(&settings, spec, leaf, &edits)?;
     }
     let capture = ResponseCapture::new();
-    let server = commands::spec_of(operation).server;
+    let server = spec.server;
     let client = settings.client(server, &capture, None)?;
-    execute(&settings, client, capture.clone(), &edits, operation, leaf)?;
+    execute(&settings, client, capture.clone(), &edits, spec, leaf)?;
     // Only `create instance` has `--wait`, and only where the spec has `show instance`.
     if leaf.try_get_one::<bool>(crate::wait::WAIT).ok().flatten() == Some(&true) {
         let created = capture
@@ -62,16 +65,19 @@ pub fn run(matches: &ArgMatches, operation: CliCommand, leaf: &ArgMatches) -> Re
 }
 
 /// The request edits the command line asks for.
-fn request_edits(operation: CliCommand, leaf: &ArgMatches) -> Result<Edits, Failure> {
+fn request_edits(spec: &'static CommandSpec, leaf: &ArgMatches) -> Result<Edits, Failure> {
     let mut edits = Edits::default();
-    read_edits(&mut edits, operation, leaf)?;
+    read_edits(&mut edits, spec, leaf)?;
     Ok(edits)
 }
 
 /// What the command line writes into the request's body (request_edit.rs): the filter
 /// expression, `--order`, the body flags' values, the `--json-body` document.
-fn read_edits(edits: &mut Edits, operation: CliCommand, leaf: &ArgMatches) -> Result<(), Failure> {
-    let spec = commands::spec_of(operation);
+fn read_edits(
+    edits: &mut Edits,
+    spec: &'static CommandSpec,
+    leaf: &ArgMatches,
+) -> Result<(), Failure> {
     edits.filter_fields = spec.filter;
     if !spec.filter.is_empty()
         && let Some(words) = leaf.get_many::<String>(operation_args::QUERY)
@@ -148,15 +154,15 @@ fn json_body_file(path: &std::path::Path) -> anyhow::Result<Value> {
 /// The request the command line describes, made by the client but not sent.
 fn held_request(
     settings: &Settings,
-    operation: CliCommand,
+    spec: &'static CommandSpec,
     leaf: &ArgMatches,
     edits: &Edits,
 ) -> Result<HeldRequest, Failure> {
     let hold = RequestCapture::new();
     let capture = ResponseCapture::new();
-    let server = commands::spec_of(operation).server;
+    let server = spec.server;
     let client = settings.client(server, &capture, Some(&hold))?;
-    execute(settings, client, capture, edits, operation, leaf)?;
+    execute(settings, client, capture, edits, spec, leaf)?;
     hold.last()
         .ok_or_else(|| Failure::new(Exit::Failure, "no request was made"))
 }
@@ -176,11 +182,11 @@ fn request_text(request: &HeldRequest) -> String {
 /// terminal to ask on, it is refused (exit 2), so a script never deletes by default.
 fn confirm(
     settings: &Settings,
-    operation: CliCommand,
+    spec: &'static CommandSpec,
     leaf: &ArgMatches,
     edits: &Edits,
 ) -> Result<(), Failure> {
-    let command = format!("vast {}", commands::spec_of(operation).words.join(" "));
+    let command = format!("vast {}", spec.words.join(" "));
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(Failure::new(
             Exit::Usage,
@@ -188,7 +194,7 @@ fn confirm(
         )
         .hint("add --yes (-y) to delete without asking"));
     }
-    let request = held_request(settings, operation, leaf, edits)?;
+    let request = held_request(settings, spec, leaf, edits)?;
     redact::write_stderr(&format!(
         "{command} sends:\n{}Delete? [y/N] ",
         request_text(&request)
@@ -213,10 +219,9 @@ fn execute(
     client: Client,
     capture: ResponseCapture,
     edits: &Edits,
-    operation: CliCommand,
+    spec: &'static CommandSpec,
     leaf: &ArgMatches,
 ) -> Result<(), Failure> {
-    let spec = commands::spec_of(operation);
     let chosen: Option<Vec<String>> = leaf.get_many::<String>("cols").map(|c| {
         c.map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())

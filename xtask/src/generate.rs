@@ -32,9 +32,7 @@ pub const SPEC: &str = "openapi.yaml";
 pub const CLIENT: &str = "vast-api/src/generated.rs";
 /// Typed httpmock helpers for the same operations (crate vast-api-httpmock).
 pub const HTTPMOCK: &str = "vast-api/httpmock/src/generated_httpmock.rs";
-/// clap commands and their execution for every operation (progenitor's CLI generator).
-pub const CLI: &str = "vast-api-cli/src/generated_cli.rs";
-/// Each operation's command name and table columns, for vast-api-cli.
+/// The CLI's command table: each operation's command, arguments, table columns and request.
 pub const COMMANDS: &str = "vast-api-cli/src/generated_commands.rs";
 /// The seed's one-operation spec: the smallest spec that must generate, build and run; small,
 /// so the tests of what `gen` does run in a moment, and the baseline of `cargo xtask bench`.
@@ -43,7 +41,7 @@ pub const SEED: &str = "xtask/fixtures/seed.yaml";
 /// without it), which `try-spec` tries when given no spec.
 pub const FULL_SPEC: &str = "../shared/specs/vast-openapi-full.yaml";
 /// Every file `gen` writes with a "generated" header (it also writes `names.toml`).
-pub const GENERATED: [&str; 4] = [CLIENT, HTTPMOCK, CLI, COMMANDS];
+pub const GENERATED: [&str; 3] = [CLIENT, HTTPMOCK, COMMANDS];
 /// How many diff lines `--check` shows per file before eliding the rest.
 const DIFF_LINES: usize = 40;
 
@@ -233,31 +231,23 @@ pub fn generate(
     .map_err(|e| format!("{name}: {e}"))?;
     let httpmock = run_generator(&mock_api, |g, api| g.httpmock(api, "vast_api"), &|_| Ok(()))
         .map_err(|e| format!("{name}: {e}"))?;
-    let cli = run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
+    // progenitor's CLI is read for its command definitions only (`cli_commands`); no code of
+    // it is written.
+    let definitions = std::cell::RefCell::new(std::collections::HashMap::new());
+    run_generator(&cli_api, |g, api| g.cli(api, "vast_api"), &|file| {
         cli_texts::apply(file, &newtypes.borrow());
-        cli_commands::apply(file, &enums.borrow())
+        *definitions.borrow_mut() = cli_commands::definitions(file, &enums.borrow())?;
+        file.items.clear();
+        Ok(())
     })
     .map_err(|e| format!("{name}: {e}"))?;
-    // The CLI finds each command's name by the operation id progenitor wrote; they must agree.
-    if let Some(c) = commands
-        .iter()
-        .find(|c| !cli.contains(&format!("\"{}\"", c.operation_id)))
-    {
-        return Err(format!(
-            "{name}: internal error: the command table names `{}`, which the generated CLI does not",
-            c.operation_id
-        ));
-    }
+    let commands_code = command_records::render(&commands, &definitions.borrow())
+        .map_err(|e| format!("{name}: {e}"))?;
     let header = header(&spec.sha256, kept);
     Ok(Generated {
         files: GENERATED
             .into_iter()
-            .zip([
-                client,
-                httpmock,
-                cli,
-                command_records::render(&commands).map_err(|e| format!("{name}: {e}"))?,
-            ])
+            .zip([client, httpmock, commands_code])
             .map(|(path, code)| (path, format!("{header}{code}")))
             .chain([(names::FILE, naming.table.render())])
             .collect(),

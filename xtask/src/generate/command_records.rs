@@ -13,8 +13,11 @@
 //! they separate (identifiers, URLs, the spec's notes on one line, JSON, which escapes control
 //! characters): [`render`] refuses a spec whose names have one.
 
+use std::collections::HashMap;
+
 use crate::generate::commands::Command;
 use crate::generate::requests::Request;
+use crate::generate::rewrites::cli_commands::{ArgDef, Definition};
 
 /// Between a record's fields, and an index line's.
 pub const FIELD: char = '\u{1e}';
@@ -22,19 +25,33 @@ pub const FIELD: char = '\u{1e}';
 pub const ITEM: char = '\u{1f}';
 /// Between an item's parts.
 pub const PART: char = '\u{1d}';
+/// Between the values of a part (an enum's possible values).
+pub const VALUE: char = '\u{1c}';
 
-/// The Rust source of `vast-api-cli/src/generated_commands.rs` (without its header).
-pub fn render(commands: &[Command]) -> Result<String, String> {
+/// The Rust source of `vast-api-cli/src/generated_commands.rs` (without its header), with each
+/// command's arguments from progenitor's `definitions`.
+pub fn render(
+    commands: &[Command],
+    definitions: &HashMap<String, Definition>,
+) -> Result<String, String> {
     let mut index = String::new();
     let mut records = String::new();
     let mut ends = Vec::new();
     for c in commands {
-        if let Some(bad) = texts(c)
-            .into_iter()
-            .find(|t| t.contains(['\n', FIELD, ITEM, PART]))
-        {
+        let Some(definition) = definitions.get(&c.operation_id) else {
             return Err(format!(
-                "operation `{}`: the name {bad:?} has a line break or control character the \
+                "internal error: the command table names `{}`, which the generated CLI does not",
+                c.operation_id
+            ));
+        };
+        let separators = [FIELD, ITEM, PART, VALUE];
+        let names = texts(c);
+        let bad = (names.iter().copied())
+            .find(|t| t.contains('\n') || t.contains(separators))
+            .or_else(|| definition_texts(definition).find(|t| t.contains(separators)));
+        if let Some(bad) = bad {
+            return Err(format!(
+                "operation `{}`: the text {bad:?} has a line break or control character the \
                  command table cannot hold",
                 c.operation_id
             ));
@@ -46,7 +63,9 @@ pub fn render(commands: &[Command]) -> Result<String, String> {
         ];
         index.push_str(&line.join(&FIELD.to_string()));
         index.push('\n');
-        records.push_str(&record(c).join(&FIELD.to_string()));
+        let mut fields = record(c);
+        fields.extend(definition_fields(definition));
+        records.push_str(&fields.join(&FIELD.to_string()));
         ends.push(records.len().to_string());
     }
     let filters: String = commands
@@ -207,6 +226,46 @@ fn texts(c: &Command) -> Vec<&str> {
     texts
 }
 
+/// A definition's fields, after the request's: the `about`, then each argument's id, flag, value
+/// name, kind, possible values, required (`1`, `0`, or empty when not said), required unless
+/// which argument is given, switch (`1`), help.
+fn definition_fields(d: &Definition) -> [String; 2] {
+    let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+    let arg = |a: &ArgDef| {
+        parts([
+            &a.id,
+            &a.long,
+            a.value_name.as_deref().unwrap_or_default(),
+            &a.kind,
+            &a.choices.join(&VALUE.to_string()),
+            &a.required.map(flag).unwrap_or_default(),
+            a.required_unless.as_deref().unwrap_or_default(),
+            &flag(a.set_true),
+            a.help.as_deref().unwrap_or_default(),
+        ])
+    };
+    [d.about.clone(), items(d.args.iter().map(arg))]
+}
+
+/// Every text of a definition (line breaks allowed: help has them).
+fn definition_texts(d: &Definition) -> impl Iterator<Item = &str> {
+    std::iter::once(d.about.as_str()).chain(d.args.iter().flat_map(|a| {
+        [&a.id, &a.long, &a.kind]
+            .into_iter()
+            .map(String::as_str)
+            .chain(a.choices.iter().map(String::as_str))
+            .chain(
+                [
+                    a.value_name.as_deref(),
+                    a.required_unless.as_deref(),
+                    a.help.as_deref(),
+                ]
+                .into_iter()
+                .flatten(),
+            )
+    }))
+}
+
 fn items(list: impl Iterator<Item = String>) -> String {
     list.collect::<Vec<_>>().join(&ITEM.to_string())
 }
@@ -229,7 +288,8 @@ mod tests {
             method: "GET".into(),
             ..Default::default()
         };
-        let code = render(&[command]).unwrap();
+        let definitions = HashMap::from([("show_api_keys".to_string(), Definition::default())]);
+        let code = render(&[command], &definitions).unwrap();
         assert!(
             code.contains(
                 r#"pub const INDEX: &str = "show_api_keys\u{1e}show api-keys\u{1e}list user-api-keys\n";"#
@@ -251,10 +311,11 @@ mod tests {
             columns: vec!["a\u{1f}b".into()],
             ..Default::default()
         };
-        let why = render(&[command]).unwrap_err();
+        let definitions = HashMap::from([("show".to_string(), Definition::default())]);
+        let why = render(&[command], &definitions).unwrap_err();
         assert_eq!(
             why,
-            "operation `show`: the name \"a\\u{1f}b\" has a line break or control character the \
+            "operation `show`: the text \"a\\u{1f}b\" has a line break or control character the \
              command table cannot hold"
         );
     }

@@ -521,7 +521,7 @@ components:
         std::fs::write(dir.path().join(FILE), "operations = ['show_api_keys']\n").unwrap();
         let err = generate::run(dir.path(), generate::Mode::Check).unwrap_err();
         assert!(
-            err.starts_with("vast-api/src/generated.rs, vast-api/httpmock/src/generated_httpmock.rs, vast-api-cli/src/generated_cli.rs, vast-api-cli/src/generated_commands.rs are not what openapi.yaml produces"),
+            err.starts_with("vast-api/src/generated.rs, vast-api/httpmock/src/generated_httpmock.rs, vast-api-cli/src/generated_commands.rs are not what openapi.yaml produces"),
             "{err}"
         );
         generate::run(dir.path(), generate::Mode::Write).unwrap();

@@ -1,18 +1,60 @@
-//! progenitor's CLI, kept for its command definitions only. `vast` makes each request from its
-//! command table (`generated_commands.rs`, with [`crate::generate::requests`]) and
-//! sends it through the library's untyped call (`vast_api::JsonCall`), so the binary compiles
-//! no code per operation but the clap arguments: not the library's types, builders and
-//! decoding, whose build time and size grew with every operation (issue 20's budgets). So
-//! `Cli::new`, `execute` and every `execute_*` go, with the `CliConfig` trait; `Cli` is no
-//! longer generic; and an enum argument's possible values, which progenitor reads from the
-//! library's type (`types::X::Running.to_string()`), are written as the text that type
-//! displays (`"running"`), read back as a `String`.
+//! progenitor's CLI, read for its command definitions: each command's `about` and arguments
+//! (id, flag, value type, required, help), as data for the command table
+//! ([`crate::generate::command_records`]). `vast` builds its clap commands from that data and
+//! makes each request from the table's request ([`crate::generate::requests`]), sent through the
+//! library's untyped call (`vast_api::JsonCall`): the binary holds no code per operation, where
+//! progenitor's CLI compiled the library's types, builders and decoding and a clap function for
+//! every operation (issue 20's budgets). An enum argument's possible values, which progenitor
+//! reads from the library's type (`types::X::Running.to_string()`), are the text that type
+//! displays (`"running"`).
 
 use std::collections::HashMap;
 
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item};
+
+/// One command's definition: its `about` and its arguments, in progenitor's order.
+#[derive(Debug, Default, PartialEq)]
+pub struct Definition {
+    pub about: String,
+    pub args: Vec<ArgDef>,
+}
+
+/// One argument as progenitor defines it.
+#[derive(Debug, Default, PartialEq)]
+pub struct ArgDef {
+    pub id: String,
+    pub long: String,
+    pub value_name: Option<String>,
+    /// The value's type, as `vast` names it (see [`KINDS`]), or `choices`, or empty for a switch.
+    pub kind: String,
+    /// An enum's values, as its type displays them.
+    pub choices: Vec<String>,
+    pub required: Option<bool>,
+    pub required_unless: Option<String>,
+    /// `ArgAction::SetTrue`: a switch without a value.
+    pub set_true: bool,
+    pub help: Option<String>,
+}
+
+/// The argument types `vast` reads (`request::argument`, `operation_args::defined`), as
+/// progenitor writes them in `value_parser!(…)`, and the name the table gives each.
+const KINDS: &[(&str, &str)] = &[
+    ("::std::string::String", "string"),
+    ("i64", "i64"),
+    ("i32", "i32"),
+    ("u64", "u64"),
+    ("u32", "u32"),
+    ("::std::num::NonZeroU64", "nonzero-u64"),
+    ("f64", "f64"),
+    ("f32", "f32"),
+    ("bool", "bool"),
+    ("std::path::PathBuf", "path"),
+    ("::chrono::DateTime<::chrono::offset::Utc>", "date-time"),
+    ("::chrono::naive::NaiveDate", "date"),
+    ("::uuid::Uuid", "uuid"),
+];
 
 /// Each enum's variants' texts in the client's `types`: (`CreateInstanceBodyRuntype`,
 /// `SshProxy`) → `ssh_proxy`, from its `Display`.
@@ -66,149 +108,194 @@ impl VisitMut for EnumTexts {
     }
 }
 
-/// Reduces the generated CLI to `Cli::get_command`, the `cli_*` functions and `CliCommand`.
-pub fn apply(
-    file: &mut syn::File,
+/// Each command's definition, by its operation's id (`cli_show_api_keys` → `show_api_keys`).
+pub fn definitions(
+    file: &syn::File,
     enums: &HashMap<(String, String), String>,
-) -> Result<(), String> {
-    file.items.retain(|item| match item {
-        Item::Trait(t) => t.ident != "CliConfig",
-        Item::Use(_) => false,
-        _ => true,
-    });
-    for item in &mut file.items {
-        match item {
-            Item::Struct(s) if s.ident == "Cli" => {
-                *s = syn::parse_quote!(
-                    pub struct Cli;
-                )
-            }
-            Item::Impl(block) if is_cli(&block.self_ty) => {
-                block.generics = syn::Generics::default();
-                *block.self_ty = syn::parse_quote!(Cli);
-                block.items.retain(|item| {
-                    matches!(item, ImplItem::Fn(f)
-                        if f.sig.ident == "get_command" || f.sig.ident.to_string().starts_with("cli_"))
-                });
-                // Each command's arguments in a function of its own: inlined into
-                // `get_command`'s one `match`, their locals made one stack frame of every
-                // command's (120 KB more stack, in peak memory, with 100 operations).
-                for item in &mut block.items {
-                    if let ImplItem::Fn(f) = item
-                        && f.sig.ident.to_string().starts_with("cli_")
-                    {
-                        f.attrs.push(syn::parse_quote!(#[inline(never)]));
-                    }
-                }
-            }
-            _ => {}
+) -> Result<HashMap<String, Definition>, String> {
+    let mut found = HashMap::new();
+    for item in &file.items {
+        let Item::Impl(block) = item else { continue };
+        for item in &block.items {
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
+            let name = function.sig.ident.to_string();
+            let Some(operation) = name.strip_prefix("cli_") else {
+                continue;
+            };
+            let Some(syn::Stmt::Expr(chain, None)) = function.block.stmts.last() else {
+                return Err(format!(
+                    "internal error: `Cli::{name}` is not one expression"
+                ));
+            };
+            let mut definition = Definition::default();
+            command_calls(chain, enums, &mut definition)
+                .map_err(|e| format!("`Cli::{name}`: {e}"))?;
+            found.insert(operation.to_string(), definition);
         }
     }
-    let mut texts = Texts {
+    Ok(found)
+}
+
+/// `::clap::Command::new("").arg(…).about(…)`, read from the inside out.
+fn command_calls(
+    expr: &Expr,
+    enums: &HashMap<(String, String), String>,
+    definition: &mut Definition,
+) -> Result<(), String> {
+    let Expr::MethodCall(call) = expr else {
+        return Ok(());
+    };
+    command_calls(&call.receiver, enums, definition)?;
+    let argument = call.args.first();
+    match (call.method.to_string().as_str(), argument) {
+        ("about", Some(text)) => definition.about = text_of(text)?,
+        ("arg", Some(arg)) => {
+            let mut def = ArgDef::default();
+            arg_calls(arg, enums, &mut def)?;
+            definition.args.push(def);
+        }
+        (other, _) => {
+            return Err(format!(
+                "internal error: `.{other}(…)` on a command is not read"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `::clap::Arg::new("id").long("id").value_parser(…).required(true).help("…")`.
+fn arg_calls(
+    expr: &Expr,
+    enums: &HashMap<(String, String), String>,
+    def: &mut ArgDef,
+) -> Result<(), String> {
+    match expr {
+        Expr::Call(call) => {
+            def.id = call
+                .args
+                .first()
+                .map(text_of)
+                .transpose()?
+                .unwrap_or_default();
+            Ok(())
+        }
+        Expr::MethodCall(call) => {
+            arg_calls(&call.receiver, enums, def)?;
+            let argument = call.args.first();
+            let text = || argument.map(text_of).transpose();
+            match call.method.to_string().as_str() {
+                "long" => def.long = text()?.unwrap_or_default(),
+                "value_name" => def.value_name = text()?,
+                "help" => def.help = text()?,
+                "required_unless_present" => def.required_unless = text()?,
+                "required" => {
+                    def.required = argument.map(|a| a.to_token_stream().to_string() == "true")
+                }
+                "action" => {
+                    def.set_true = argument
+                        .is_some_and(|a| a.to_token_stream().to_string().ends_with("SetTrue"))
+                }
+                "value_parser" => parser(argument, enums, def)?,
+                other => {
+                    return Err(format!(
+                        "internal error: `.{other}(…)` on an argument is not read"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        other => Err(format!(
+            "internal error: an argument `{}` is not read",
+            other.to_token_stream()
+        )),
+    }
+}
+
+/// A value parser: `value_parser!(T)` of a type in [`KINDS`], or an enum's possible values.
+fn parser(
+    argument: Option<&Expr>,
+    enums: &HashMap<(String, String), String>,
+    def: &mut ArgDef,
+) -> Result<(), String> {
+    let tokens = argument
+        .map(|a| a.to_token_stream().to_string().replace(' ', ""))
+        .unwrap_or_default();
+    if let Some(Expr::Macro(mac)) = argument {
+        let ty = mac.mac.tokens.to_string().replace(' ', "");
+        let (_, kind) = KINDS.iter().find(|(t, _)| *t == ty).ok_or_else(|| {
+            format!(
+                "the generated CLI reads an argument as `{ty}`, which `vast` does not know how \
+                 to send (vast-api-cli/src/request.rs, `argument`)"
+            )
+        })?;
+        def.kind = (*kind).to_string();
+        return Ok(());
+    }
+    let mut values = Values {
         enums,
+        found: Vec::new(),
         missing: None,
     };
-    texts.visit_file_mut(file);
-    if let Some(missing) = texts.missing {
+    let mut expr = argument
+        .cloned()
+        .ok_or("internal error: a value parser without a value")?;
+    values.visit_expr_mut(&mut expr);
+    if let Some(missing) = values.missing {
         return Err(format!(
             "internal error: the CLI's enum argument `{missing}` has no text in the client's types"
         ));
     }
-    let mut types = ArgumentTypes::default();
-    types.visit_file_mut(file);
-    if let Some(ty) = types.unknown {
+    if !tokens.contains("PossibleValuesParser") || values.found.is_empty() {
         return Err(format!(
-            "the generated CLI reads an argument as `{ty}`, which `vast` does not know how to \
-             send (vast-api-cli/src/request.rs, `argument`)"
+            "internal error: the value parser `{tokens}` is not read"
         ));
     }
-    let left = file.to_token_stream().to_string();
-    match left.contains("types ::") {
-        true => Err("internal error: the generated CLI still names the client's types".into()),
-        false => Ok(()),
+    def.kind = "choices".into();
+    def.choices = values.found;
+    Ok(())
+}
+
+/// A string literal's text.
+fn text_of(expr: &Expr) -> Result<String, String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Ok(text.value()),
+        other => Err(format!(
+            "internal error: `{}` is not text",
+            other.to_token_stream()
+        )),
     }
 }
 
-/// The argument types `vast`'s request builder reads (`request::argument`), as progenitor
-/// writes them in `value_parser!(…)`: text, the integer and float types, a switch, a file, a
-/// time, a date and a uuid.
-const KNOWN_TYPES: &[&str] = &[
-    "::std::string::String",
-    "i64",
-    "i32",
-    "u64",
-    "u32",
-    "::std::num::NonZeroU64",
-    "f64",
-    "f32",
-    "bool",
-    "std::path::PathBuf",
-    "::chrono::DateTime<::chrono::offset::Utc>",
-    "::chrono::naive::NaiveDate",
-    "::uuid::Uuid",
-];
-
-/// The first `value_parser!(T)` whose `T` is not among [`KNOWN_TYPES`].
-#[derive(Default)]
-struct ArgumentTypes {
-    unknown: Option<String>,
-}
-
-impl VisitMut for ArgumentTypes {
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let is_parser = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "value_parser");
-        let ty = mac.tokens.to_string().replace(' ', "");
-        if is_parser && self.unknown.is_none() && !KNOWN_TYPES.contains(&ty.as_str()) {
-            self.unknown = Some(ty);
-        }
-    }
-}
-
-/// progenitor's `Cli<T>`.
-fn is_cli(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Cli"))
-}
-
-/// `TypedValueParser::map(PossibleValuesParser::new([types::X::A.to_string(), …]), |s| …)`
-/// becomes `PossibleValuesParser::new(["a", …])`.
-struct Texts<'a> {
+/// The possible values of `PossibleValuesParser::new([types::X::A.to_string(), …])` (or of
+/// literal texts), in order.
+struct Values<'a> {
     enums: &'a HashMap<(String, String), String>,
+    found: Vec<String>,
     missing: Option<String>,
 }
 
-impl VisitMut for Texts<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        syn::visit_mut::visit_expr_mut(self, expr);
-        let Expr::Call(call) = expr else { return };
-        let is_map = matches!(call.func.as_ref(), Expr::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident == "map"));
-        let Some(Expr::Call(values)) = call.args.first().filter(|_| is_map) else {
-            return;
-        };
-        let Some(Expr::Array(list)) = values.args.first() else {
-            return;
-        };
-        let mut texts = Vec::new();
+impl VisitMut for Values<'_> {
+    fn visit_expr_array_mut(&mut self, list: &mut syn::ExprArray) {
         for element in &list.elems {
             match self.text_of(element) {
-                Some(text) => texts.push(text),
-                None => {
-                    self.missing = Some(element.to_token_stream().to_string());
-                    return;
-                }
+                Some(text) => self.found.push(text),
+                None => self.missing = Some(element.to_token_stream().to_string()),
             }
         }
-        *expr = syn::parse_quote!(::clap::builder::PossibleValuesParser::new([#(#texts),*]));
     }
 }
 
-impl Texts<'_> {
-    /// `types::X::A.to_string()`'s text.
+impl Values<'_> {
+    /// `types::X::A.to_string()`'s text, or a literal's.
     fn text_of(&self, element: &Expr) -> Option<String> {
+        if let Ok(text) = text_of(element) {
+            return Some(text);
+        }
         let Expr::MethodCall(call) = element else {
             return None;
         };
