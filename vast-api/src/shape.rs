@@ -110,14 +110,25 @@ impl<'v> Walk<'v> {
         depth: usize,
     ) -> Option<String> {
         let required = required(schema);
-        if let Some(missing) = required.iter().find(|name| !fields.contains_key(**name)) {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        // A required field that may be null is an `Option` too, which serde reads as `None`
+        // when it is missing.
+        let nullable = |name: &str| {
+            properties
+                .and_then(|known| known.get(name))
+                .and_then(Value::as_object)
+                .is_some_and(allows_null)
+        };
+        if let Some(missing) = required
+            .iter()
+            .find(|name| !fields.contains_key(**name) && !nullable(name))
+        {
             return Some(format!(
                 "{} lacks `{}`, which the spec requires",
                 self.here(),
                 key_shown(missing)
             ));
         }
-        let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         for (name, field) in fields {
             let sub = match (properties.and_then(|known| known.get(name)), additional) {
@@ -529,6 +540,9 @@ mod tests {
             said(json!({}), json!({"required": ["id"]})),
             "`$` lacks `id`, which the spec requires"
         );
+        // Required but nullable: an `Option`, which a missing field leaves `None`.
+        let nullable = json!({"required": ["id"], "properties": {"id": {"type": "integer", "nullable": true}}});
+        assert_eq!(mismatch(&json!({}), &nullable), None);
     }
 
     #[test]
