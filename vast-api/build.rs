@@ -5,7 +5,8 @@
 //! for this crate's code, examples and tests, and as `DEP_VAST_API_OPERATIONS` (comma-separated)
 //! for the build scripts of crates that depend on this one: code that calls an operation a spec
 //! may lack (the wait, the examples) compiles only where the spec has it; likewise
-//! `cfg(vast_filter = "search_offers")` for an operation whose builder takes a filter expression.
+//! `cfg(vast_filter = "search_offers")` for an operation whose builder takes a filter expression,
+//! and `cfg(vast_stream = "show_instances")` for a paged list whose builder has `stream()`.
 
 use std::path::Path;
 
@@ -90,6 +91,40 @@ fn operations(generated: &str) {
     if any {
         println!("cargo::rustc-cfg=vast_filters");
     }
+    streams(generated, &ids);
+}
+
+/// The paged lists whose builder has `stream()` (the `streams` rewrite's `impl<'a> ShowInstances<'a>`
+/// with its doc, "Every item of … across pages"), as `cfg(vast_stream = "show_instances")`: a
+/// spec may have the operation without pages.
+fn streams(generated: &str, ids: &[&str]) {
+    println!("cargo::rustc-check-cfg=cfg(vast_stream, values(any()))");
+    let mut builder: Option<&str> = None;
+    for line in generated.lines().map(str::trim) {
+        if let Some(name) = line
+            .strip_prefix("impl<'a> ")
+            .and_then(|rest| rest.strip_suffix("<'a> {"))
+        {
+            builder = Some(name);
+        } else if line.starts_with("///Every item of `") && line.contains(" across pages") {
+            let id = builder.map(snake_case).unwrap_or_default();
+            if ids.contains(&id.as_str()) {
+                println!("cargo::rustc-cfg=vast_stream=\"{id}\"");
+            }
+        }
+    }
+}
+
+/// `ShowInstances` → `show_instances`: a builder's name as its operation's id.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Whether this build turns the cargo feature on (cargo sets `CARGO_FEATURE_<NAME>` for each).

@@ -1,7 +1,7 @@
 //! `stream()` of a paged list (`show instances`: `next_token` into `after_token`) against a
 //! local server: every item of every page, each page asked for once, and a repeated token
-//! ending the stream with an error. Built only where the spec has `show instances`.
-#![cfg(vast_op = "show_instances")]
+//! ending the stream with an error. Built only where the spec's `show instances` is paged.
+#![cfg(vast_stream = "show_instances")]
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::{Method::GET, MockServer};

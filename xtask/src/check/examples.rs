@@ -61,8 +61,8 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
             Some("hostname") => "example.com",
             _ => "string",
         }),
-        Some("integer") => json!(0),
-        Some("number") => json!(0.0),
+        Some("integer") => json!(in_bounds(schema, true) as i64),
+        Some("number") => json!(in_bounds(schema, false)),
         Some("boolean") => json!(false),
         _ => match schema.get("properties").and_then(Value::as_object) {
             Some(props) => Value::Object(
@@ -77,6 +77,31 @@ fn build(schema: &Value, doc: &Value, depth: usize) -> Value {
     }
 }
 
+/// A number within the schema's `minimum` and `maximum` (each exclusive when 3.0's boolean
+/// says so): 0 when they allow it, else the bound (the next integer past an exclusive one), or
+/// midway between two bounds. A value the spec refuses makes the mock refuse the request.
+fn in_bounds(schema: &Value, integer: bool) -> f64 {
+    let bound = |key| schema.get(key).and_then(Value::as_f64);
+    let exclusive = |key| schema.get(key).and_then(Value::as_bool) == Some(true);
+    let step = if integer { 1.0 } else { 0.0 };
+    let low = bound("minimum").map(|m| (m, exclusive("exclusiveMinimum")));
+    let high = bound("maximum").map(|m| (m, exclusive("exclusiveMaximum")));
+    let above = |v: f64| low.is_none_or(|(m, ex)| if ex { v > m } else { v >= m });
+    let below = |v: f64| high.is_none_or(|(m, ex)| if ex { v < m } else { v <= m });
+    let candidates = [
+        Some(0.0),
+        low.map(|(m, ex)| if ex { m + step } else { m }),
+        low.zip(high).map(|((a, _), (b, _))| (a + b) / 2.0),
+        high.map(|(m, ex)| if ex { m - step } else { m }),
+    ];
+    let fits = |v: f64| above(v) && below(v) && (!integer || v.fract() == 0.0);
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|v| fits(*v))
+        .unwrap_or(0.0)
+}
+
 /// The example of `show api keys` the tests serve, kept equal to the spec's by a test.
 #[cfg(test)]
 const EXAMPLE_FIXTURE: &str = "tests/data/show-api-keys.example.json";
@@ -84,6 +109,27 @@ const EXAMPLE_FIXTURE: &str = "tests/data/show-api-keys.example.json";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_within_the_schema_s_bounds() {
+        let doc = json!({});
+        let number = |bounds: Value| {
+            let mut schema = json!({"type": "number"});
+            schema
+                .as_object_mut()
+                .unwrap()
+                .extend(bounds.as_object().unwrap().clone());
+            example(&schema, &doc)
+        };
+        assert_eq!(number(json!({})), json!(0.0));
+        assert_eq!(
+            number(json!({"minimum": 0, "exclusiveMinimum": true, "maximum": 0.9999})),
+            json!(0.49995)
+        );
+        assert_eq!(number(json!({"minimum": 2})), json!(2.0));
+        let integer = json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true});
+        assert_eq!(example(&integer, &doc), json!(1));
+    }
 
     #[test]
     fn property_examples_make_the_object() {
