@@ -187,18 +187,24 @@ pub fn names() -> &'static [Names] {
     })
 }
 
+/// The entries whose names `keep` takes, in the table's order: found in the index, only their
+/// records are read.
+pub fn specs_where(keep: impl Fn(&Names) -> bool) -> impl Iterator<Item = &'static CommandSpec> {
+    let kept = names().iter().enumerate().filter(move |(_, n)| keep(n));
+    kept.map(|(index, _)| spec_at(index))
+}
+
 /// The entry of the operation `operation_id`; [`UNLISTED`] when the spec has none.
 pub fn spec_named(operation_id: &str) -> &'static CommandSpec {
-    names()
-        .iter()
-        .position(|n| n.operation_id == operation_id)
-        .map_or(&UNLISTED, spec_at)
+    specs_where(|n| n.operation_id == operation_id)
+        .next()
+        .unwrap_or(&UNLISTED)
 }
 
 /// Every entry, each read from its record (help and completions, which list every command,
 /// and a failure's hint, which looks for a listing command).
 pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
-    (0..RECORD_ENDS.len()).map(spec_at)
+    specs_where(|_| true)
 }
 
 /// The entry at `index` in the table, read from its record the first time it is asked for.

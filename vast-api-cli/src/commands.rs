@@ -41,18 +41,12 @@ pub fn command_for(args: &[String]) -> Option<Command> {
 /// flags before them and their values.
 fn named_operation(args: &[String]) -> Option<&'static CommandSpec> {
     let words = crate::argv::leading_words(args, &global_args())?;
-    operation_named(|names| {
+    command_table::specs_where(|names| {
         words.starts_with(names.words)
             || names.aliases.iter().any(|a| words.starts_with(a))
             || crate::vastai_names::named(&words, names.operation_id)
     })
-}
-
-/// The first operation whose names `found` takes, found in the table's index: only its record
-/// is read.
-fn operation_named(found: impl Fn(&Names) -> bool) -> Option<&'static CommandSpec> {
-    let names = command_table::names().iter().find(|n| found(n))?;
-    Some(command_table::spec_named(names.operation_id))
+    .next()
 }
 
 /// The root command with its global flags, and the operations `keep` selects, grouped by their
@@ -66,8 +60,7 @@ fn operations(keep: impl Fn(&Names) -> bool) -> (Command, Vec<Command>) {
         .arg_required_else_help(true)
         .args(global_args());
     let mut groups: Vec<Command> = Vec::new();
-    let kept = command_table::names().iter().filter(|names| keep(names));
-    for spec in kept.map(|names| command_table::spec_named(names.operation_id)) {
+    for spec in command_table::specs_where(keep) {
         let leaf = with_list_options(
             adapted(with_short_about(crate::definitions::defined(spec)), spec),
             spec,
@@ -175,12 +168,13 @@ fn with_short_about(command: Command) -> Command {
 /// The operation a parsed command line names, with the matches of its own arguments.
 pub fn selected(matches: &clap::ArgMatches) -> Option<(&'static CommandSpec, &clap::ArgMatches)> {
     let (words, leaf) = leaf_of(matches)?;
-    operation_named(|names| {
+    command_table::specs_where(|names| {
         names.words == words.as_slice()
             || names.aliases.contains(&words.as_slice())
             || crate::vastai_names::named(&words, names.operation_id)
     })
-    .map(|op| (op, leaf))
+    .next()
+    .map(|spec| (spec, leaf))
 }
 
 /// The words of the command a parsed command line names, and the matches of its arguments.

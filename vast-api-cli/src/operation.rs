@@ -64,8 +64,9 @@ pub fn run(
     Ok(())
 }
 
-/// The request edits the command line asks for.
+/// The request edits the command line asks for, once what it gives is checked.
 fn request_edits(spec: &'static CommandSpec, leaf: &ArgMatches) -> Result<Edits, Failure> {
+    request::checked(spec, leaf)?;
     let mut edits = Edits::default();
     read_edits(&mut edits, spec, leaf)?;
     Ok(edits)

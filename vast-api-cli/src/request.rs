@@ -52,8 +52,6 @@ pub fn call<'a>(
     documented: &'a [Documented<'a>],
 ) -> Result<JsonCall<'a>, Failure> {
     let request = &spec.request;
-    checked_texts(request.checks, leaf)?;
-    finite_numbers(leaf)?;
     let (mut path_params, mut query) = (Vec::new(), Vec::new());
     for param in request.params {
         let Some(value) = argument(leaf, param.id) else {
@@ -88,6 +86,13 @@ pub fn call<'a>(
     })
 }
 
+/// What the command line gives that the spec refuses, refused once before any request is made
+/// (not again for each page): a text the spec constrains, a number JSON cannot hold.
+pub fn checked(spec: &CommandSpec, leaf: &ArgMatches) -> Result<(), Failure> {
+    checked_texts(spec.request.checks, leaf)?;
+    finite_numbers(leaf)
+}
+
 /// The constrained text arguments given, checked as the library's text newtypes check them (the
 /// most characters, the least, the pattern), with the same words.
 fn checked_texts(checks: &[TextCheck], leaf: &ArgMatches) -> Result<(), Failure> {
@@ -96,16 +101,15 @@ fn checked_texts(checks: &[TextCheck], leaf: &ArgMatches) -> Result<(), Failure>
             continue;
         };
         let length = text.chars().count();
-        let why = if check.max.is_some_and(|most| length > most) {
-            format!("longer than {} characters", check.max.unwrap_or_default())
-        } else if check.min.is_some_and(|least| length < least) {
-            format!("shorter than {} characters", check.min.unwrap_or_default())
-        } else if let Some(pattern) = check.pattern
-            && regress::Regex::new(pattern).is_ok_and(|re| re.find(&text).is_none())
-        {
-            format!("doesn't match pattern {pattern:?}")
-        } else {
-            continue;
+        let unmatched =
+            |pattern: &str| regress::Regex::new(pattern).is_ok_and(|re| re.find(&text).is_none());
+        let why = match (check.max, check.min, check.pattern) {
+            (Some(most), ..) if length > most => format!("longer than {most} characters"),
+            (_, Some(least), _) if length < least => format!("shorter than {least} characters"),
+            (.., Some(pattern)) if unmatched(pattern) => {
+                format!("doesn't match pattern {pattern:?}")
+            }
+            _ => continue,
         };
         return Err(Failure::new(
             Exit::Usage,
@@ -186,8 +190,7 @@ fn typed<T: serde::Serialize + Clone + Send + Sync + 'static>(
     serde_json::to_value(value).ok()
 }
 
-/// A number as JSON; one JSON cannot hold (`nan`, `inf`) is refused before sending
-/// ([`finite_numbers`]), so it is null here only until then.
+/// A number as JSON; one JSON cannot hold (`nan`, `inf`) was refused already ([`checked`]).
 fn number(n: f64) -> Value {
     serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
 }

@@ -136,22 +136,31 @@ impl<'v> Walk<'v> {
                 (Some(_), _) if field.is_null() && !required.contains(&name.as_str()) => continue,
                 (Some(sub), _) => sub,
                 (None, Some(Value::Bool(false))) => {
-                    self.path.push(Step::Key(name));
-                    let found = format!("{} is not a field the spec allows", self.here());
-                    self.path.pop();
-                    return Some(found);
+                    return self.below(Step::Key(name), |walk| {
+                        Some(format!("{} is not a field the spec allows", walk.here()))
+                    });
                 }
                 (None, Some(sub @ Value::Object(_))) => sub,
                 (None, _) => continue,
             };
-            self.path.push(Step::Key(name));
-            let found = self.check(field, sub, depth + 1);
-            self.path.pop();
+            let found = self.below(Step::Key(name), |walk| walk.check(field, sub, depth + 1));
             if found.is_some() {
                 return found;
             }
         }
         None
+    }
+
+    /// What `look` finds one `step` further down the body.
+    fn below(
+        &mut self,
+        step: Step<'v>,
+        look: impl FnOnce(&mut Self) -> Option<String>,
+    ) -> Option<String> {
+        self.path.push(step);
+        let found = look(self);
+        self.path.pop();
+        found
     }
 
     /// An array's elements, each against `items`.
@@ -164,15 +173,9 @@ impl<'v> Walk<'v> {
         let sub @ Value::Object(_) = schema.get("items")? else {
             return None;
         };
-        for (index, item) in items.iter().enumerate() {
-            self.path.push(Step::Index(index));
-            let found = self.check(item, sub, depth + 1);
-            self.path.pop();
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
+        items.iter().enumerate().find_map(|(index, item)| {
+            self.below(Step::Index(index), |walk| walk.check(item, sub, depth + 1))
+        })
     }
 
     /// `allOf` (each must fit: the first that does not is the mismatch), then `oneOf` and `anyOf`

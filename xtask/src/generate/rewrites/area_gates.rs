@@ -156,12 +156,7 @@ fn operation_builders(
             let syn::Type::Path(path) = &**ty else {
                 continue;
             };
-            let segments: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = super::segments(&path.path);
             let [module, builder] = &segments[..] else {
                 continue;
             };

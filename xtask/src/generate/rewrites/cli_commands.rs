@@ -302,12 +302,7 @@ impl Values<'_> {
         let Expr::Path(path) = call.receiver.as_ref() else {
             return None;
         };
-        let segments: Vec<String> = path
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments = super::segments(&path.path);
         let [.., ty, variant] = &segments[..] else {
             return None;
         };
